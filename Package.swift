@@ -1,0 +1,73 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Layering (each line may only use the lines above it):
+//   CDRM, CV4L2      system libraries found with pkg-config (libdrm-dev, libv4l-dev)
+//   CKernelShim      C, forwarding only: ioctl numbers and fourccs as constants, variadic wrappers
+//   Platform         owned fds, the one ioctl funnel, typed device errors
+//   V4L2, KMS        the two device APIs, independent of each other
+//   Pipeline         format table, negotiation, buffer pool, scheduler, config
+//   framepipe        the command-line tool, a thin layer over the library
+let package = Package(
+    name: "framepipe",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "FramePipe", targets: ["Platform", "V4L2", "KMS", "Pipeline"]),
+        .executable(name: "framepipe", targets: ["framepipe"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.4.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CDRM", pkgConfig: "libdrm",
+            providers: [.apt(["libdrm-dev"])]),
+        .systemLibrary(
+            name: "CV4L2", pkgConfig: "libv4l2",
+            providers: [.apt(["libv4l-dev"])]),
+        .target(name: "CKernelShim", dependencies: ["CDRM", "CV4L2"]),
+        .target(
+            name: "Platform",
+            dependencies: [
+                "CKernelShim", "CV4L2",
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]),
+        .target(
+            name: "V4L2",
+            dependencies: [
+                "Platform", "CV4L2", "CKernelShim",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .target(
+            name: "KMS",
+            dependencies: [
+                "Platform", "CDRM", "CKernelShim",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .target(
+            name: "Pipeline",
+            dependencies: [
+                "Platform", "V4L2", "KMS",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .executableTarget(
+            name: "framepipe",
+            dependencies: [
+                "Pipeline", "V4L2", "KMS", "Platform",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .target(
+            name: "TestSupport",
+            dependencies: ["Platform"],
+            path: "Tests/TestSupport"),
+        .testTarget(name: "PlatformTests", dependencies: ["Platform", "CKernelShim", "TestSupport"]),
+        .testTarget(name: "V4L2Tests", dependencies: ["V4L2", "Platform", "CV4L2", "TestSupport"]),
+        .testTarget(name: "KMSTests", dependencies: ["KMS", "Platform", "TestSupport"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "V4L2", "KMS", "CKernelShim", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

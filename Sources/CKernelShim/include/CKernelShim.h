@@ -1,0 +1,102 @@
+// Forwarding only. Swift cannot import the kernel's function-like macros
+// (_IOWR, v4l2_fourcc, fourcc_code) or call C variadic functions, so this
+// target republishes those values as constants and wraps the variadic calls
+// in one-line functions. No logic lives here.
+//
+// The header deliberately uses plain C types only, so that Swift never sees a
+// second copy of the kernel structs (those come from CDRM and CV4L2).
+#ifndef FRAMEPIPE_CKERNELSHIM_H
+#define FRAMEPIPE_CKERNELSHIM_H
+
+#include <stdint.h>
+
+// MARK: V4L2 ioctl request numbers (linux/videodev2.h)
+extern const unsigned long fp_VIDIOC_QUERYCAP;
+extern const unsigned long fp_VIDIOC_ENUM_FMT;
+extern const unsigned long fp_VIDIOC_G_FMT;
+extern const unsigned long fp_VIDIOC_S_FMT;
+extern const unsigned long fp_VIDIOC_TRY_FMT;
+extern const unsigned long fp_VIDIOC_REQBUFS;
+extern const unsigned long fp_VIDIOC_QUERYBUF;
+extern const unsigned long fp_VIDIOC_QBUF;
+extern const unsigned long fp_VIDIOC_DQBUF;
+extern const unsigned long fp_VIDIOC_EXPBUF;
+extern const unsigned long fp_VIDIOC_STREAMON;
+extern const unsigned long fp_VIDIOC_STREAMOFF;
+extern const unsigned long fp_VIDIOC_G_PARM;
+extern const unsigned long fp_VIDIOC_S_PARM;
+extern const unsigned long fp_VIDIOC_ENUM_FRAMESIZES;
+extern const unsigned long fp_VIDIOC_ENUM_FRAMEINTERVALS;
+extern const unsigned long fp_VIDIOC_QUERYCTRL;
+extern const unsigned long fp_VIDIOC_QUERY_EXT_CTRL;
+extern const unsigned long fp_VIDIOC_G_CTRL;
+extern const unsigned long fp_VIDIOC_S_CTRL;
+extern const unsigned long fp_VIDIOC_G_EXT_CTRLS;
+extern const unsigned long fp_VIDIOC_S_EXT_CTRLS;
+extern const unsigned long fp_VIDIOC_SUBSCRIBE_EVENT;
+extern const unsigned long fp_VIDIOC_DQEVENT;
+
+// MARK: DRM ioctl request numbers (drm.h, drm_mode.h) not wrapped by libdrm
+extern const unsigned long fp_DRM_IOCTL_MODE_CREATE_DUMB;
+extern const unsigned long fp_DRM_IOCTL_MODE_MAP_DUMB;
+extern const unsigned long fp_DRM_IOCTL_MODE_DESTROY_DUMB;
+extern const unsigned long fp_DRM_IOCTL_GEM_CLOSE;
+
+// MARK: Fourcc codes as the kernel headers define them. The pixel-format table
+// in Swift spells each code from its four characters; unit tests compare the
+// two so a typo in either place cannot pass.
+extern const uint32_t fp_V4L2_PIX_FMT_XBGR32;
+extern const uint32_t fp_V4L2_PIX_FMT_ABGR32;
+extern const uint32_t fp_V4L2_PIX_FMT_XRGB32;
+extern const uint32_t fp_V4L2_PIX_FMT_ARGB32;
+extern const uint32_t fp_V4L2_PIX_FMT_BGRX32;
+extern const uint32_t fp_V4L2_PIX_FMT_RGBX32;
+extern const uint32_t fp_V4L2_PIX_FMT_RGB565;
+extern const uint32_t fp_V4L2_PIX_FMT_RGB24;
+extern const uint32_t fp_V4L2_PIX_FMT_BGR24;
+extern const uint32_t fp_V4L2_PIX_FMT_YUYV;
+extern const uint32_t fp_V4L2_PIX_FMT_YVYU;
+extern const uint32_t fp_V4L2_PIX_FMT_UYVY;
+extern const uint32_t fp_V4L2_PIX_FMT_VYUY;
+extern const uint32_t fp_V4L2_PIX_FMT_NV12;
+extern const uint32_t fp_V4L2_PIX_FMT_NV21;
+extern const uint32_t fp_V4L2_PIX_FMT_NV16;
+extern const uint32_t fp_V4L2_PIX_FMT_NV61;
+extern const uint32_t fp_V4L2_PIX_FMT_NV24;
+extern const uint32_t fp_V4L2_PIX_FMT_NV12M;
+extern const uint32_t fp_V4L2_PIX_FMT_NV16M;
+extern const uint32_t fp_V4L2_PIX_FMT_YUV420;
+extern const uint32_t fp_V4L2_PIX_FMT_YVU420;
+
+extern const uint32_t fp_DRM_FORMAT_XRGB8888;
+extern const uint32_t fp_DRM_FORMAT_ARGB8888;
+extern const uint32_t fp_DRM_FORMAT_BGRX8888;
+extern const uint32_t fp_DRM_FORMAT_BGRA8888;
+extern const uint32_t fp_DRM_FORMAT_XBGR8888;
+extern const uint32_t fp_DRM_FORMAT_RGBX8888;
+extern const uint32_t fp_DRM_FORMAT_RGB565;
+extern const uint32_t fp_DRM_FORMAT_RGB888;
+extern const uint32_t fp_DRM_FORMAT_BGR888;
+extern const uint32_t fp_DRM_FORMAT_YUYV;
+extern const uint32_t fp_DRM_FORMAT_YVYU;
+extern const uint32_t fp_DRM_FORMAT_UYVY;
+extern const uint32_t fp_DRM_FORMAT_VYUY;
+extern const uint32_t fp_DRM_FORMAT_NV12;
+extern const uint32_t fp_DRM_FORMAT_NV21;
+extern const uint32_t fp_DRM_FORMAT_NV16;
+extern const uint32_t fp_DRM_FORMAT_NV61;
+extern const uint32_t fp_DRM_FORMAT_NV24;
+extern const uint32_t fp_DRM_FORMAT_YUV420;
+extern const uint32_t fp_DRM_FORMAT_YVU420;
+extern const uint64_t fp_DRM_FORMAT_MOD_LINEAR;
+extern const uint64_t fp_DRM_FORMAT_MOD_INVALID;
+
+// MARK: One-line wrappers for variadic C functions
+/// ioctl(2) on any fd.
+int fp_ioctl(int fd, unsigned long request, void *arg);
+/// libv4l2's v4l2_ioctl (variadic in C).
+int fp_v4l2_ioctl(int fd, unsigned long request, void *arg);
+/// major(3) of a dev_t (a macro in C).
+unsigned int fp_major(uint64_t device);
+
+#endif

@@ -1,0 +1,86 @@
+// Forwarding only: each definition republishes a kernel header value.
+#include "CKernelShim.h"
+#include <sys/ioctl.h>
+#include <sys/sysmacros.h>
+#include <linux/videodev2.h>
+#include <libv4l2.h>
+#include <drm.h>
+#include <drm_mode.h>
+#include <drm_fourcc.h>
+
+const unsigned long fp_VIDIOC_QUERYCAP = VIDIOC_QUERYCAP;
+const unsigned long fp_VIDIOC_ENUM_FMT = VIDIOC_ENUM_FMT;
+const unsigned long fp_VIDIOC_G_FMT = VIDIOC_G_FMT;
+const unsigned long fp_VIDIOC_S_FMT = VIDIOC_S_FMT;
+const unsigned long fp_VIDIOC_TRY_FMT = VIDIOC_TRY_FMT;
+const unsigned long fp_VIDIOC_REQBUFS = VIDIOC_REQBUFS;
+const unsigned long fp_VIDIOC_QUERYBUF = VIDIOC_QUERYBUF;
+const unsigned long fp_VIDIOC_QBUF = VIDIOC_QBUF;
+const unsigned long fp_VIDIOC_DQBUF = VIDIOC_DQBUF;
+const unsigned long fp_VIDIOC_EXPBUF = VIDIOC_EXPBUF;
+const unsigned long fp_VIDIOC_STREAMON = VIDIOC_STREAMON;
+const unsigned long fp_VIDIOC_STREAMOFF = VIDIOC_STREAMOFF;
+const unsigned long fp_VIDIOC_G_PARM = VIDIOC_G_PARM;
+const unsigned long fp_VIDIOC_S_PARM = VIDIOC_S_PARM;
+const unsigned long fp_VIDIOC_ENUM_FRAMESIZES = VIDIOC_ENUM_FRAMESIZES;
+const unsigned long fp_VIDIOC_ENUM_FRAMEINTERVALS = VIDIOC_ENUM_FRAMEINTERVALS;
+const unsigned long fp_VIDIOC_QUERYCTRL = VIDIOC_QUERYCTRL;
+const unsigned long fp_VIDIOC_QUERY_EXT_CTRL = VIDIOC_QUERY_EXT_CTRL;
+const unsigned long fp_VIDIOC_G_CTRL = VIDIOC_G_CTRL;
+const unsigned long fp_VIDIOC_S_CTRL = VIDIOC_S_CTRL;
+const unsigned long fp_VIDIOC_G_EXT_CTRLS = VIDIOC_G_EXT_CTRLS;
+const unsigned long fp_VIDIOC_S_EXT_CTRLS = VIDIOC_S_EXT_CTRLS;
+const unsigned long fp_VIDIOC_SUBSCRIBE_EVENT = VIDIOC_SUBSCRIBE_EVENT;
+const unsigned long fp_VIDIOC_DQEVENT = VIDIOC_DQEVENT;
+const unsigned long fp_DRM_IOCTL_MODE_CREATE_DUMB = DRM_IOCTL_MODE_CREATE_DUMB;
+const unsigned long fp_DRM_IOCTL_MODE_MAP_DUMB = DRM_IOCTL_MODE_MAP_DUMB;
+const unsigned long fp_DRM_IOCTL_MODE_DESTROY_DUMB = DRM_IOCTL_MODE_DESTROY_DUMB;
+const unsigned long fp_DRM_IOCTL_GEM_CLOSE = DRM_IOCTL_GEM_CLOSE;
+const uint32_t fp_V4L2_PIX_FMT_XBGR32 = V4L2_PIX_FMT_XBGR32;
+const uint32_t fp_V4L2_PIX_FMT_ABGR32 = V4L2_PIX_FMT_ABGR32;
+const uint32_t fp_V4L2_PIX_FMT_XRGB32 = V4L2_PIX_FMT_XRGB32;
+const uint32_t fp_V4L2_PIX_FMT_ARGB32 = V4L2_PIX_FMT_ARGB32;
+const uint32_t fp_V4L2_PIX_FMT_BGRX32 = V4L2_PIX_FMT_BGRX32;
+const uint32_t fp_V4L2_PIX_FMT_RGBX32 = V4L2_PIX_FMT_RGBX32;
+const uint32_t fp_V4L2_PIX_FMT_RGB565 = V4L2_PIX_FMT_RGB565;
+const uint32_t fp_V4L2_PIX_FMT_RGB24 = V4L2_PIX_FMT_RGB24;
+const uint32_t fp_V4L2_PIX_FMT_BGR24 = V4L2_PIX_FMT_BGR24;
+const uint32_t fp_V4L2_PIX_FMT_YUYV = V4L2_PIX_FMT_YUYV;
+const uint32_t fp_V4L2_PIX_FMT_YVYU = V4L2_PIX_FMT_YVYU;
+const uint32_t fp_V4L2_PIX_FMT_UYVY = V4L2_PIX_FMT_UYVY;
+const uint32_t fp_V4L2_PIX_FMT_VYUY = V4L2_PIX_FMT_VYUY;
+const uint32_t fp_V4L2_PIX_FMT_NV12 = V4L2_PIX_FMT_NV12;
+const uint32_t fp_V4L2_PIX_FMT_NV21 = V4L2_PIX_FMT_NV21;
+const uint32_t fp_V4L2_PIX_FMT_NV16 = V4L2_PIX_FMT_NV16;
+const uint32_t fp_V4L2_PIX_FMT_NV61 = V4L2_PIX_FMT_NV61;
+const uint32_t fp_V4L2_PIX_FMT_NV24 = V4L2_PIX_FMT_NV24;
+const uint32_t fp_V4L2_PIX_FMT_NV12M = V4L2_PIX_FMT_NV12M;
+const uint32_t fp_V4L2_PIX_FMT_NV16M = V4L2_PIX_FMT_NV16M;
+const uint32_t fp_V4L2_PIX_FMT_YUV420 = V4L2_PIX_FMT_YUV420;
+const uint32_t fp_V4L2_PIX_FMT_YVU420 = V4L2_PIX_FMT_YVU420;
+const uint32_t fp_DRM_FORMAT_XRGB8888 = DRM_FORMAT_XRGB8888;
+const uint32_t fp_DRM_FORMAT_ARGB8888 = DRM_FORMAT_ARGB8888;
+const uint32_t fp_DRM_FORMAT_BGRX8888 = DRM_FORMAT_BGRX8888;
+const uint32_t fp_DRM_FORMAT_BGRA8888 = DRM_FORMAT_BGRA8888;
+const uint32_t fp_DRM_FORMAT_XBGR8888 = DRM_FORMAT_XBGR8888;
+const uint32_t fp_DRM_FORMAT_RGBX8888 = DRM_FORMAT_RGBX8888;
+const uint32_t fp_DRM_FORMAT_RGB565 = DRM_FORMAT_RGB565;
+const uint32_t fp_DRM_FORMAT_RGB888 = DRM_FORMAT_RGB888;
+const uint32_t fp_DRM_FORMAT_BGR888 = DRM_FORMAT_BGR888;
+const uint32_t fp_DRM_FORMAT_YUYV = DRM_FORMAT_YUYV;
+const uint32_t fp_DRM_FORMAT_YVYU = DRM_FORMAT_YVYU;
+const uint32_t fp_DRM_FORMAT_UYVY = DRM_FORMAT_UYVY;
+const uint32_t fp_DRM_FORMAT_VYUY = DRM_FORMAT_VYUY;
+const uint32_t fp_DRM_FORMAT_NV12 = DRM_FORMAT_NV12;
+const uint32_t fp_DRM_FORMAT_NV21 = DRM_FORMAT_NV21;
+const uint32_t fp_DRM_FORMAT_NV16 = DRM_FORMAT_NV16;
+const uint32_t fp_DRM_FORMAT_NV61 = DRM_FORMAT_NV61;
+const uint32_t fp_DRM_FORMAT_NV24 = DRM_FORMAT_NV24;
+const uint32_t fp_DRM_FORMAT_YUV420 = DRM_FORMAT_YUV420;
+const uint32_t fp_DRM_FORMAT_YVU420 = DRM_FORMAT_YVU420;
+const uint64_t fp_DRM_FORMAT_MOD_LINEAR = DRM_FORMAT_MOD_LINEAR;
+const uint64_t fp_DRM_FORMAT_MOD_INVALID = DRM_FORMAT_MOD_INVALID;
+
+int fp_ioctl(int fd, unsigned long request, void *arg) { return ioctl(fd, request, arg); }
+int fp_v4l2_ioctl(int fd, unsigned long request, void *arg) { return v4l2_ioctl(fd, request, arg); }
+unsigned int fp_major(uint64_t device) { return major(device); }

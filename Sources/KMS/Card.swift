@@ -1,0 +1,184 @@
+import CDRM
+import Logging
+import Platform
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+let logger = Logger(label: "framepipe.kms")
+
+/// The driver behind a card, as it names itself.
+///
+/// The corresponding call is `drmGetVersion`.
+public struct DriverInfo: Codable, Sendable, Equatable, CustomStringConvertible {
+    /// Short name used to pick a driver by ("vkms", "i915").
+    public let name: String
+    /// A human-readable description ("Virtual Kernel Mode Setting").
+    public let description: String
+    /// The driver's self-reported date (often stale; kept for completeness).
+    public let date: String
+    public let majorVersion: Int
+    public let minorVersion: Int
+    public let patchLevel: Int
+
+    public init(name: String, description: String, date: String, majorVersion: Int, minorVersion: Int, patchLevel: Int) {
+        self.name = name
+        self.description = description
+        self.date = date
+        self.majorVersion = majorVersion
+        self.minorVersion = minorVersion
+        self.patchLevel = patchLevel
+    }
+
+    /// "major.minor.patch".
+    public var version: String { "\(majorVersion).\(minorVersion).\(patchLevel)" }
+}
+
+/// What a card and the client caps we asked for allow. The pipeline checks
+/// these before choosing a path (zero-copy import needs `primeImport`,
+/// pacing needs `atomic`).
+///
+/// Device capabilities come from `drmGetCap` (`DRM_CAP_*`); a cap the kernel
+/// does not know reads as false. Client capabilities record whether
+/// `drmSetClientCap` (`DRM_CLIENT_CAP_*`) succeeded when the card was opened.
+public struct CardCapabilities: Codable, Sendable, Equatable {
+    /// Dumb (CPU-mappable, scan-out-able) buffers can be created (`DRM_CAP_DUMB_BUFFER`).
+    public var dumbBuffer: Bool
+    /// dma-buf fds can be imported as GEM handles (`DRM_PRIME_CAP_IMPORT` in `DRM_CAP_PRIME`).
+    public var primeImport: Bool
+    /// GEM handles can be exported as dma-buf fds (`DRM_PRIME_CAP_EXPORT` in `DRM_CAP_PRIME`).
+    public var primeExport: Bool
+    /// Framebuffers can carry explicit format modifiers (`DRM_CAP_ADDFB2_MODIFIERS`).
+    public var addFramebuffer2Modifiers: Bool
+    /// Page flips may complete outside vblank (`DRM_CAP_ASYNC_PAGE_FLIP`).
+    public var asyncPageFlip: Bool
+    /// Vblank and flip timestamps are CLOCK_MONOTONIC (`DRM_CAP_TIMESTAMP_MONOTONIC`),
+    /// so they compare directly with V4L2 buffer timestamps.
+    public var timestampMonotonic: Bool
+    /// Flip events name the CRTC they belong to (`DRM_CAP_CRTC_IN_VBLANK_EVENT`).
+    public var crtcInVblankEvent: Bool
+    /// The atomic API is enabled for this client (`DRM_CLIENT_CAP_ATOMIC`).
+    public var atomic: Bool
+    /// Primary and cursor planes are listed too (`DRM_CLIENT_CAP_UNIVERSAL_PLANES`).
+    public var universalPlanes: Bool
+    /// Writeback connectors are listed (`DRM_CLIENT_CAP_WRITEBACK_CONNECTORS`).
+    public var writebackConnectors: Bool
+
+    public init(
+        dumbBuffer: Bool = false, primeImport: Bool = false, primeExport: Bool = false,
+        addFramebuffer2Modifiers: Bool = false, asyncPageFlip: Bool = false,
+        timestampMonotonic: Bool = false, crtcInVblankEvent: Bool = false,
+        atomic: Bool = false, universalPlanes: Bool = false, writebackConnectors: Bool = false
+    ) {
+        self.dumbBuffer = dumbBuffer
+        self.primeImport = primeImport
+        self.primeExport = primeExport
+        self.addFramebuffer2Modifiers = addFramebuffer2Modifiers
+        self.asyncPageFlip = asyncPageFlip
+        self.timestampMonotonic = timestampMonotonic
+        self.crtcInVblankEvent = crtcInVblankEvent
+        self.atomic = atomic
+        self.universalPlanes = universalPlanes
+        self.writebackConnectors = writebackConnectors
+    }
+}
+
+/// An open DRM card (/dev/dri/cardN): the one owner of its file descriptor,
+/// which is closed when the card is released.
+///
+/// `Card` is a final class with only immutable state, so it is `Sendable`
+/// without `@unchecked`: the kernel serialises calls on one descriptor, and
+/// the pipeline keeps all calls on one serial queue anyway so that commits
+/// and flip events stay in order.
+public final class Card: Sendable {
+    /// The path the card was opened from; every error names it.
+    public let path: String
+    /// The driver's name and version.
+    public let driver: DriverInfo
+    /// What the card and this client may do.
+    public let capabilities: CardCapabilities
+    /// The descriptor. Borrowed by the calls in this module, never handed out.
+    let fd: OwnedFD
+
+    private init(fd: consuming OwnedFD, driver: DriverInfo, capabilities: CardCapabilities) {
+        self.path = fd.path
+        self.fd = fd
+        self.driver = driver
+        self.capabilities = capabilities
+    }
+
+    /// The DRM cards present, "/dev/dri/card0" first. Render nodes are left
+    /// out: they cannot drive a display.
+    public static func devicePaths(in directory: String = "/dev/dri") -> [String] {
+        numberedDeviceNodes(in: directory, prefix: "card")
+    }
+
+    /// Opens a DRM card and enables the client caps framepipe relies on:
+    /// universal planes (so primary and cursor planes are visible), atomic
+    /// (for tear-free, tested commits) and, once atomic is on, writeback
+    /// connectors. Whether each cap took is recorded in ``capabilities``.
+    ///
+    /// The path is checked with `stat` first, so a wrong path gets a message
+    /// about the path, not about a failed ioctl.
+    ///
+    /// - Throws: `KMSError.notADRMCard` or `KMSError.renderNode` for a node of
+    ///   the wrong kind; `DeviceError` from `stat` for a missing path (exit
+    ///   status `.noInput`), from `open` for permission or busy, and from
+    ///   `drmGetVersion` if the driver does not answer.
+    ///
+    /// The corresponding calls are `open`, `drmGetNodeTypeFromFd`,
+    /// `drmSetClientCap`, `drmGetCap` and `drmGetVersion`.
+    public static func open(path: String) throws -> Card {
+        let kind = try DeviceNodeKind.of(path)
+        guard kind == .drm else { throw KMSError.notADRMCard(path: path, found: kind) }
+
+        let fd = try OwnedFD.open(path)
+        let descriptor = fd.rawValue
+        if drmGetNodeTypeFromFd(descriptor) == DRM_NODE_RENDER {
+            throw KMSError.renderNode(path: path)
+        }
+
+        func setClientCap(_ cap: Int32, _ name: String) -> Bool {
+            let worked = drmSetClientCap(descriptor, UInt64(cap), 1) == 0
+            if !worked { logger.debug("client cap not available", metadata: ["device": "\(path)", "cap": "\(name)", "errno": "\(errnoName(errno))"]) }
+            return worked
+        }
+        func deviceCap(_ cap: Int32) -> UInt64 {
+            var value: UInt64 = 0
+            return drmGetCap(descriptor, UInt64(cap), &value) == 0 ? value : 0
+        }
+
+        var capabilities = CardCapabilities()
+        capabilities.universalPlanes = setClientCap(DRM_CLIENT_CAP_UNIVERSAL_PLANES, "DRM_CLIENT_CAP_UNIVERSAL_PLANES")
+        capabilities.atomic = setClientCap(DRM_CLIENT_CAP_ATOMIC, "DRM_CLIENT_CAP_ATOMIC")
+        // The kernel refuses writeback to clients that are not atomic.
+        if capabilities.atomic {
+            capabilities.writebackConnectors = setClientCap(DRM_CLIENT_CAP_WRITEBACK_CONNECTORS, "DRM_CLIENT_CAP_WRITEBACK_CONNECTORS")
+        }
+        capabilities.dumbBuffer = deviceCap(DRM_CAP_DUMB_BUFFER) != 0
+        let prime = deviceCap(DRM_CAP_PRIME)
+        capabilities.primeImport = prime & UInt64(DRM_PRIME_CAP_IMPORT) != 0
+        capabilities.primeExport = prime & UInt64(DRM_PRIME_CAP_EXPORT) != 0
+        capabilities.addFramebuffer2Modifiers = deviceCap(DRM_CAP_ADDFB2_MODIFIERS) != 0
+        capabilities.asyncPageFlip = deviceCap(DRM_CAP_ASYNC_PAGE_FLIP) != 0
+        capabilities.timestampMonotonic = deviceCap(DRM_CAP_TIMESTAMP_MONOTONIC) != 0
+        capabilities.crtcInVblankEvent = deviceCap(DRM_CAP_CRTC_IN_VBLANK_EVENT) != 0
+
+        let version = try fetchObject("drmGetVersion", device: path) { drmGetVersion(descriptor) }
+        defer { drmFreeVersion(version) }
+        let driver = DriverInfo(
+            name: String(libdrmString: version.pointee.name),
+            description: String(libdrmString: version.pointee.desc),
+            date: String(libdrmString: version.pointee.date),
+            majorVersion: Int(version.pointee.version_major),
+            minorVersion: Int(version.pointee.version_minor),
+            patchLevel: Int(version.pointee.version_patchlevel))
+
+        logger.debug("opened DRM card", metadata: [
+            "device": "\(path)", "driver": "\(driver.name)",
+            "atomic": "\(capabilities.atomic)", "writeback": "\(capabilities.writebackConnectors)",
+        ])
+        return Card(fd: fd, driver: driver, capabilities: capabilities)
+    }
+}

@@ -1,0 +1,33 @@
+import Platform
+
+/// Errors of the KMS layer that are not a single failed call (those are
+/// Platform's `DeviceError`): a path that names the wrong kind of node, or
+/// kernel data that does not make sense.
+public enum KMSError: UserFacingError, Sendable, Equatable {
+    /// The path exists but is not a DRM device node.
+    case notADRMCard(path: String, found: DeviceNodeKind)
+    /// The path is a DRM render node ("renderD128"): it can share buffers
+    /// but the kernel refuses every mode-setting call on it.
+    case renderNode(path: String)
+    /// A plane's IN_FORMATS blob did not parse.
+    case malformedFormatModifierBlob(device: String, plane: PlaneID, problem: FormatModifierBlobError)
+
+    public var description: String {
+        switch self {
+        case .notADRMCard(let path, let found):
+            return "\(path) is \(found), expected a DRM card (/dev/dri/cardN)"
+        case .renderNode(let path):
+            return "\(path) is a DRM render node, which cannot drive a display; expected a DRM card (/dev/dri/cardN)"
+        case .malformedFormatModifierBlob(let device, let plane, let problem):
+            return "\(device): the IN_FORMATS property of plane \(plane) is malformed: \(problem)"
+        }
+    }
+
+    public var exitStatus: ExitStatus {
+        switch self {
+        case .notADRMCard, .renderNode: return .unavailable
+        // The kernel handed back nonsense: the device is at fault.
+        case .malformedFormatModifierBlob: return .ioError
+        }
+    }
+}

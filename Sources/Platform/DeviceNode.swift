@@ -1,0 +1,76 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CKernelShim
+
+/// What a path names, judged from `stat(2)` before any device is opened, so
+/// that a wrong path gets a message about the path rather than an ioctl.
+public enum DeviceNodeKind: Sendable, Equatable, CustomStringConvertible {
+    /// A V4L2 character device (major 81).
+    case video4linux
+    /// A DRM character device (major 226): a card or render node.
+    case drm
+    /// Some other character device (e.g. /dev/null), with its major number.
+    case otherCharacterDevice(major: UInt32)
+    case directory
+    case regularFile
+    case other
+
+    public var description: String {
+        switch self {
+        case .video4linux: return "a V4L2 device"
+        case .drm: return "a DRM device"
+        case .otherCharacterDevice(let major): return "a character device that is neither V4L2 nor DRM (major \(major))"
+        case .directory: return "a directory"
+        case .regularFile: return "a regular file"
+        case .other: return "not a device node"
+        }
+    }
+
+    /// Inspects `path`. A missing or unreadable path is a ``DeviceError`` from `stat`.
+    public static func of(_ path: String) throws(DeviceError) -> DeviceNodeKind {
+        var info = stat()
+        if stat(path, &info) != 0 {
+            throw DeviceError(call: "stat", errno: .init(rawValue: errno), device: path)
+        }
+        switch info.st_mode & S_IFMT {
+        case S_IFCHR:
+            let major = fp_major(UInt64(info.st_rdev))
+            switch major {
+            case 81: return .video4linux
+            case 226: return .drm
+            default: return .otherCharacterDevice(major: UInt32(major))
+            }
+        case S_IFDIR: return .directory
+        case S_IFREG: return .regularFile
+        default: return .other
+        }
+    }
+}
+
+/// Lists `directory` entries whose names start with `prefix` and continue
+/// with a number ("video3", "card0"), sorted by that number.
+public func numberedDeviceNodes(in directory: String, prefix: String) -> [String] {
+    guard let dir = opendir(directory) else { return [] }
+    defer { closedir(dir) }
+    var found: [(Int, String)] = []
+    while let entry = readdir(dir) {
+        let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+            String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+        }
+        guard name.hasPrefix(prefix), let number = Int(name.dropFirst(prefix.count)) else { continue }
+        found.append((number, directory + "/" + name))
+    }
+    return found.sorted { $0.0 < $1.0 }.map(\.1)
+}
+
+extension String {
+    /// Decodes a fixed-size, NUL-padded C character array imported as a
+    /// tuple (e.g. `v4l2_capability.driver`).
+    public init<Tuple>(fixedCString tuple: Tuple) {
+        self = withUnsafeBytes(of: tuple) { raw in
+            String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+        }
+    }
+}
+

@@ -1,0 +1,39 @@
+/// A four-character code as both V4L2 and DRM use it: the characters packed
+/// little-endian into 32 bits, first character in the lowest byte.
+public struct FourCC: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible {
+    public let rawValue: UInt32
+
+    public init(rawValue: UInt32) { self.rawValue = rawValue }
+
+    /// Packs exactly four ASCII characters; anything else is `nil`.
+    public init?(_ text: String) {
+        let bytes = Array(text.utf8)
+        guard bytes.count == 4, bytes.allSatisfy({ $0 >= 0x20 && $0 < 0x7f }) else { return nil }
+        rawValue = UInt32(bytes[0]) | UInt32(bytes[1]) << 8 | UInt32(bytes[2]) << 16 | UInt32(bytes[3]) << 24
+    }
+
+    /// The four characters; V4L2's "big-endian variant" bit (bit 31) is
+    /// shown as a trailing "-BE", as v4l2-ctl does.
+    public var description: String {
+        let bigEndian = rawValue & 0x8000_0000 != 0
+        let value = rawValue & 0x7fff_ffff
+        let chars = (0..<4).map { UInt8(truncatingIfNeeded: value >> (8 * $0)) }
+        let text = String(decoding: chars.map { $0 >= 0x20 && $0 < 0x7f ? $0 : UInt8(ascii: ".") }, as: UTF8.self)
+        return bigEndian ? text + "-BE" : text
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let code = FourCC(text) else {
+            throw DecodingError.dataCorrupted(.init(
+                codingPath: decoder.codingPath,
+                debugDescription: "expected a four-character code such as \"XR24\", got \"\(text)\""))
+        }
+        self = code
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+}

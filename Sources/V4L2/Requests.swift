@@ -1,0 +1,27 @@
+import CKernelShim
+import Platform
+
+/// The V4L2 ioctls framepipe issues, with the names errors print.
+extension IoctlRequest {
+    static let queryCapability = IoctlRequest("VIDIOC_QUERYCAP", fp_VIDIOC_QUERYCAP)
+    static let enumerateFormat = IoctlRequest("VIDIOC_ENUM_FMT", fp_VIDIOC_ENUM_FMT)
+    static let getFormat = IoctlRequest("VIDIOC_G_FMT", fp_VIDIOC_G_FMT)
+    static let setFormat = IoctlRequest("VIDIOC_S_FMT", fp_VIDIOC_S_FMT)
+    static let tryFormat = IoctlRequest("VIDIOC_TRY_FMT", fp_VIDIOC_TRY_FMT)
+    static let requestBuffers = IoctlRequest("VIDIOC_REQBUFS", fp_VIDIOC_REQBUFS)
+    static let queryBuffer = IoctlRequest("VIDIOC_QUERYBUF", fp_VIDIOC_QUERYBUF)
+    static let queueBuffer = IoctlRequest("VIDIOC_QBUF", fp_VIDIOC_QBUF)
+    static let dequeueBuffer = IoctlRequest("VIDIOC_DQBUF", fp_VIDIOC_DQBUF)
+    static let exportBuffer = IoctlRequest("VIDIOC_EXPBUF", fp_VIDIOC_EXPBUF)
+    static let streamOn = IoctlRequest("VIDIOC_STREAMON", fp_VIDIOC_STREAMON)
+    static let streamOff = IoctlRequest("VIDIOC_STREAMOFF", fp_VIDIOC_STREAMOFF)
+    static let getParameters = IoctlRequest("VIDIOC_G_PARM", fp_VIDIOC_G_PARM)
+    static let setParameters = IoctlRequest("VIDIOC_S_PARM", fp_VIDIOC_S_PARM)
+    static let enumerateFrameSizes = IoctlRequest("VIDIOC_ENUM_FRAMESIZES", fp_VIDIOC_ENUM_FRAMESIZES)
+    static let enumerateFrameIntervals = IoctlRequest("VIDIOC_ENUM_FRAMEINTERVALS", fp_VIDIOC_ENUM_FRAMEINTERVALS)
+    static let queryExtendedControl = IoctlRequest("VIDIOC_QUERY_EXT_CTRL", fp_VIDIOC_QUERY_EXT_CTRL)
+    static let getExtendedControls = IoctlRequest("VIDIOC_G_EXT_CTRLS", fp_VIDIOC_G_EXT_CTRLS)
+    static let setExtendedControls = IoctlRequest("VIDIOC_S_EXT_CTRLS", fp_VIDIOC_S_EXT_CTRLS)
+    static let subscribeEvent = IoctlRequest("VIDIOC_SUBSCRIBE_EVENT", fp_VIDIOC_SUBSCRIBE_EVENT)
+    static let dequeueEvent = IoctlRequest("VIDIOC_DQEVENT", fp_VIDIOC_DQEVENT)
+}

@@ -1,0 +1,40 @@
+import ArgumentParser
+import Foundation
+import Platform
+
+@main
+struct Framepipe: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "framepipe",
+        abstract: "Live camera to screen with zero CPU copies, and capture-to-glass latency measurement.",
+        discussion: """
+        framepipe captures from a V4L2 camera, shares each buffer with the KMS display \
+        as a dma-buf, and scans it out without the CPU touching a pixel.
+
+        Start with `framepipe list` to see the cameras and displays this machine has.
+
+        EXIT CODES
+        \(ExitStatus.allCases.map { "  \(String($0.rawValue).padding(toLength: 4, withPad: " ", startingAt: 0)) \($0.meaning)" }.joined(separator: "\n"))
+        """,
+        subcommands: [List.self])
+}
+
+/// Runs a command body; a ``UserFacingError`` becomes one line on stderr and
+/// its documented exit status. Anything else is reported once, as a failure.
+func reportingErrors(_ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let error as UserFacingError {
+        printError(error.description)
+        throw ExitCode(error.exitStatus.rawValue)
+    } catch let error as ExitCode {
+        throw error
+    } catch {
+        printError(String(describing: error))
+        throw ExitCode(ExitStatus.failure.rawValue)
+    }
+}
+
+func printError(_ message: String) {
+    FileHandle.standardError.write(Data("framepipe: \(message)\n".utf8))
+}

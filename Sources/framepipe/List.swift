@@ -1,0 +1,75 @@
+import ArgumentParser
+import Foundation
+import KMS
+import Platform
+import V4L2
+
+struct List: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List cameras (V4L2) and displays (DRM/KMS) with what they can do.",
+        discussion: """
+        Without --device or --card, every /dev/videoN and /dev/dri/cardN is described; \
+        a node that cannot be opened is reported and skipped. A node named with \
+        --device or --card must work, or framepipe exits with an error.
+
+        For each V4L2 node: driver, card, bus, capabilities, single-planar or \
+        multiplanar capture, every capture format with its frame sizes and frame rates, \
+        and streaming I/O (MMAP, DMABUF import, and dma-buf export proven with VIDIOC_EXPBUF).
+
+        For each DRM card: driver, capabilities (PRIME, atomic, universal planes, \
+        writeback), connectors with modes, CRTCs, and planes with their formats and \
+        modifiers (IN_FORMATS).
+
+        Examples:
+          framepipe list
+          framepipe list --json > devices.json
+          framepipe list --device /dev/video0 --card /dev/dri/card0
+        """)
+
+    @Flag(help: "Print the report as JSON.")
+    var json = false
+
+    @Option(name: .customLong("device"), help: ArgumentHelp("A V4L2 node to describe (repeatable).", valueName: "path"))
+    var devices: [String] = []
+
+    @Option(name: .customLong("card"), help: ArgumentHelp("A DRM card to describe (repeatable).", valueName: "path"))
+    var cards: [String] = []
+
+    func run() throws {
+        try reportingErrors {
+            let explicit = !devices.isEmpty || !cards.isEmpty
+            var report = ListReport()
+            for path in explicit ? devices : videoDeviceNodes() {
+                do {
+                    report.videoDevices.append(try VideoDevice.open(path).describe())
+                } catch let error as UserFacingError where !explicit {
+                    report.problems.append(error.description)
+                }
+            }
+            for path in explicit ? cards : Card.devicePaths() {
+                do {
+                    report.cards.append(try Card.open(path: path).describe())
+                } catch let error as UserFacingError where !explicit {
+                    report.problems.append(error.description)
+                }
+            }
+            if json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+                FileHandle.standardOutput.write(try encoder.encode(report))
+                FileHandle.standardOutput.write(Data("\n".utf8))
+            } else {
+                print(report.text, terminator: "")
+                for problem in report.problems { printError(problem) }
+            }
+        }
+    }
+}
+
+/// The whole `list` report; its JSON form is what `--json` prints.
+struct ListReport: Codable {
+    var videoDevices: [VideoDeviceInfo] = []
+    var cards: [CardInfo] = []
+    /// Nodes found while scanning that could not be described, one line each.
+    var problems: [String] = []
+}

@@ -1,0 +1,94 @@
+import Foundation
+import KMS
+import V4L2
+
+extension ListReport {
+    /// The human-readable form of the report.
+    var text: String {
+        var out = ""
+        if videoDevices.isEmpty { out += "No V4L2 devices.\n" }
+        for device in videoDevices { out += device.text }
+        if cards.isEmpty { out += "No DRM cards.\n" }
+        for card in cards { out += card.text }
+        return out
+    }
+}
+
+extension VideoDeviceInfo {
+    var text: String {
+        var out = "\(path): \(card) [driver \(driver) \(driverVersion), bus \(busInfo)]\n"
+        out += "  capabilities: \(capabilities.joined(separator: " "))\n"
+        guard let type = captureBufferType else {
+            out += "  not a video capture node\n"
+            return out
+        }
+        out += "  capture: \(type.rawValue) (\(isMultiplanar ? "multiplanar" : "single-planar"))\n"
+        if let streaming {
+            var methods: [String] = []
+            if streaming.mmap { methods.append("MMAP") }
+            if streaming.userPointer { methods.append("USERPTR") }
+            if streaming.dmabuf { methods.append("DMABUF") }
+            let export: String
+            switch streaming.exportable {
+            case true?: export = "yes (VIDIOC_EXPBUF)"
+            case false?: export = "no"
+            case nil: export = "unknown (queue busy)"
+            }
+            out += "  streaming I/O: \(methods.joined(separator: " ")); dma-buf export: \(export)\n"
+        }
+        out += "  formats:\n"
+        for format in formats {
+            out += "    '\(format.fourcc)' \(format.description)\(format.compressed ? " (compressed)" : "")\n"
+            for size in format.frameSizes {
+                let rates = size.intervals.map { interval -> String in
+                    let fps = String(format: "%g", interval.framesPerSecond)
+                    return interval.kind == "discrete" ? fps : "\(fps) (\(interval.kind))"
+                }
+                let dims = size.kind == "discrete"
+                    ? "\(size.width)x\(size.height)"
+                    : "\(size.width)x\(size.height)..\(size.maxWidth ?? 0)x\(size.maxHeight ?? 0) (\(size.kind))"
+                out += "      \(dims)" + (rates.isEmpty ? "" : " @ \(rates.joined(separator: ", ")) fps") + "\n"
+            }
+        }
+        return out
+    }
+}
+
+extension CardInfo {
+    var text: String {
+        var out = "\(path): \(driver.name) (\(driver.description)) [driver \(driver.version)]\n"
+        let caps = capabilities
+        let flags: [(Bool, String)] = [
+            (caps.atomic, "atomic"), (caps.universalPlanes, "universal-planes"),
+            (caps.primeImport, "prime-import"), (caps.primeExport, "prime-export"),
+            (caps.dumbBuffer, "dumb-buffers"), (caps.addFramebuffer2Modifiers, "addfb2-modifiers"),
+            (caps.asyncPageFlip, "async-page-flip"), (caps.timestampMonotonic, "monotonic-timestamps"),
+            (caps.writebackConnectors, "writeback"),
+        ]
+        out += "  capabilities: \(flags.filter(\.0).map(\.1).joined(separator: " "))\n"
+        out += "  framebuffer size: \(minimumWidth)x\(minimumHeight)..\(maximumWidth)x\(maximumHeight)\n"
+        for connector in connectors {
+            let kind = connector.isWriteback ? " (writeback)" : ""
+            out += "  connector \(connector.id) \(connector.name)\(kind): \(connector.status.rawValue), CRTCs \(connector.possibleCrtcs.map(\.description).joined(separator: ","))\n"
+            let shown = connector.modes.prefix(8).map { mode in
+                String(format: "%dx%d@%.2f", mode.width, mode.height, mode.refreshRate) + (mode.isPreferred ? "*" : "")
+            }
+            if !shown.isEmpty {
+                let more = connector.modes.count > shown.count ? " (+\(connector.modes.count - shown.count) more)" : ""
+                out += "    modes: \(shown.joined(separator: " "))\(more)\n"
+            }
+        }
+        for crtc in crtcs {
+            let mode = crtc.mode.map { String(format: "%dx%d@%.2f", $0.width, $0.height, $0.refreshRate) } ?? "off"
+            out += "  crtc \(crtc.id) (index \(crtc.index)): \(mode)\(crtc.framebuffer.map { ", fb \($0)" } ?? "")\n"
+        }
+        for plane in planes {
+            let formats = plane.formats.map { format -> String in
+                let modifiers = format.modifiers.map(\.description)
+                return modifiers.isEmpty || modifiers == ["LINEAR"] ? "\(format.format)" : "\(format.format)[\(modifiers.joined(separator: ","))]"
+            }
+            out += "  plane \(plane.id) \(plane.type.rawValue): CRTCs \(plane.possibleCrtcs.map(\.description).joined(separator: ",")); formats \(formats.joined(separator: " "))\n"
+        }
+        return out
+    }
+}
