@@ -71,6 +71,15 @@ public struct DeviceError: UserFacingError, Sendable, Equatable {
         self.device = device
     }
 
+    /// Builds the error from a raw errno value, for modules that do not
+    /// import SystemPackage.
+    public init(call: String, errnoCode: Int32, device: String) {
+        self.init(call: call, errno: Errno(rawValue: errnoCode), device: device)
+    }
+
+    /// The raw errno value (ENOENT, EBUSY, ...).
+    public var errnoCode: Int32 { errno.rawValue }
+
     public var description: String {
         "\(device): \(call) failed: \(errno.description) (\(errnoName(errno.rawValue)))"
     }

@@ -37,35 +37,69 @@ public struct CommandResult: Sendable {
 }
 
 /// Runs the built `framepipe` with `arguments`, waiting for it to exit.
+///
+/// Uses posix_spawn and poll rather than Foundation's Process: inside the
+/// lab guest, Process's run-loop wake-up sometimes fails ("Could not create
+/// wakeup socket pair for CFSocket") and `waitUntilExit` then never returns.
 public func runFramepipe(_ arguments: [String], environment: [String: String] = [:]) throws -> CommandResult {
-    let process = Process()
-    process.executableURL = Lab.framepipeExecutable
-    process.arguments = arguments
     var env = ProcessInfo.processInfo.environment
     env.merge(environment) { $1 }
-    process.environment = env
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    // Drain both pipes concurrently so a large report cannot fill one and block.
-    let errData = LockedData()
-    let group = DispatchGroup()
-    DispatchQueue.global().async(group: group) {
-        errData.set(err.fileHandleForReading.readDataToEndOfFile())
-    }
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    group.wait()
-    process.waitUntilExit()
-    return CommandResult(
-        status: process.terminationStatus,
-        stdout: String(decoding: outData, as: UTF8.self),
-        stderr: String(decoding: errData.get(), as: UTF8.self))
+    return try spawnAndWait(Lab.framepipeExecutable.path, arguments: arguments, environment: env)
 }
 
-final class LockedData: @unchecked Sendable {
-    private let lock = NSLock()
-    private var data = Data()
-    func set(_ value: Data) { lock.withLock { data = value } }
-    func get() -> Data { lock.withLock { data } }
+public struct SpawnError: Error, CustomStringConvertible {
+    public let description: String
+}
+
+/// Starts `path` with `arguments`, collects its stdout and stderr, and waits.
+public func spawnAndWait(_ path: String, arguments: [String], environment: [String: String]) throws -> CommandResult {
+    var outPipe: [Int32] = [0, 0], errPipe: [Int32] = [0, 0]
+    guard pipe(&outPipe) == 0, pipe(&errPipe) == 0 else { throw SpawnError(description: "pipe failed: \(errno)") }
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
+    posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
+    for fd in outPipe + errPipe { posix_spawn_file_actions_addclose(&actions, fd) }
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+
+    let argv = ([path] + arguments).map { strdup($0) } + [nil]
+    let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+    defer { (argv + envp).forEach { free($0) } }
+    var pid: pid_t = 0
+    let spawned = posix_spawn(&pid, path, &actions, nil, argv, envp)
+    close(outPipe[1])
+    close(errPipe[1])
+    guard spawned == 0 else {
+        close(outPipe[0]); close(errPipe[0])
+        throw SpawnError(description: "posix_spawn \(path) failed: \(spawned)")
+    }
+    var out = [UInt8](), err = [UInt8]()
+    var open: [Int32: Bool] = [outPipe[0]: true, errPipe[0]: true]
+    var buffer = [UInt8](repeating: 0, count: 65536)
+    while open.values.contains(true) {
+        var fds = open.filter(\.value).map { pollfd(fd: $0.key, events: Int16(POLLIN), revents: 0) }
+        if poll(&fds, nfds_t(fds.count), -1) < 0 {
+            if errno == EINTR { continue }
+            break
+        }
+        for entry in fds where entry.revents != 0 {
+            let count = read(entry.fd, &buffer, buffer.count)
+            if count > 0 {
+                if entry.fd == outPipe[0] { out += buffer[0..<count] } else { err += buffer[0..<count] }
+            } else if count == 0 || errno != EINTR {
+                open[entry.fd] = false
+            }
+        }
+    }
+    close(outPipe[0])
+    close(errPipe[0])
+    var status: Int32 = 0
+    while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+    // WIFEXITED / WEXITSTATUS are macros; a signal death reports 128 + signal.
+    let exitStatus = status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+    return CommandResult(
+        status: exitStatus,
+        stdout: String(decoding: out, as: UTF8.self),
+        stderr: String(decoding: err, as: UTF8.self))
 }
