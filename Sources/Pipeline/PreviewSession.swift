@@ -1,0 +1,424 @@
+import Dispatch
+import Foundation
+import KMS
+import Logging
+import Platform
+import V4L2
+
+/// Why a run ended.
+public enum StopReason: String, Sendable, Codable {
+    case frameCount = "frame count reached"
+    case duration = "duration reached"
+    case interrupted = "SIGINT"
+    case terminated = "SIGTERM"
+    case requested = "stop requested"
+    case failed = "error"
+}
+
+/// What a run did, for the summary line and `--json` style reports.
+public struct PreviewSummary: Sendable, Codable, Equatable {
+    public var camera: String
+    public var card: String
+    public var format: String
+    public var width: Int
+    public var height: Int
+    public var bufferCount: Int
+    public var connector: String
+    public var mode: String
+    public var plane: UInt32?
+    public var atomic: Bool
+    public var statistics: PipelineStatistics
+    public var seconds: Double
+    public var stopReason: StopReason
+    /// Framebuffers created from capture dma-bufs (one per capture buffer).
+    public var framebuffersFromCaptureBuffers: Int
+    /// Buffer-pool invariant violations; empty in a correct run.
+    public var poolViolations: [String]
+
+    /// Frames shown per second of streaming.
+    public var shownPerSecond: Double { seconds > 0 ? Double(statistics.shown) / seconds : 0 }
+}
+
+/// Errors of a running pipeline (device faults are `DeviceError`s).
+public enum PipelineError: UserFacingError, Sendable, Equatable {
+    case noCaptureDevice
+    case noDisplayCard(tried: [String])
+    case cameraStalled(device: String, seconds: Double)
+    case flipTimedOut(device: String, seconds: Double)
+    case inconsistentPlanes(device: String, format: String)
+
+    public var description: String {
+        switch self {
+        case .noCaptureDevice:
+            return "no V4L2 capture device found (looked at /dev/video*); name one with source.device or --device"
+        case .noDisplayCard(let tried):
+            return "no DRM card with a connected display found (tried \(tried.isEmpty ? "nothing: no /dev/dri/card*" : tried.joined(separator: ", "))); name one with sink.card or --card"
+        case .cameraStalled(let device, let seconds):
+            return "\(device): no frame from the camera for \(String(format: "%.1f", seconds)) s; expected frames at the negotiated rate"
+        case .flipTimedOut(let device, let seconds):
+            return "\(device): a page flip did not complete within \(String(format: "%.1f", seconds)) s"
+        case .inconsistentPlanes(let device, let format):
+            return "\(device): the driver's plane layout for \(format) does not match the format"
+        }
+    }
+
+    public var exitStatus: ExitStatus {
+        switch self {
+        case .noCaptureDevice, .noDisplayCard: return .noInput
+        case .cameraStalled, .flipTimedOut: return .ioError
+        case .inconsistentPlanes: return .unavailable
+        }
+    }
+}
+
+/// A screen snapshot together with what produced it.
+public struct PipelineSnapshot: Sendable {
+    /// The composed screen, read back through the writeback connector.
+    public var screen: WritebackSnapshot
+    /// The capture buffer that was on screen while the snapshot was taken.
+    public var bufferIndex: Int
+    /// Where that buffer's frame sits on screen.
+    public var layout: PlaneLayout
+}
+
+/// Camera → screen, zero copies: the capture stream, the display, the
+/// scheduler between them, and the serial queue that owns all three.
+///
+/// Setting up opens both devices, negotiates a format both support natively,
+/// allocates capture buffers, exports each as a dma-buf and imports each
+/// dma-buf once as a framebuffer. ``run(frames:duration:handleSignals:status:beforeTeardown:)``
+/// streams until a stop condition, then tears everything down in reverse
+/// and restores the display as it was found.
+///
+/// The session's state is confined to its serial queue; the class is
+/// `@unchecked Sendable` only so that the queue's closures can reach it.
+public final class PreviewSession: @unchecked Sendable {
+    public let configuration: PipelineConfiguration
+    public let pixelFormat: PixelFormat
+    public let stream: CaptureStream
+    public let display: Display
+    public let scheduler: Scheduler
+    /// The framebuffer imported from each capture buffer, by buffer index.
+    public let framebuffers: [FramebufferID]
+
+    private let queue = DispatchQueue(label: "framepipe.pipeline")
+    private let logger = Logger(label: "framepipe.pipeline")
+    private let adapter: DisplayAdapter
+    private var sources: [any DispatchSourceProtocol] = []
+    private var done = DispatchSemaphore(value: 0)
+    private var stopReason: StopReason?
+    private var failure: (any Error)?
+    private var startTime: DispatchTime = .now()
+    private var lastFrameTime: DispatchTime = .now()
+    private var frameLimit: Int?
+    private var tornDown = false
+
+    /// How long without a camera frame before the run fails.
+    public var cameraTimeout: Double = 3
+    /// How long a flip may take before the run fails.
+    public var flipTimeout: Double = 1
+
+    public init(configuration: PipelineConfiguration) throws {
+        self.configuration = configuration
+        let source = configuration.source
+        let sink = configuration.sink
+
+        let device = try Self.openCamera(source.device)
+        let bufferType = try device.requireCapture()
+        let cameraFormats = try device.formats(for: bufferType).map(\.fourcc)
+
+        let (card, info) = try Self.openCard(sink.card)
+        let displayFormats = Self.displayFormats(info, plane: sink.plane)
+        pixelFormat = try negotiatePixelFormat(
+            requested: source.format, cameraFormats: cameraFormats, displayFormats: displayFormats,
+            camera: device.path, display: card.path)
+
+        let interval = source.frameRate.map { rate -> Fraction in
+            // 1/rate as a fraction with a millisecond-ish denominator.
+            Fraction(numerator: 1000, denominator: UInt32((rate * 1000).rounded()))
+        }
+        stream = try CaptureStream(device: device, configuration: CaptureConfiguration(
+            fourcc: pixelFormat.v4l2, width: UInt32(source.width), height: UInt32(source.height),
+            bufferCount: source.buffers, frameInterval: interval, controls: source.controls))
+
+        var selection = DisplaySelection(
+            frameWidth: Int(stream.format.width), frameHeight: Int(stream.format.height),
+            format: pixelFormat.drm, forceLegacy: sink.legacy)
+        if let connector = sink.connector { selection.connector = .named(connector) }
+        if let mode = sink.mode { selection.mode = ModeRequest(parsing: mode) }
+        switch sink.plane {
+        case "primary": selection.plane = .preferring(.primary)
+        case "overlay": selection.plane = .preferring(.overlay)
+        case "auto": break
+        default: if let id = UInt32(sink.plane) { selection.plane = .id(PlaneID(id)) }
+        }
+        if let position = sink.position { selection.position = PixelPoint(x: position.x, y: position.y) }
+        display = try Display(card: card, info: info, selection: selection)
+
+        // Import every capture buffer once; the frame path only flips ids.
+        var imported: [FramebufferID] = []
+        for buffer in stream.buffers {
+            guard let planes = colourPlaneLocations(
+                of: pixelFormat, height: stream.format.height, memoryPlanes: stream.format.planes,
+                dataOffsets: buffer.planes.map(\.dataOffset))
+            else { throw PipelineError.inconsistentPlanes(device: device.path, format: pixelFormat.description) }
+            let layout = FramebufferLayout(
+                width: Int(stream.format.width), height: Int(stream.format.height), format: pixelFormat.drm,
+                planes: planes.map {
+                    FramebufferPlane(dmaBufDescriptor: buffer.planes[$0.memoryPlane].dmabuf.rawValue, offset: $0.offset, pitch: $0.pitch)
+                })
+            imported.append(try display.importFramebuffer(layout))
+        }
+        framebuffers = imported
+        adapter = DisplayAdapter(display: display, framebuffers: imported)
+        scheduler = Scheduler(bufferCount: stream.buffers.count, camera: stream, display: adapter)
+    }
+
+    // MARK: Running
+
+    /// Streams until `frames` have been shown, `duration` seconds have
+    /// passed, a signal arrives (with `handleSignals`) or a device fails.
+    /// `status` is called about twice a second from the pipeline queue;
+    /// `beforeTeardown` runs on the queue after streaming stopped being
+    /// scheduled but before anything is torn down (snapshots, inspections).
+    /// Always tears down; rethrows the first device error after teardown.
+    public func run(
+        frames: Int? = nil, duration: Double? = nil, handleSignals: Bool = false,
+        status: ((PipelineStatistics, Double) -> Void)? = nil,
+        beforeTeardown: ((PreviewSession) throws -> Void)? = nil
+    ) throws -> PreviewSummary {
+        frameLimit = frames
+        var teardownError: (any Error)?
+        queue.sync {
+            do {
+                try stream.start()
+                startTime = .now()
+                lastFrameTime = startTime
+                installSources(duration: duration, handleSignals: handleSignals, status: status)
+            } catch {
+                finish(.failed, error: error)
+            }
+        }
+        done.wait()
+        queue.sync {
+            for source in sources { source.cancel() }
+            sources.removeAll()
+            if failure == nil, let beforeTeardown {
+                do { try beforeTeardown(self) } catch { failure = error; stopReason = .failed }
+            }
+            teardownError = teardown()
+        }
+        if handleSignals {
+            signal(SIGINT, SIG_DFL)
+            signal(SIGTERM, SIG_DFL)
+        }
+        let summary = makeSummary()
+        if let failure { throw failure }
+        if let teardownError { throw teardownError }
+        return summary
+    }
+
+    /// Asks a running session to stop (from any thread).
+    public func stop() {
+        queue.async { self.finish(.requested, error: nil) }
+    }
+
+    private func installSources(duration: Double?, handleSignals: Bool, status: ((PipelineStatistics, Double) -> Void)?) {
+        let camera = DispatchSource.makeReadSource(fileDescriptor: stream.fileDescriptor, queue: queue)
+        camera.setEventHandler { [unowned self] in
+            self.step { try self.scheduler.cameraReadable() }
+            self.lastFrameTime = .now()
+        }
+        let flips = DispatchSource.makeReadSource(fileDescriptor: display.fileDescriptor, queue: queue)
+        flips.setEventHandler { [unowned self] in
+            self.step { try self.scheduler.displayReadable() }
+            if let limit = self.frameLimit, self.scheduler.statistics.shown >= limit {
+                self.finish(.frameCount, error: nil)
+            }
+        }
+        let ticks = DispatchSource.makeTimerSource(queue: queue)
+        // Watchdogs and status: a stalled camera or a lost flip event ends
+        // the run with an error instead of hanging it.
+        ticks.schedule(deadline: .now() + .milliseconds(500), repeating: .milliseconds(500))
+        ticks.setEventHandler { [unowned self] in
+            guard self.stopReason == nil else { return }
+            let now = DispatchTime.now()
+            let idle = Double(now.uptimeNanoseconds - self.lastFrameTime.uptimeNanoseconds) / 1e9
+            if idle > self.cameraTimeout {
+                self.finish(.failed, error: PipelineError.cameraStalled(device: self.stream.device.path, seconds: idle))
+                return
+            }
+            if self.scheduler.isFlipPending, let committed = self.adapter.lastCommit {
+                let waiting = Double(now.uptimeNanoseconds - committed.uptimeNanoseconds) / 1e9
+                if waiting > self.flipTimeout {
+                    self.finish(.failed, error: PipelineError.flipTimedOut(device: self.display.card.path, seconds: waiting))
+                    return
+                }
+            }
+            status?(self.scheduler.statistics, self.elapsed)
+        }
+        sources = [camera, flips, ticks]
+        if let duration {
+            let timer = DispatchSource.makeTimerSource(queue: queue)
+            timer.schedule(deadline: .now() + duration)
+            timer.setEventHandler { [unowned self] in self.finish(.duration, error: nil) }
+            sources.append(timer)
+        }
+        if handleSignals {
+            for (number, reason) in [(SIGINT, StopReason.interrupted), (SIGTERM, StopReason.terminated)] {
+                signal(number, SIG_IGN)
+                let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
+                source.setEventHandler { [unowned self] in
+                    // A second signal while tearing down ends the process.
+                    signal(number, SIG_DFL)
+                    self.finish(reason, error: nil)
+                }
+                sources.append(source)
+            }
+        }
+        for source in sources { source.resume() }
+    }
+
+    private func step(_ body: () throws -> Void) {
+        guard stopReason == nil else { return }
+        do { try body() } catch { finish(.failed, error: error) }
+    }
+
+    private func finish(_ reason: StopReason, error: (any Error)?) {
+        guard stopReason == nil else { return }
+        stopReason = reason
+        failure = error
+        if let error { logger.debug("pipeline stopping: \(error)") }
+        done.signal()
+    }
+
+    private var elapsed: Double {
+        Double(DispatchTime.now().uptimeNanoseconds - startTime.uptimeNanoseconds) / 1e9
+    }
+
+    private var stoppedAt: Double?
+    /// What teardown clears, kept for the summary.
+    private var planeShown: UInt32?
+
+    /// Reverse order of setup: the display first (restore what was on
+    /// screen, remove framebuffers, close GEM handles, drop master), then the
+    /// camera (STREAMOFF, free buffers, close dma-bufs). Every step runs.
+    private func teardown() -> (any Error)? {
+        guard !tornDown else { return nil }
+        tornDown = true
+        stoppedAt = elapsed
+        planeShown = display.activePlane?.id.rawValue
+        let displayErrors = display.close()
+        scheduler.displayReleasedAll()
+        var first: (any Error)? = displayErrors.first
+        do { try stream.stop() } catch { if first == nil { first = error } }
+        return first
+    }
+
+    private func makeSummary() -> PreviewSummary {
+        let plan = display.plan
+        return PreviewSummary(
+            camera: stream.device.path, card: display.card.path, format: pixelFormat.description,
+            width: Int(stream.format.width), height: Int(stream.format.height), bufferCount: framebuffers.count,
+            connector: plan.connector.name, mode: plan.mode.description, plane: planeShown ?? display.activePlane?.id.rawValue,
+            atomic: display.usesAtomic, statistics: scheduler.statistics, seconds: stoppedAt ?? elapsed,
+            stopReason: stopReason ?? .requested, framebuffersFromCaptureBuffers: framebuffers.count,
+            poolViolations: scheduler.pool.violations)
+    }
+
+    // MARK: Inspection (on the queue, from `beforeTeardown`)
+
+    /// Freezes scheduling, lets the pending flip land, and reads the
+    /// composed screen back through the writeback connector. The frame on
+    /// screen stays there (and out of the camera's hands) throughout.
+    public func snapshot() throws -> PipelineSnapshot {
+        dispatchPrecondition(condition: .onQueue(queue))
+        scheduler.isFrozen = true
+        defer { scheduler.isFrozen = false }
+        let deadline = DispatchTime.now() + flipTimeout
+        while scheduler.isFlipPending, DispatchTime.now() < deadline {
+            var entry = pollfd(fd: display.fileDescriptor, events: Int16(POLLIN), revents: 0)
+            if poll(&entry, 1, 100) > 0 { try scheduler.displayReadable() }
+        }
+        guard let index = scheduler.pool.onScreen else {
+            throw PipelineError.flipTimedOut(device: display.card.path, seconds: flipTimeout)
+        }
+        let screen = try display.captureWriteback()
+        return PipelineSnapshot(screen: screen, bufferIndex: index, layout: display.plan.layout)
+    }
+
+    /// The dma-buf descriptors of capture buffer `index` (for tests that
+    /// compare the screen with the camera's memory; the pipeline itself
+    /// never maps them).
+    public func dmaBufDescriptors(of index: Int) -> [Int32] {
+        stream.buffers[index].planes.map(\.dmabuf.rawValue)
+    }
+
+    // MARK: Device discovery
+
+    static func openCamera(_ path: String) throws -> VideoDevice {
+        if path != "auto" { return try VideoDevice.open(path) }
+        for candidate in videoDeviceNodes() {
+            if let device = try? VideoDevice.open(candidate), device.captureBufferType != nil { return device }
+        }
+        throw PipelineError.noCaptureDevice
+    }
+
+    static func openCard(_ path: String) throws -> (Card, CardInfo) {
+        if path != "auto" {
+            let card = try Card.open(path: path)
+            return (card, try card.describe())
+        }
+        var tried: [String] = []
+        for candidate in Card.devicePaths() {
+            tried.append(candidate)
+            guard let card = try? Card.open(path: candidate), let info = try? card.describe() else { continue }
+            if info.connectors.contains(where: { $0.status == .connected && !$0.isWriteback }) { return (card, info) }
+        }
+        throw PipelineError.noDisplayCard(tried: tried)
+    }
+
+    /// Formats the display could scan out for the `plane` choice, in the
+    /// card's order, without duplicates.
+    static func displayFormats(_ info: CardInfo, plane: String) -> [FourCC] {
+        let planes = info.planes.filter { candidate in
+            switch plane {
+            case "primary": return candidate.type == .primary
+            case "overlay": return candidate.type == .overlay
+            case "auto": return candidate.type != .cursor
+            default: return UInt32(plane).map { candidate.id.rawValue == $0 } ?? false
+            }
+        }
+        var seen = Set<FourCC>()
+        return planes.flatMap { $0.formats.map(\.format) }.filter { seen.insert($0).inserted }
+    }
+}
+
+/// Puts the scheduler's buffer indices on screen as framebuffer ids, and
+/// turns flip events back into buffer indices (allocation-free: a linear
+/// search over a handful of ids).
+final class DisplayAdapter: DisplayQueue {
+    let display: Display
+    let framebuffers: [FramebufferID]
+    private(set) var lastCommit: DispatchTime?
+
+    init(display: Display, framebuffers: [FramebufferID]) {
+        self.display = display
+        self.framebuffers = framebuffers
+    }
+
+    func show(bufferIndex index: Int) throws {
+        try display.show(framebuffer: framebuffers[index])
+        lastCommit = .now()
+    }
+
+    func handleEvents(_ body: (FlipCompletion) -> Void) throws {
+        try display.handleEvents { event in
+            guard let index = framebuffers.firstIndex(of: event.framebuffer) else { return }
+            body(FlipCompletion(bufferIndex: index, vblankSequence: event.sequence,
+                                timestampNanoseconds: Int64(clamping: event.timestampNanoseconds)))
+        }
+    }
+}
+
+extension CaptureStream: CameraQueue {}

@@ -1,0 +1,121 @@
+import ArgumentParser
+import Foundation
+import Pipeline
+import Platform
+
+struct Preview: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show the camera on the screen, zero-copy, until a frame count, a duration or Ctrl-C.",
+        discussion: """
+        Reads a pipeline file (see configs/ and configs/pipeline.schema.json), negotiates a \
+        pixel format both the camera and a display plane support natively, exports every \
+        capture buffer as a dma-buf, imports each once as a KMS framebuffer, and flips \
+        between them with non-blocking atomic commits. A buffer returns to the camera only \
+        after the frame that replaced it on screen has been flipped in.
+
+        Command-line options override the file. On a terminal a status line shows the rate \
+        and counts; at the end a summary is printed. Ctrl-C (SIGINT) or SIGTERM stops \
+        cleanly and restores the display as it was found (exit 130 / 143).
+
+        Examples:
+          framepipe preview --config configs/vivid-vkms.json
+          framepipe preview --config configs/vivid-vkms.json --frames 100 --snapshot screen.png
+          framepipe preview --device /dev/video0 --card /dev/dri/card0 --duration 10
+        """)
+
+    @Option(help: ArgumentHelp("A pipeline file (JSON).", valueName: "file"))
+    var config: String?
+
+    @Option(help: ArgumentHelp("Stop after this many frames are shown.", valueName: "n"))
+    var frames: Int?
+
+    @Option(help: ArgumentHelp("Stop after this many seconds.", valueName: "seconds"))
+    var duration: Double?
+
+    @Option(help: ArgumentHelp("V4L2 capture device, overriding source.device.", valueName: "path"))
+    var device: String?
+
+    @Option(help: ArgumentHelp("DRM card, overriding sink.card.", valueName: "path"))
+    var card: String?
+
+    @Option(help: ArgumentHelp("After the last frame, save the composed screen (read back through the display's writeback connector) as PNG.", valueName: "file.png"))
+    var snapshot: String?
+
+    @Flag(help: "Print the summary as JSON.")
+    var json = false
+
+    func validate() throws {
+        if let frames, frames < 1 { throw ValidationError("--frames must be at least 1, got \(frames)") }
+        if let duration, !(duration > 0) { throw ValidationError("--duration must be above 0 seconds, got \(duration)") }
+    }
+
+    func run() throws {
+        try reportingErrors {
+            var pipeline = try config.map { try PipelineConfiguration.load(path: $0) } ?? PipelineConfiguration()
+            if let device { pipeline.source.device = device }
+            if let card { pipeline.sink.card = card }
+            if let frames { pipeline.frames = frames }
+            if let duration { pipeline.duration = duration }
+
+            let session = try PreviewSession(configuration: pipeline)
+            let interactive = isatty(STDERR_FILENO) == 1
+            var snapshotFile: (path: String, bytes: [UInt8])?
+            let summary = try session.run(
+                frames: pipeline.frames, duration: pipeline.duration, handleSignals: true,
+                status: interactive ? { statistics, seconds in
+                    let rate = seconds > 0 ? Double(statistics.shown) / seconds : 0
+                    let line = String(format: "\r%6.1f fps  shown %d  superseded %d  camera errors %d  dropped by camera %d   ",
+                                      rate, statistics.shown, statistics.superseded, statistics.cameraErrors, statistics.cameraDropped)
+                    FileHandle.standardError.write(Data(line.utf8))
+                } : nil,
+                beforeTeardown: snapshot.map { path in
+                    { session in
+                        let shot = try session.snapshot()
+                        let png = shot.screen.bytes.withUnsafeBytes {
+                            PNG.encodeXRGB8888($0, width: shot.screen.width, height: shot.screen.height, stride: shot.screen.stride)
+                        }
+                        snapshotFile = (path, png)
+                    }
+                })
+            if interactive { FileHandle.standardError.write(Data("\n".utf8)) }
+            if let snapshotFile {
+                guard FileManager.default.createFile(atPath: snapshotFile.path, contents: Data(snapshotFile.bytes)) else {
+                    throw SnapshotWriteError(path: snapshotFile.path)
+                }
+            }
+            if json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+                FileHandle.standardOutput.write(try encoder.encode(summary))
+                FileHandle.standardOutput.write(Data("\n".utf8))
+            } else {
+                print(summary.text(snapshot: snapshotFile?.path))
+            }
+            switch summary.stopReason {
+            case .interrupted: throw ExitCode(ExitStatus.interrupted.rawValue)
+            case .terminated: throw ExitCode(ExitStatus.terminated.rawValue)
+            default: break
+            }
+        }
+    }
+}
+
+struct SnapshotWriteError: UserFacingError {
+    let path: String
+    var description: String { "\(path): cannot write the snapshot PNG (is the folder writable?)" }
+    var exitStatus: ExitStatus { .ioError }
+}
+
+extension PreviewSummary {
+    func text(snapshot: String?) -> String {
+        let s = statistics
+        var lines = [
+            "\(camera) → \(card): \(format) \(width)x\(height), \(bufferCount) buffers, \(connector) \(mode), plane \(plane.map(String.init) ?? "none"), \(atomic ? "atomic" : "legacy")",
+            String(format: "%d frames shown in %.2f s (%.1f fps); captured %d, superseded %d, camera errors %d, dropped by camera %d; commits %d, flips %d; CPU copies %d",
+                   s.shown, seconds, shownPerSecond, s.captured, s.superseded, s.cameraErrors, s.cameraDropped, s.commits, s.flips, s.copies),
+            "stopped: \(stopReason.rawValue); \(framebuffersFromCaptureBuffers) framebuffers imported from capture dma-bufs; buffer-pool violations: \(poolViolations.count)",
+        ]
+        if let snapshot { lines.append("snapshot: \(snapshot)") }
+        return lines.joined(separator: "\n")
+    }
+}

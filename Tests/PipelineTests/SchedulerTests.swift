@@ -1,0 +1,275 @@
+import CV4L2
+import Pipeline
+import V4L2
+import XCTest
+
+/// A scripted camera: frames are "filled" by the test, and every QBUF and
+/// DQBUF is logged so the exact call sequence can be checked.
+final class FakeCamera: CameraQueue {
+    var log: [String] = []
+    private var filled: [CapturedFrame] = []
+    private(set) var queued: Set<Int>
+    var onQueue: ((Int) -> Void)?
+
+    init(bufferCount: Int) { queued = Set(0..<bufferCount) }
+
+    /// The camera fills the oldest queued buffer the test names.
+    func fill(_ index: Int, sequence: UInt32, error: Bool = false) {
+        precondition(queued.contains(index), "camera can only fill a queued buffer")
+        queued.remove(index)
+        filled.append(CapturedFrame(
+            index: index, sequence: sequence, timestampNanoseconds: Int64(sequence) * 40_000_000,
+            flags: UInt32(V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC | V4L2_BUF_FLAG_TSTAMP_SRC_SOE)
+                | (error ? UInt32(V4L2_BUF_FLAG_ERROR) : 0),
+            bytesUsed: PlaneValues([640 * 480 * 4]), dataOffsets: PlaneValues([0])))
+    }
+
+    func dequeue() throws -> CapturedFrame? {
+        guard !filled.isEmpty else { return nil }
+        let frame = filled.removeFirst()
+        log.append("DQBUF \(frame.index)")
+        return frame
+    }
+
+    func queue(index: Int) throws {
+        log.append("QBUF \(index)")
+        XCTAssertFalse(queued.contains(index), "QBUF \(index) twice")
+        queued.insert(index)
+        onQueue?(index)
+    }
+}
+
+/// A scripted display: commits are logged; the test completes flips.
+final class FakeDisplay: DisplayQueue {
+    var log: [String] = []
+    private var pending: [Int] = []
+    private var vblank: UInt32 = 100
+    var onScreen: Int?
+    var failNextShow = false
+
+    func show(bufferIndex index: Int) throws {
+        if failNextShow {
+            failNextShow = false
+            throw FakeError.commitRejected
+        }
+        XCTAssertTrue(pending.isEmpty, "never more than one commit in flight")
+        log.append("COMMIT \(index)")
+        pending.append(index)
+    }
+
+    /// The next vblank happens: the pending commit (if any) completes.
+    func vblankPasses() { vblank += 1 }
+
+    func handleEvents(_ body: (FlipCompletion) -> Void) throws {
+        for index in pending {
+            log.append("FLIP \(index)")
+            onScreen = index
+            body(FlipCompletion(bufferIndex: index, vblankSequence: vblank, timestampNanoseconds: Int64(vblank) * 16_666_667))
+        }
+        pending.removeAll()
+    }
+
+    var hasPending: Bool { !pending.isEmpty }
+}
+
+enum FakeError: Error { case commitRejected }
+
+final class SchedulerTests: XCTestCase {
+    private var camera = FakeCamera(bufferCount: 4)
+    private var display = FakeDisplay()
+    private lazy var scheduler = Scheduler(bufferCount: 4, camera: camera, display: display)
+
+    override func setUp() {
+        camera = FakeCamera(bufferCount: 4)
+        display = FakeDisplay()
+        scheduler = Scheduler(bufferCount: 4, camera: camera, display: display)
+        // The central check: the camera is never given a buffer the display
+        // still scans out or has committed.
+        camera.onQueue = { [unowned self] index in
+            XCTAssertNotEqual(self.display.onScreen, index, "QBUF \(index) while on screen")
+            let state = self.scheduler.pool.state(of: index)
+            XCTAssertEqual(state, .queuedInCamera, "pool moved \(index) to the camera")
+        }
+    }
+
+    func testFirstFrameIsCommittedAndStaysUntilReplaced() throws {
+        camera.fill(0, sequence: 0)
+        try scheduler.cameraReadable()
+        XCTAssertEqual(display.log, ["COMMIT 0"])
+        XCTAssertEqual(scheduler.pool.state(of: 0), .committed)
+
+        try scheduler.displayReadable()
+        XCTAssertEqual(scheduler.pool.state(of: 0), .onScreen)
+        XCTAssertEqual(camera.log, ["DQBUF 0"], "nothing goes back while 0 is the only frame on screen")
+
+        camera.fill(1, sequence: 1)
+        try scheduler.cameraReadable()
+        XCTAssertEqual(display.log, ["COMMIT 0", "FLIP 0", "COMMIT 1"])
+        XCTAssertEqual(scheduler.pool.state(of: 0), .onScreen, "0 still scanned out while 1's flip is pending")
+        XCTAssertFalse(camera.log.contains("QBUF 0"))
+
+        try scheduler.displayReadable()
+        XCTAssertEqual(camera.log, ["DQBUF 0", "DQBUF 1", "QBUF 0"], "0 returns only after 1's flip completed")
+        XCTAssertEqual(scheduler.pool.state(of: 1), .onScreen)
+        XCTAssertEqual(scheduler.pool.state(of: 0), .queuedInCamera)
+        XCTAssertEqual(scheduler.pool.violations, [])
+    }
+
+    func testMailboxDropsOlderReadyFrameAndCommitsNewest() throws {
+        camera.fill(0, sequence: 0)
+        try scheduler.cameraReadable()  // 0 committed, flip pending
+        camera.fill(1, sequence: 1)
+        camera.fill(2, sequence: 2)
+        try scheduler.cameraReadable()  // 1 ready, then 2 supersedes it
+        XCTAssertEqual(camera.log, ["DQBUF 0", "DQBUF 1", "DQBUF 2", "QBUF 1"])
+        XCTAssertEqual(scheduler.statistics.superseded, 1)
+        XCTAssertEqual(display.log, ["COMMIT 0"], "no second commit while one is in flight")
+
+        try scheduler.displayReadable()
+        XCTAssertEqual(display.log, ["COMMIT 0", "FLIP 0", "COMMIT 2"], "the newest ready frame is committed")
+        XCTAssertEqual(scheduler.statistics.commits, 2)
+        XCTAssertEqual(scheduler.pool.violations, [])
+    }
+
+    func testErroredBufferIsRequeuedAtOnceAndNeverShown() throws {
+        camera.fill(0, sequence: 0, error: true)
+        try scheduler.cameraReadable()
+        XCTAssertEqual(camera.log, ["DQBUF 0", "QBUF 0"])
+        XCTAssertEqual(display.log, [])
+        XCTAssertEqual(scheduler.statistics.cameraErrors, 1)
+        XCTAssertEqual(scheduler.statistics.shown, 0)
+    }
+
+    func testSequenceGapsCountCameraDrops() throws {
+        camera.fill(0, sequence: 10)
+        try scheduler.cameraReadable()
+        try scheduler.displayReadable()
+        camera.fill(1, sequence: 14)
+        try scheduler.cameraReadable()
+        XCTAssertEqual(scheduler.statistics.cameraDropped, 3)
+    }
+
+    func testSteadyStateEveryBufferCyclesAndNoneIsRequeuedOnScreen() throws {
+        var next: UInt32 = 0
+        for _ in 0..<200 {
+            // The camera fills whatever it has; the display flips at most once.
+            for index in camera.queued.sorted() {
+                camera.fill(index, sequence: next)
+                next += 1
+                if next % 3 == 0 { break }
+            }
+            try scheduler.cameraReadable()
+            display.vblankPasses()
+            try scheduler.displayReadable()
+        }
+        let stats = scheduler.statistics
+        XCTAssertEqual(stats.captured, Int(next))
+        XCTAssertEqual(stats.flips, stats.shown)
+        XCTAssertEqual(stats.commits, stats.shown + (display.hasPending ? 1 : 0))
+        // Every captured frame is accounted for exactly once.
+        let inFlight = scheduler.pool.frames.filter { $0.state != .queuedInCamera && $0.state != .onScreen }.count
+        XCTAssertEqual(stats.shown + stats.superseded + stats.cameraErrors + inFlight, stats.captured)
+        XCTAssertEqual(scheduler.pool.violations, [])
+        XCTAssertGreaterThan(stats.superseded, 0)
+    }
+
+    func testFrozenSchedulerKeepsTheFrameOnScreen() throws {
+        camera.fill(0, sequence: 0)
+        try scheduler.cameraReadable()
+        try scheduler.displayReadable()
+        scheduler.isFrozen = true
+        camera.fill(1, sequence: 1)
+        try scheduler.cameraReadable()
+        XCTAssertEqual(camera.log, ["DQBUF 0", "DQBUF 1", "QBUF 1"])
+        XCTAssertEqual(scheduler.pool.onScreen, 0)
+        scheduler.isFrozen = false
+        camera.fill(2, sequence: 2)
+        try scheduler.cameraReadable()
+        XCTAssertEqual(display.log.last, "COMMIT 2")
+    }
+
+    func testFailedCommitLeavesFrameReadyAndRethrows() throws {
+        display.failNextShow = true
+        camera.fill(0, sequence: 0)
+        XCTAssertThrowsError(try scheduler.cameraReadable())
+        XCTAssertEqual(scheduler.pool.state(of: 0), .ready)
+        XCTAssertEqual(scheduler.statistics.commits, 0)
+        XCTAssertEqual(scheduler.pool.violations, [])
+    }
+}
+
+final class BufferPoolTests: XCTestCase {
+    func testEveryLegalTransition() {
+        var pool = BufferPool(bufferCount: 2)
+        XCTAssertEqual(pool.state(of: 0), .queuedInCamera)
+        XCTAssertTrue(pool.dequeued(0, sequence: 1))
+        XCTAssertEqual(pool.state(of: 0), .ready)
+        XCTAssertTrue(pool.commit(0))
+        XCTAssertEqual(pool.frames[0].displayReferences, 1)
+        XCTAssertNil(pool.flipCompleted(0), "nothing was on screen before")
+        XCTAssertEqual(pool.state(of: 0), .onScreen)
+        XCTAssertTrue(pool.dequeued(1, sequence: 2))
+        XCTAssertTrue(pool.commit(1))
+        XCTAssertEqual(pool.flipCompleted(1), 0)
+        XCTAssertEqual(pool.state(of: 0), .released)
+        XCTAssertEqual(pool.frames[0].displayReferences, 0)
+        XCTAssertTrue(pool.requeue(0))
+        XCTAssertEqual(pool.state(of: 0), .queuedInCamera)
+        XCTAssertEqual(pool.violations, [])
+        XCTAssertEqual(pool.requeueCount, 1)
+    }
+
+    func testIllegalTransitionsAreRefusedAndRecorded() {
+        var pool = BufferPool(bufferCount: 3)
+        pool.stopsOnViolation = false
+        XCTAssertTrue(pool.dequeued(0, sequence: 0))
+        XCTAssertTrue(pool.commit(0))
+        XCTAssertFalse(pool.requeue(0), "committed: the display will read it")
+        XCTAssertNil(pool.flipCompleted(0), "legal: committed -> on screen")
+        XCTAssertFalse(pool.requeue(0), "on screen: the display reads it now")
+        XCTAssertFalse(pool.dequeued(0, sequence: 5), "the camera does not own it")
+        XCTAssertTrue(pool.dequeued(1, sequence: 1))
+        XCTAssertTrue(pool.dequeued(2, sequence: 2))
+        XCTAssertTrue(pool.commit(1))
+        XCTAssertFalse(pool.commit(2), "one commit in flight at most")
+        XCTAssertFalse(pool.requeue(7))
+        XCTAssertEqual(pool.violations, [
+            "requeue 0 while committed with 1 display reference(s)",
+            "requeue 0 while onScreen with 1 display reference(s)",
+            "dequeue 0 while onScreen",
+            "commit 2 while 1 is still committed: one commit in flight at most",
+            "requeue of unknown buffer 7",
+        ])
+        XCTAssertEqual(pool.state(of: 0), .onScreen, "refused transitions change nothing")
+    }
+
+    func testCommitFailedUndoes() {
+        var pool = BufferPool(bufferCount: 1)
+        XCTAssertTrue(pool.dequeued(0, sequence: 0))
+        XCTAssertTrue(pool.commit(0))
+        pool.commitFailed(0)
+        XCTAssertEqual(pool.state(of: 0), .ready)
+        XCTAssertEqual(pool.frames[0].displayReferences, 0)
+        XCTAssertTrue(pool.requeue(0))
+    }
+
+    func testNewestReadyBySequence() {
+        var pool = BufferPool(bufferCount: 3)
+        XCTAssertTrue(pool.dequeued(2, sequence: 5))
+        XCTAssertTrue(pool.dequeued(0, sequence: 9))
+        XCTAssertTrue(pool.dequeued(1, sequence: 7))
+        XCTAssertEqual(pool.newestReady, 0)
+        XCTAssertEqual(pool.ready, [2, 1, 0])
+        XCTAssertEqual(pool.readyOtherThan(0), 1)
+    }
+
+    func testTeardownReleasesDisplayReferences() {
+        var pool = BufferPool(bufferCount: 2)
+        XCTAssertTrue(pool.dequeued(0, sequence: 0))
+        XCTAssertTrue(pool.commit(0))
+        XCTAssertNil(pool.flipCompleted(0))
+        pool.displayReleasedAll()
+        XCTAssertEqual(pool.state(of: 0), .released)
+        XCTAssertTrue(pool.requeue(0))
+    }
+}
