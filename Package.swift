@@ -66,7 +66,7 @@ let package = Package(
         .testTarget(name: "PlatformTests", dependencies: ["Platform", "CKernelShim", "TestSupport"]),
         .testTarget(name: "V4L2Tests", dependencies: ["V4L2", "Platform", "CV4L2", "TestSupport"]),
         .testTarget(name: "KMSTests", dependencies: ["KMS", "Platform", "TestSupport"]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "V4L2", "KMS", "CKernelShim", "CV4L2", "TestSupport"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "V4L2", "KMS", "Platform", "CKernelShim", "CV4L2", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

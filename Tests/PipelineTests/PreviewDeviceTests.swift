@@ -1,0 +1,175 @@
+import Foundation
+import KMS
+import Pipeline
+import Platform
+import TestSupport
+import XCTest
+
+/// vivid → vkms in the lab (vivid `n_devs=2 multiplanar=1,2`, vkms
+/// `enable_overlay=1`): /dev/video0 is single-planar, /dev/video4 multiplanar.
+final class PreviewDeviceTests: XCTestCase {
+    private func config(_ name: String, frames: Int? = nil) throws -> PipelineConfiguration {
+        var config = try PipelineConfiguration.load(path: repositoryRoot.appendingPathComponent("configs/\(name)").path)
+        if let frames { config.frames = frames }
+        return config
+    }
+
+    private func openDescriptors() throws -> Int {
+        try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count
+    }
+
+    private func crtcState() throws -> (framebuffer: FramebufferID?, mode: String?) {
+        let info = try Card.open(path: "/dev/dri/card0").describe()
+        let crtc = try XCTUnwrap(info.crtcs.first)
+        return (crtc.framebuffer, crtc.mode?.name)
+    }
+
+    /// Mappings that would mean the process touched frame memory.
+    private func frameMappings() throws -> [String] {
+        try String(contentsOfFile: "/proc/self/maps", encoding: .utf8)
+            .split(separator: "\n")
+            .filter { $0.contains("dmabuf") || $0.contains("/dev/video") || $0.contains("/dev/dri") }
+            .map(String.init)
+    }
+
+    func testVividToVkmsShowsEveryCommitAndLeavesNothingBehind() throws {
+        try Lab.require()
+        let descriptorsBefore = try openDescriptors()
+        let screenBefore = try crtcState()
+        var mappingsDuringStreaming: [String]?
+        var flipsPending = 0
+        let summary: PreviewSummary
+        do {
+            let session = try PreviewSession(configuration: try config("vivid-vkms.json", frames: 120))
+            summary = try session.run(frames: 120, status: { _, _ in
+                if mappingsDuringStreaming == nil { mappingsDuringStreaming = try? self.frameMappings() }
+            }, beforeTeardown: { session in
+                if mappingsDuringStreaming == nil { mappingsDuringStreaming = try self.frameMappings() }
+                flipsPending = session.scheduler.isFlipPending ? 1 : 0
+            })
+        }
+        let s = summary.statistics
+        XCTAssertGreaterThanOrEqual(s.shown, 100)
+        XCTAssertEqual(s.flips, s.shown)
+        XCTAssertEqual(s.commits, s.flips + flipsPending, "every commit got its flip event")
+        XCTAssertEqual(summary.poolViolations, [], "no buffer was requeued while on screen")
+        XCTAssertEqual(s.copies, 0)
+        XCTAssertEqual(summary.framebuffersFromCaptureBuffers, summary.bufferCount)
+        XCTAssertEqual(summary.format, "XRGB8888 (V4L2 'XR24', DRM 'XR24')")
+        XCTAssertEqual(summary.stopReason, .frameCount)
+        XCTAssertTrue(summary.atomic)
+        // Every captured frame was shown, superseded, errored, or is one of
+        // the few still in flight when the run stopped.
+        let unaccounted = s.captured - s.shown - s.superseded - s.cameraErrors
+        XCTAssertTrue((0...summary.bufferCount).contains(unaccounted), "unaccounted frames: \(unaccounted)")
+        XCTAssertEqual(try XCTUnwrap(mappingsDuringStreaming), [], "zero-copy: no frame memory mapped while streaming")
+
+        let screenAfter = try crtcState()
+        XCTAssertEqual(screenAfter.framebuffer, screenBefore.framebuffer, "the CRTC shows what it showed before")
+        XCTAssertEqual(screenAfter.mode, screenBefore.mode)
+        XCTAssertEqual(try openDescriptors(), descriptorsBefore, "every fd closed")
+    }
+
+    func testMultiplanarNode() throws {
+        try Lab.require()
+        let session = try PreviewSession(configuration: try config("vivid-mplane-vkms.json"))
+        XCTAssertEqual(session.stream.format.bufferType, .multiplanar)
+        let summary = try session.run(frames: 30)
+        XCTAssertGreaterThanOrEqual(summary.statistics.shown, 30)
+        XCTAssertEqual(summary.poolViolations, [])
+        XCTAssertNotNil(summary.plane, "a plane showed the frames")
+    }
+
+    func testLegacyKMSFallback() throws {
+        try Lab.require()
+        var configuration = try config("vivid-vkms.json")
+        configuration.sink.legacy = true
+        let summary = try PreviewSession(configuration: configuration).run(frames: 20)
+        XCTAssertFalse(summary.atomic)
+        XCTAssertGreaterThanOrEqual(summary.statistics.shown, 20)
+        XCTAssertEqual(summary.poolViolations, [])
+    }
+
+    /// The screen, read back through vkms's writeback connector, holds
+    /// exactly the pixels of the capture buffer the pipeline had on screen.
+    func testSnapshotMatchesTheCaptureBufferOnScreen() throws {
+        try Lab.require()
+        var mismatches = -1
+        var compared = 0
+        let session = try PreviewSession(configuration: try config("vivid-vkms.json"))
+        _ = try session.run(frames: 30, beforeTeardown: { session in
+            let shot = try session.snapshot()
+            let fd = try XCTUnwrap(session.dmaBufDescriptors(of: shot.bufferIndex).first)
+            let format = session.stream.format
+            let pitch = Int(format.planes[0].bytesPerLine)
+            let length = pitch * Int(format.height)
+            // The test may map the dma-buf; the pipeline never does.
+            guard let memory = mmap(nil, length, PROT_READ, MAP_SHARED, fd, 0), memory != MAP_FAILED else {
+                return XCTFail("mmap of the capture dma-buf failed: \(errno)")
+            }
+            defer { munmap(memory, length) }
+            let camera = UnsafeRawBufferPointer(start: memory, count: length)
+            let destination = shot.layout.destination
+            mismatches = 0
+            for y in 0..<destination.height {
+                for x in 0..<destination.width {
+                    let c = y * pitch + x * 4
+                    let s = (destination.y + y) * shot.screen.stride + (destination.x + x) * 4
+                    // Compare B, G, R; the X byte is undefined.
+                    if camera[c] != shot.screen.bytes[s] || camera[c + 1] != shot.screen.bytes[s + 1]
+                        || camera[c + 2] != shot.screen.bytes[s + 2] { mismatches += 1 }
+                    compared += 1
+                }
+            }
+        })
+        XCTAssertEqual(compared, 640 * 480)
+        XCTAssertEqual(mismatches, 0, "screen pixels equal the on-screen capture buffer")
+    }
+
+    func testNV12ConfigFailsWithNoCommonFormatOnVkms() throws {
+        try Lab.require()
+        let result = try runFramepipe(["preview", "--config", repositoryRoot.appendingPathComponent("configs/nv12-yuv-plane.json").path])
+        XCTAssertEqual(result.status, 65)
+        XCTAssertTrue(result.stderr.hasPrefix("framepipe: no common format: camera /dev/video4 ('NV12' requested;"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("planes scan out AR24 XR24 XR48 AR48 RG16"), result.stderr)
+        XCTAssertEqual(result.stderr.filter { $0 == "\n" }.count, 1)
+    }
+
+    func testPreviewCommandPrintsSummaryAndWritesSnapshot() throws {
+        try Lab.require()
+        let png = URL(fileURLWithPath: ProcessInfo.processInfo.environment["LAB_RESULTS"] ?? NSTemporaryDirectory())
+            .appendingPathComponent("snapshot-\(getpid()).png")
+        let result = try runFramepipe(["preview", "--config", repositoryRoot.appendingPathComponent("configs/vivid-vkms.json").path,
+                                       "--frames", "30", "--snapshot", png.path])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stdout.contains("frames shown in"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("buffer-pool violations: 0"), result.stdout)
+        let data = try Data(contentsOf: png)
+        XCTAssertEqual(Array(data.prefix(4)), [0x89, 0x50, 0x4e, 0x47])
+        XCTAssertGreaterThan(data.count, 1024 * 768 * 3)
+    }
+
+    func testSIGINTStopsCleanlyWithSummaryAndExit130() throws {
+        try Lab.require()
+        let screenBefore = try crtcState()
+        let result = try spawnAndWait("/usr/bin/timeout", arguments: [
+            "--preserve-status", "-s", "INT", "4", Lab.framepipeExecutable.path, "preview",
+            "--config", repositoryRoot.appendingPathComponent("configs/vivid-vkms.json").path, "--frames", "100000",
+        ], environment: ProcessInfo.processInfo.environment)
+        XCTAssertEqual(result.status, 130, result.stderr)
+        XCTAssertTrue(result.stdout.contains("stopped: SIGINT"), result.stdout)
+        XCTAssertEqual(try crtcState().framebuffer, screenBefore.framebuffer, "display restored after SIGINT")
+    }
+
+    func testMissingDeviceAndWrongKindErrors() throws {
+        try Lab.require()
+        let missing = try runFramepipe(["preview", "--device", "/dev/video99", "--frames", "1"])
+        XCTAssertEqual(missing.status, 66)
+        let wrong = try runFramepipe(["preview", "--device", "/dev/dri/card0", "--frames", "1"])
+        XCTAssertEqual(wrong.status, 69)
+        XCTAssertEqual(wrong.stderr, "framepipe: /dev/dri/card0 is a DRM device, expected a V4L2 video device (/dev/videoN)\n")
+        let output = try runFramepipe(["preview", "--device", "/dev/video1", "--frames", "1"])
+        XCTAssertEqual(output.status, 69, "vivid's output node cannot capture")
+        XCTAssertTrue(output.stderr.contains("cannot capture video"), output.stderr)
+    }
+}
