@@ -1,0 +1,63 @@
+import Platform
+import SystemPackage
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A dma-buf: a kernel buffer shared between devices by file descriptor.
+///
+/// The descriptor has one owner, this object; the object itself is shared by
+/// reference (libcamera's `SharedFD` idea). Whoever needs the buffer to stay
+/// alive (the capture stream, the display's framebuffer cache, a frame on
+/// screen) keeps a reference, and the descriptor is closed when the last
+/// reference goes away. Closing the descriptor does not free the memory while
+/// a device still holds an attachment (a KMS framebuffer, a queued V4L2
+/// buffer); the kernel counts those references itself.
+///
+/// framepipe never maps a dma-buf into its own address space: zero copy means
+/// the CPU never touches frame memory.
+public final class DmaBuf: Sendable, CustomStringConvertible {
+    /// The owned descriptor. Its `path` says where the buffer came from
+    /// ("/dev/video0 buffer 2 plane 0 (dma-buf)"), for error messages.
+    public let fd: OwnedFD
+
+    /// Takes ownership of an exported dma-buf descriptor.
+    public init(adopting rawValue: Int32, origin: String) {
+        fd = OwnedFD(adopting: rawValue, path: origin)
+    }
+
+    /// Duplicates a descriptor that someone else owns (close-on-exec), so
+    /// that the caller may close its own copy whenever it likes.
+    ///
+    /// The corresponding call is `fcntl(F_DUPFD_CLOEXEC)`.
+    public static func duplicating(_ borrowed: Int32, origin: String) throws(DeviceError) -> DmaBuf {
+        while true {
+            let copy = fcntl(borrowed, F_DUPFD_CLOEXEC, 0)
+            if copy >= 0 { return DmaBuf(adopting: copy, origin: origin) }
+            if errno == EINTR { continue }
+            throw DeviceError(call: "fcntl(F_DUPFD_CLOEXEC)", errno: Errno(rawValue: errno), device: origin)
+        }
+    }
+
+    /// The kernel's number for the descriptor, valid while this object lives.
+    public var rawValue: Int32 { fd.rawValue }
+
+    /// Where the buffer came from, as given when it was adopted.
+    public var origin: String { fd.path }
+
+    /// The size of the buffer in bytes. A dma-buf reports its size as the
+    /// end offset of the file; nothing is read or mapped.
+    ///
+    /// The corresponding call is `lseek(SEEK_END)`.
+    public func size() throws(DeviceError) -> Int {
+        let end = lseek(fd.rawValue, 0, SEEK_END)
+        guard end >= 0 else {
+            throw DeviceError(call: "lseek", errno: Errno(rawValue: errno), device: origin)
+        }
+        _ = lseek(fd.rawValue, 0, SEEK_SET)
+        return Int(end)
+    }
+
+    public var description: String { "dma-buf fd \(rawValue) (\(origin))" }
+}
