@@ -19,6 +19,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-system", from: "1.4.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.1.0"),
+        // Not linked: `framepipe bench` preloads its library (LD_PRELOAD) to
+        // count heap allocations per frame. Build it with
+        // `swift build --product MallocInterposerSwift`.
+        .package(url: "https://github.com/ordo-one/malloc-interposer", from: "1.6.0"),
     ],
     targets: [
         .systemLibrary(
@@ -50,6 +55,7 @@ let package = Package(
             name: "Pipeline",
             dependencies: [
                 "Platform", "V4L2", "KMS",
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .executableTarget(

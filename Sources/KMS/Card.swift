@@ -100,6 +100,11 @@ public final class Card: Sendable {
     public let capabilities: CardCapabilities
     /// The descriptor. Borrowed by the calls in this module, never handed out.
     let fd: OwnedFD
+    /// Who holds each GEM handle of this descriptor. The kernel gives one
+    /// handle per buffer per descriptor, and importing a buffer again (or
+    /// one this card exported) returns the same handle, so closing must wait
+    /// for the last holder.
+    let gemHandles = GEMHandleTable()
 
     private init(fd: consuming OwnedFD, driver: DriverInfo, capabilities: CardCapabilities) {
         self.path = fd.path

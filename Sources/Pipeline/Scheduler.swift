@@ -153,6 +153,9 @@ public final class Scheduler {
     private func commitNewestIfIdle() throws {
         guard !isFrozen, pool.committed == nil, let newest = pool.newestReady else { return }
         guard pool.commit(newest) else { return }
+        // Reported before the commit so that its time is when the commit
+        // was issued (the first commit sets the mode and takes long).
+        onFrame?(.committed(bufferIndex: newest, sequence: sequences[newest]))
         do {
             try display.show(bufferIndex: newest)
         } catch {
@@ -160,7 +163,6 @@ public final class Scheduler {
             throw error
         }
         statistics.commits += 1
-        onFrame?(.committed(bufferIndex: newest, sequence: sequences[newest]))
     }
 
     private func requeue(_ index: Int) throws {

@@ -1,0 +1,284 @@
+import CDRM
+import Platform
+
+/// How an atomic commit is carried out.
+///
+/// The corresponding constants are `DRM_MODE_PAGE_FLIP_EVENT` and
+/// `DRM_MODE_ATOMIC_*` in drm_mode.h.
+public struct AtomicCommitFlags: OptionSet, Sendable, Hashable, CustomStringConvertible {
+    public let rawValue: UInt32
+
+    public init(rawValue: UInt32) { self.rawValue = rawValue }
+
+    /// Send a flip event (with the commit's user data) on the card's
+    /// descriptor when the new state is on screen (`DRM_MODE_PAGE_FLIP_EVENT`).
+    public static let pageFlipEvent = AtomicCommitFlags(rawValue: UInt32(DRM_MODE_PAGE_FLIP_EVENT))
+    /// Check the request and apply nothing (`DRM_MODE_ATOMIC_TEST_ONLY`).
+    public static let testOnly = AtomicCommitFlags(rawValue: UInt32(DRM_MODE_ATOMIC_TEST_ONLY))
+    /// Return at once instead of waiting for the next vblank; EBUSY while an
+    /// earlier commit is still pending (`DRM_MODE_ATOMIC_NONBLOCK`).
+    public static let nonBlocking = AtomicCommitFlags(rawValue: UInt32(DRM_MODE_ATOMIC_NONBLOCK))
+    /// Permit a full modeset (mode change, connector routing, CRTC on/off),
+    /// which may blank the display (`DRM_MODE_ATOMIC_ALLOW_MODESET`).
+    public static let allowModeset = AtomicCommitFlags(rawValue: UInt32(DRM_MODE_ATOMIC_ALLOW_MODESET))
+
+    /// NONBLOCK|PAGE_FLIP_EVENT, the flags of every frame after the first,
+    /// built once: an option-set array literal allocates an array each time
+    /// it is evaluated (in debug builds), which the frame path must not.
+    public static let pageFlip: AtomicCommitFlags = [.nonBlocking, .pageFlipEvent]
+
+    public var description: String {
+        var names: [String] = []
+        if contains(.testOnly) { names.append("TEST_ONLY") }
+        if contains(.nonBlocking) { names.append("NONBLOCK") }
+        if contains(.pageFlipEvent) { names.append("PAGE_FLIP_EVENT") }
+        if contains(.allowModeset) { names.append("ALLOW_MODESET") }
+        return names.isEmpty ? "none" : names.joined(separator: "|")
+    }
+}
+
+/// An atomic KMS request as a value: (object, property, value) triples,
+/// grouped by object in the layout the kernel's `DRM_IOCTL_MODE_ATOMIC`
+/// reads (one list of objects, a property count per object, and the
+/// properties and values of each object next to each other).
+///
+/// Build a request once at setup, resolving property names through a
+/// ``PropertyIDCache``; on the frame path change values in place with
+/// ``update(_:to:)`` and commit the same request again. The arrays keep their
+/// storage, so a commit neither allocates nor looks anything up. libdrm's
+/// `drmModeAtomicCommit` would copy, sort and allocate the arrays on every
+/// commit; that is why framepipe fills `struct drm_mode_atomic` itself.
+public struct AtomicRequest: Sendable, Equatable, CustomStringConvertible {
+    /// The position of one value in the request, for changing it later
+    /// without a search.
+    ///
+    /// A slot stays valid until a property is added to the request (adding
+    /// may move later values); take slots after the request is complete.
+    public struct Slot: Sendable, Hashable {
+        public let index: Int
+    }
+
+    /// Each object once, in the order it was first set.
+    public private(set) var objectIDs: [UInt32] = []
+    /// How many properties of each object follow, parallel to ``objectIDs``.
+    public private(set) var propertyCounts: [UInt32] = []
+    /// The properties, object after object.
+    public private(set) var propertyIDs: [UInt32] = []
+    /// The values, parallel to ``propertyIDs``.
+    public private(set) var values: [UInt64] = []
+
+    public init() {}
+
+    /// The number of (object, property, value) triples.
+    public var count: Int { values.count }
+    public var isEmpty: Bool { values.isEmpty }
+
+    /// Sets `property` of `object` to `value`. Setting a property that is
+    /// already in the request replaces its value (the last write wins, as in
+    /// libdrm); a new property of a known object joins that object's group.
+    @discardableResult
+    public mutating func set<ID: ModeObjectIdentifier>(_ object: ID, _ property: PropertyID, to value: UInt64) -> Slot {
+        var start = 0
+        for (index, objectID) in objectIDs.enumerated() {
+            let count = Int(propertyCounts[index])
+            if objectID == object.rawValue {
+                for position in start..<(start + count) where propertyIDs[position] == property.rawValue {
+                    values[position] = value
+                    return Slot(index: position)
+                }
+                let position = start + count
+                propertyIDs.insert(property.rawValue, at: position)
+                values.insert(value, at: position)
+                propertyCounts[index] += 1
+                return Slot(index: position)
+            }
+            start += count
+        }
+        objectIDs.append(object.rawValue)
+        propertyCounts.append(1)
+        propertyIDs.append(property.rawValue)
+        values.append(value)
+        return Slot(index: values.count - 1)
+    }
+
+    /// Sets the property called `name` of `object`, resolving the name in
+    /// `cache` (a dictionary lookup: meant for setup, not for every frame).
+    ///
+    /// - Throws: `DisplayError.missingProperty` when the object has no such
+    ///   property or was never loaded into the cache.
+    @discardableResult
+    public mutating func set<ID: ModeObjectIdentifier>(
+        _ object: ID, _ name: String, to value: UInt64, using cache: PropertyIDCache
+    ) throws(DisplayError) -> Slot {
+        set(object, try cache.id(of: name, on: object), to: value)
+    }
+
+    /// Where `property` of `object` sits, or nil when it is not in the request.
+    public func slot<ID: ModeObjectIdentifier>(of object: ID, _ property: PropertyID) -> Slot? {
+        var start = 0
+        for (index, objectID) in objectIDs.enumerated() {
+            let count = Int(propertyCounts[index])
+            if objectID == object.rawValue {
+                for position in start..<(start + count) where propertyIDs[position] == property.rawValue {
+                    return Slot(index: position)
+                }
+                return nil
+            }
+            start += count
+        }
+        return nil
+    }
+
+    /// The value of `property` of `object`, or nil when it is not in the request.
+    public func value<ID: ModeObjectIdentifier>(of object: ID, _ property: PropertyID) -> UInt64? {
+        slot(of: object, property).map { values[$0.index] }
+    }
+
+    /// Changes one value in place. On a request held in a `var` with no
+    /// other copy this writes into the existing storage: no allocation.
+    @inline(__always)
+    public mutating func update(_ slot: Slot, to value: UInt64) {
+        values[slot.index] = value
+    }
+
+    /// The value at `slot`.
+    public subscript(slot: Slot) -> UInt64 { values[slot.index] }
+
+    /// "object 35 {20=1, 21=0}, object 31 {...}" with raw ids.
+    public var description: String {
+        var parts: [String] = []
+        var start = 0
+        for (index, objectID) in objectIDs.enumerated() {
+            let count = Int(propertyCounts[index])
+            let pairs = (start..<(start + count)).map { "\(propertyIDs[$0])=\(values[$0])" }
+            parts.append("object \(objectID) {\(pairs.joined(separator: ", "))}")
+            start += count
+        }
+        return parts.joined(separator: ", ")
+    }
+
+    /// Fills a `struct drm_mode_atomic` pointing into this request's arrays
+    /// and runs `body` with it while the pointers are valid.
+    func withKernelArgument<Result, Failure: Error>(
+        flags: AtomicCommitFlags, userData: UInt64,
+        _ body: (inout drm_mode_atomic) throws(Failure) -> Result
+    ) throws(Failure) -> Result {
+        try objectIDs.withUnsafeBufferPointer { (objects) throws(Failure) -> Result in
+            try propertyCounts.withUnsafeBufferPointer { (counts) throws(Failure) -> Result in
+                try propertyIDs.withUnsafeBufferPointer { (properties) throws(Failure) -> Result in
+                    try values.withUnsafeBufferPointer { (values) throws(Failure) -> Result in
+                        var argument = drm_mode_atomic()
+                        argument.flags = flags.rawValue
+                        argument.count_objs = UInt32(objects.count)
+                        argument.objs_ptr = Self.userPointer(objects.baseAddress)
+                        argument.count_props_ptr = Self.userPointer(counts.baseAddress)
+                        argument.props_ptr = Self.userPointer(properties.baseAddress)
+                        argument.prop_values_ptr = Self.userPointer(values.baseAddress)
+                        argument.reserved = 0
+                        argument.user_data = userData
+                        return try body(&argument)
+                    }
+                }
+            }
+        }
+    }
+
+    /// A pointer as the kernel's `__u64` user pointer fields want it.
+    @inline(__always)
+    static func userPointer<T>(_ pointer: UnsafePointer<T>?) -> UInt64 {
+        UInt64(UInt(bitPattern: pointer))
+    }
+}
+
+/// The ids of the properties of the mode objects a program drives, read
+/// once at setup so that requests can name properties ("FB_ID") without
+/// asking the kernel again. Also keeps each property's value as it was when
+/// loaded, which is the state to restore later.
+public struct PropertyIDCache: Sendable {
+    /// The card the ids belong to, for error messages.
+    public let device: String
+    private var objects: [UInt32: ModeObjectProperties] = [:]
+    private var objectNames: [UInt32: String] = [:]
+
+    public init(device: String) {
+        self.device = device
+    }
+
+    /// Records the properties of `object` (e.g. from ``Card/properties(of:)``).
+    public mutating func add<ID: ModeObjectIdentifier>(_ object: ID, properties: ModeObjectProperties) {
+        objects[object.rawValue] = properties
+        objectNames[object.rawValue] = "\(ID.objectType) \(object)"
+    }
+
+    /// Reads the properties of `object` from the card, once.
+    public mutating func load<ID: ModeObjectIdentifier>(_ object: ID, from card: Card) throws(DeviceError) {
+        if objects[object.rawValue] != nil { return }
+        add(object, properties: try card.properties(of: object))
+    }
+
+    /// Whether `object` was loaded.
+    public func contains<ID: ModeObjectIdentifier>(_ object: ID) -> Bool {
+        objects[object.rawValue] != nil
+    }
+
+    /// The properties of `object` as loaded.
+    public func properties<ID: ModeObjectIdentifier>(of object: ID) -> ModeObjectProperties? {
+        objects[object.rawValue]
+    }
+
+    /// The id of the property `name` of `object`.
+    public func id<ID: ModeObjectIdentifier>(of name: String, on object: ID) throws(DisplayError) -> PropertyID {
+        guard let property = objects[object.rawValue]?[name] else {
+            throw DisplayError.missingProperty(object: "\(ID.objectType) \(object)", name: name, device: device)
+        }
+        return property.id
+    }
+
+    /// The value `name` of `object` had when it was loaded.
+    public func loadedValue<ID: ModeObjectIdentifier>(of name: String, on object: ID) throws(DisplayError) -> UInt64 {
+        guard let property = objects[object.rawValue]?[name] else {
+            throw DisplayError.missingProperty(object: "\(ID.objectType) \(object)", name: name, device: device)
+        }
+        return property.value
+    }
+}
+
+extension IoctlRequest {
+    /// `DRM_IOCTL_MODE_ATOMIC`, which is `DRM_IOWR(0xBC, struct drm_mode_atomic)`.
+    ///
+    /// CKernelShim does not publish this number yet, so it is encoded here
+    /// by the kernel's generic `_IOC` layout (direction in bits 30–31, size
+    /// in 16–29, type in 8–15, number in 0–7), which x86, Arm and RISC-V
+    /// share. A unit test pins the result to the header's value.
+    static let modeAtomic = IoctlRequest(
+        "DRM_IOCTL_MODE_ATOMIC",
+        genericIoctlNumber(readWrite: true, type: 0x64, number: 0xBC, size: MemoryLayout<drm_mode_atomic>.size))
+}
+
+/// `_IOC(dir, type, nr, size)` for architectures with the generic ioctl
+/// encoding (asm-generic/ioctl.h).
+func genericIoctlNumber(readWrite: Bool, type: UInt, number: UInt, size: Int) -> UInt {
+    #if arch(x86_64) || arch(i386) || arch(arm64) || arch(arm) || arch(riscv64)
+    let direction: UInt = readWrite ? 3 : 0  // _IOC_READ | _IOC_WRITE
+    return direction << 30 | UInt(size) << 16 | type << 8 | number
+    #else
+    #error("this architecture encodes ioctl numbers differently: publish DRM_IOCTL_MODE_ATOMIC from CKernelShim")
+    #endif
+}
+
+extension Card {
+    /// Sends an atomic request to the kernel.
+    ///
+    /// With ``AtomicCommitFlags/testOnly`` nothing changes; with
+    /// ``AtomicCommitFlags/pageFlipEvent`` each CRTC in the request sends one
+    /// flip event carrying `userData` when the new state is on screen.
+    ///
+    /// Nothing is allocated: the kernel reads the request's own arrays.
+    ///
+    /// The corresponding ioctl is `DRM_IOCTL_MODE_ATOMIC`.
+    public func commit(_ request: AtomicRequest, flags: AtomicCommitFlags, userData: UInt64 = 0) throws(DeviceError) {
+        try request.withKernelArgument(flags: flags, userData: userData) { (argument) throws(DeviceError) in
+            try fd.control(.modeAtomic, &argument)
+        }
+    }
+}

@@ -1,0 +1,164 @@
+import CDRM
+import Platform
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A completed page flip: which framebuffer is now on screen, since which
+/// vblank.
+public struct FlipEvent: Sendable, Hashable, CustomStringConvertible {
+    /// The CRTC's vblank counter at the flip.
+    public let sequence: UInt32
+    /// When the vblank happened, in nanoseconds. On a card whose
+    /// capabilities report `timestampMonotonic` this is CLOCK_MONOTONIC,
+    /// comparable with V4L2 buffer timestamps.
+    public let timestampNanoseconds: UInt64
+    public let crtc: CrtcID
+    /// The framebuffer that the flip put on screen.
+    public let framebuffer: FramebufferID
+
+    public init(sequence: UInt32, timestampNanoseconds: UInt64, crtc: CrtcID, framebuffer: FramebufferID) {
+        self.sequence = sequence
+        self.timestampNanoseconds = timestampNanoseconds
+        self.crtc = crtc
+        self.framebuffer = framebuffer
+    }
+
+    /// The kernel's `tv_sec`/`tv_usec` pair in nanoseconds.
+    public static func nanoseconds(seconds: UInt32, microseconds: UInt32) -> UInt64 {
+        UInt64(seconds) * 1_000_000_000 + UInt64(microseconds) * 1_000
+    }
+
+    public var description: String {
+        "flip to framebuffer \(framebuffer) on CRTC \(crtc) at vblank \(sequence), t=\(timestampNanoseconds) ns"
+    }
+}
+
+/// What the user data of a commit says, packed into the kernel's 64 bits:
+/// the framebuffer in the low half, and what the commit was for in the high
+/// half, so an event can be told apart from the display's own commits
+/// (writeback snapshots) without a lookup.
+enum FlipPurpose: UInt32 {
+    /// A frame shown with `show`.
+    case show = 1
+    /// A writeback snapshot.
+    case snapshot = 2
+
+    func userData(_ framebuffer: FramebufferID) -> UInt64 {
+        UInt64(rawValue) << 32 | UInt64(framebuffer.rawValue)
+    }
+
+    static func decode(_ userData: UInt64) -> (FlipPurpose?, FramebufferID) {
+        (FlipPurpose(rawValue: UInt32(truncatingIfNeeded: userData >> 32)),
+         FramebufferID(UInt32(truncatingIfNeeded: userData)))
+    }
+}
+
+/// One event as the C handler saw it.
+struct RawFlipEvent {
+    var sequence: UInt32
+    var seconds: UInt32
+    var microseconds: UInt32
+    var crtc: UInt32
+    var userData: UInt64
+}
+
+/// Where the C flip handler puts events while `drmHandleEvent` runs.
+///
+/// The handler is a C function pointer and cannot capture Swift context, so
+/// the buffer of the call in progress is published in a thread-specific
+/// slot for the duration of the call: handlers run synchronously inside
+/// `drmHandleEvent`, on the calling thread. The storage is allocated once;
+/// handling events allocates nothing.
+final class FlipEventBuffer {
+    /// One `read` by `drmHandleEvent` takes at most 1024 bytes, and a flip
+    /// event is 32, so 32 events fit in one call; room for more is spare.
+    static let capacity = 64
+    private let storage: UnsafeMutablePointer<RawFlipEvent>
+    private(set) var count = 0
+
+    init() {
+        storage = .allocate(capacity: Self.capacity)
+    }
+
+    deinit {
+        storage.deallocate()
+    }
+
+    func removeAll() { count = 0 }
+
+    func append(_ event: RawFlipEvent) {
+        guard count < Self.capacity else { return }
+        (storage + count).initialize(to: event)
+        count += 1
+    }
+
+    subscript(index: Int) -> RawFlipEvent { storage[index] }
+
+    /// Reads the card's pending events into this buffer.
+    ///
+    /// The corresponding call is `drmHandleEvent` with a version 3
+    /// `drmEventContext` whose `page_flip_handler2` receives the CRTC id.
+    ///
+    /// - Returns: how many flip events were read (0 when none was waiting).
+    func read(from descriptor: Int32, device: String) throws(DeviceError) -> Int {
+        removeAll()
+        let slot = flipEventSlot
+        pthread_setspecific(slot, Unmanaged.passUnretained(self).toOpaque())
+        defer { pthread_setspecific(slot, nil) }
+
+        var context = drmEventContext()
+        context.version = 3
+        context.page_flip_handler2 = { _, sequence, seconds, microseconds, crtc, userData in
+            guard let opaque = pthread_getspecific(flipEventSlot) else { return }
+            let buffer = Unmanaged<FlipEventBuffer>.fromOpaque(opaque).takeUnretainedValue()
+            buffer.append(RawFlipEvent(
+                sequence: sequence, seconds: seconds, microseconds: microseconds, crtc: crtc,
+                userData: UInt64(UInt(bitPattern: userData))))
+        }
+        while true {
+            errno = 0
+            if drmHandleEvent(descriptor, &context) == 0 { return count }
+            let code = errno
+            switch code {
+            case EINTR: continue
+            // The descriptor is non-blocking: nothing to read is not an error.
+            case EAGAIN, 0: return count
+            default: throw DeviceError(call: "drmHandleEvent", errnoCode: code, device: device)
+            }
+        }
+    }
+}
+
+/// The thread-specific slot through which the C flip handler finds the
+/// ``FlipEventBuffer`` of the `drmHandleEvent` call running on its thread.
+private let flipEventSlot: pthread_key_t = {
+    var key = pthread_key_t()
+    let result = pthread_key_create(&key, nil)
+    precondition(result == 0, "pthread_key_create failed with \(result)")
+    return key
+}()
+
+/// Waits until `descriptor` is readable or `timeoutMilliseconds` pass.
+///
+/// The corresponding call is `poll` with POLLIN.
+func waitReadable(_ descriptor: Int32, timeoutMilliseconds: Int, device: String, call: String = "poll") throws(DeviceError) -> Bool {
+    var pollDescriptor = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+    let deadline = monotonicMilliseconds() + timeoutMilliseconds
+    while true {
+        let remaining = max(0, deadline - monotonicMilliseconds())
+        let result = poll(&pollDescriptor, 1, Int32(clamping: remaining))
+        if result > 0 { return true }
+        if result == 0 { return false }
+        if errno == EINTR { continue }
+        throw DeviceError(call: call, errnoCode: errno, device: device)
+    }
+}
+
+/// CLOCK_MONOTONIC in milliseconds, for bounded waits.
+func monotonicMilliseconds() -> Int {
+    var now = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &now)
+    return now.tv_sec * 1000 + now.tv_nsec / 1_000_000
+}

@@ -1,0 +1,203 @@
+import CDRM
+import Platform
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A copy of what the CRTC sent out, captured by a writeback connector.
+public struct WritebackSnapshot: Sendable, Equatable {
+    public let width: Int
+    public let height: Int
+    /// Bytes from one line to the next in ``bytes``.
+    public let stride: Int
+    /// The DRM format of the pixels ("XR24": bytes B, G, R, X per pixel).
+    public let format: FourCC
+    public let bytes: [UInt8]
+    /// The vblank at which the commit that armed the writeback took effect;
+    /// the capture is the first frame composed after it.
+    public let sequence: UInt32?
+    /// That vblank's time (CLOCK_MONOTONIC on cards that say so).
+    public let timestampNanoseconds: UInt64?
+    /// The framebuffer the display was showing during the capture.
+    public let framebufferOnScreen: FramebufferID?
+    /// Whether the display connector had to be taken off the CRTC for the
+    /// capture (cards whose encoders cannot clone one CRTC to two
+    /// connectors, like vkms in Linux 6.1); it is routed back before the
+    /// call returns.
+    public let displayWasDetached: Bool
+
+    public init(
+        width: Int, height: Int, stride: Int, format: FourCC, bytes: [UInt8],
+        sequence: UInt32?, timestampNanoseconds: UInt64?, framebufferOnScreen: FramebufferID?,
+        displayWasDetached: Bool = false
+    ) {
+        self.width = width
+        self.height = height
+        self.stride = stride
+        self.format = format
+        self.bytes = bytes
+        self.sequence = sequence
+        self.timestampNanoseconds = timestampNanoseconds
+        self.framebufferOnScreen = framebufferOnScreen
+        self.displayWasDetached = displayWasDetached
+    }
+
+    /// The 32-bit pixel at (x, y) as a little-endian word (0xXXRRGGBB for
+    /// XRGB8888), or nil outside the image.
+    public func pixel(x: Int, y: Int) -> UInt32? {
+        guard x >= 0, y >= 0, x < width, y < height else { return nil }
+        let offset = y * stride + x * 4
+        guard offset + 4 <= bytes.count else { return nil }
+        return bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: offset, as: UInt32.self) }
+    }
+}
+
+extension Display {
+    /// Captures what the CRTC shows now through the card's writeback
+    /// connector.
+    ///
+    /// A dumb buffer of the mode's size in XRGB8888 becomes the writeback
+    /// framebuffer of one blocking commit (routing the writeback connector
+    /// to the CRTC, which may need a modeset the first time), which asks for
+    /// an out-fence; the fence signals when the frame has been written. The
+    /// writeback job is one-shot: the kernel drops the framebuffer after it,
+    /// and the buffer is then read, unmapped and freed.
+    ///
+    /// If the card refuses to feed the display and the writeback connector
+    /// from one CRTC (TEST_ONLY fails the encoders' clone check, as on vkms
+    /// in Linux 6.1), the display connector is taken off the CRTC for the
+    /// capture and put back afterwards; the CRTC and its planes keep
+    /// running, so the captured frame is what the display shows.
+    ///
+    /// - Throws: `DisplayError.writebackUnavailable` (no writeback
+    ///   connector, legacy path, nothing shown yet, XRGB8888 not offered),
+    ///   `DisplayError.flipPending` while a flip is in flight,
+    ///   `DisplayError.writebackTimedOut`, or the failing call's `DeviceError`.
+    ///
+    /// The corresponding calls are `DRM_IOCTL_MODE_CREATE_DUMB`,
+    /// `drmModeAddFB2`, `DRM_IOCTL_MODE_ATOMIC` (WRITEBACK_FB_ID,
+    /// WRITEBACK_OUT_FENCE_PTR), `poll` on the fence and `mmap`.
+    public func captureWriteback(timeoutMilliseconds: Int = 1000) throws -> WritebackSnapshot {
+        guard !isClosed else { throw DisplayError.closed(device: card.path) }
+        func unavailable(_ reason: String) -> DisplayError { .writebackUnavailable(device: card.path, reason: reason) }
+        guard usesAtomic, let cache = propertyCache else { throw unavailable("writeback needs the atomic API") }
+        guard card.capabilities.writebackConnectors else { throw unavailable("the card does not offer writeback connectors") }
+        guard let writeback = plan.writeback else {
+            throw unavailable("no writeback connector can capture CRTC \(plan.crtc)")
+        }
+        guard isModeSet else { throw unavailable("nothing is on screen yet; show a frame first") }
+        if let pending = pendingFramebuffer { throw DisplayError.flipPending(device: card.path, framebuffer: pending) }
+
+        guard let format = FourCC("XR24") else { throw unavailable("XRGB8888 has no fourcc") }
+        let formats = try writebackFormats(writeback.id, cache: cache)
+        guard formats.contains(format) else {
+            throw unavailable("\(writeback.name) cannot write XR24; it offers \(formats.map(\.description).joined(separator: " "))")
+        }
+
+        let buffer = try card.createDumbBuffer(width: plan.mode.width, height: plan.mode.height, bitsPerPixel: 32)
+        let framebuffer = try buffer.addFramebuffer(format: format)
+        defer { try? card.removeFramebuffer(framebuffer) }
+
+        // The kernel writes the fence descriptor into this Int32 during the
+        // ioctl; the property's value is its address.
+        var fenceDescriptor: Int32 = -1
+        snapshotEvent = nil
+        let displayDetached = try withUnsafeMutablePointer(to: &fenceDescriptor) { fencePointer in
+            let fenceAddress = UInt64(UInt(bitPattern: fencePointer))
+            // Capture beside the display if the card can clone the CRTC's
+            // output to both connectors; otherwise (vkms in Linux 6.1 allows
+            // no clones) route the CRTC to the writeback connector alone for
+            // this one frame and back afterwards.
+            var detach = false
+            let together = try snapshotRequest(writeback.id, framebuffer: framebuffer.id, fenceAddress: fenceAddress, detachingDisplay: false, cache: cache)
+            if try testSnapshot(together) != nil {
+                let alone = try snapshotRequest(writeback.id, framebuffer: framebuffer.id, fenceAddress: fenceAddress, detachingDisplay: true, cache: cache)
+                if let rejection = try testSnapshot(alone) {
+                    throw unavailable("the kernel refused to route \(writeback.name) to CRTC \(plan.crtc) (\(errnoName(rejection.errnoCode)))")
+                }
+                detach = true
+            }
+            // Routing the writeback connector counts as a modeset; the
+            // commit blocks until it is done, then the writeback runs.
+            try card.commit(
+                detach ? snapshotRequest(writeback.id, framebuffer: framebuffer.id, fenceAddress: fenceAddress, detachingDisplay: true, cache: cache) : together,
+                flags: [.allowModeset, .pageFlipEvent], userData: FlipPurpose.snapshot.userData(framebuffer.id))
+            return detach
+        }
+        writebackAttached = !displayDetached
+        needsRestore = true
+        guard fenceDescriptor >= 0 else {
+            throw unavailable("the kernel returned no writeback out-fence")
+        }
+        let fence = OwnedFD(adopting: fenceDescriptor, path: "\(card.path) writeback fence")
+
+        let deadline = monotonicMilliseconds() + timeoutMilliseconds
+        let completed = try waitReadable(fence.rawValue, timeoutMilliseconds: timeoutMilliseconds, device: fence.path)
+        // The commit's flip event tells which vblank it took effect at.
+        while snapshotEvent == nil {
+            let remaining = deadline - monotonicMilliseconds()
+            if remaining <= 0 { break }
+            try waitForEvents(timeoutMilliseconds: remaining) { _ in }
+        }
+        if displayDetached {
+            // Route the CRTC back to the display (and away from writeback).
+            var back = AtomicRequest()
+            try back.set(writeback.id, "CRTC_ID", to: 0, using: cache)
+            try back.set(plan.connector.id, "CRTC_ID", to: UInt64(plan.crtc.rawValue), using: cache)
+            try card.commit(back, flags: [.allowModeset])
+        }
+        guard completed else {
+            throw DisplayError.writebackTimedOut(device: card.path, milliseconds: timeoutMilliseconds)
+        }
+
+        let bytes = try buffer.copyBytes()
+        return WritebackSnapshot(
+            width: buffer.width, height: buffer.height, stride: buffer.pitch, format: format,
+            bytes: Array(bytes.prefix(buffer.pitch * buffer.height)),
+            sequence: snapshotEvent?.sequence, timestampNanoseconds: snapshotEvent?.timestampNanoseconds,
+            framebufferOnScreen: framebufferOnScreen, displayWasDetached: displayDetached)
+    }
+
+    /// The commit that arms one writeback: the writeback connector on the
+    /// CRTC with a framebuffer and an out-fence (and, when `detachingDisplay`,
+    /// the display connector off it).
+    private func snapshotRequest(
+        _ writeback: ConnectorID, framebuffer: FramebufferID, fenceAddress: UInt64, detachingDisplay: Bool, cache: PropertyIDCache
+    ) throws -> AtomicRequest {
+        var request = AtomicRequest()
+        try request.set(writeback, "CRTC_ID", to: UInt64(plan.crtc.rawValue), using: cache)
+        try request.set(writeback, "WRITEBACK_FB_ID", to: UInt64(framebuffer.rawValue), using: cache)
+        try request.set(writeback, "WRITEBACK_OUT_FENCE_PTR", to: fenceAddress, using: cache)
+        try request.set(plan.crtc, "ACTIVE", to: 1, using: cache)
+        if detachingDisplay {
+            try request.set(plan.connector.id, "CRTC_ID", to: 0, using: cache)
+        }
+        return request
+    }
+
+    /// A TEST_ONLY|ALLOW_MODESET commit: nil when accepted, the error when
+    /// the kernel rejects the routing (EINVAL), thrown otherwise.
+    private func testSnapshot(_ request: AtomicRequest) throws(DeviceError) -> DeviceError? {
+        do {
+            try card.commit(request, flags: [.testOnly, .allowModeset])
+            return nil
+        } catch {
+            guard error.errnoCode == EINVAL else { throw error }
+            return error
+        }
+    }
+
+    /// The formats the writeback connector can write, from its immutable
+    /// WRITEBACK_PIXEL_FORMATS blob (an array of fourccs).
+    private func writebackFormats(_ connector: ConnectorID, cache: PropertyIDCache) throws -> [FourCC] {
+        let blob = try cache.loadedValue(of: "WRITEBACK_PIXEL_FORMATS", on: connector)
+        guard blob != 0 else { return [] }
+        let bytes = try card.blobBytes(BlobID(UInt32(truncatingIfNeeded: blob)))
+        return bytes.withUnsafeBytes { raw in
+            (0..<(raw.count / 4)).map { index in
+                FourCC(rawValue: raw.loadUnaligned(fromByteOffset: index * 4, as: UInt32.self))
+            }
+        }
+    }
+}

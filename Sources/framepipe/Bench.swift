@@ -1,0 +1,158 @@
+import ArgumentParser
+import Foundation
+import Pipeline
+import Platform
+
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Measure capture-to-glass latency per frame, with percentiles, CPU and allocations.",
+        discussion: """
+        Runs the zero-copy pipeline for --frames shown frames and records, per camera frame: \
+        its V4L2 sequence, buffer timestamp and timestamp source, dequeue time, commit time, \
+        and the flip event's vblank time and sequence, and whether it was shown, superseded \
+        by a newer frame, or dropped by the camera (sequence gap).
+
+        Latency = flip vblank time − capture timestamp (both CLOCK_MONOTONIC), split into the \
+        capture side (dequeue − timestamp) and the pipeline side (flip − dequeue), summarised \
+        with an HDR histogram (p50, p90, p99, p99.9, max). A frame's limit is the first vblank \
+        after it was dequeued; the share of frames shown on that vblank is reported, and the \
+        frames that missed it by how many vblanks.
+
+        Cost: process CPU (user+sys) per shown frame while streaming, and heap allocations per \
+        frame after --warmup frames (counted by ordo-one's malloc interposer, which bench \
+        preloads itself from beside the executable: build it with \
+        `swift build --product MallocInterposerSwift`).
+
+        With --out DIR: report.json, frames.csv and latency.svg (distribution and latency over \
+        time). Use Start-of-Exposure timestamps (vivid: control timestamp_source=1, as in \
+        configs/vivid-vkms.json): end-of-frame stamps lie about a frame in the future.
+
+        Example:
+          framepipe bench --config configs/vivid-vkms.json --frames 300 --out bench-out
+        """)
+
+    @Option(help: ArgumentHelp("A pipeline file (JSON).", valueName: "file"))
+    var config: String?
+
+    @Option(help: ArgumentHelp("Shown frames to measure.", valueName: "n"))
+    var frames: Int
+
+    @Option(help: ArgumentHelp("Frames shown before allocations are counted.", valueName: "n"))
+    var warmup: Int = 10
+
+    @Option(help: ArgumentHelp("Folder for report.json, frames.csv and latency.svg.", valueName: "dir"))
+    var out: String?
+
+    @Option(help: ArgumentHelp("V4L2 capture device, overriding source.device.", valueName: "path"))
+    var device: String?
+
+    @Option(help: ArgumentHelp("DRM card, overriding sink.card.", valueName: "path"))
+    var card: String?
+
+    @Flag(help: "Print report.json to stdout instead of the summary.")
+    var json = false
+
+    func validate() throws {
+        if frames < 1 { throw ValidationError("--frames must be at least 1, got \(frames)") }
+        if warmup < 0 { throw ValidationError("--warmup must be 0 or more, got \(warmup)") }
+    }
+
+    func run() throws {
+        try reportingErrors {
+            preloadAllocationCounterIfAvailable()
+            var pipeline = try config.map { try PipelineConfiguration.load(path: $0) } ?? PipelineConfiguration()
+            if let device { pipeline.source.device = device }
+            if let card { pipeline.sink.card = card }
+
+            let session = try PreviewSession(configuration: pipeline)
+            let refreshHz = session.display.plan.mode.refreshRate
+            let recorder = LatencyRecorder(
+                expectedFrames: frames, refreshPeriodNanoseconds: refreshHz > 0 ? Int64(1e9 / refreshHz) : 16_666_667)
+            let counter = AllocationCounter.preloaded()
+            let warmup = self.warmup
+            var shown = 0
+            var countedFrom: Int?
+            var cpuStart: (user: Double, system: Double)?
+            var cpuEnd = (user: 0.0, system: 0.0)
+            session.scheduler.onFrame = { event in
+                if cpuStart == nil { cpuStart = processCPUSeconds() }
+                recorder.record(event)
+                if case .shown = event {
+                    shown += 1
+                    if shown == warmup, let counter {
+                        counter.start()
+                        countedFrom = shown
+                    }
+                }
+            }
+            if warmup == 0, let counter {
+                counter.start()
+                countedFrom = 0
+            }
+            let summary = try session.run(frames: frames, handleSignals: true, beforeTeardown: { _ in
+                counter?.stop()
+                cpuEnd = processCPUSeconds()
+            })
+            let start = cpuStart ?? cpuEnd
+            let framesMeasured = countedFrom.map { shown - $0 } ?? 0
+            let allocationCount = counter.map { Int($0.allocations) } ?? 0
+            let allocations = BenchmarkReport.Allocations(
+                measured: counter != nil && countedFrom != nil,
+                perFrameSteadyState: framesMeasured > 0 && counter != nil ? Double(allocationCount) / Double(framesMeasured) : nil,
+                framesMeasured: framesMeasured, allocationsMeasured: allocationCount)
+            let records = recorder.allFrames()
+            let report = BenchmarkReport.make(
+                records: records, summary: summary, refreshHz: refreshHz,
+                cpu: (cpuEnd.user - start.user, cpuEnd.system - start.system), allocations: allocations)
+
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            let json = try encoder.encode(report)
+            if let out {
+                try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+                try write(json + Data("\n".utf8), to: out + "/report.json")
+                try write(Data(BenchmarkReport.csv(records).utf8), to: out + "/frames.csv")
+                try write(Data(BenchmarkPlot.svg(records: records, report: report).utf8), to: out + "/latency.svg")
+            }
+            if self.json {
+                FileHandle.standardOutput.write(json + Data("\n".utf8))
+            } else {
+                print(report.text)
+                if let out { print("written: \(out)/report.json, \(out)/frames.csv, \(out)/latency.svg") }
+            }
+            switch summary.stopReason {
+            case .interrupted: throw ExitCode(ExitStatus.interrupted.rawValue)
+            case .terminated: throw ExitCode(ExitStatus.terminated.rawValue)
+            default: break
+            }
+        }
+    }
+
+    private func write(_ data: Data, to path: String) throws {
+        guard FileManager.default.createFile(atPath: path, contents: data) else {
+            throw OutputWriteError(path: path)
+        }
+    }
+}
+
+struct OutputWriteError: UserFacingError {
+    let path: String
+    var description: String { "\(path): cannot write the benchmark output (is the folder writable?)" }
+    var exitStatus: ExitStatus { .ioError }
+}
+
+/// Re-executes framepipe with the malloc interposer preloaded when it sits
+/// beside the executable and is not loaded yet, so allocation counts come
+/// for free. Runs before any device is opened.
+func preloadAllocationCounterIfAvailable() {
+    guard AllocationCounter.preloaded() == nil, getenv("FRAMEPIPE_PRELOADED") == nil else { return }
+    let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+    let library = executable.deletingLastPathComponent().appendingPathComponent(AllocationCounter.libraryName).path
+    guard FileManager.default.fileExists(atPath: library) else { return }
+    setenv("FRAMEPIPE_PRELOADED", "1", 1)
+    let existing = getenv("LD_PRELOAD").map { String(cString: $0) }
+    setenv("LD_PRELOAD", existing.map { "\(library):\($0)" } ?? library, 1)
+    let arguments = CommandLine.arguments.map { strdup($0) } + [nil]
+    execv(executable.path, arguments)
+    // execv returned: carry on without allocation counts.
+}
