@@ -35,6 +35,26 @@ public struct PreviewSummary: Sendable, Codable, Equatable {
     /// Buffer-pool invariant violations; empty in a correct run.
     public var poolViolations: [String]
 
+    public init(camera: String, card: String, format: String, width: Int, height: Int, bufferCount: Int,
+                connector: String, mode: String, plane: UInt32?, atomic: Bool, statistics: PipelineStatistics,
+                seconds: Double, stopReason: StopReason, framebuffersFromCaptureBuffers: Int, poolViolations: [String]) {
+        self.camera = camera
+        self.card = card
+        self.format = format
+        self.width = width
+        self.height = height
+        self.bufferCount = bufferCount
+        self.connector = connector
+        self.mode = mode
+        self.plane = plane
+        self.atomic = atomic
+        self.statistics = statistics
+        self.seconds = seconds
+        self.stopReason = stopReason
+        self.framebuffersFromCaptureBuffers = framebuffersFromCaptureBuffers
+        self.poolViolations = poolViolations
+    }
+
     /// Frames shown per second of streaming.
     public var shownPerSecond: Double { seconds > 0 ? Double(statistics.shown) / seconds : 0 }
 }
