@@ -144,7 +144,8 @@ public final class Display {
 
     /// Takes ownership of a framebuffer made elsewhere (for example
     /// ``DumbBuffer/addFramebuffer(format:)``): the display removes it at close.
-    public func adopt(_ framebuffer: ImportedFramebuffer) -> FramebufferID {
+    public func adopt(_ framebuffer: ImportedFramebuffer) throws -> FramebufferID {
+        guard !isClosed else { throw DisplayError.closed(device: card.path) }
         framebuffers[framebuffer.id] = framebuffer
         return framebuffer.id
     }
