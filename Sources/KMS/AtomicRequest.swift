@@ -1,4 +1,5 @@
 import CDRM
+import CKernelShim
 import Platform
 
 /// How an atomic commit is carried out.
@@ -245,26 +246,9 @@ public struct PropertyIDCache: Sendable {
 
 extension IoctlRequest {
     /// `DRM_IOCTL_MODE_ATOMIC`, which is `DRM_IOWR(0xBC, struct drm_mode_atomic)`.
-    ///
-    /// CKernelShim does not publish this number yet, so it is encoded here
-    /// by the kernel's generic `_IOC` layout (direction in bits 30–31, size
-    /// in 16–29, type in 8–15, number in 0–7), which x86, Arm and RISC-V
-    /// share. A unit test pins the result to the header's value.
-    static let modeAtomic = IoctlRequest(
-        "DRM_IOCTL_MODE_ATOMIC",
-        genericIoctlNumber(readWrite: true, type: 0x64, number: 0xBC, size: MemoryLayout<drm_mode_atomic>.size))
+    static let modeAtomic = IoctlRequest("DRM_IOCTL_MODE_ATOMIC", fp_DRM_IOCTL_MODE_ATOMIC)
 }
 
-/// `_IOC(dir, type, nr, size)` for architectures with the generic ioctl
-/// encoding (asm-generic/ioctl.h).
-func genericIoctlNumber(readWrite: Bool, type: UInt, number: UInt, size: Int) -> UInt {
-    #if arch(x86_64) || arch(i386) || arch(arm64) || arch(arm) || arch(riscv64)
-    let direction: UInt = readWrite ? 3 : 0  // _IOC_READ | _IOC_WRITE
-    return direction << 30 | UInt(size) << 16 | type << 8 | number
-    #else
-    #error("this architecture encodes ioctl numbers differently: publish DRM_IOCTL_MODE_ATOMIC from CKernelShim")
-    #endif
-}
 
 extension Card {
     /// Sends an atomic request to the kernel.

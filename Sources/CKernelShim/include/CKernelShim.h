@@ -41,6 +41,7 @@ extern const unsigned long fp_DRM_IOCTL_MODE_CREATE_DUMB;
 extern const unsigned long fp_DRM_IOCTL_MODE_MAP_DUMB;
 extern const unsigned long fp_DRM_IOCTL_MODE_DESTROY_DUMB;
 extern const unsigned long fp_DRM_IOCTL_GEM_CLOSE;
+extern const unsigned long fp_DRM_IOCTL_MODE_ATOMIC;
 
 // MARK: Fourcc codes as the kernel headers define them. The pixel-format table
 // in Swift spells each code from its four characters; unit tests compare the
