@@ -176,7 +176,7 @@ public struct SinkConfiguration: Sendable, Equatable, Codable {
     }
 
     /// "WxH" or "WxH@R" with positive numbers.
-    static func isModeText(_ text: String) -> Bool {
+    public static func isModeText(_ text: String) -> Bool {
         let parts = text.split(separator: "@", omittingEmptySubsequences: false)
         guard (1...2).contains(parts.count) else { return false }
         let size = parts[0].split(separator: "x", omittingEmptySubsequences: false)

@@ -38,6 +38,18 @@ struct Preview: ParsableCommand {
     @Option(help: ArgumentHelp("DRM card, overriding sink.card.", valueName: "path"))
     var card: String?
 
+    @Option(help: ArgumentHelp("Connector name (e.g. Virtual-1, HDMI-A-1), overriding sink.connector.", valueName: "name"))
+    var connector: String?
+
+    @Option(help: ArgumentHelp("Display mode WxH or WxH@Hz, overriding sink.mode.", valueName: "mode"))
+    var mode: String?
+
+    @Option(help: ArgumentHelp("Plane: auto, primary, overlay or an id, overriding sink.plane.", valueName: "plane"))
+    var plane: String?
+
+    @Flag(help: "Use legacy KMS (SetCrtc + PageFlip) even when atomic is available.")
+    var legacy = false
+
     @Option(help: ArgumentHelp("After the last frame, save the composed screen (read back through the display's writeback connector) as PNG.", valueName: "file.png"))
     var snapshot: String?
 
@@ -47,6 +59,12 @@ struct Preview: ParsableCommand {
     func validate() throws {
         if let frames, frames < 1 { throw ValidationError("--frames must be at least 1, got \(frames)") }
         if let duration, !(duration > 0) { throw ValidationError("--duration must be above 0 seconds, got \(duration)") }
+        if let mode, !SinkConfiguration.isModeText(mode) {
+            throw ValidationError("--mode expects WIDTHxHEIGHT or WIDTHxHEIGHT@RATE (e.g. 1024x768), got \(mode)")
+        }
+        if let plane, !["auto", "primary", "overlay"].contains(plane), UInt32(plane) == nil {
+            throw ValidationError("--plane expects auto, primary, overlay or a plane id, got \(plane)")
+        }
     }
 
     func run() throws {
@@ -54,6 +72,10 @@ struct Preview: ParsableCommand {
             var pipeline = try config.map { try PipelineConfiguration.load(path: $0) } ?? PipelineConfiguration()
             if let device { pipeline.source.device = device }
             if let card { pipeline.sink.card = card }
+            if let connector { pipeline.sink.connector = connector }
+            if let mode { pipeline.sink.mode = mode }
+            if let plane { pipeline.sink.plane = plane }
+            if legacy { pipeline.sink.legacy = true }
             if let frames { pipeline.frames = frames }
             if let duration { pipeline.duration = duration }
 

@@ -120,3 +120,34 @@ final class ListCommandDeviceTests: XCTestCase {
         XCTAssertEqual(result.stderr.filter { $0 == "\n" }.count, 1)
     }
 }
+
+final class PreviewCommandTests: XCTestCase {
+    func testBadConfigGivesOneLineAndDataErrorStatus() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("fp-bad-\(getpid()).json")
+        try Data(#"{"source": {"widht": 640}}"#.utf8).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let result = try runFramepipe(["preview", "--config", file.path])
+        XCTAssertEqual(result.status, 65)
+        XCTAssertEqual(result.stderr, "framepipe: \(file.path): source.widht: unknown key; expected one of device, format, width, height, frameRate, buffers, controls\n")
+    }
+
+    func testMissingConfigIsNoInput() throws {
+        let result = try runFramepipe(["preview", "--config", "/no/such.json"])
+        XCTAssertEqual(result.status, 66)
+        XCTAssertEqual(result.stderr, "framepipe: /no/such.json: no such file, expected a JSON pipeline file\n")
+    }
+
+    func testBadFlagValuesAreUsageErrors() throws {
+        XCTAssertEqual(try runFramepipe(["preview", "--frames", "0"]).status, 64)
+        XCTAssertEqual(try runFramepipe(["preview", "--mode", "huge"]).status, 64)
+        XCTAssertEqual(try runFramepipe(["preview", "--plane", "sideways"]).status, 64)
+        XCTAssertEqual(try runFramepipe(["bench"]).status, 64, "--frames is required")
+    }
+
+    func testNoCameraOnHostIsNoInput() throws {
+        try XCTSkipIf(Lab.isInside, "on the host there is no camera")
+        let result = try runFramepipe(["preview", "--frames", "1"])
+        XCTAssertEqual(result.status, 66)
+        XCTAssertTrue(result.stderr.contains("no V4L2 capture device found"), result.stderr)
+    }
+}
