@@ -166,13 +166,18 @@ public struct SinkConfiguration: Sendable, Equatable, Codable {
                 debugDescription: "expected a mode such as \"1024x768\" or \"1920x1080@60\", got \"\(mode)\"")
         }
         plane = try container.optional(String.self, .plane) ?? defaults.plane
-        if !["auto", "primary", "overlay"].contains(plane), UInt32(plane) == nil {
+        if !SinkConfiguration.isPlaneText(plane) {
             throw DecodingError.dataCorruptedError(
                 forKey: .plane, in: container,
                 debugDescription: "expected \"auto\", \"primary\", \"overlay\" or a plane id such as \"31\", got \"\(plane)\"")
         }
         position = try container.optional(Position.self, .position)
         legacy = try container.optional(Bool.self, .legacy) ?? false
+    }
+
+    /// "auto", "primary", "overlay" or a numeric plane id.
+    public static func isPlaneText(_ text: String) -> Bool {
+        ["auto", "primary", "overlay"].contains(text) || UInt32(text) != nil
     }
 
     /// "WxH" or "WxH@R" with positive numbers.

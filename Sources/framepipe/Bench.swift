@@ -31,8 +31,7 @@ struct Bench: ParsableCommand {
           framepipe bench --config configs/vivid-vkms.json --frames 300 --out bench-out
         """)
 
-    @Option(help: ArgumentHelp("A pipeline file (JSON).", valueName: "file"))
-    var config: String?
+    @OptionGroup var pipelineOptions: PipelineOptions
 
     @Option(help: ArgumentHelp("Shown frames to measure.", valueName: "n"))
     var frames: Int
@@ -42,12 +41,6 @@ struct Bench: ParsableCommand {
 
     @Option(help: ArgumentHelp("Folder for report.json, frames.csv and latency.svg.", valueName: "dir"))
     var out: String?
-
-    @Option(help: ArgumentHelp("V4L2 capture device, overriding source.device.", valueName: "path"))
-    var device: String?
-
-    @Option(help: ArgumentHelp("DRM card, overriding sink.card.", valueName: "path"))
-    var card: String?
 
     @Flag(help: "Print report.json to stdout instead of the summary.")
     var json = false
@@ -60,9 +53,7 @@ struct Bench: ParsableCommand {
     func run() throws {
         try reportingErrors {
             preloadAllocationCounterIfAvailable()
-            var pipeline = try config.map { try PipelineConfiguration.load(path: $0) } ?? PipelineConfiguration()
-            if let device { pipeline.source.device = device }
-            if let card { pipeline.sink.card = card }
+            let pipeline = try pipelineOptions.load()
 
             let session = try PreviewSession(configuration: pipeline)
             let refreshHz = session.display.plan.mode.refreshRate

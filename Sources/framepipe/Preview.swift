@@ -23,32 +23,13 @@ struct Preview: ParsableCommand {
           framepipe preview --device /dev/video0 --card /dev/dri/card0 --duration 10
         """)
 
-    @Option(help: ArgumentHelp("A pipeline file (JSON).", valueName: "file"))
-    var config: String?
+    @OptionGroup var pipelineOptions: PipelineOptions
 
     @Option(help: ArgumentHelp("Stop after this many frames are shown.", valueName: "n"))
     var frames: Int?
 
     @Option(help: ArgumentHelp("Stop after this many seconds.", valueName: "seconds"))
     var duration: Double?
-
-    @Option(help: ArgumentHelp("V4L2 capture device, overriding source.device.", valueName: "path"))
-    var device: String?
-
-    @Option(help: ArgumentHelp("DRM card, overriding sink.card.", valueName: "path"))
-    var card: String?
-
-    @Option(help: ArgumentHelp("Connector name (e.g. Virtual-1, HDMI-A-1), overriding sink.connector.", valueName: "name"))
-    var connector: String?
-
-    @Option(help: ArgumentHelp("Display mode WxH or WxH@Hz, overriding sink.mode.", valueName: "mode"))
-    var mode: String?
-
-    @Option(help: ArgumentHelp("Plane: auto, primary, overlay or an id, overriding sink.plane.", valueName: "plane"))
-    var plane: String?
-
-    @Flag(help: "Use legacy KMS (SetCrtc + PageFlip) even when atomic is available.")
-    var legacy = false
 
     @Option(help: ArgumentHelp("After the last frame, save the composed screen (read back through the display's writeback connector) as PNG.", valueName: "file.png"))
     var snapshot: String?
@@ -59,23 +40,11 @@ struct Preview: ParsableCommand {
     func validate() throws {
         if let frames, frames < 1 { throw ValidationError("--frames must be at least 1, got \(frames)") }
         if let duration, !(duration > 0) { throw ValidationError("--duration must be above 0 seconds, got \(duration)") }
-        if let mode, !SinkConfiguration.isModeText(mode) {
-            throw ValidationError("--mode expects WIDTHxHEIGHT or WIDTHxHEIGHT@RATE (e.g. 1024x768), got \(mode)")
-        }
-        if let plane, !["auto", "primary", "overlay"].contains(plane), UInt32(plane) == nil {
-            throw ValidationError("--plane expects auto, primary, overlay or a plane id, got \(plane)")
-        }
     }
 
     func run() throws {
         try reportingErrors {
-            var pipeline = try config.map { try PipelineConfiguration.load(path: $0) } ?? PipelineConfiguration()
-            if let device { pipeline.source.device = device }
-            if let card { pipeline.sink.card = card }
-            if let connector { pipeline.sink.connector = connector }
-            if let mode { pipeline.sink.mode = mode }
-            if let plane { pipeline.sink.plane = plane }
-            if legacy { pipeline.sink.legacy = true }
+            var pipeline = try pipelineOptions.load()
             if let frames { pipeline.frames = frames }
             if let duration { pipeline.duration = duration }
 
