@@ -20,7 +20,7 @@ public enum BenchmarkPlot {
         let left = 60.0
         let bins = 40
         var counts = Array(repeating: 0, count: bins)
-        for value in latencies { counts[min(bins - 1, Int(value / maxLatency * Double(bins)))] += 1 }
+        for value in latencies { counts[min(bins - 1, max(0, Int(value / maxLatency * Double(bins))))] += 1 }
         let maxCount = Double(max(1, counts.max() ?? 1))
         svg += axes(x: left, y: top, width: panel, height: plotHeight,
                     xLabel: "latency (ms)", yLabel: "frames", xMax: maxLatency, yMax: maxCount)

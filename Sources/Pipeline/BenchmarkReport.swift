@@ -121,7 +121,11 @@ public struct BenchmarkReport: Sendable, Codable, Equatable {
         records: [FrameRecord], summary: PreviewSummary, refreshHz: Double,
         cpu: (user: Double, system: Double), allocations: Allocations
     ) -> BenchmarkReport {
-        let shown = records.filter { $0.outcome == .shown }
+        let allShown = records.filter { $0.outcome == .shown }
+        // The first shown frame rode on the modeset commit: its event carries
+        // the modeset's vblank, not a page flip's, so it is listed in
+        // frames.csv but kept out of the latency and vblank statistics.
+        let shown = Array(allShown.dropFirst(allShown.count > 1 ? 1 : 0))
         let count = { (outcome: FrameOutcome) in records.filter { $0.outcome == outcome }.count }
         var missed: [String: Int] = [:]
         for record in shown { if let late = record.vblanksMissed, late > 0 { missed[String(late), default: 0] += 1 } }
@@ -132,7 +136,7 @@ public struct BenchmarkReport: Sendable, Codable, Equatable {
             width: summary.width, height: summary.height, mode: summary.mode, refreshHz: refreshHz,
             seconds: summary.seconds, shownPerSecond: summary.shownPerSecond,
             frames: Frames(total: records.count, captured: records.count - count(.droppedByCamera),
-                           shown: shown.count, superseded: count(.superseded), cameraErrors: count(.cameraError),
+                           shown: allShown.count, superseded: count(.superseded), cameraErrors: count(.cameraError),
                            cameraDropped: count(.droppedByCamera), inFlightAtEnd: count(.inFlight)),
             latencyMilliseconds: Latencies(
                 total: LatencySummary(nanoseconds: shown.compactMap(\.totalNanoseconds)),
@@ -140,7 +144,7 @@ public struct BenchmarkReport: Sendable, Codable, Equatable {
                 pipelineSide: LatencySummary(nanoseconds: shown.compactMap(\.pipelineSideNanoseconds))),
             earliestVblank: EarliestVblank(share: shown.isEmpty ? 0 : Double(onTime) / Double(shown.count), missed: missed),
             cpu: CPU(userSeconds: cpu.user, systemSeconds: cpu.system,
-                     perShownFrameMilliseconds: shown.isEmpty ? 0 : (cpu.user + cpu.system) * 1000 / Double(shown.count)),
+                     perShownFrameMilliseconds: allShown.isEmpty ? 0 : (cpu.user + cpu.system) * 1000 / Double(allShown.count)),
             allocations: allocations,
             timestampSource: sources.count == 1 ? (sources.first ?? "unknown") : sources.isEmpty ? "unknown" : "mixed",
             poolViolations: summary.poolViolations)

@@ -3,6 +3,7 @@ import Foundation
 import KMS
 import Logging
 import Platform
+import Synchronization
 import V4L2
 
 /// Why a run ended.
@@ -59,13 +60,25 @@ public struct PreviewSummary: Sendable, Codable, Equatable {
     public var shownPerSecond: Double { seconds > 0 ? Double(statistics.shown) / seconds : 0 }
 }
 
-/// Errors of a running pipeline (device faults are `DeviceError`s).
+/// Errors of a running pipeline (device faults are `DeviceError`s, except
+/// the camera faults below, which get a message of their own).
 public enum PipelineError: UserFacingError, Sendable, Equatable {
     case noCaptureDevice
     case noDisplayCard(tried: [String])
     case cameraStalled(device: String, seconds: Double)
     case flipTimedOut(device: String, seconds: Double)
     case inconsistentPlanes(device: String, format: String)
+    /// The camera went away while streaming: its descriptor polls
+    /// `POLLERR | POLLHUP` and every ioctl fails with ENODEV (a USB camera
+    /// pulled out, vivid's `disconnect` control).
+    case cameraUnplugged(device: String)
+    /// The driver stopped the stream with a fatal error: DQBUF and QBUF fail
+    /// with EIO and poll reports `POLLERR` until streaming is turned off
+    /// (vb2_queue_error; vivid's `inject_fatal_streaming_error`).
+    case cameraFailed(device: String, cause: String)
+    /// The camera refused a buffer back twice in a row (`VIDIOC_QBUF`). One
+    /// failure is retried; a second means the driver will not take it.
+    case bufferNotReturned(device: String, index: Int, cause: String)
 
     public var description: String {
         switch self {
@@ -79,14 +92,36 @@ public enum PipelineError: UserFacingError, Sendable, Equatable {
             return "\(device): a page flip did not complete within \(String(format: "%.1f", seconds)) s"
         case .inconsistentPlanes(let device, let format):
             return "\(device): the driver's plane layout for \(format) does not match the format"
+        case .cameraUnplugged(let device):
+            return "\(device): the camera was unplugged while streaming (ENODEV, POLLERR|POLLHUP on its descriptor); reconnect it and start again"
+        case .cameraFailed(let device, let cause):
+            return "\(device): the camera stopped streaming with a fatal error (\(cause)); restart it and start again"
+        case .bufferNotReturned(let device, let index, let cause):
+            return "\(device): the camera did not take buffer \(index) back (\(cause)); stopping"
         }
     }
 
     public var exitStatus: ExitStatus {
         switch self {
         case .noCaptureDevice, .noDisplayCard: return .noInput
-        case .cameraStalled, .flipTimedOut: return .ioError
+        case .cameraStalled, .flipTimedOut, .cameraUnplugged, .cameraFailed, .bufferNotReturned: return .ioError
         case .inconsistentPlanes: return .unavailable
+        }
+    }
+
+    /// The pipeline's name for a camera fault that a `DeviceError` reports
+    /// in kernel terms: ENODEV/ENXIO from any camera ioctl means the camera
+    /// is gone, EIO from DQBUF/QBUF/STREAMON that the driver gave up
+    /// streaming. Other errors are returned unchanged.
+    public static func cameraFault(_ error: any Error, device: String) -> any Error {
+        guard let failure = error as? DeviceError, failure.device == device else { return error }
+        switch failure.errnoCode {
+        case ENODEV, ENXIO:
+            return PipelineError.cameraUnplugged(device: device)
+        case EIO where ["VIDIOC_DQBUF", "VIDIOC_QBUF", "VIDIOC_STREAMON"].contains(failure.call):
+            return PipelineError.cameraFailed(device: device, cause: "\(failure.call) failed: EIO")
+        default:
+            return error
         }
     }
 }
@@ -125,6 +160,11 @@ public final class PreviewSession: @unchecked Sendable {
     private let logger = Logger(label: "framepipe.pipeline")
     private let adapter: DisplayAdapter
     private var sources: [any DispatchSourceProtocol] = []
+    /// Left once per source when its cancellation handler ran: only then
+    /// has libdispatch let go of the descriptor (closing it earlier lets a
+    /// later session's descriptor with the same number inherit the stale
+    /// epoll registration).
+    private let sourcesCancelled = DispatchGroup()
     private var done = DispatchSemaphore(value: 0)
     private var stopReason: StopReason?
     private var failure: (any Error)?
@@ -132,6 +172,7 @@ public final class PreviewSession: @unchecked Sendable {
     private var lastFrameTime: DispatchTime = .now()
     private var frameLimit: Int?
     private var tornDown = false
+    private var ticks = 0
 
     /// How long without a camera frame before the run fails.
     public var cameraTimeout: Double = 3
@@ -196,12 +237,31 @@ public final class PreviewSession: @unchecked Sendable {
 
     // MARK: Running
 
+    /// How often the watchdogs run (and poll the camera for errors that
+    /// never make its descriptor readable).
+    static let watchdogInterval = DispatchTimeInterval.milliseconds(250)
+
     /// Streams until `frames` have been shown, `duration` seconds have
     /// passed, a signal arrives (with `handleSignals`) or a device fails.
     /// `status` is called about twice a second from the pipeline queue;
     /// `beforeTeardown` runs on the queue after streaming stopped being
     /// scheduled but before anything is torn down (snapshots, inspections).
     /// Always tears down; rethrows the first device error after teardown.
+    ///
+    /// With `handleSignals`, the first SIGINT or SIGTERM stops the run
+    /// cleanly (``StopReason/interrupted``, ``StopReason/terminated``); a
+    /// second one (more than 200 ms later: duplicates of the first, as
+    /// timeout(1) sends, are ignored) ends the process at once with the
+    /// signal's default action, even if the pipeline or its teardown hangs.
+    /// The previous handlers are restored when `run` returns. One session at
+    /// a time may handle signals.
+    ///
+    /// Camera faults end the run with a ``PipelineError``:
+    /// ``PipelineError/cameraUnplugged(device:)`` (ENODEV, POLLHUP),
+    /// ``PipelineError/cameraFailed(device:cause:)`` (EIO, POLLERR) and
+    /// ``PipelineError/bufferNotReturned(device:index:cause:)``, all noticed
+    /// within ``watchdogInterval`` even when the descriptor never becomes
+    /// readable.
     public func run(
         frames: Int? = nil, duration: Double? = nil, handleSignals: Bool = false,
         status: ((PipelineStatistics, Double) -> Void)? = nil,
@@ -209,12 +269,13 @@ public final class PreviewSession: @unchecked Sendable {
     ) throws -> PreviewSummary {
         frameLimit = frames
         var teardownError: (any Error)?
+        let signals = handleSignals ? SignalRelay(session: self) : nil
         queue.sync {
             do {
                 try stream.start()
                 startTime = .now()
                 lastFrameTime = startTime
-                installSources(duration: duration, handleSignals: handleSignals, status: status)
+                installSources(duration: duration, status: status)
             } catch {
                 finish(.failed, error: error)
             }
@@ -223,15 +284,15 @@ public final class PreviewSession: @unchecked Sendable {
         queue.sync {
             for source in sources { source.cancel() }
             sources.removeAll()
+        }
+        sourcesCancelled.wait()
+        queue.sync {
             if failure == nil, let beforeTeardown {
                 do { try beforeTeardown(self) } catch { failure = error; stopReason = .failed }
             }
             teardownError = teardown()
         }
-        if handleSignals {
-            signal(SIGINT, SIG_DFL)
-            signal(SIGTERM, SIG_DFL)
-        }
+        signals?.uninstall()
         let summary = makeSummary()
         if let failure { throw failure }
         if let teardownError { throw teardownError }
@@ -243,7 +304,16 @@ public final class PreviewSession: @unchecked Sendable {
         queue.async { self.finish(.requested, error: nil) }
     }
 
-    private func installSources(duration: Double?, handleSignals: Bool, status: ((PipelineStatistics, Double) -> Void)?) {
+    /// A signal arrived (called by the ``SignalRelay`` off the pipeline
+    /// queue). The caller of `run` is woken at once, so that it reaches
+    /// teardown, where a second signal ends the process, even if the
+    /// pipeline queue is stuck.
+    fileprivate func signalArrived(_ reason: StopReason) {
+        queue.async { self.finish(reason, error: nil) }
+        done.signal()
+    }
+
+    private func installSources(duration: Double?, status: ((PipelineStatistics, Double) -> Void)?) {
         let camera = DispatchSource.makeReadSource(fileDescriptor: stream.fileDescriptor, queue: queue)
         camera.setEventHandler { [unowned self] in
             self.step { try self.scheduler.cameraReadable() }
@@ -257,10 +327,13 @@ public final class PreviewSession: @unchecked Sendable {
             }
         }
         let ticks = DispatchSource.makeTimerSource(queue: queue)
-        // Watchdogs and status: a stalled camera or a lost flip event ends
-        // the run with an error instead of hanging it.
-        ticks.schedule(deadline: .now() + .milliseconds(500), repeating: .milliseconds(500))
+        // Watchdogs and status: a camera that fails without becoming
+        // readable, a stalled camera or a lost flip event ends the run with
+        // an error instead of hanging it.
+        ticks.schedule(deadline: .now() + Self.watchdogInterval, repeating: Self.watchdogInterval)
         ticks.setEventHandler { [unowned self] in
+            guard self.stopReason == nil else { return }
+            self.checkCameraDescriptor()
             guard self.stopReason == nil else { return }
             let now = DispatchTime.now()
             let idle = Double(now.uptimeNanoseconds - self.lastFrameTime.uptimeNanoseconds) / 1e9
@@ -275,7 +348,8 @@ public final class PreviewSession: @unchecked Sendable {
                     return
                 }
             }
-            status?(self.scheduler.statistics, self.elapsed)
+            self.ticks += 1
+            if self.ticks % 2 == 0 { status?(self.scheduler.statistics, self.elapsed) }
         }
         sources = [camera, flips, ticks]
         if let duration {
@@ -284,19 +358,32 @@ public final class PreviewSession: @unchecked Sendable {
             timer.setEventHandler { [unowned self] in self.finish(.duration, error: nil) }
             sources.append(timer)
         }
-        if handleSignals {
-            for (number, reason) in [(SIGINT, StopReason.interrupted), (SIGTERM, StopReason.terminated)] {
-                signal(number, SIG_IGN)
-                let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
-                source.setEventHandler { [unowned self] in
-                    // A second signal while tearing down ends the process.
-                    signal(number, SIG_DFL)
-                    self.finish(reason, error: nil)
-                }
-                sources.append(source)
-            }
+        for source in sources {
+            sourcesCancelled.enter()
+            source.setCancelHandler { [sourcesCancelled] in sourcesCancelled.leave() }
+            source.resume()
         }
-        for source in sources { source.resume() }
+    }
+
+    /// libdispatch only reports a descriptor that polls readable (or
+    /// hung up); a V4L2 queue whose driver hit a fatal error polls
+    /// `POLLERR` alone, forever. So the watchdog asks poll(2) directly and,
+    /// on an error, lets DQBUF say what happened (EIO, ENODEV).
+    private func checkCameraDescriptor() {
+        var entry = pollfd(fd: stream.fileDescriptor, events: Int16(POLLIN), revents: 0)
+        guard poll(&entry, 1, 0) > 0 else { return }
+        let problems = Int32(entry.revents) & (POLLERR | POLLHUP | POLLNVAL)
+        guard problems != 0 else { return }
+        step { try self.scheduler.cameraReadable() }
+        guard stopReason == nil else { return }
+        var names: [String] = []
+        if problems & POLLERR != 0 { names.append("POLLERR") }
+        if problems & POLLHUP != 0 { names.append("POLLHUP") }
+        if problems & POLLNVAL != 0 { names.append("POLLNVAL") }
+        let device = stream.device.path
+        finish(.failed, error: problems & POLLHUP != 0
+            ? PipelineError.cameraUnplugged(device: device)
+            : PipelineError.cameraFailed(device: device, cause: "poll reports \(names.joined(separator: "|"))"))
     }
 
     private func step(_ body: () throws -> Void) {
@@ -307,8 +394,8 @@ public final class PreviewSession: @unchecked Sendable {
     private func finish(_ reason: StopReason, error: (any Error)?) {
         guard stopReason == nil else { return }
         stopReason = reason
-        failure = error
-        if let error { logger.debug("pipeline stopping: \(error)") }
+        failure = error.map { PipelineError.cameraFault($0, device: stream.device.path) }
+        if let failure { logger.debug("pipeline stopping: \(failure)") }
         done.signal()
     }
 
@@ -442,3 +529,116 @@ final class DisplayAdapter: DisplayQueue {
 }
 
 extension CaptureStream: CameraQueue {}
+
+/// SIGINT and SIGTERM for one ``PreviewSession/run(frames:duration:handleSignals:status:beforeTeardown:)``.
+///
+/// The handler is a plain `sigaction` handler rather than a dispatch signal
+/// source on the pipeline queue: such a source only runs when the queue is
+/// free, so with the queue stuck (a hung ioctl, a slow callback) neither the
+/// first nor the second Ctrl-C did anything. This handler runs at once and
+/// only does what is async-signal-safe. The first signal is written to a
+/// pipe, which a read source on a queue of its own turns into a stop. A
+/// later one puts the default action back and raises itself again: the
+/// process ends at once, by that signal, whatever the pipeline is doing.
+///
+/// A signal within ``duplicateWindowNanoseconds`` of the first is the same
+/// request delivered twice, not a second Ctrl-C: timeout(1), for one,
+/// signals the process and then its whole process group.
+private final class SignalRelay: @unchecked Sendable {
+    /// When the first signal arrived (CLOCK_MONOTONIC ns), 0 before; and
+    /// the pipe's write end. Atomics: the C handler cannot capture, and may
+    /// run on any thread.
+    static let firstSignal = Atomic<Int64>(0)
+    static let writeDescriptor = Atomic<Int32>(-1)
+    static let duplicateWindowNanoseconds: Int64 = 200_000_000
+
+    private static let signals: [Int32] = [SIGINT, SIGTERM]
+    private var previousActions: [sigaction] = []
+    private var previousMask = sigset_t()
+    private var pipeDescriptors: [Int32] = [-1, -1]
+    private let queue = DispatchQueue(label: "framepipe.signals")
+    private let cancelled = DispatchGroup()
+    private var source: (any DispatchSourceRead)?
+
+    init(session: PreviewSession) {
+        guard pipe(&pipeDescriptors) == 0 else {
+            // Without the pipe the default actions stay: a signal still
+            // ends the process, only without the clean teardown.
+            pipeDescriptors = [-1, -1]
+            return
+        }
+        for descriptor in pipeDescriptors {
+            _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC)
+            _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) | O_NONBLOCK)
+        }
+        let reader = pipeDescriptors[0]
+        let source = DispatchSource.makeReadSource(fileDescriptor: reader, queue: queue)
+        source.setEventHandler { [unowned session] in
+            var number: UInt8 = 0
+            while read(reader, &number, 1) == 1 {
+                session.signalArrived(Int32(number) == SIGTERM ? .terminated : .interrupted)
+            }
+        }
+        cancelled.enter()
+        source.setCancelHandler { [cancelled] in cancelled.leave() }
+        source.resume()
+        self.source = source
+
+        Self.firstSignal.store(0, ordering: .sequentiallyConsistent)
+        Self.writeDescriptor.store(pipeDescriptors[1], ordering: .sequentiallyConsistent)
+        var action = sigaction()
+        action.__sigaction_handler.sa_handler = relaySignal
+        action.sa_flags = SA_RESTART
+        sigemptyset(&action.sa_mask)
+        var mask = sigset_t()
+        sigemptyset(&mask)
+        for number in Self.signals {
+            var previous = sigaction()
+            sigaction(number, &action, &previous)
+            previousActions.append(previous)
+            sigaddset(&mask, number)
+        }
+        // The calling thread waits for the run; it must be able to take the
+        // signals (worker threads of libdispatch block them all).
+        pthread_sigmask(SIG_UNBLOCK, &mask, &previousMask)
+    }
+
+    /// Restores the previous handlers and mask, then closes the pipe once
+    /// its read source has let go of it.
+    func uninstall() {
+        for (number, previous) in zip(Self.signals, previousActions) {
+            var action = previous
+            sigaction(number, &action, nil)
+        }
+        pthread_sigmask(SIG_SETMASK, &previousMask, nil)
+        if let source {
+            source.cancel()
+            cancelled.wait()
+            self.source = nil
+        }
+        Self.writeDescriptor.store(-1, ordering: .sequentiallyConsistent)
+        for descriptor in pipeDescriptors where descriptor >= 0 { close(descriptor) }
+        pipeDescriptors = [-1, -1]
+    }
+}
+
+/// The C signal handler: async-signal-safe calls only (clock_gettime,
+/// write, signal, raise) and lock-free atomics.
+private let relaySignal: @convention(c) (Int32) -> Void = { number in
+    let savedErrno = errno
+    var now = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &now)
+    let nanoseconds = max(1, Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec))
+    let (isFirst, first) = SignalRelay.firstSignal.compareExchange(
+        expected: 0, desired: nanoseconds, ordering: .sequentiallyConsistent)
+    if isFirst {
+        var byte = UInt8(truncatingIfNeeded: number)
+        _ = write(SignalRelay.writeDescriptor.load(ordering: .sequentiallyConsistent), &byte, 1)
+    } else if nanoseconds - first >= SignalRelay.duplicateWindowNanoseconds {
+        // A second request: end now. The signal is blocked while its
+        // handler runs, so the raised one lands right after the return.
+        signal(number, SIG_DFL)
+        raise(number)
+    }
+    errno = savedErrno
+}

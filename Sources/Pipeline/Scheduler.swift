@@ -1,4 +1,9 @@
+import Platform
 import V4L2
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// What the scheduler needs from a camera. `CaptureStream` provides it in
 /// the product; tests provide a scripted fake.
@@ -55,6 +60,9 @@ public struct PipelineStatistics: Sendable, Equatable, Codable {
     public var flips = 0
     /// Frames copied by the CPU. Always 0: framepipe has no copy path yet.
     public var copies = 0
+    /// Buffers the camera refused once (`VIDIOC_QBUF` failed) and took back
+    /// when asked again.
+    public var cameraQueueRetries = 0
 
     public init() {}
 }
@@ -165,9 +173,32 @@ public final class Scheduler {
         statistics.commits += 1
     }
 
+    /// Hands `index` back to the camera. A `VIDIOC_QBUF` that fails is
+    /// asked once more (a driver may refuse a buffer once, as vivid's
+    /// `inject_vidioc_qbuf_error` does); a second refusal ends the run with
+    /// ``PipelineError/bufferNotReturned(device:index:cause:)``, since a
+    /// camera that keeps its buffers would starve. Errors that mean the
+    /// stream is over (ENODEV: unplugged, EIO: fatal driver error) are not
+    /// retried.
     private func requeue(_ index: Int) throws {
         guard pool.requeue(index) else { return }
-        try camera.queue(index: index)
+        do {
+            try camera.queue(index: index)
+        } catch let refusal as DeviceError where !Self.endsStream(refusal) {
+            do {
+                try camera.queue(index: index)
+            } catch let again as DeviceError where !Self.endsStream(again) {
+                throw PipelineError.bufferNotReturned(
+                    device: again.device, index: index,
+                    cause: "\(again.call) failed twice: \(errnoName(refusal.errnoCode)), then \(errnoName(again.errnoCode))")
+            }
+            statistics.cameraQueueRetries += 1
+        }
+    }
+
+    /// Errors after which no ioctl on the queue can succeed.
+    private static func endsStream(_ error: DeviceError) -> Bool {
+        [ENODEV, ENXIO, EIO].contains(error.errnoCode)
     }
 
     /// At teardown, after the display has been restored to its previous

@@ -55,8 +55,14 @@ public final class CaptureStream {
 
     /// The descriptor to watch for readability (a `DispatchSource` read
     /// source or `poll(2)`): readable means a filled buffer can be dequeued.
-    /// After the device is unplugged it polls as readable with
-    /// `POLLERR | POLLHUP`, and ``dequeue()`` then throws ENODEV.
+    ///
+    /// Faults do not always make it readable. After the device is unplugged
+    /// it polls `POLLERR | POLLHUP` (a read source fires on the hang-up) and
+    /// every ioctl, ``dequeue()`` included, throws ENODEV. After a fatal
+    /// driver error (the kernel's `vb2_queue_error`) it polls `POLLERR`
+    /// alone, which a libdispatch read source never reports, and
+    /// ``dequeue()`` and ``queue(index:)`` throw EIO until ``stop()``. So a
+    /// watcher should also poll for `POLLERR` now and then.
     public var fileDescriptor: Int32 { device.fd.rawValue }
 
     /// The buffer type, single-planar or multiplanar.

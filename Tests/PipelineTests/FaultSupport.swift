@@ -1,0 +1,328 @@
+import Dispatch
+import Foundation
+import KMS
+import Pipeline
+import Platform
+import TestSupport
+import V4L2
+import XCTest
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What the fault and leak tests compare before and after a run.
+enum ProcessResources {
+    /// Open descriptors of this process.
+    static func descriptorCount() throws -> Int {
+        try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count
+    }
+
+    /// What each open descriptor refers to (for failure messages).
+    static func descriptorTargets() -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+        return names.sorted { (Int($0) ?? 0) < (Int($1) ?? 0) }.map { name in
+            let target = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\(name)")) ?? "?"
+            return "\(name) -> \(target)"
+        }
+    }
+
+    /// Lines of /proc/self/maps: one per mapping.
+    static func mappingCount() throws -> Int {
+        try String(contentsOfFile: "/proc/self/maps", encoding: .utf8).split(separator: "\n").count
+    }
+
+    /// Mappings of frame memory (dma-bufs, V4L2 or DRM nodes): the pipeline never has any.
+    static func frameMappings() throws -> [String] {
+        try String(contentsOfFile: "/proc/self/maps", encoding: .utf8)
+            .split(separator: "\n")
+            .filter { $0.contains("dmabuf") || $0.contains("/dev/video") || $0.contains("/dev/dri") }
+            .map(String.init)
+    }
+
+    /// Resident set size in KiB (VmRSS of /proc/self/status).
+    static func residentKilobytes() throws -> Int {
+        let status = try String(contentsOfFile: "/proc/self/status", encoding: .utf8)
+        for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
+            if let value = line.split(separator: " ").dropFirst().first(where: { Int($0) != nil }).flatMap({ Int($0) }) {
+                return value
+            }
+        }
+        throw XCTSkip("no VmRSS in /proc/self/status")
+    }
+
+    /// The KMS framebuffers the kernel holds for card 0, from debugfs
+    /// (`/sys/kernel/debug/dri/0/framebuffer`, one "framebuffer[ID]:" block
+    /// each); nil when debugfs is not mounted.
+    static func kernelFramebufferIDs() -> [Int]? {
+        guard let text = try? String(contentsOfFile: "/sys/kernel/debug/dri/0/framebuffer", encoding: .utf8) else { return nil }
+        return text.split(separator: "\n").compactMap { line -> Int? in
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            guard trimmed.hasPrefix("framebuffer["), let close = trimmed.firstIndex(of: "]") else { return nil }
+            return Int(trimmed[trimmed.index(trimmed.startIndex, offsetBy: 12)..<close])
+        }
+    }
+}
+
+/// Whether a framebuffer that a process called `command` added is on a
+/// plane of card 0, from debugfs (`/sys/kernel/debug/dri/0/state`). Reading
+/// debugfs does not open the card: a test that opened it while a child
+/// starts could be the DRM master at the moment the child asks for it.
+func framebufferOnScreen(allocatedBy command: String) throws -> Bool {
+    let path = "/sys/kernel/debug/dri/0/state"
+    guard let state = try? String(contentsOfFile: path, encoding: .utf8) else {
+        throw XCTSkip("\(path) is unreadable: the lab mounts debugfs; is it missing?")
+    }
+    return state.contains("allocated by = \(command)")
+}
+
+/// What the first CRTC of the lab's vkms card shows.
+struct ScreenState: Equatable, CustomStringConvertible {
+    var framebuffer: FramebufferID?
+    var mode: String?
+
+    static func current(card path: String = "/dev/dri/card0") throws -> ScreenState {
+        let info = try Card.open(path: path).describe()
+        let crtc = try XCTUnwrap(info.crtcs.first, "\(path) has no CRTC")
+        return ScreenState(framebuffer: crtc.framebuffer, mode: crtc.mode?.name)
+    }
+
+    var description: String { "fb \(framebuffer.map { "\($0)" } ?? "none"), mode \(mode ?? "none")" }
+}
+
+/// vivid's fault-injection controls, pressed (or set) through a second
+/// descriptor on the same node: controls belong to the device, so the
+/// pipeline's own descriptor sees the change at once.
+final class FaultInjector {
+    let device: VideoDevice
+
+    init(_ path: String) throws {
+        device = try VideoDevice.open(path)
+    }
+
+    /// Presses a button control ("disconnect", "inject_v4l2_buf_flag_error", ...).
+    func press(_ name: String) throws {
+        try device.setValue(0, for: device.control(named: name))
+    }
+
+    func set(_ name: String, to value: Int64) throws {
+        try device.setValue(value, for: device.control(named: name))
+    }
+}
+
+/// Seconds between two instants.
+func seconds(from start: DispatchTime, to end: DispatchTime) -> Double {
+    Double(end.uptimeNanoseconds &- start.uptimeNanoseconds) / 1e9
+}
+
+struct ChildProcessError: Error, CustomStringConvertible {
+    let description: String
+}
+
+/// How a ``ChildProcess`` ended.
+struct ChildResult: Sendable {
+    let status: Int32
+    let stdout: String
+    let stderr: String
+}
+
+/// A program started with posix_spawn that the test can signal while it
+/// runs (Foundation's Process hangs in the lab guest). Its output is
+/// collected on a background thread; ``wait(timeout:)`` returns once it
+/// exited.
+final class ChildProcess: @unchecked Sendable {
+    let pid: pid_t
+    private let finished = DispatchSemaphore(value: 0)
+    private let lock = NSLock()
+    private var outcome: ChildResult?
+    private var exitTime: DispatchTime?
+
+    init(_ path: String, arguments: [String], environment: [String: String]) throws {
+        var outPipe: [Int32] = [0, 0], errPipe: [Int32] = [0, 0]
+        guard pipe(&outPipe) == 0 else { throw ChildProcessError(description: "pipe failed: \(errno)") }
+        guard pipe(&errPipe) == 0 else {
+            close(outPipe[0]); close(outPipe[1])
+            throw ChildProcessError(description: "pipe failed: \(errno)")
+        }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
+        posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
+        for fd in outPipe + errPipe { posix_spawn_file_actions_addclose(&actions, fd) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        // The child starts with default signal dispositions and an empty
+        // mask, whatever this process set up.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        sigaddset(&defaults, SIGINT)
+        sigaddset(&defaults, SIGTERM)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        posix_spawnattr_setsigmask(&attributes, &empty)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+
+        let argv = ([path] + arguments).map { strdup($0) } + [nil]
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { (argv + envp).forEach { free($0) } }
+        var child: pid_t = 0
+        let spawned = posix_spawn(&child, path, &actions, &attributes, argv, envp)
+        close(outPipe[1])
+        close(errPipe[1])
+        guard spawned == 0 else {
+            close(outPipe[0]); close(errPipe[0])
+            throw ChildProcessError(description: "posix_spawn \(path) failed: \(spawned)")
+        }
+        pid = child
+        let out = outPipe[0], err = errPipe[0]
+        DispatchQueue.global().async { self.collect(out: out, err: err) }
+    }
+
+    private func collect(out outFD: Int32, err errFD: Int32) {
+        var out = [UInt8](), err = [UInt8]()
+        var open: [Int32: Bool] = [outFD: true, errFD: true]
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while open.values.contains(true) {
+            var fds = open.filter(\.value).map { pollfd(fd: $0.key, events: Int16(POLLIN), revents: 0) }
+            if poll(&fds, nfds_t(fds.count), -1) < 0 {
+                if errno == EINTR { continue }
+                break
+            }
+            for entry in fds where entry.revents != 0 {
+                let count = read(entry.fd, &buffer, buffer.count)
+                if count > 0 {
+                    if entry.fd == outFD { out += buffer[0..<count] } else { err += buffer[0..<count] }
+                } else if count == 0 || errno != EINTR {
+                    open[entry.fd] = false
+                }
+            }
+        }
+        close(outFD)
+        close(errFD)
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        let end = DispatchTime.now()
+        // Exited: its status; killed by signal N: 128 + N, as a shell reports it.
+        let exitStatus = status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        lock.lock()
+        outcome = ChildResult(status: exitStatus, stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self))
+        exitTime = end
+        lock.unlock()
+        finished.signal()
+    }
+
+    func send(_ signal: Int32) {
+        kill(pid, signal)
+    }
+
+    /// The result once the child exited, or nil after `timeout` seconds
+    /// (the child is then killed so that no test leaves a process behind).
+    func wait(timeout: Double) -> (result: ChildResult, exitTime: DispatchTime)? {
+        if finished.wait(timeout: .now() + timeout) == .timedOut {
+            kill(pid, SIGKILL)
+            finished.wait()
+            return nil
+        }
+        lock.lock()
+        defer { lock.unlock() }
+        guard let outcome, let exitTime else { return nil }
+        return (outcome, exitTime)
+    }
+}
+
+/// Polls `condition` every 20 ms for up to `timeout` seconds.
+@discardableResult
+func waitUntil(timeout: Double, _ condition: () throws -> Bool) rethrows -> Bool {
+    let deadline = DispatchTime.now() + timeout
+    while DispatchTime.now() < deadline {
+        if try condition() { return true }
+        usleep(20_000)
+    }
+    return try condition()
+}
+
+/// A copy of `configs/<name>` with extra camera controls (set when the
+/// camera is set up), written where the lab lets tests write, for CLI runs.
+func writeConfiguration(_ name: String, as fileName: String, controls: [String: Int64]) throws -> String {
+    let original = try Data(contentsOf: repositoryRoot.appendingPathComponent("configs/\(name)"))
+    var root = try XCTUnwrap(try JSONSerialization.jsonObject(with: original) as? [String: Any])
+    var source = try XCTUnwrap(root["source"] as? [String: Any])
+    var merged = source["controls"] as? [String: Any] ?? [:]
+    for (key, value) in controls { merged[key] = value }
+    source["controls"] = merged
+    root["source"] = source
+    let directory = ProcessInfo.processInfo.environment["LAB_RESULTS"] ?? NSTemporaryDirectory()
+    let path = URL(fileURLWithPath: directory).appendingPathComponent("\(fileName)-\(getpid()).json").path
+    try JSONSerialization.data(withJSONObject: root, options: [.prettyPrinted, .sortedKeys]).write(to: URL(fileURLWithPath: path))
+    return path
+}
+
+/// Every frame event of a run, kept off the pipeline queue's hot path only
+/// by the test (the product never records them).
+final class FrameEventLog: @unchecked Sendable {
+    var events: [Scheduler.FrameEvent] = []
+
+    var errorSequences: Set<UInt32> {
+        Set(events.compactMap { if case .cameraError(_, let sequence) = $0 { return sequence } else { return nil } })
+    }
+    var shownSequences: [UInt32] {
+        events.compactMap { if case .shown(_, let sequence) = $0 { return sequence } else { return nil } }
+    }
+    var committedSequences: [UInt32] {
+        events.compactMap { if case .committed(_, let sequence) = $0 { return sequence } else { return nil } }
+    }
+    var dequeuedSequences: [UInt32] {
+        events.compactMap { if case .dequeued(let frame) = $0 { return frame.sequence } else { return nil } }
+    }
+}
+
+/// What one run with a fault injected while streaming did.
+struct FaultRun {
+    var summary: PreviewSummary?
+    var error: (any Error)?
+    var injectedAt: DispatchTime?
+    var returnedAt: DispatchTime
+    var log: FrameEventLog
+
+    /// Seconds from the injection to `run` returning (teardown included).
+    var secondsToReturn: Double? { injectedAt.map { seconds(from: $0, to: returnedAt) } }
+}
+
+/// Runs `configs/<configuration>` for `frames` and calls `inject` from the
+/// status callback (on the pipeline queue) once `afterShown` frames are on
+/// screen; `inject` nil means nothing is injected while streaming. `before`
+/// runs before the session is set up. The injector's descriptor is closed
+/// when this returns.
+func runInjecting(
+    camera: String, configuration name: String, frames: Int, afterShown: Int = 5,
+    before: ((FaultInjector) throws -> Void)? = nil, inject: ((FaultInjector) throws -> Void)?,
+    file: StaticString = #filePath, line: UInt = #line
+) throws -> FaultRun {
+    let injector = try FaultInjector(camera)
+    try before?(injector)
+    let log = FrameEventLog()
+    var injectedAt: DispatchTime?
+    var injectionError: (any Error)?
+    var summary: PreviewSummary?
+    var failure: (any Error)?
+    do {
+        let configuration = try PipelineConfiguration.load(path: repositoryRoot.appendingPathComponent("configs/\(name)").path)
+        let session = try PreviewSession(configuration: configuration)
+        session.scheduler.onFrame = { [log] event in log.events.append(event) }
+        summary = try session.run(frames: frames, status: { statistics, _ in
+            guard let inject, injectedAt == nil, statistics.shown >= afterShown else { return }
+            injectedAt = .now()
+            do { try inject(injector) } catch { injectionError = error }
+        })
+    } catch {
+        failure = error
+    }
+    let returnedAt = DispatchTime.now()
+    if let injectionError { throw injectionError }
+    if inject != nil { XCTAssertNotNil(injectedAt, "the fault was injected while streaming", file: file, line: line) }
+    return FaultRun(summary: summary, error: failure, injectedAt: injectedAt, returnedAt: returnedAt, log: log)
+}

@@ -1,0 +1,78 @@
+import Dispatch
+import Foundation
+import Pipeline
+import Platform
+import TestSupport
+import XCTest
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// vivid's `disconnect` while streaming. Pressing it unregisters every node
+/// of that vivid instance for the rest of the boot, so these tests need a
+/// lab boot of their own; run them alone:
+///
+///     scripts/lab -- .build/debug/framepipePackageTests.xctest PipelineTests.UnplugDeviceTests
+///
+/// Each test unplugs a different instance (lab defaults `n_devs=2
+/// multiplanar=1,2`): the library test /dev/video0 (single-planar, through
+/// libv4l2), the command-line test /dev/video4 (multiplanar, plain ioctls).
+/// Started with any other filter, they skip, and the lab's device-test run
+/// counts a skip as a failure.
+final class UnplugDeviceTests: XCTestCase {
+    static let filter = "PipelineTests.UnplugDeviceTests"
+
+    /// True when this process was started to run only these tests.
+    private func requireOwnBoot() throws {
+        try Lab.require()
+        let arguments = CommandLine.arguments.dropFirst()
+        let alone = arguments.contains { $0 == Self.filter || $0.hasPrefix(Self.filter + "/") }
+            && !arguments.contains { $0.contains(",") }
+        if !alone {
+            throw XCTSkip("disconnect kills vivid for the rest of the boot: run these alone, scripts/lab -- <bundle> \(Self.filter)")
+        }
+    }
+
+    func testUnplugWhileStreamingEndsTheRunWithinOneSecondAndLeavesNothingBehind() throws {
+        try requireOwnBoot()
+        let camera = "/dev/video0"
+        let descriptorsBefore = try ProcessResources.descriptorCount()
+        let screenBefore = try ScreenState.current()
+        let outcome = try runInjecting(camera: camera, configuration: "vivid-vkms.json", frames: 100_000) {
+            try $0.press("disconnect")
+        }
+        XCTAssertNil(outcome.summary, "the run must fail")
+        let error = try XCTUnwrap(outcome.error as? PipelineError, "\(String(describing: outcome.error))")
+        XCTAssertEqual(error, .cameraUnplugged(device: camera))
+        XCTAssertEqual(error.exitStatus, .ioError)
+        XCTAssertEqual(error.description,
+                       "/dev/video0: the camera was unplugged while streaming (ENODEV, POLLERR|POLLHUP on its descriptor); reconnect it and start again")
+        let elapsed = try XCTUnwrap(outcome.secondsToReturn)
+        XCTAssertLessThan(elapsed, 1.0, "the run ended \(elapsed) s after the unplug")
+        XCTAssertEqual(try ScreenState.current(), screenBefore, "the display shows what it showed before")
+        XCTAssertEqual(try ProcessResources.descriptorCount(), descriptorsBefore,
+                       "every fd closed: \(ProcessResources.descriptorTargets())")
+    }
+
+    func testUnplugFromTheCommandLineIsOneLineAndExit74() throws {
+        try requireOwnBoot()
+        let screenBefore = try ScreenState.current()
+        let child = try ChildProcess(Lab.framepipeExecutable.path, arguments: [
+            "preview", "--config", repositoryRoot.appendingPathComponent("configs/vivid-mplane-vkms.json").path,
+            "--frames", "100000",
+        ], environment: ProcessInfo.processInfo.environment)
+        XCTAssertTrue(try waitUntil(timeout: 20) { try framebufferOnScreen(allocatedBy: "framepipe") },
+                      "framepipe put a frame on screen")
+        usleep(300_000)
+        try FaultInjector("/dev/video4").press("disconnect")
+        let unplugged = DispatchTime.now()
+        let outcome = try XCTUnwrap(child.wait(timeout: 10), "framepipe did not exit")
+        XCTAssertEqual(outcome.result.status, 74, outcome.result.stderr)
+        XCTAssertEqual(outcome.result.stderr,
+                       "framepipe: /dev/video4: the camera was unplugged while streaming (ENODEV, POLLERR|POLLHUP on its descriptor); reconnect it and start again\n")
+        XCTAssertEqual(outcome.result.stdout, "", "no summary after a failure")
+        XCTAssertLessThan(seconds(from: unplugged, to: outcome.exitTime), 1.0)
+        XCTAssertEqual(try ScreenState.current(), screenBefore)
+    }
+}
