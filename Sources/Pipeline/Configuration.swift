@@ -303,7 +303,12 @@ extension ConfigurationError {
                 if let index = key.intValue {
                     text += "[\(index)]"
                 } else {
-                    text += text.isEmpty ? key.stringValue : "." + key.stringValue
+                    // A key is user input: keep the message on one line.
+                    let name = key.stringValue.unicodeScalars.map { scalar -> String in
+                        Character(scalar).isNewline || scalar.properties.generalCategory == .control
+                            ? "\\u{\(String(scalar.value, radix: 16))}" : String(scalar)
+                    }.joined()
+                    text += text.isEmpty ? name : "." + name
                 }
             }
             return text

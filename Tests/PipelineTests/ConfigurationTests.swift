@@ -82,6 +82,8 @@ final class ConfigurationTests: XCTestCase {
             (#"{"frames": 0}"#, "test.json: frames: expected a whole number of frames from 1 to 1000000000, got 0"),
             (#"{"frames": 99999999999}"#, "test.json: frames: expected a whole number of frames from 1 to 1000000000, got 99999999999"),
             (#"{"duration": -1}"#, "test.json: duration: expected a number of seconds above 0 and at most 86400, got -1.0"),
+            ("{\"so\\nurce\": 1}", "test.json: so\\u{a}urce: unknown key; expected one of source, sink, policy, frames, duration"),
+            ("{\"source\": {\"controls\": {\"a\u{2028}b\": \"x\"}}}", "test.json: source.controls.a\\u{2028}b: expected an integer"),
             (#"[]"#, "test.json: expected an object"),
             (#"42"#, "test.json: expected an object"),
         ]
