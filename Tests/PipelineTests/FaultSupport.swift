@@ -183,33 +183,10 @@ final class ChildProcess: @unchecked Sendable {
     }
 
     private func collect(out outFD: Int32, err errFD: Int32) {
-        var out = [UInt8](), err = [UInt8]()
-        var open: [Int32: Bool] = [outFD: true, errFD: true]
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        while open.values.contains(true) {
-            var fds = open.filter(\.value).map { pollfd(fd: $0.key, events: Int16(POLLIN), revents: 0) }
-            if poll(&fds, nfds_t(fds.count), -1) < 0 {
-                if errno == EINTR { continue }
-                break
-            }
-            for entry in fds where entry.revents != 0 {
-                let count = read(entry.fd, &buffer, buffer.count)
-                if count > 0 {
-                    if entry.fd == outFD { out += buffer[0..<count] } else { err += buffer[0..<count] }
-                } else if count == 0 || errno != EINTR {
-                    open[entry.fd] = false
-                }
-            }
-        }
-        close(outFD)
-        close(errFD)
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        let result = collectAndWait(pid: pid, stdout: outFD, stderr: errFD)
         let end = DispatchTime.now()
-        // Exited: its status; killed by signal N: 128 + N, as a shell reports it.
-        let exitStatus = status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
         lock.lock()
-        outcome = ChildResult(status: exitStatus, stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self))
+        outcome = ChildResult(status: result.status, stdout: result.stdout, stderr: result.stderr)
         exitTime = end
         lock.unlock()
         finished.signal()

@@ -74,8 +74,15 @@ public func spawnAndWait(_ path: String, arguments: [String], environment: [Stri
         close(outPipe[0]); close(errPipe[0])
         throw SpawnError(description: "posix_spawn \(path) failed: \(spawned)")
     }
+    return collectAndWait(pid: pid, stdout: outPipe[0], stderr: errPipe[0])
+}
+
+/// Reads a child's stdout and stderr pipes to their ends (both at once, so
+/// neither can fill up and block the child), closes them, and waits for the
+/// child. A child killed by signal N reports 128 + N, as a shell does.
+public func collectAndWait(pid: pid_t, stdout outFD: Int32, stderr errFD: Int32) -> CommandResult {
     var out = [UInt8](), err = [UInt8]()
-    var open: [Int32: Bool] = [outPipe[0]: true, errPipe[0]: true]
+    var open: [Int32: Bool] = [outFD: true, errFD: true]
     var buffer = [UInt8](repeating: 0, count: 65536)
     while open.values.contains(true) {
         var fds = open.filter(\.value).map { pollfd(fd: $0.key, events: Int16(POLLIN), revents: 0) }
@@ -86,17 +93,17 @@ public func spawnAndWait(_ path: String, arguments: [String], environment: [Stri
         for entry in fds where entry.revents != 0 {
             let count = read(entry.fd, &buffer, buffer.count)
             if count > 0 {
-                if entry.fd == outPipe[0] { out += buffer[0..<count] } else { err += buffer[0..<count] }
+                if entry.fd == outFD { out += buffer[0..<count] } else { err += buffer[0..<count] }
             } else if count == 0 || errno != EINTR {
                 open[entry.fd] = false
             }
         }
     }
-    close(outPipe[0])
-    close(errPipe[0])
+    close(outFD)
+    close(errFD)
     var status: Int32 = 0
     while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-    // WIFEXITED / WEXITSTATUS are macros; a signal death reports 128 + signal.
+    // WIFEXITED / WEXITSTATUS are macros.
     let exitStatus = status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
     return CommandResult(
         status: exitStatus,
