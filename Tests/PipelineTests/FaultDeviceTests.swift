@@ -196,6 +196,33 @@ final class FaultDeviceTests: XCTestCase {
         XCTAssertEqual(try ScreenState.current(), screenBefore)
     }
 
+    /// The display is held by another master (a first framepipe): the second
+    /// gets one line naming the card, exit 69, and changes nothing on screen;
+    /// the first keeps running and still stops cleanly.
+    func testDisplayHeldByAnotherFramepipeIsAClearError() throws {
+        try Lab.require()
+        let screenBefore = try ScreenState.current()
+        let config = repositoryRoot.appendingPathComponent("configs/vivid-vkms.json").path
+        let first = try ChildProcess(Lab.framepipeExecutable.path, arguments: [
+            "preview", "--config", config, "--frames", "100000",
+        ], environment: ProcessInfo.processInfo.environment)
+        XCTAssertTrue(try waitUntil(timeout: 20) { try framebufferOnScreen(allocatedBy: "framepipe") },
+                      "the first framepipe put a frame on screen")
+        let screenWhileFirstRuns = try ScreenState.current()
+        // The second uses the other vivid instance, so only the display is contended.
+        let second = try runFramepipe(["preview", "--config", config, "--device", "/dev/video4", "--frames", "5"])
+        XCTAssertEqual(second.status, 69, second.stderr)
+        XCTAssertTrue(second.stderr.hasPrefix("framepipe: "), second.stderr)
+        XCTAssertTrue(second.stderr.contains("/dev/dri/card0"), second.stderr)
+        XCTAssertTrue(second.stderr.contains("DRM master"), second.stderr)
+        XCTAssertEqual(second.stderr.filter { $0 == "\n" }.count, 1)
+        XCTAssertEqual(try ScreenState.current(), screenWhileFirstRuns, "no partial modeset by the second")
+        first.send(SIGINT)
+        let outcome = try XCTUnwrap(first.wait(timeout: 10), "the first framepipe did not exit")
+        XCTAssertEqual(outcome.result.status, 130, outcome.result.stderr)
+        XCTAssertEqual(try ScreenState.current(), screenBefore)
+    }
+
     /// Starts ``FaultSignalChild`` hanging at `hang` and returns it with a
     /// check for its marker files.
     private func startSignalChild(hang: String) throws -> (ChildProcess, (String) -> Bool) {
