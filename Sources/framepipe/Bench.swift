@@ -96,26 +96,20 @@ struct Bench: ParsableCommand {
                 records: records, summary: summary, refreshHz: refreshHz,
                 cpu: (cpuEnd.user - start.user, cpuEnd.system - start.system), allocations: allocations)
 
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            let json = try encoder.encode(report)
+            let json = try reportJSON(report)
             if let out {
                 try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-                try write(json + Data("\n".utf8), to: out + "/report.json")
+                try write(json, to: out + "/report.json")
                 try write(Data(BenchmarkReport.csv(records).utf8), to: out + "/frames.csv")
                 try write(Data(BenchmarkPlot.svg(records: records, report: report).utf8), to: out + "/latency.svg")
             }
             if self.json {
-                FileHandle.standardOutput.write(json + Data("\n".utf8))
+                FileHandle.standardOutput.write(json)
             } else {
                 print(report.text)
                 if let out { print("written: \(out)/report.json, \(out)/frames.csv, \(out)/latency.svg") }
             }
-            switch summary.stopReason {
-            case .interrupted: throw ExitCode(ExitStatus.interrupted.rawValue)
-            case .terminated: throw ExitCode(ExitStatus.terminated.rawValue)
-            default: break
-            }
+            try exitForSignal(summary.stopReason)
         }
     }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Pipeline
 import Platform
 
 @main
@@ -37,4 +38,22 @@ func reportingErrors(_ body: () throws -> Void) throws {
 
 func printError(_ message: String) {
     FileHandle.standardError.write(Data("framepipe: \(message)\n".utf8))
+}
+
+/// The JSON form of every report framepipe prints or writes: sorted keys,
+/// indented, ending in a newline.
+func reportJSON<Report: Encodable>(_ report: Report) throws -> Data {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    return try encoder.encode(report) + Data("\n".utf8)
+}
+
+/// A run stopped by a signal ends with that signal's documented status
+/// (after its summary was printed); other stops end normally.
+func exitForSignal(_ reason: StopReason) throws {
+    switch reason {
+    case .interrupted: throw ExitCode(ExitStatus.interrupted.rawValue)
+    case .terminated: throw ExitCode(ExitStatus.terminated.rawValue)
+    default: break
+    }
 }

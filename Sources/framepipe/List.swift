@@ -54,10 +54,7 @@ struct List: ParsableCommand {
                 }
             }
             if json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-                FileHandle.standardOutput.write(try encoder.encode(report))
-                FileHandle.standardOutput.write(Data("\n".utf8))
+                FileHandle.standardOutput.write(try reportJSON(report))
             } else {
                 print(report.text, terminator: "")
                 for problem in report.problems { printError(problem) }

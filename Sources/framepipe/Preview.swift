@@ -75,18 +75,11 @@ struct Preview: ParsableCommand {
                 }
             }
             if json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-                FileHandle.standardOutput.write(try encoder.encode(summary))
-                FileHandle.standardOutput.write(Data("\n".utf8))
+                FileHandle.standardOutput.write(try reportJSON(summary))
             } else {
                 print(summary.text(snapshot: snapshotFile?.path))
             }
-            switch summary.stopReason {
-            case .interrupted: throw ExitCode(ExitStatus.interrupted.rawValue)
-            case .terminated: throw ExitCode(ExitStatus.terminated.rawValue)
-            default: break
-            }
+            try exitForSignal(summary.stopReason)
         }
     }
 }

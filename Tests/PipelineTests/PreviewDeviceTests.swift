@@ -14,37 +14,19 @@ final class PreviewDeviceTests: XCTestCase {
         return config
     }
 
-    private func openDescriptors() throws -> Int {
-        try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count
-    }
-
-    private func crtcState() throws -> (framebuffer: FramebufferID?, mode: String?) {
-        let info = try Card.open(path: "/dev/dri/card0").describe()
-        let crtc = try XCTUnwrap(info.crtcs.first)
-        return (crtc.framebuffer, crtc.mode?.name)
-    }
-
-    /// Mappings that would mean the process touched frame memory.
-    private func frameMappings() throws -> [String] {
-        try String(contentsOfFile: "/proc/self/maps", encoding: .utf8)
-            .split(separator: "\n")
-            .filter { $0.contains("dmabuf") || $0.contains("/dev/video") || $0.contains("/dev/dri") }
-            .map(String.init)
-    }
-
     func testVividToVkmsShowsEveryCommitAndLeavesNothingBehind() throws {
         try Lab.require()
-        let descriptorsBefore = try openDescriptors()
-        let screenBefore = try crtcState()
+        let descriptorsBefore = try ProcessResources.descriptorCount()
+        let screenBefore = try ScreenState.current()
         var mappingsDuringStreaming: [String]?
         var flipsPending = 0
         let summary: PreviewSummary
         do {
             let session = try PreviewSession(configuration: try config("vivid-vkms.json", frames: 120))
             summary = try session.run(frames: 120, status: { _, _ in
-                if mappingsDuringStreaming == nil { mappingsDuringStreaming = try? self.frameMappings() }
+                if mappingsDuringStreaming == nil { mappingsDuringStreaming = try? ProcessResources.frameMappings() }
             }, beforeTeardown: { session in
-                if mappingsDuringStreaming == nil { mappingsDuringStreaming = try self.frameMappings() }
+                if mappingsDuringStreaming == nil { mappingsDuringStreaming = try ProcessResources.frameMappings() }
                 flipsPending = session.scheduler.isFlipPending ? 1 : 0
             })
         }
@@ -64,10 +46,10 @@ final class PreviewDeviceTests: XCTestCase {
         XCTAssertTrue((0...summary.bufferCount).contains(unaccounted), "unaccounted frames: \(unaccounted)")
         XCTAssertEqual(try XCTUnwrap(mappingsDuringStreaming), [], "zero-copy: no frame memory mapped while streaming")
 
-        let screenAfter = try crtcState()
+        let screenAfter = try ScreenState.current()
         XCTAssertEqual(screenAfter.framebuffer, screenBefore.framebuffer, "the CRTC shows what it showed before")
         XCTAssertEqual(screenAfter.mode, screenBefore.mode)
-        XCTAssertEqual(try openDescriptors(), descriptorsBefore, "every fd closed")
+        XCTAssertEqual(try ProcessResources.descriptorCount(), descriptorsBefore, "every fd closed")
     }
 
     func testMultiplanarNode() throws {
@@ -151,14 +133,14 @@ final class PreviewDeviceTests: XCTestCase {
 
     func testSIGINTStopsCleanlyWithSummaryAndExit130() throws {
         try Lab.require()
-        let screenBefore = try crtcState()
+        let screenBefore = try ScreenState.current()
         let result = try spawnAndWait("/usr/bin/timeout", arguments: [
             "--preserve-status", "-s", "INT", "4", Lab.framepipeExecutable.path, "preview",
             "--config", repositoryRoot.appendingPathComponent("configs/vivid-vkms.json").path, "--frames", "100000",
         ], environment: ProcessInfo.processInfo.environment)
         XCTAssertEqual(result.status, 130, result.stderr)
         XCTAssertTrue(result.stdout.contains("stopped: SIGINT"), result.stdout)
-        XCTAssertEqual(try crtcState().framebuffer, screenBefore.framebuffer, "display restored after SIGINT")
+        XCTAssertEqual(try ScreenState.current().framebuffer, screenBefore.framebuffer, "display restored after SIGINT")
     }
 
     func testMissingDeviceAndWrongKindErrors() throws {
