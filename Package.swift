@@ -10,7 +10,6 @@ import PackageDescription
 //   framepipe        the command-line tool, a thin layer over the library
 let package = Package(
     name: "framepipe",
-    platforms: [.macOS(.v13)],
     products: [
         .library(name: "FramePipe", targets: ["Platform", "V4L2", "KMS", "Pipeline"]),
         .executable(name: "framepipe", targets: ["framepipe"]),
@@ -36,7 +35,7 @@ let package = Package(
         .target(
             name: "Platform",
             dependencies: [
-                "CKernelShim", "CV4L2",
+                "CKernelShim", "CV4L2", "CDRM",
                 .product(name: "SystemPackage", package: "swift-system"),
             ]),
         .target(

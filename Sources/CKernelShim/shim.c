@@ -1,4 +1,8 @@
 // Forwarding only: each definition republishes a kernel header value.
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <unistd.h>
+#include <sys/stat.h>
 #include "CKernelShim.h"
 #include <sys/ioctl.h>
 #include <sys/sysmacros.h>
@@ -85,3 +89,5 @@ const uint64_t fp_DRM_FORMAT_MOD_INVALID = DRM_FORMAT_MOD_INVALID;
 int fp_ioctl(int fd, unsigned long request, void *arg) { return ioctl(fd, request, arg); }
 int fp_v4l2_ioctl(int fd, unsigned long request, void *arg) { return v4l2_ioctl(fd, request, arg); }
 unsigned int fp_major(uint64_t device) { return major(device); }
+int fp_pipe2(int descriptors[2], int flags) { return pipe2(descriptors, flags); }
+int fp_stat(const char *path, void *information) { return stat(path, (struct stat *)information); }

@@ -116,8 +116,16 @@ public final class Card: Sendable {
     /// The DRM cards present, "/dev/dri/card0" first. Render nodes are left
     /// out: they cannot drive a display.
     public static func devicePaths(in directory: String = "/dev/dri") -> [String] {
-        numberedDeviceNodes(in: directory, prefix: "card")
+        devicePaths(in: directory, kernel: SystemKernel.shared)
     }
+
+    /// ``devicePaths(in:)`` as `kernel` lists them.
+    package static func devicePaths(in directory: String = "/dev/dri", kernel: any KernelInterface) -> [String] {
+        numberedDeviceNodes(in: directory, prefix: "card", kernel: kernel)
+    }
+
+    /// Where this card's calls go (the system's kernel, or a test's fake).
+    package var kernel: any KernelInterface { fd.kernel }
 
     /// Opens a DRM card and enables the client caps framepipe relies on:
     /// universal planes (so primary and cursor planes are visible), atomic
@@ -135,23 +143,28 @@ public final class Card: Sendable {
     /// The corresponding calls are `open`, `drmGetNodeTypeFromFd`,
     /// `drmSetClientCap`, `drmGetCap` and `drmGetVersion`.
     public static func open(path: String) throws -> Card {
-        let kind = try DeviceNodeKind.of(path)
+        try open(path: path, kernel: SystemKernel.shared)
+    }
+
+    /// ``open(path:)`` on `kernel`.
+    package static func open(path: String, kernel: any KernelInterface) throws -> Card {
+        let kind = try DeviceNodeKind.of(path, kernel: kernel)
         guard kind == .drm else { throw KMSError.notADRMCard(path: path, found: kind) }
 
-        let fd = try OwnedFD.open(path)
+        let fd = try OwnedFD.open(path, kernel: kernel)
         let descriptor = fd.rawValue
-        if drmGetNodeTypeFromFd(descriptor) == DRM_NODE_RENDER {
+        if kernel.drmGetNodeTypeFromFd(descriptor) == DRM_NODE_RENDER {
             throw KMSError.renderNode(path: path)
         }
 
         func setClientCap(_ cap: Int32, _ name: String) -> Bool {
-            let worked = drmSetClientCap(descriptor, UInt64(cap), 1) == 0
+            let worked = kernel.drmSetClientCap(descriptor, UInt64(cap), 1) == 0
             if !worked { logger.debug("client cap not available", metadata: ["device": "\(path)", "cap": "\(name)", "errno": "\(errnoName(errno))"]) }
             return worked
         }
         func deviceCap(_ cap: Int32) -> UInt64 {
             var value: UInt64 = 0
-            return drmGetCap(descriptor, UInt64(cap), &value) == 0 ? value : 0
+            return kernel.drmGetCap(descriptor, UInt64(cap), &value) == 0 ? value : 0
         }
 
         var capabilities = CardCapabilities()
@@ -170,8 +183,8 @@ public final class Card: Sendable {
         capabilities.timestampMonotonic = deviceCap(DRM_CAP_TIMESTAMP_MONOTONIC) != 0
         capabilities.crtcInVblankEvent = deviceCap(DRM_CAP_CRTC_IN_VBLANK_EVENT) != 0
 
-        let version = try fetchObject("drmGetVersion", device: path) { drmGetVersion(descriptor) }
-        defer { drmFreeVersion(version) }
+        let version = try fetchObject("drmGetVersion", device: path) { kernel.drmGetVersion(descriptor) }
+        defer { kernel.drmFreeVersion(version) }
         let driver = DriverInfo(
             name: String(libdrmString: version.pointee.name),
             description: String(libdrmString: version.pointee.desc),

@@ -315,7 +315,7 @@ public final class Display {
         let crtc = plan.crtc.rawValue
         let x = UInt32(plan.layout.source.x), y = UInt32(plan.layout.source.y)
         try checkedCall("drmModeSetCrtc", device: card.path) {
-            drmModeSetCrtc(descriptor, crtc, framebuffer.id.rawValue, x, y, &connector, 1, &mode)
+            card.kernel.drmModeSetCrtc(descriptor, crtc, framebuffer.id.rawValue, x, y, &connector, 1, &mode)
         }
         needsRestore = true
         isModeSet = true
@@ -330,7 +330,7 @@ public final class Display {
         let crtc = plan.crtc.rawValue
         let userData = UnsafeMutableRawPointer(bitPattern: UInt(FlipPurpose.show.userData(id)))
         try checkedCall("drmModePageFlip", device: card.path) {
-            drmModePageFlip(descriptor, crtc, id.rawValue, UInt32(DRM_MODE_PAGE_FLIP_EVENT), userData)
+            card.kernel.drmModePageFlip(descriptor, crtc, id.rawValue, UInt32(DRM_MODE_PAGE_FLIP_EVENT), userData)
         }
     }
 
@@ -343,7 +343,7 @@ public final class Display {
     /// The corresponding call is `drmHandleEvent`.
     @discardableResult
     public func handleEvents(_ body: (FlipEvent) -> Void) throws -> Int {
-        let count = try events.read(from: fileDescriptor, device: card.path)
+        let count = try events.read(from: fileDescriptor, device: card.path, kernel: card.kernel)
         var delivered = 0
         for index in 0..<count {
             let raw = events[index]
@@ -373,7 +373,7 @@ public final class Display {
     /// uses a DispatchSource instead.
     @discardableResult
     public func waitForEvents(timeoutMilliseconds: Int, _ body: (FlipEvent) -> Void) throws -> Int {
-        guard try waitReadable(fileDescriptor, timeoutMilliseconds: timeoutMilliseconds, device: card.path) else { return 0 }
+        guard try card.fd.waitReadable(timeoutMilliseconds: timeoutMilliseconds) else { return 0 }
         return try handleEvents(body)
     }
 
@@ -456,7 +456,7 @@ public final class Display {
     private static func acquireMaster(_ card: Card) throws(DisplayError) {
         let descriptor = card.fd.rawValue
         do {
-            try checkedCall("drmSetMaster", device: card.path) { drmSetMaster(descriptor) }
+            try checkedCall("drmSetMaster", device: card.path) { card.kernel.drmSetMaster(descriptor) }
         } catch {
             throw .masterHeld(device: card.path, errnoCode: error.errnoCode)
         }
@@ -465,7 +465,7 @@ public final class Display {
     /// The corresponding call is `drmDropMaster`.
     private static func dropMaster(_ card: Card) throws(DeviceError) {
         let descriptor = card.fd.rawValue
-        try checkedCall("drmDropMaster", device: card.path) { drmDropMaster(descriptor) }
+        try checkedCall("drmDropMaster", device: card.path) { card.kernel.drmDropMaster(descriptor) }
     }
 
     private static func releaseMaster(_ card: Card) {

@@ -60,7 +60,7 @@ public final class DumbBuffer {
 
     deinit {
         if let mapping, let base = mapping.baseAddress {
-            munmap(base, mapping.count)
+            _ = card.kernel.munmap(base, mapping.count, backend: .system)
         }
         let card = self.card
         try? card.gemHandles.release([handle]) { (handle) throws(DeviceError) in
@@ -81,7 +81,7 @@ public final class DumbBuffer {
         let handle = self.handle
         var exported: Int32 = -1
         try checkedCall("drmPrimeHandleToFD", device: card.path) {
-            drmPrimeHandleToFD(descriptor, handle, UInt32(DRM_CLOEXEC | DRM_RDWR), &exported)
+            card.kernel.drmPrimeHandleToFD(descriptor, handle, UInt32(DRM_CLOEXEC | DRM_RDWR), &exported)
         }
         return OwnedFD(adopting: exported, path: "\(card.path) dumb buffer \(handle) (dma-buf)")
     }
@@ -123,8 +123,9 @@ public final class DumbBuffer {
         var request = drm_mode_map_dumb()
         request.handle = handle
         try card.fd.control(.mapDumb, &request)
-        let address = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_SHARED, card.fd.rawValue, off_t(bitPattern: UInt(request.offset)))
-        guard let address, address != MAP_FAILED else {
+        let address = card.kernel.mmap(
+            size, PROT_READ | PROT_WRITE, MAP_SHARED, card.fd.rawValue, off_t(bitPattern: UInt(request.offset)), backend: .system)
+        guard let address else {
             throw DeviceError(call: "mmap", errnoCode: errno, device: card.path)
         }
         let mapped = UnsafeMutableRawBufferPointer(start: address, count: size)

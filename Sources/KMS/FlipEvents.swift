@@ -102,7 +102,7 @@ final class FlipEventBuffer {
     /// `drmEventContext` whose `page_flip_handler2` receives the CRTC id.
     ///
     /// - Returns: how many flip events were read (0 when none was waiting).
-    func read(from descriptor: Int32, device: String) throws(DeviceError) -> Int {
+    func read(from descriptor: Int32, device: String, kernel: any KernelInterface) throws(DeviceError) -> Int {
         removeAll()
         let slot = flipEventSlot
         pthread_setspecific(slot, Unmanaged.passUnretained(self).toOpaque())
@@ -119,7 +119,7 @@ final class FlipEventBuffer {
         }
         while true {
             errno = 0
-            if drmHandleEvent(descriptor, &context) == 0 { return count }
+            if kernel.drmHandleEvent(descriptor, &context) == 0 { return count }
             let code = errno
             switch code {
             case EINTR: continue
@@ -139,26 +139,3 @@ private let flipEventSlot: pthread_key_t = {
     precondition(result == 0, "pthread_key_create failed with \(result)")
     return key
 }()
-
-/// Waits until `descriptor` is readable or `timeoutMilliseconds` pass.
-///
-/// The corresponding call is `poll` with POLLIN.
-func waitReadable(_ descriptor: Int32, timeoutMilliseconds: Int, device: String, call: String = "poll") throws(DeviceError) -> Bool {
-    var pollDescriptor = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
-    let deadline = monotonicMilliseconds() + timeoutMilliseconds
-    while true {
-        let remaining = max(0, deadline - monotonicMilliseconds())
-        let result = poll(&pollDescriptor, 1, Int32(clamping: remaining))
-        if result > 0 { return true }
-        if result == 0 { return false }
-        if errno == EINTR { continue }
-        throw DeviceError(call: call, errnoCode: errno, device: device)
-    }
-}
-
-/// CLOCK_MONOTONIC in milliseconds, for bounded waits.
-func monotonicMilliseconds() -> Int {
-    var now = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &now)
-    return now.tv_sec * 1000 + now.tv_nsec / 1_000_000
-}

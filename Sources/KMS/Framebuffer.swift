@@ -85,7 +85,7 @@ extension Card {
                 var handle: UInt32 = 0
                 do throws(DeviceError) {
                     try checkedCall("drmPrimeFDToHandle", device: device) {
-                        drmPrimeFDToHandle(descriptor, plane.dmaBufDescriptor, &handle)
+                        kernel.drmPrimeFDToHandle(descriptor, plane.dmaBufDescriptor, &handle)
                     }
                 } catch {
                     // Give back the handles this import opened before failing.
@@ -137,35 +137,21 @@ extension Card {
         var id: UInt32 = 0
         // An explicit modifier only where the card takes one and the layout
         // names a real one; INVALID means "let the driver infer it".
-        if useModifiers, capabilities.addFramebuffer2Modifiers, layout.modifier != .invalid {
-            try checkedCall("drmModeAddFB2WithModifiers", device: path) {
-                withUnsafePointer(to: &handles) { handlePointer in
-                    withUnsafePointer(to: &pitches) { pitchPointer in
-                        withUnsafePointer(to: &offsets) { offsetPointer in
-                            withUnsafePointer(to: &modifiers) { modifierPointer in
-                                drmModeAddFB2WithModifiers(
-                                    descriptor, width, height, format,
-                                    UnsafeRawPointer(handlePointer).assumingMemoryBound(to: UInt32.self),
-                                    UnsafeRawPointer(pitchPointer).assumingMemoryBound(to: UInt32.self),
-                                    UnsafeRawPointer(offsetPointer).assumingMemoryBound(to: UInt32.self),
-                                    UnsafeRawPointer(modifierPointer).assumingMemoryBound(to: UInt64.self),
-                                    &id, UInt32(DRM_MODE_FB_MODIFIERS))
-                            }
-                        }
-                    }
-                }
-            }
-        } else {
-            try checkedCall("drmModeAddFB2", device: path) {
-                withUnsafePointer(to: &handles) { handlePointer in
-                    withUnsafePointer(to: &pitches) { pitchPointer in
-                        withUnsafePointer(to: &offsets) { offsetPointer in
-                            drmModeAddFB2(
+        let explicit = useModifiers && capabilities.addFramebuffer2Modifiers && layout.modifier != .invalid
+        let call = explicit ? "drmModeAddFB2WithModifiers" : "drmModeAddFB2"
+        let kernel = self.kernel
+        try checkedCall(call, device: path) {
+            withUnsafePointer(to: &handles) { handlePointer in
+                withUnsafePointer(to: &pitches) { pitchPointer in
+                    withUnsafePointer(to: &offsets) { offsetPointer in
+                        withUnsafePointer(to: &modifiers) { modifierPointer in
+                            kernel.drmModeAddFB2(
                                 descriptor, width, height, format,
                                 UnsafeRawPointer(handlePointer).assumingMemoryBound(to: UInt32.self),
                                 UnsafeRawPointer(pitchPointer).assumingMemoryBound(to: UInt32.self),
                                 UnsafeRawPointer(offsetPointer).assumingMemoryBound(to: UInt32.self),
-                                &id, 0)
+                                explicit ? UnsafeRawPointer(modifierPointer).assumingMemoryBound(to: UInt64.self) : nil,
+                                &id, explicit ? UInt32(DRM_MODE_FB_MODIFIERS) : 0)
                         }
                     }
                 }
@@ -187,7 +173,7 @@ extension Card {
         let descriptor = fd.rawValue
         var failure: DeviceError?
         do {
-            try checkedCall("drmModeRmFB", device: path) { drmModeRmFB(descriptor, framebuffer.id.rawValue) }
+            try checkedCall("drmModeRmFB", device: path) { kernel.drmModeRmFB(descriptor, framebuffer.id.rawValue) }
         } catch where error.errnoCode != ENODEV {
             failure = error
         } catch {}

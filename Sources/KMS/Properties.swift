@@ -111,9 +111,9 @@ extension Card {
     public func properties<ID: ModeObjectIdentifier>(of object: ID) throws(DeviceError) -> ModeObjectProperties {
         let descriptor = fd.rawValue
         let list = try fetchObject("drmModeObjectGetProperties", device: path) {
-            drmModeObjectGetProperties(descriptor, object.rawValue, ID.objectType.rawValue)
+            kernel.drmModeObjectGetProperties(descriptor, object.rawValue, ID.objectType.rawValue)
         }
-        defer { drmModeFreeObjectProperties(list) }
+        defer { kernel.drmModeFreeObjectProperties(list) }
         let ids = libdrmArray(list.pointee.props, count: list.pointee.count_props)
         let values = libdrmArray(list.pointee.prop_values, count: list.pointee.count_props)
 
@@ -121,9 +121,9 @@ extension Card {
         properties.reserveCapacity(ids.count)
         for (propertyID, value) in zip(ids, values) {
             let property = try fetchObject("drmModeGetProperty", device: path) {
-                drmModeGetProperty(descriptor, propertyID)
+                kernel.drmModeGetProperty(descriptor, propertyID)
             }
-            defer { drmModeFreeProperty(property) }
+            defer { kernel.drmModeFreeProperty(property) }
             properties.append(Self.property(property.pointee, value: value))
         }
         return ModeObjectProperties(properties)
@@ -169,9 +169,9 @@ extension Card {
     public func blobBytes(_ blob: BlobID) throws(DeviceError) -> [UInt8] {
         let descriptor = fd.rawValue
         let pointer = try fetchObject("drmModeGetPropertyBlob", device: path) {
-            drmModeGetPropertyBlob(descriptor, blob.rawValue)
+            kernel.drmModeGetPropertyBlob(descriptor, blob.rawValue)
         }
-        defer { drmModeFreePropertyBlob(pointer) }
+        defer { kernel.drmModeFreePropertyBlob(pointer) }
         guard let data = pointer.pointee.data, pointer.pointee.length > 0 else { return [] }
         return Array(UnsafeRawBufferPointer(start: data, count: Int(pointer.pointee.length)))
     }

@@ -130,10 +130,10 @@ extension Display {
         guard fenceDescriptor >= 0 else {
             throw unavailable("the kernel returned no writeback out-fence")
         }
-        let fence = OwnedFD(adopting: fenceDescriptor, path: "\(card.path) writeback fence")
+        let fence = card.fd.derived(fenceDescriptor, path: "\(card.path) writeback fence")
 
         let deadline = monotonicMilliseconds() + timeoutMilliseconds
-        let completed = try waitReadable(fence.rawValue, timeoutMilliseconds: timeoutMilliseconds, device: fence.path)
+        let completed = try fence.waitReadable(timeoutMilliseconds: timeoutMilliseconds)
         // The commit's flip event tells which vblank it took effect at.
         while snapshotEvent == nil {
             let remaining = deadline - monotonicMilliseconds()

@@ -11,6 +11,11 @@ public func monotonicNanoseconds() -> Int64 {
     return Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)
 }
 
+/// CLOCK_MONOTONIC in whole milliseconds, for bounded waits.
+public func monotonicMilliseconds() -> Int {
+    Int(monotonicNanoseconds() / 1_000_000)
+}
+
 /// CPU time this process has used so far (user, system), in seconds.
 public func processCPUSeconds() -> (user: Double, system: Double) {
     var usage = rusage()

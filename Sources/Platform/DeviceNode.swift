@@ -29,8 +29,13 @@ public enum DeviceNodeKind: Sendable, Equatable, CustomStringConvertible {
 
     /// Inspects `path`. A missing or unreadable path is a ``DeviceError`` from `stat`.
     public static func of(_ path: String) throws(DeviceError) -> DeviceNodeKind {
+        try of(path, kernel: SystemKernel.shared)
+    }
+
+    /// ``of(_:)`` asking `kernel`.
+    package static func of(_ path: String, kernel: any KernelInterface) throws(DeviceError) -> DeviceNodeKind {
         var info = stat()
-        if stat(path, &info) != 0 {
+        if kernel.stat(path, &info) != 0 {
             throw DeviceError(call: "stat", errno: .init(rawValue: errno), device: path)
         }
         switch info.st_mode & S_IFMT {
@@ -50,14 +55,9 @@ public enum DeviceNodeKind: Sendable, Equatable, CustomStringConvertible {
 
 /// Lists `directory` entries whose names start with `prefix` and continue
 /// with a number ("video3", "card0"), sorted by that number.
-public func numberedDeviceNodes(in directory: String, prefix: String) -> [String] {
-    guard let dir = opendir(directory) else { return [] }
-    defer { closedir(dir) }
+package func numberedDeviceNodes(in directory: String, prefix: String, kernel: any KernelInterface = SystemKernel.shared) -> [String] {
     var found: [(Int, String)] = []
-    while let entry = readdir(dir) {
-        let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-            String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-        }
+    for name in kernel.directoryEntries(directory) ?? [] {
         guard name.hasPrefix(prefix), let number = Int(name.dropFirst(prefix.count)) else { continue }
         found.append((number, directory + "/" + name))
     }

@@ -1,5 +1,3 @@
-import CKernelShim
-import CV4L2
 import SystemPackage
 
 #if canImport(Glibc)
@@ -9,14 +7,18 @@ import Glibc
 /// An ioctl request: the number the kernel expects and the name a person
 /// reads in an error ("VIDIOC_DQBUF").
 public struct IoctlRequest: Sendable, Hashable, CustomStringConvertible {
+    /// The request's name in the kernel headers.
     public let name: String
+    /// The request number (`_IOWR(...)`).
     public let number: UInt
 
+    /// A request called `name` with the number `number`.
     public init(_ name: String, _ number: UInt) {
         self.name = name
         self.number = number
     }
 
+    /// The name.
     public var description: String { name }
 }
 
@@ -27,21 +29,6 @@ public enum IoctlBackend: Sendable, Hashable {
     /// libv4l2's `v4l2_ioctl` and `v4l2_close`, for descriptors registered
     /// with `v4l2_fd_open`.
     case libv4l2
-
-    @inline(__always)
-    func call(_ fd: Int32, _ request: UInt, _ argument: UnsafeMutableRawPointer?) -> Int32 {
-        switch self {
-        case .system: return fp_ioctl(fd, request, argument)
-        case .libv4l2: return fp_v4l2_ioctl(fd, request, argument)
-        }
-    }
-
-    func close(_ fd: Int32) {
-        switch self {
-        case .system: _ = Glibc.close(fd)
-        case .libv4l2: _ = v4l2_close(fd)
-        }
-    }
 }
 
 /// What an ioctl call gave back when it did not fail.
@@ -64,9 +51,10 @@ extension OwnedFD {
     ) throws(DeviceError) -> IoctlOutcome {
         let fd = rawValue
         let backend = self.backend
+        let kernel = self.kernel
         while true {
             let result = withUnsafeMutablePointer(to: &argument) { pointer in
-                backend.call(fd, request.number, UnsafeMutableRawPointer(pointer))
+                kernel.ioctl(fd, request, UnsafeMutableRawPointer(pointer), backend: backend)
             }
             if result != -1 { return .done }
             let code = Glibc.errno
@@ -84,6 +72,33 @@ extension OwnedFD {
         if try ioctl(request, &argument) == .wouldBlock {
             throw DeviceError(call: request.name, errno: .resourceTemporarilyUnavailable, device: path)
         }
+    }
+
+    /// The one wait for readability: polls this descriptor for `POLLIN`
+    /// until it is readable (true) or `timeoutMilliseconds` pass (false),
+    /// retrying EINTR with the time that is left.
+    ///
+    /// The corresponding call is `poll`.
+    package borrowing func waitReadable(timeoutMilliseconds: Int) throws(DeviceError) -> Bool {
+        var entry = pollfd(fd: rawValue, events: Int16(POLLIN), revents: 0)
+        let deadline = monotonicMilliseconds() + timeoutMilliseconds
+        while true {
+            let remaining = max(0, deadline - monotonicMilliseconds())
+            let result = kernel.poll(&entry, 1, Int32(clamping: remaining))
+            if result > 0 { return true }
+            if result == 0 { return false }
+            if errno == EINTR { continue }
+            throw DeviceError(call: "poll", errno: Errno(rawValue: errno), device: path)
+        }
+    }
+
+    /// Polls without waiting and returns the conditions the descriptor
+    /// reports (`POLLIN`, `POLLERR`, `POLLHUP`, ...), 0 for none.
+    ///
+    /// The corresponding call is `poll` with a zero timeout.
+    package borrowing func pollNow(events: Int16 = Int16(POLLIN)) -> Int32 {
+        var entry = pollfd(fd: rawValue, events: events, revents: 0)
+        return kernel.poll(&entry, 1, 0) > 0 ? Int32(entry.revents) : 0
     }
 }
 

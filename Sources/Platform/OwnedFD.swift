@@ -1,4 +1,3 @@
-import CKernelShim
 import SystemPackage
 
 #if canImport(Glibc)
@@ -12,7 +11,8 @@ import Glibc
 /// raised through it can name the device, and which library must close it and
 /// carry its ioctls: a V4L2 node opened through libv4l2 has to be closed with
 /// `v4l2_close` and driven with `v4l2_ioctl`, anything else with the plain
-/// system calls.
+/// system calls. It also carries the kernel its calls go to (the system's,
+/// or a test's fake), and every descriptor derived from it inherits that.
 public struct OwnedFD: ~Copyable, Sendable {
     /// The kernel's number for this descriptor. Valid for as long as `self` lives.
     public private(set) var rawValue: Int32
@@ -20,31 +20,41 @@ public struct OwnedFD: ~Copyable, Sendable {
     public let path: String
     /// Whose ioctl and close this descriptor needs.
     public let backend: IoctlBackend
+    /// Where this descriptor's calls go.
+    package let kernel: any KernelInterface
 
-    /// Takes ownership of `rawValue`.
+    /// Takes ownership of `rawValue`, a descriptor of the real kernel.
     public init(adopting rawValue: Int32, path: String, backend: IoctlBackend = .system) {
+        self.init(adopting: rawValue, path: path, backend: backend, kernel: SystemKernel.shared)
+    }
+
+    /// Takes ownership of `rawValue`, a descriptor of `kernel`.
+    package init(adopting rawValue: Int32, path: String, backend: IoctlBackend = .system, kernel: any KernelInterface) {
         self.rawValue = rawValue
         self.path = path
         self.backend = backend
+        self.kernel = kernel
     }
 
     /// Opens `path` read-write, non-blocking and close-on-exec.
     ///
     /// Errors name the path and the failing call (`open`), with the errno the
     /// kernel gave (ENOENT, EACCES, EBUSY, ...).
-    public static func open(
-        _ path: String, nonBlocking: Bool = true
-    ) throws(DeviceError) -> OwnedFD {
-        var options: FileDescriptor.OpenOptions = [.closeOnExec]
-        if nonBlocking { options.insert(.nonBlocking) }
-        do {
-            let fd = try FileDescriptor.open(FilePath(path), .readWrite, options: options, retryOnInterrupt: true)
-            return OwnedFD(adopting: fd.rawValue, path: path)
-        } catch let errno as Errno {
-            throw DeviceError(call: "open", errno: errno, device: path)
-        } catch {
-            throw DeviceError(call: "open", errno: .ioError, device: path)
-        }
+    public static func open(_ path: String, nonBlocking: Bool = true) throws(DeviceError) -> OwnedFD {
+        try open(path, nonBlocking: nonBlocking, kernel: SystemKernel.shared)
+    }
+
+    /// ``open(_:nonBlocking:)`` on `kernel`.
+    package static func open(_ path: String, nonBlocking: Bool = true, kernel: any KernelInterface) throws(DeviceError) -> OwnedFD {
+        let flags = O_RDWR | O_CLOEXEC | (nonBlocking ? O_NONBLOCK : 0)
+        let descriptor = try checkedCall("open", device: path) { kernel.open(path, flags) }
+        return OwnedFD(adopting: descriptor, path: path, kernel: kernel)
+    }
+
+    /// Adopts a descriptor that a call on this one produced (an exported
+    /// dma-buf, a fence): same kernel, plain system calls.
+    package func derived(_ rawValue: Int32, path: String) -> OwnedFD {
+        OwnedFD(adopting: rawValue, path: path, kernel: kernel)
     }
 
     /// Gives up ownership without closing: the caller now owns the number.
@@ -60,10 +70,13 @@ public struct OwnedFD: ~Copyable, Sendable {
     /// plain fd with `v4l2_fd_open`, after which libv4l2 must close it).
     public consuming func rebound(to backend: IoctlBackend) -> OwnedFD {
         let path = self.path
-        return OwnedFD(adopting: take(), path: path, backend: backend)
+        let kernel = self.kernel
+        return OwnedFD(adopting: take(), path: path, backend: backend, kernel: kernel)
     }
 
     deinit {
-        if rawValue >= 0 { backend.close(rawValue) }
+        // close(2) releases the descriptor even when it reports an error
+        // (EINTR, EIO on NFS): retrying could close someone else's number.
+        if rawValue >= 0 { _ = kernel.close(rawValue, backend: backend) }
     }
 }

@@ -402,7 +402,7 @@ public final class CaptureStream {
                     export.plane = UInt32(plane)
                     export.flags = UInt32(O_RDONLY | O_CLOEXEC)
                     try device.fd.control(.exportBuffer, &export)
-                    let dmabuf = DmaBuf(adopting: export.fd, origin: "\(device.path) buffer \(index) plane \(plane) (dma-buf)")
+                    let dmabuf = DmaBuf(device.fd.derived(export.fd, path: "\(device.path) buffer \(index) plane \(plane) (dma-buf)"))
                     let bytesPerLine = plane < format.planes.count ? format.planes[plane].bytesPerLine : 0
                     bufferPlanes.append(CaptureBufferPlane(
                         dmabuf: dmabuf, length: length, bytesPerLine: bytesPerLine, dataOffset: dataOffset))
@@ -443,7 +443,7 @@ public final class CaptureStream {
                 switch imported.source {
                 case .shared(let shared): dmabuf = shared
                 case .borrowed(let fd):
-                    dmabuf = try DmaBuf.duplicating(fd, origin: "\(device.path) imported buffer \(index) plane \(plane) (dma-buf)")
+                    dmabuf = try DmaBuf.duplicating(fd, origin: "\(device.path) imported buffer \(index) plane \(plane) (dma-buf)", kernel: device.fd.kernel)
                 }
                 bufferPlanes.append(CaptureBufferPlane(
                     dmabuf: dmabuf, length: imported.length,

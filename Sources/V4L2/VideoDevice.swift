@@ -63,11 +63,16 @@ public final class VideoDevice {
     ///
     /// The corresponding calls are `open`, `VIDIOC_QUERYCAP` and `v4l2_fd_open`.
     public static func open(_ path: String) throws -> VideoDevice {
-        let kind = try DeviceNodeKind.of(path)
+        try open(path, kernel: SystemKernel.shared)
+    }
+
+    /// ``open(_:)`` on `kernel`.
+    package static func open(_ path: String, kernel: any KernelInterface) throws -> VideoDevice {
+        let kind = try DeviceNodeKind.of(path, kernel: kernel)
         guard kind == .video4linux else {
             throw V4L2Error.notAVideoDevice(path: path, actually: kind.description)
         }
-        let plain = try OwnedFD.open(path)
+        let plain = try OwnedFD.open(path, kernel: kernel)
         var raw = v4l2_capability()
         try plain.control(.queryCapability, &raw)
         let capability = CapabilityInfo(raw)
@@ -77,7 +82,7 @@ public final class VideoDevice {
         // libv4l2 takes the descriptor over: from now on it must carry the
         // ioctls and do the close.
         let number = plain.rawValue
-        guard v4l2_fd_open(number, Int32(V4L2_DISABLE_CONVERSION)) == number else {
+        guard kernel.v4l2_fd_open(number, Int32(V4L2_DISABLE_CONVERSION)) == number else {
             throw DeviceError(call: "v4l2_fd_open", errno: Errno(rawValue: errno), device: path)
         }
         return VideoDevice(fd: plain.rebound(to: .libv4l2), capability: capability)
@@ -221,7 +226,7 @@ public final class VideoDevice {
         do { try fd.control(.exportBuffer, &export) } catch where error.errno == .notSupported || error.errno == .invalidArgument || error.errno == .inappropriateIOCTLForDevice {
             return false
         }
-        _ = OwnedFD(adopting: export.fd, path: path + " (dma-buf)")  // closed at once
+        _ = fd.derived(export.fd, path: path + " (dma-buf)")  // closed at once
         return true
     }
 

@@ -97,6 +97,10 @@ extern const uint64_t fp_DRM_FORMAT_MOD_INVALID;
 int fp_ioctl(int fd, unsigned long request, void *arg);
 /// libv4l2's v4l2_ioctl (variadic in C).
 int fp_v4l2_ioctl(int fd, unsigned long request, void *arg);
+/// stat(2): Swift cannot name the function, whose name its struct shares.
+int fp_stat(const char *path, void *information);
+/// pipe2(2) (declared by glibc only under _GNU_SOURCE).
+int fp_pipe2(int descriptors[2], int flags);
 /// major(3) of a dev_t (a macro in C).
 unsigned int fp_major(uint64_t device);
 

@@ -1,4 +1,3 @@
-import Platform
 import SystemPackage
 
 #if canImport(Glibc)
@@ -23,8 +22,14 @@ public final class DmaBuf: Sendable, CustomStringConvertible {
     public let fd: OwnedFD
 
     /// Takes ownership of an exported dma-buf descriptor.
-    public init(adopting rawValue: Int32, origin: String) {
-        fd = OwnedFD(adopting: rawValue, path: origin)
+    public convenience init(adopting rawValue: Int32, origin: String) {
+        self.init(OwnedFD(adopting: rawValue, path: origin))
+    }
+
+    /// Takes ownership of a descriptor already wrapped (one that a device
+    /// exported through the same kernel seam).
+    package init(_ fd: consuming OwnedFD) {
+        self.fd = fd
     }
 
     /// Duplicates a descriptor that someone else owns (close-on-exec), so
@@ -32,12 +37,13 @@ public final class DmaBuf: Sendable, CustomStringConvertible {
     ///
     /// The corresponding call is `fcntl(F_DUPFD_CLOEXEC)`.
     public static func duplicating(_ borrowed: Int32, origin: String) throws(DeviceError) -> DmaBuf {
-        while true {
-            let copy = fcntl(borrowed, F_DUPFD_CLOEXEC, 0)
-            if copy >= 0 { return DmaBuf(adopting: copy, origin: origin) }
-            if errno == EINTR { continue }
-            throw DeviceError(call: "fcntl(F_DUPFD_CLOEXEC)", errno: Errno(rawValue: errno), device: origin)
-        }
+        try duplicating(borrowed, origin: origin, kernel: SystemKernel.shared)
+    }
+
+    /// ``duplicating(_:origin:)`` on `kernel`.
+    package static func duplicating(_ borrowed: Int32, origin: String, kernel: any KernelInterface) throws(DeviceError) -> DmaBuf {
+        let copy = try checkedCall("fcntl(F_DUPFD_CLOEXEC)", device: origin) { kernel.duplicate(borrowed) }
+        return DmaBuf(OwnedFD(adopting: copy, path: origin, kernel: kernel))
     }
 
     /// The kernel's number for the descriptor, valid while this object lives.
@@ -47,17 +53,23 @@ public final class DmaBuf: Sendable, CustomStringConvertible {
     public var origin: String { fd.path }
 
     /// The size of the buffer in bytes. A dma-buf reports its size as the
-    /// end offset of the file; nothing is read or mapped.
+    /// end offset of the file; nothing is read or mapped. The offset is put
+    /// back to the start afterwards.
     ///
-    /// The corresponding call is `lseek(SEEK_END)`.
+    /// The corresponding call is `lseek` (`SEEK_END`, then `SEEK_SET`).
     public func size() throws(DeviceError) -> Int {
-        let end = lseek(fd.rawValue, 0, SEEK_END)
-        guard end >= 0 else {
-            throw DeviceError(call: "lseek", errno: Errno(rawValue: errno), device: origin)
+        let kernel = fd.kernel
+        let descriptor = fd.rawValue
+        func seek(_ whence: Int32) throws(DeviceError) -> off_t {
+            let offset = kernel.lseek(descriptor, 0, whence)
+            guard offset >= 0 else { throw DeviceError(call: "lseek", errno: Errno(rawValue: errno), device: origin) }
+            return offset
         }
-        _ = lseek(fd.rawValue, 0, SEEK_SET)
+        let end = try seek(SEEK_END)
+        _ = try seek(SEEK_SET)
         return Int(end)
     }
 
+    /// "dma-buf fd N (origin)".
     public var description: String { "dma-buf fd \(rawValue) (\(origin))" }
 }
