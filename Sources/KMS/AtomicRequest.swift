@@ -2,6 +2,10 @@ import CDRM
 import CKernelShim
 import Platform
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// How an atomic commit is carried out.
 ///
 /// The corresponding constants are `DRM_MODE_PAGE_FLIP_EVENT` and
@@ -265,4 +269,26 @@ extension Card {
             try fd.control(.modeAtomic, &argument)
         }
     }
+
+    /// Asks the kernel whether it would take `request` (a TEST_ONLY commit
+    /// that may modeset). Returns nil when it would, and the error when it
+    /// says "not this configuration" (EINVAL, ERANGE, ENOSPC, EOPNOTSUPP);
+    /// throws the errors that mean "not at all" (EACCES without master,
+    /// ENODEV, ENOMEM, ...).
+    ///
+    /// The corresponding ioctl is `DRM_IOCTL_MODE_ATOMIC` with
+    /// `DRM_MODE_ATOMIC_TEST_ONLY | DRM_MODE_ATOMIC_ALLOW_MODESET`.
+    public func testCommit(_ request: AtomicRequest) throws(DeviceError) -> DeviceError? {
+        do {
+            try commit(request, flags: [.testOnly, .allowModeset])
+            return nil
+        } catch {
+            guard Self.rejectionErrnos.contains(error.errnoCode) else { throw error }
+            return error
+        }
+    }
+
+    /// The errnos with which a TEST_ONLY commit refuses one configuration
+    /// (others may still work).
+    static let rejectionErrnos: [Int32] = [EINVAL, ERANGE, ENOSPC, EOPNOTSUPP]
 }

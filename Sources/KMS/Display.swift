@@ -6,54 +6,74 @@ import Glibc
 #endif
 
 /// The display stage: shows imported framebuffers on one plane of one CRTC,
-/// one flip at a time, and reports each completed flip.
+/// one commit at a time, and reports each completed flip.
 ///
 /// Setting up takes DRM master and saves the display state found (for
 /// example fbdev's console); ``close()`` (or releasing the display) puts it
 /// back, removes every framebuffer the display added and drops master.
 ///
-/// The first ``show(framebuffer:)`` sets the mode, trying the plane
+/// The first ``show(framebuffer:tag:)`` sets the mode, trying the plane
 /// candidates of the ``DisplayPlan`` with TEST_ONLY commits until one is
 /// accepted; later calls flip with a non-blocking commit that changes only
-/// the plane's FB_ID. Each call leads to exactly one ``FlipEvent`` naming the
-/// framebuffer, delivered by ``handleEvents(_:)`` once the card's descriptor
-/// (``fileDescriptor``) is readable.
+/// the plane's FB_ID. Each call leads to exactly one ``FlipEvent`` carrying
+/// the caller's tag, delivered by ``handleEvents(_:)`` once the card's
+/// descriptor (``fileDescriptor``) is readable.
+///
+/// The display keeps one piece of state, ``state``: whether the mode is
+/// set and whether a commit is in flight. Which frame is on screen is the
+/// caller's business (the pipeline's buffer pool); the tag in each flip
+/// event says which of the caller's buffers the flip put there.
 ///
 /// A display is owned by one serial queue and is not thread-safe itself.
 /// On the frame path (`show`, `handleEvents`) it allocates nothing.
 public final class Display {
+    /// Where the display is in its life.
+    public enum State: Sendable, Equatable {
+        /// Set up (or restored): nothing of ours is on screen; the next
+        /// ``Display/show(framebuffer:tag:)`` sets the mode.
+        case idle
+        /// The modeset commit was issued; its event has not arrived.
+        case modesetPending
+        /// A frame of ours is on screen and no commit is in flight.
+        case showing
+        /// A page flip was issued; its event has not arrived.
+        case flipPending
+        /// Closed: the saved state is back and every framebuffer is removed.
+        case closed
+    }
+
+    /// The card the display drives.
     public let card: Card
     /// What was chosen: connector, mode, CRTC, plane candidates, layout.
     public let plan: DisplayPlan
     /// Whether commits are atomic; false for cards without atomic or when
     /// legacy was forced.
     public let usesAtomic: Bool
+    /// Whether the mode is set and whether a commit is in flight.
+    public internal(set) var state: State = .idle
     /// The plane that shows the frames, once the first frame set the mode.
-    public private(set) var activePlane: PlaneInfo?
-    /// The framebuffer whose flip event arrived last.
-    public private(set) var framebufferOnScreen: FramebufferID?
-    /// The framebuffer of the commit whose flip event has not arrived.
-    public private(set) var pendingFramebuffer: FramebufferID?
-    public private(set) var isClosed = false
+    public internal(set) var activePlane: PlaneInfo?
 
     var propertyCache: PropertyIDCache?
-    private let saved: SavedDisplayState
-    private let useModifiers: Bool
-    private var modeBlob: BlobID?
-    private var framebuffers: [FramebufferID: ImportedFramebuffer] = [:]
-    private var flipRequest = AtomicRequest()
-    private var flipSlot: AtomicRequest.Slot?
-    var isModeSet = false
-    /// Whether anything was committed since the state was saved (or restored).
-    var needsRestore = false
-    var writebackAttached = false
-    private var holdsMaster = false
+    let saved: SavedDisplayState
+    let useModifiers: Bool
+    var modeBlob: BlobID?
+    var framebuffers: [FramebufferID: ImportedFramebuffer] = [:]
+    /// The reusable flip request and the slot of its FB_ID value, made by
+    /// the atomic modeset.
+    var flipRequest = AtomicRequest()
+    var flipSlot: AtomicRequest.Slot?
+    var holdsMaster = false
     private let events = FlipEventBuffer()
+    /// The event of the last writeback snapshot commit.
     var snapshotEvent: FlipEvent?
 
-    /// Whether a flip is in flight; ``show(framebuffer:)`` refuses to
+    /// Whether a commit is in flight; ``show(framebuffer:tag:)`` refuses to
     /// commit until its event has been handled.
-    public var isFlipPending: Bool { pendingFramebuffer != nil }
+    public var isFlipPending: Bool { state == .modesetPending || state == .flipPending }
+
+    /// Whether the mode is set (a frame of ours is, or is about to be, on screen).
+    public var isModeSet: Bool { state == .modesetPending || state == .showing || state == .flipPending }
 
     /// The card's descriptor: readable when flip events are waiting. Watch
     /// it with a DispatchSource read source and call ``handleEvents(_:)``.
@@ -67,7 +87,7 @@ public final class Display {
 
     /// Plans the display from `info` (a fresh ``Card/describe()``), takes
     /// DRM master and saves the current state. Nothing on screen changes
-    /// until the first ``show(framebuffer:)``.
+    /// until the first ``show(framebuffer:tag:)``.
     ///
     /// - Throws: ``DisplayError`` when the selection cannot be met (listing
     ///   what the card offers) or another program holds DRM master;
@@ -136,7 +156,7 @@ public final class Display {
     /// The corresponding calls are `drmPrimeFDToHandle` and
     /// `drmModeAddFB2WithModifiers` or `drmModeAddFB2`.
     public func importFramebuffer(_ layout: FramebufferLayout) throws -> FramebufferID {
-        guard !isClosed else { throw DisplayError.closed(device: card.path) }
+        guard state != .closed else { throw DisplayError.closed(device: card.path) }
         let framebuffer = try card.importFramebuffer(layout, useModifiers: useModifiers)
         framebuffers[framebuffer.id] = framebuffer
         return framebuffer.id
@@ -145,7 +165,7 @@ public final class Display {
     /// Takes ownership of a framebuffer made elsewhere (for example
     /// ``DumbBuffer/addFramebuffer(format:)``): the display removes it at close.
     public func adopt(_ framebuffer: ImportedFramebuffer) throws -> FramebufferID {
-        guard !isClosed else { throw DisplayError.closed(device: card.path) }
+        guard state != .closed else { throw DisplayError.closed(device: card.path) }
         framebuffers[framebuffer.id] = framebuffer
         return framebuffer.id
     }
@@ -153,14 +173,13 @@ public final class Display {
     /// The framebuffers this display owns.
     public var ownedFramebuffers: [ImportedFramebuffer] { Array(framebuffers.values) }
 
-    /// Removes a framebuffer that is neither on screen nor about to be.
+    /// Removes a framebuffer before the display closes. Remove only one
+    /// that is neither on screen nor named by the commit in flight: the
+    /// kernel turns off a plane whose framebuffer goes away.
     ///
     /// The corresponding calls are `drmModeRmFB` and `DRM_IOCTL_GEM_CLOSE`.
     public func removeFramebuffer(_ id: FramebufferID) throws {
         guard let framebuffer = framebuffers[id] else { throw DisplayError.unknownFramebuffer(id, device: card.path) }
-        if id == framebufferOnScreen || id == pendingFramebuffer {
-            throw DisplayError.framebufferInUse(id, device: card.path)
-        }
         framebuffers[id] = nil
         try card.removeFramebuffer(framebuffer)
     }
@@ -169,22 +188,23 @@ public final class Display {
 
     /// Puts a framebuffer on screen at the next vblank.
     ///
-    /// The first call sets the mode (TEST_ONLY first, then a blocking commit
-    /// with ALLOW_MODESET); later calls commit NONBLOCK|PAGE_FLIP_EVENT with
-    /// only the plane's FB_ID changed. Each call produces one flip event
-    /// whose ``FlipEvent/framebuffer`` is `id`.
+    /// The first call sets the mode (TEST_ONLY first, then a commit with
+    /// ALLOW_MODESET); later calls commit NONBLOCK|PAGE_FLIP_EVENT with only
+    /// the plane's FB_ID changed. Each call produces one flip event whose
+    /// ``FlipEvent/tag`` is `tag` (a caller's buffer index, say).
     ///
     /// - Throws: `DisplayError.flipPending` ("busy") while the previous
-    ///   flip's event has not been handled; `DisplayError.configurationRejected`
+    ///   commit's event has not been handled; `DisplayError.configurationRejected`
     ///   when no plane candidate passes TEST_ONLY (naming each attempt);
     ///   `DeviceError` when a commit fails.
     ///
     /// The corresponding ioctls are `DRM_IOCTL_MODE_ATOMIC`, or on the legacy
     /// path `drmModeSetCrtc` and `drmModePageFlip`.
-    public func show(framebuffer id: FramebufferID) throws {
-        guard !isClosed else { throw DisplayError.closed(device: card.path) }
-        if let pending = pendingFramebuffer {
-            throw DisplayError.flipPending(device: card.path, framebuffer: pending)
+    public func show(framebuffer id: FramebufferID, tag: UInt32) throws {
+        switch state {
+        case .closed: throw DisplayError.closed(device: card.path)
+        case .modesetPending, .flipPending: throw DisplayError.flipPending(device: card.path)
+        case .idle, .showing: break
         }
         guard let framebuffer = framebuffers[id] else {
             throw DisplayError.unknownFramebuffer(id, device: card.path)
@@ -196,142 +216,24 @@ public final class Display {
                 id, width: framebuffer.width, height: framebuffer.height,
                 neededWidth: neededWidth, neededHeight: neededHeight, device: card.path)
         }
-        guard isModeSet else {
+        let userData = FlipPurpose.show.userData(tag: tag)
+        if state == .idle {
             if usesAtomic {
-                try setModeAtomically(showing: framebuffer)
+                try setModeAtomically(showing: framebuffer, userData: userData)
             } else {
-                try setModeWithLegacyCalls(showing: framebuffer)
+                try setModeWithLegacyCalls(showing: framebuffer, userData: userData)
             }
+            state = .modesetPending
             return
         }
-        if usesAtomic, let flipSlot {
+        if usesAtomic {
+            guard let flipSlot else { throw DisplayError.closed(device: card.path) }
             flipRequest.update(flipSlot, to: UInt64(id.rawValue))
-            try card.commit(flipRequest, flags: .pageFlip, userData: FlipPurpose.show.userData(id))
+            try card.commit(flipRequest, flags: .pageFlip, userData: userData)
         } else {
-            try pageFlip(to: id)
+            try pageFlip(to: id, userData: userData)
         }
-        pendingFramebuffer = id
-    }
-
-    /// Tries each plane candidate (and, when other planes are on the CRTC,
-    /// first with them turned off so nothing covers the frame, then with
-    /// them kept) with a TEST_ONLY commit, and commits the first accepted.
-    private func setModeAtomically(showing framebuffer: ImportedFramebuffer) throws {
-        guard let cache = propertyCache else { throw DisplayError.closed(device: card.path) }
-        let blob: BlobID
-        if let modeBlob {
-            blob = modeBlob
-        } else {
-            blob = try card.createBlob(plan.mode.timings.modeBlobBytes)
-            modeBlob = blob
-        }
-        var attempts: [String] = []
-        for plane in plan.planes {
-            let others = plan.planesOnCrtc.filter { $0 != plane.id }
-            for turningOthersOff in others.isEmpty ? [true] : [true, false] {
-                let request = try modesetRequest(
-                    plane: plane.id, framebuffer: framebuffer.id, modeBlob: blob,
-                    planesOff: turningOthersOff ? others : [], cache: cache)
-                let attempt = describeAttempt(plane: plane, framebuffer: framebuffer, keepingOthers: !turningOthersOff && !others.isEmpty)
-                if let rejection = try testCommit(request) {
-                    attempts.append("\(attempt): \(errnoName(rejection.errnoCode))")
-                    logger.debug("layout rejected", metadata: ["device": "\(card.path)", "attempt": "\(attempt)", "error": "\(rejection)"])
-                    continue
-                }
-                try card.commit(request, flags: [.allowModeset, .pageFlipEvent], userData: FlipPurpose.show.userData(framebuffer.id))
-                needsRestore = true
-                isModeSet = true
-                activePlane = plane
-                pendingFramebuffer = framebuffer.id
-                var flip = AtomicRequest()
-                flipSlot = flip.set(plane.id, try cache.id(of: "FB_ID", on: plane.id), to: UInt64(framebuffer.id.rawValue))
-                flipRequest = flip
-                logger.debug("mode set", metadata: ["device": "\(card.path)", "layout": "\(attempt)"])
-                return
-            }
-        }
-        throw DisplayError.configurationRejected(device: card.path, attempts: attempts)
-    }
-
-    /// Runs a TEST_ONLY|ALLOW_MODESET commit. Returns nil when the kernel
-    /// accepts the request and the error when it says "not this layout"
-    /// (EINVAL, ERANGE, ENOSPC, EOPNOTSUPP); throws the errors that mean
-    /// "not at all" (EACCES without master, ENODEV, ENOMEM).
-    private func testCommit(_ request: AtomicRequest) throws(DeviceError) -> DeviceError? {
-        do {
-            try card.commit(request, flags: [.testOnly, .allowModeset])
-            return nil
-        } catch {
-            guard [EINVAL, ERANGE, ENOSPC, EOPNOTSUPP].contains(error.errnoCode) else { throw error }
-            return error
-        }
-    }
-
-    private func modesetRequest(
-        plane: PlaneID, framebuffer: FramebufferID, modeBlob: BlobID, planesOff: [PlaneID], cache: PropertyIDCache
-    ) throws -> AtomicRequest {
-        let crtc = UInt64(plan.crtc.rawValue)
-        let layout = plan.layout
-        var request = AtomicRequest()
-        try request.set(plan.connector.id, "CRTC_ID", to: crtc, using: cache)
-        try request.set(plan.crtc, "MODE_ID", to: UInt64(modeBlob.rawValue), using: cache)
-        try request.set(plan.crtc, "ACTIVE", to: 1, using: cache)
-        try request.set(plane, "FB_ID", to: UInt64(framebuffer.rawValue), using: cache)
-        try request.set(plane, "CRTC_ID", to: crtc, using: cache)
-        // Source coordinates are 16.16 fixed point; CRTC ones whole pixels.
-        try request.set(plane, "SRC_X", to: UInt64(layout.source.x) << 16, using: cache)
-        try request.set(plane, "SRC_Y", to: UInt64(layout.source.y) << 16, using: cache)
-        try request.set(plane, "SRC_W", to: UInt64(layout.source.width) << 16, using: cache)
-        try request.set(plane, "SRC_H", to: UInt64(layout.source.height) << 16, using: cache)
-        try request.set(plane, "CRTC_X", to: UInt64(layout.destination.x), using: cache)
-        try request.set(plane, "CRTC_Y", to: UInt64(layout.destination.y), using: cache)
-        try request.set(plane, "CRTC_W", to: UInt64(layout.destination.width), using: cache)
-        try request.set(plane, "CRTC_H", to: UInt64(layout.destination.height), using: cache)
-        for other in planesOff {
-            try request.set(other, "FB_ID", to: 0, using: cache)
-            try request.set(other, "CRTC_ID", to: 0, using: cache)
-        }
-        return request
-    }
-
-    /// "plane 31 (primary) fb 640x480 XR24 src 640x480+0+0 -> crtc
-    /// 640x480+192+144, mode 1024x768@60.004Hz (preferred), CRTC 37,
-    /// connector Virtual-1".
-    private func describeAttempt(plane: PlaneInfo, framebuffer: ImportedFramebuffer, keepingOthers: Bool) -> String {
-        var text = "plane \(plane.id) (\(plane.type.rawValue)) fb \(framebuffer.width)x\(framebuffer.height) \(framebuffer.format) "
-            + "\(plan.layout), mode \(plan.mode), CRTC \(plan.crtc), connector \(plan.connector.name)"
-        if keepingOthers { text += ", other planes kept" }
-        return text
-    }
-
-    /// The legacy modeset: `drmModeSetCrtc` puts the framebuffer on the
-    /// primary plane (panned to the layout's source offset). It sends no
-    /// event, so a flip to the same framebuffer follows: every `show` ends
-    /// in one flip event on both paths.
-    private func setModeWithLegacyCalls(showing framebuffer: ImportedFramebuffer) throws {
-        let descriptor = fileDescriptor
-        var connector = plan.connector.id.rawValue
-        var mode = plan.mode.timings.kernelModeInfo
-        let crtc = plan.crtc.rawValue
-        let x = UInt32(plan.layout.source.x), y = UInt32(plan.layout.source.y)
-        try checkedCall("drmModeSetCrtc", device: card.path) {
-            card.kernel.drmModeSetCrtc(descriptor, crtc, framebuffer.id.rawValue, x, y, &connector, 1, &mode)
-        }
-        needsRestore = true
-        isModeSet = true
-        activePlane = plan.planes.first
-        try pageFlip(to: framebuffer.id)
-        pendingFramebuffer = framebuffer.id
-    }
-
-    /// The corresponding call is `drmModePageFlip` with `DRM_MODE_PAGE_FLIP_EVENT`.
-    private func pageFlip(to id: FramebufferID) throws(DeviceError) {
-        let descriptor = fileDescriptor
-        let crtc = plan.crtc.rawValue
-        let userData = UnsafeMutableRawPointer(bitPattern: UInt(FlipPurpose.show.userData(id)))
-        try checkedCall("drmModePageFlip", device: card.path) {
-            card.kernel.drmModePageFlip(descriptor, crtc, id.rawValue, UInt32(DRM_MODE_PAGE_FLIP_EVENT), userData)
-        }
+        state = .flipPending
     }
 
     // MARK: Events
@@ -347,16 +249,15 @@ public final class Display {
         var delivered = 0
         for index in 0..<count {
             let raw = events[index]
-            let (purpose, framebuffer) = FlipPurpose.decode(raw.userData)
+            let (purpose, tag) = FlipPurpose.decode(raw.userData)
             let event = FlipEvent(
                 sequence: raw.sequence,
                 timestampNanoseconds: FlipEvent.nanoseconds(seconds: raw.seconds, microseconds: raw.microseconds),
                 crtc: raw.crtc != 0 ? CrtcID(raw.crtc) : plan.crtc,
-                framebuffer: framebuffer)
+                tag: tag)
             switch purpose {
             case .show:
-                pendingFramebuffer = nil
-                framebufferOnScreen = framebuffer
+                if isFlipPending { state = .showing }
                 body(event)
                 delivered += 1
             case .snapshot:
@@ -377,98 +278,15 @@ public final class Display {
         return try handleEvents(body)
     }
 
-    /// Waits (at most `timeoutMilliseconds`) for the pending flip's event;
-    /// events that arrive meanwhile update the state but go to no one.
+    /// Waits (at most `timeoutMilliseconds`) for the commit in flight to
+    /// complete; events that arrive meanwhile update the state but go to
+    /// no one.
     func settlePendingFlip(timeoutMilliseconds: Int) throws {
         let deadline = monotonicMilliseconds() + timeoutMilliseconds
-        while pendingFramebuffer != nil {
+        while isFlipPending {
             let remaining = deadline - monotonicMilliseconds()
             if remaining <= 0 { return }
             try waitForEvents(timeoutMilliseconds: remaining) { _ in }
         }
-    }
-
-    // MARK: Teardown
-
-    /// Puts back the display state found at setup with one commit (which may
-    /// modeset), after waiting up to 100 ms for a pending flip. The next
-    /// ``show(framebuffer:)`` sets the mode again.
-    public func restore() throws {
-        guard !isClosed else { throw DisplayError.closed(device: card.path) }
-        try restoreSavedState()
-    }
-
-    private func restoreSavedState() throws {
-        try settlePendingFlip(timeoutMilliseconds: 100)
-        guard needsRestore else { return }
-        let planesToClear = activePlane.map { [$0.id] } ?? []
-        // Whatever happens now, the display no longer shows our frames as
-        // far as this object is concerned.
-        needsRestore = false
-        isModeSet = false
-        writebackAttached = false
-        activePlane = nil
-        framebufferOnScreen = nil
-        pendingFramebuffer = nil
-        flipSlot = nil
-        try saved.restore(card: card, cache: propertyCache, planesToClear: planesToClear)
-    }
-
-    /// Ends the display: waits (bounded) for a pending flip, restores the
-    /// saved state, removes every framebuffer it owns (closing each distinct
-    /// GEM handle once), destroys its mode blob and drops DRM master.
-    /// Idempotent; a card that has gone away (ENODEV) is not an error.
-    ///
-    /// - Returns: the errors met, in order; every step runs regardless.
-    @discardableResult
-    public func close() -> [any Error] {
-        guard !isClosed else { return [] }
-        isClosed = true
-        var errors: [any Error] = []
-        func attempt(_ body: () throws -> Void) {
-            do {
-                try body()
-            } catch let error as DeviceError where error.errnoCode == ENODEV {
-                // Unplugged: the kernel has let go of everything.
-            } catch {
-                errors.append(error)
-            }
-        }
-        attempt { try restoreSavedState() }
-        if let modeBlob {
-            attempt { try card.destroyBlob(modeBlob) }
-            self.modeBlob = nil
-        }
-        for framebuffer in framebuffers.values.sorted(by: { $0.id.rawValue < $1.id.rawValue }) {
-            attempt { try card.removeFramebuffer(framebuffer) }
-        }
-        framebuffers.removeAll()
-        if holdsMaster {
-            holdsMaster = false
-            attempt { try Self.dropMaster(card) }
-        }
-        return errors
-    }
-
-    // MARK: DRM master
-
-    /// The corresponding call is `drmSetMaster`.
-    private static func acquireMaster(_ card: Card) throws(DisplayError) {
-        let descriptor = card.fd.rawValue
-        do {
-            try checkedCall("drmSetMaster", device: card.path) { card.kernel.drmSetMaster(descriptor) }
-        } catch {
-            throw .masterHeld(device: card.path, errnoCode: error.errnoCode)
-        }
-    }
-
-    /// The corresponding call is `drmDropMaster`.
-    private static func dropMaster(_ card: Card) throws(DeviceError) {
-        let descriptor = card.fd.rawValue
-        try checkedCall("drmDropMaster", device: card.path) { card.kernel.drmDropMaster(descriptor) }
-    }
-
-    private static func releaseMaster(_ card: Card) {
-        try? dropMaster(card)
     }
 }

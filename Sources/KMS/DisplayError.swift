@@ -82,14 +82,12 @@ public enum DisplayError: UserFacingError, Sendable, Equatable {
     case masterHeld(device: String, errnoCode: Int32)
     /// Every layout the display tried was refused by a TEST_ONLY commit.
     case configurationRejected(device: String, attempts: [String])
-    /// `show` was called while the previous flip has not completed.
-    case flipPending(device: String, framebuffer: FramebufferID)
+    /// `show` was called while the previous commit has not completed.
+    case flipPending(device: String)
     /// `show` was given a framebuffer this display did not import.
     case unknownFramebuffer(FramebufferID, device: String)
     /// The framebuffer is smaller than the frames the display was set up for.
     case framebufferTooSmall(FramebufferID, width: Int, height: Int, neededWidth: Int, neededHeight: Int, device: String)
-    /// The framebuffer is on screen or about to be; it cannot be removed yet.
-    case framebufferInUse(FramebufferID, device: String)
     /// A framebuffer description is inconsistent.
     case invalidFramebufferLayout(reason: String, device: String)
     /// The display was closed.
@@ -135,14 +133,12 @@ public enum DisplayError: UserFacingError, Sendable, Equatable {
             return "another program holds DRM master on \(device) (drmSetMaster failed: \(errnoName(code))); stop the display server or run from a text console"
         case .configurationRejected(let device, let attempts):
             return "\(device) rejected every display configuration tried (TEST_ONLY): \(attempts.joined(separator: "; "))"
-        case .flipPending(let device, let framebuffer):
-            return "busy: the flip to framebuffer \(framebuffer) on \(device) has not completed; wait for its flip event before showing another frame"
+        case .flipPending(let device):
+            return "busy: the last commit on \(device) has not completed; wait for its flip event before showing another frame"
         case .unknownFramebuffer(let framebuffer, let device):
             return "framebuffer \(framebuffer) was not imported by this display on \(device)"
         case .framebufferTooSmall(let framebuffer, let width, let height, let neededWidth, let neededHeight, let device):
             return "framebuffer \(framebuffer) on \(device) is \(width)x\(height), smaller than the \(neededWidth)x\(neededHeight) the display was set up for"
-        case .framebufferInUse(let framebuffer, let device):
-            return "framebuffer \(framebuffer) on \(device) is on screen or about to be; it can be removed once another frame is shown"
         case .invalidFramebufferLayout(let reason, let device):
             return "cannot add a framebuffer on \(device): \(reason)"
         case .closed(let device):
@@ -167,7 +163,7 @@ public enum DisplayError: UserFacingError, Sendable, Equatable {
             return .unavailable
         case .masterHeld(_, let code):
             return code == EACCES || code == EPERM ? .noPermission : .unavailable
-        case .flipPending, .unknownFramebuffer, .framebufferTooSmall, .framebufferInUse,
+        case .flipPending, .unknownFramebuffer, .framebufferTooSmall,
              .invalidFramebufferLayout, .closed:
             // The layers above promise not to do these: a framepipe bug.
             return .software

@@ -5,8 +5,8 @@ import Platform
 import Glibc
 #endif
 
-/// A completed page flip: which framebuffer is now on screen, since which
-/// vblank.
+/// A completed page flip: whose frame is now on screen (the tag given to
+/// ``Display/show(framebuffer:tag:)``), since which vblank.
 public struct FlipEvent: Sendable, Hashable, CustomStringConvertible {
     /// The CRTC's vblank counter at the flip.
     public let sequence: UInt32
@@ -14,15 +14,17 @@ public struct FlipEvent: Sendable, Hashable, CustomStringConvertible {
     /// capabilities report `timestampMonotonic` this is CLOCK_MONOTONIC,
     /// comparable with V4L2 buffer timestamps.
     public let timestampNanoseconds: UInt64
+    /// The CRTC whose flip completed.
     public let crtc: CrtcID
-    /// The framebuffer that the flip put on screen.
-    public let framebuffer: FramebufferID
+    /// The tag the commit was made with: whose frame the flip put on screen.
+    public let tag: UInt32
 
-    public init(sequence: UInt32, timestampNanoseconds: UInt64, crtc: CrtcID, framebuffer: FramebufferID) {
+    /// An event as the kernel reported it.
+    public init(sequence: UInt32, timestampNanoseconds: UInt64, crtc: CrtcID, tag: UInt32) {
         self.sequence = sequence
         self.timestampNanoseconds = timestampNanoseconds
         self.crtc = crtc
-        self.framebuffer = framebuffer
+        self.tag = tag
     }
 
     /// The kernel's `tv_sec`/`tv_usec` pair in nanoseconds.
@@ -30,14 +32,15 @@ public struct FlipEvent: Sendable, Hashable, CustomStringConvertible {
         UInt64(seconds) * 1_000_000_000 + UInt64(microseconds) * 1_000
     }
 
+    /// "flip of tag 2 on CRTC 37 at vblank 118, t=... ns".
     public var description: String {
-        "flip to framebuffer \(framebuffer) on CRTC \(crtc) at vblank \(sequence), t=\(timestampNanoseconds) ns"
+        "flip of tag \(tag) on CRTC \(crtc) at vblank \(sequence), t=\(timestampNanoseconds) ns"
     }
 }
 
 /// What the user data of a commit says, packed into the kernel's 64 bits:
-/// the framebuffer in the low half, and what the commit was for in the high
-/// half, so an event can be told apart from the display's own commits
+/// the caller's tag in the low half, and what the commit was for in the
+/// high half, so an event can be told apart from the display's own commits
 /// (writeback snapshots) without a lookup.
 enum FlipPurpose: UInt32 {
     /// A frame shown with `show`.
@@ -45,13 +48,12 @@ enum FlipPurpose: UInt32 {
     /// A writeback snapshot.
     case snapshot = 2
 
-    func userData(_ framebuffer: FramebufferID) -> UInt64 {
-        UInt64(rawValue) << 32 | UInt64(framebuffer.rawValue)
+    func userData(tag: UInt32) -> UInt64 {
+        UInt64(rawValue) << 32 | UInt64(tag)
     }
 
-    static func decode(_ userData: UInt64) -> (FlipPurpose?, FramebufferID) {
-        (FlipPurpose(rawValue: UInt32(truncatingIfNeeded: userData >> 32)),
-         FramebufferID(UInt32(truncatingIfNeeded: userData)))
+    static func decode(_ userData: UInt64) -> (FlipPurpose?, tag: UInt32) {
+        (FlipPurpose(rawValue: UInt32(truncatingIfNeeded: userData >> 32)), UInt32(truncatingIfNeeded: userData))
     }
 }
 

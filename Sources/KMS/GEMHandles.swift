@@ -61,11 +61,6 @@ final class GEMHandleTable: Sendable {
         if let failure { throw failure }
     }
 
-    /// The references counted for `handle` (0 when none).
-    func referenceCount(_ handle: UInt32) -> Int {
-        references.withLock { $0[handle] ?? 0 }
-    }
-
     /// How many handles are open.
     var openHandleCount: Int {
         references.withLock { $0.count }

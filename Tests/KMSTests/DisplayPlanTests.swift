@@ -391,8 +391,8 @@ final class DisplayPlanTests: XCTestCase {
             "another program holds DRM master on /dev/dri/card0 (drmSetMaster failed: EBUSY); stop the display server or run from a text console")
         XCTAssertEqual(DisplayError.masterHeld(device: "/dev/dri/card0", errnoCode: EBUSY).exitStatus, .unavailable)
         XCTAssertEqual(DisplayError.masterHeld(device: "/dev/dri/card0", errnoCode: EACCES).exitStatus, .noPermission)
-        let busy = DisplayError.flipPending(device: "/dev/dri/card0", framebuffer: FramebufferID(52))
-        XCTAssertTrue(busy.description.hasPrefix("busy: the flip to framebuffer 52 on /dev/dri/card0 has not completed"), busy.description)
+        let busy = DisplayError.flipPending(device: "/dev/dri/card0")
+        XCTAssertTrue(busy.description.hasPrefix("busy: the last commit on /dev/dri/card0 has not completed"), busy.description)
         XCTAssertEqual(busy.exitStatus, .software)
         let rejected = DisplayError.configurationRejected(device: "/dev/dri/card0", attempts: ["plane 31 (primary) ...: EINVAL", "plane 33 (overlay) ...: EINVAL"])
         XCTAssertEqual(

@@ -5,54 +5,7 @@ import Platform
 import Glibc
 #endif
 
-/// A copy of what the CRTC sent out, captured by a writeback connector.
-public struct WritebackSnapshot: Sendable, Equatable {
-    public let width: Int
-    public let height: Int
-    /// Bytes from one line to the next in ``bytes``.
-    public let stride: Int
-    /// The DRM format of the pixels ("XR24": bytes B, G, R, X per pixel).
-    public let format: FourCC
-    public let bytes: [UInt8]
-    /// The vblank at which the commit that armed the writeback took effect;
-    /// the capture is the first frame composed after it.
-    public let sequence: UInt32?
-    /// That vblank's time (CLOCK_MONOTONIC on cards that say so).
-    public let timestampNanoseconds: UInt64?
-    /// The framebuffer the display was showing during the capture.
-    public let framebufferOnScreen: FramebufferID?
-    /// Whether the display connector had to be taken off the CRTC for the
-    /// capture (cards whose encoders cannot clone one CRTC to two
-    /// connectors, like vkms in Linux 6.1); it is routed back before the
-    /// call returns.
-    public let displayWasDetached: Bool
-
-    public init(
-        width: Int, height: Int, stride: Int, format: FourCC, bytes: [UInt8],
-        sequence: UInt32?, timestampNanoseconds: UInt64?, framebufferOnScreen: FramebufferID?,
-        displayWasDetached: Bool = false
-    ) {
-        self.width = width
-        self.height = height
-        self.stride = stride
-        self.format = format
-        self.bytes = bytes
-        self.sequence = sequence
-        self.timestampNanoseconds = timestampNanoseconds
-        self.framebufferOnScreen = framebufferOnScreen
-        self.displayWasDetached = displayWasDetached
-    }
-
-    /// The 32-bit pixel at (x, y) as a little-endian word (0xXXRRGGBB for
-    /// XRGB8888), or nil outside the image.
-    public func pixel(x: Int, y: Int) -> UInt32? {
-        guard x >= 0, y >= 0, x < width, y < height else { return nil }
-        let offset = y * stride + x * 4
-        guard offset + 4 <= bytes.count else { return nil }
-        return bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: offset, as: UInt32.self) }
-    }
-}
-
+/// Writeback snapshots: the composed screen read back through a writeback connector.
 extension Display {
     /// Captures what the CRTC shows now through the card's writeback
     /// connector.
@@ -79,7 +32,7 @@ extension Display {
     /// `drmModeAddFB2`, `DRM_IOCTL_MODE_ATOMIC` (WRITEBACK_FB_ID,
     /// WRITEBACK_OUT_FENCE_PTR), `poll` on the fence and `mmap`.
     public func captureWriteback(timeoutMilliseconds: Int = 1000) throws -> WritebackSnapshot {
-        guard !isClosed else { throw DisplayError.closed(device: card.path) }
+        guard state != .closed else { throw DisplayError.closed(device: card.path) }
         func unavailable(_ reason: String) -> DisplayError { .writebackUnavailable(device: card.path, reason: reason) }
         guard usesAtomic, let cache = propertyCache else { throw unavailable("writeback needs the atomic API") }
         guard card.capabilities.writebackConnectors else { throw unavailable("the card does not offer writeback connectors") }
@@ -87,7 +40,7 @@ extension Display {
             throw unavailable("no writeback connector can capture CRTC \(plan.crtc)")
         }
         guard isModeSet else { throw unavailable("nothing is on screen yet; show a frame first") }
-        if let pending = pendingFramebuffer { throw DisplayError.flipPending(device: card.path, framebuffer: pending) }
+        if isFlipPending { throw DisplayError.flipPending(device: card.path) }
 
         guard let format = FourCC("XR24") else { throw unavailable("XRGB8888 has no fourcc") }
         let formats = try writebackFormats(writeback.id, cache: cache)
@@ -111,9 +64,9 @@ extension Display {
             // this one frame and back afterwards.
             var detach = false
             let together = try snapshotRequest(writeback.id, framebuffer: framebuffer.id, fenceAddress: fenceAddress, detachingDisplay: false, cache: cache)
-            if try testSnapshot(together) != nil {
+            if try card.testCommit(together) != nil {
                 let alone = try snapshotRequest(writeback.id, framebuffer: framebuffer.id, fenceAddress: fenceAddress, detachingDisplay: true, cache: cache)
-                if let rejection = try testSnapshot(alone) {
+                if let rejection = try card.testCommit(alone) {
                     throw unavailable("the kernel refused to route \(writeback.name) to CRTC \(plan.crtc) (\(errnoName(rejection.errnoCode)))")
                 }
                 detach = true
@@ -122,11 +75,9 @@ extension Display {
             // commit blocks until it is done, then the writeback runs.
             try card.commit(
                 detach ? snapshotRequest(writeback.id, framebuffer: framebuffer.id, fenceAddress: fenceAddress, detachingDisplay: true, cache: cache) : together,
-                flags: [.allowModeset, .pageFlipEvent], userData: FlipPurpose.snapshot.userData(framebuffer.id))
+                flags: [.allowModeset, .pageFlipEvent], userData: FlipPurpose.snapshot.userData(tag: framebuffer.id.rawValue))
             return detach
         }
-        writebackAttached = !displayDetached
-        needsRestore = true
         guard fenceDescriptor >= 0 else {
             throw unavailable("the kernel returned no writeback out-fence")
         }
@@ -156,7 +107,7 @@ extension Display {
             width: buffer.width, height: buffer.height, stride: buffer.pitch, format: format,
             bytes: Array(bytes.prefix(buffer.pitch * buffer.height)),
             sequence: snapshotEvent?.sequence, timestampNanoseconds: snapshotEvent?.timestampNanoseconds,
-            framebufferOnScreen: framebufferOnScreen, displayWasDetached: displayDetached)
+            displayWasDetached: displayDetached)
     }
 
     /// The commit that arms one writeback: the writeback connector on the
@@ -174,18 +125,6 @@ extension Display {
             try request.set(plan.connector.id, "CRTC_ID", to: 0, using: cache)
         }
         return request
-    }
-
-    /// A TEST_ONLY|ALLOW_MODESET commit: nil when accepted, the error when
-    /// the kernel rejects the routing (EINVAL), thrown otherwise.
-    private func testSnapshot(_ request: AtomicRequest) throws(DeviceError) -> DeviceError? {
-        do {
-            try card.commit(request, flags: [.testOnly, .allowModeset])
-            return nil
-        } catch {
-            guard error.errnoCode == EINVAL else { throw error }
-            return error
-        }
     }
 
     /// The formats the writeback connector can write, from its immutable
