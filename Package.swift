@@ -66,7 +66,7 @@ let package = Package(
             ]),
         .target(
             name: "TestSupport",
-            dependencies: ["Platform"],
+            dependencies: ["Platform", "CDRM", "CV4L2", "CKernelShim"],
             path: "Tests/TestSupport"),
         .testTarget(name: "PlatformTests", dependencies: ["Platform", "CKernelShim", "TestSupport"]),
         .testTarget(name: "V4L2Tests", dependencies: ["V4L2", "Platform", "CV4L2", "TestSupport"]),

@@ -501,9 +501,8 @@ public final class PreviewSession: @unchecked Sendable {
     }
 }
 
-/// Puts the scheduler's buffer indices on screen as framebuffer ids, and
-/// turns flip events back into buffer indices (allocation-free: a linear
-/// search over a handful of ids).
+/// Puts the scheduler's buffer indices on screen as framebuffer ids; each
+/// flip event carries the buffer index as its tag.
 final class DisplayAdapter: DisplayQueue {
     let display: Display
     let framebuffers: [FramebufferID]
@@ -515,14 +514,13 @@ final class DisplayAdapter: DisplayQueue {
     }
 
     func show(bufferIndex index: Int) throws {
-        try display.show(framebuffer: framebuffers[index])
+        try display.show(framebuffer: framebuffers[index], tag: UInt32(index))
         lastCommit = .now()
     }
 
     func handleEvents(_ body: (FlipCompletion) -> Void) throws {
         try display.handleEvents { event in
-            guard let index = framebuffers.firstIndex(of: event.framebuffer) else { return }
-            body(FlipCompletion(bufferIndex: index, vblankSequence: event.sequence,
+            body(FlipCompletion(bufferIndex: Int(event.tag), vblankSequence: event.sequence,
                                 timestampNanoseconds: Int64(clamping: event.timestampNanoseconds)))
         }
     }

@@ -131,13 +131,14 @@ final class AtomicRequestTests: XCTestCase {
         XCTAssertEqual(request.count, 1)
     }
 
-    func testFlipUserDataCarriesPurposeAndFramebuffer() {
-        let data = FlipPurpose.show.userData(FramebufferID(57))
+    func testFlipUserDataCarriesPurposeAndTag() {
+        let data = FlipPurpose.show.userData(tag: 57)
         XCTAssertEqual(data, 0x1_0000_0039)
-        let (purpose, framebuffer) = FlipPurpose.decode(data)
+        let (purpose, tag) = FlipPurpose.decode(data)
         XCTAssertEqual(purpose, .show)
-        XCTAssertEqual(framebuffer, FramebufferID(57))
-        XCTAssertEqual(FlipPurpose.decode(FlipPurpose.snapshot.userData(FramebufferID(3))).0, .snapshot)
+        XCTAssertEqual(tag, 57)
+        XCTAssertEqual(FlipPurpose.decode(FlipPurpose.snapshot.userData(tag: 3)).0, .snapshot)
+        XCTAssertEqual(FlipPurpose.decode(FlipPurpose.show.userData(tag: UInt32.max)).tag, UInt32.max)
         // Someone else's user data (or none) is recognised as not ours.
         XCTAssertNil(FlipPurpose.decode(0x39).0)
         XCTAssertNil(FlipPurpose.decode(0xdead_0000_0039).0)
