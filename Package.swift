@@ -4,15 +4,20 @@ import PackageDescription
 // Layering (each line may only use the lines above it):
 //   CDRM, CV4L2      system libraries found with pkg-config (libdrm-dev, libv4l-dev)
 //   CKernelShim      C, forwarding only: ioctl numbers and fourccs as constants, variadic wrappers
-//   Platform         owned fds, the one ioctl funnel, typed device errors
+//   Platform         the kernel seam, owned fds, the one ioctl funnel, typed device errors
 //   V4L2, KMS        the two device APIs, independent of each other
-//   Pipeline         format table, negotiation, buffer pool, scheduler, config
+//   Pipeline         format table, request resolution, buffer pool, scheduler, FramePipeline
+//   FramePipe        the library product: re-exports what an embedder needs
+//   Reporting        what the tool writes: exit statuses, bench report, CSV, SVG, PNG
+//   SignalHandling   the tool's SIGINT/SIGTERM handling (process-wide state, so not the library's)
 //   framepipe        the command-line tool, a thin layer over the library
+//   Examples         programs that embed the library
 let package = Package(
     name: "framepipe",
     products: [
-        .library(name: "FramePipe", targets: ["Platform", "V4L2", "KMS", "Pipeline"]),
+        .library(name: "FramePipe", targets: ["FramePipe"]),
         .executable(name: "framepipe", targets: ["framepipe"]),
+        .executable(name: "minimal-preview", targets: ["MinimalPreview"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -57,13 +62,19 @@ let package = Package(
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
+        .target(name: "FramePipe", dependencies: ["Pipeline", "V4L2", "KMS", "Platform"]),
+        .target(name: "Reporting", dependencies: ["Pipeline", "Platform"]),
+        .target(
+            name: "SignalHandling",
+            dependencies: ["Pipeline", "Platform", .product(name: "Logging", package: "swift-log")]),
         .executableTarget(
             name: "framepipe",
             dependencies: [
-                "Pipeline", "V4L2", "KMS", "Platform",
+                "FramePipe", "Reporting", "SignalHandling",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
+        .executableTarget(name: "MinimalPreview", dependencies: ["FramePipe"], path: "Examples/MinimalPreview"),
         .target(
             name: "TestSupport",
             dependencies: ["Platform", "CDRM", "CV4L2", "CKernelShim"],
@@ -71,7 +82,10 @@ let package = Package(
         .testTarget(name: "PlatformTests", dependencies: ["Platform", "CKernelShim", "TestSupport"]),
         .testTarget(name: "V4L2Tests", dependencies: ["V4L2", "Platform", "CV4L2", "TestSupport"]),
         .testTarget(name: "KMSTests", dependencies: ["KMS", "Platform", "TestSupport"]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "V4L2", "KMS", "Platform", "CKernelShim", "CV4L2", "TestSupport"]),
+        .testTarget(
+            name: "PipelineTests",
+            dependencies: ["Pipeline", "V4L2", "KMS", "Platform", "CKernelShim", "CV4L2", "TestSupport", "SignalHandling"]),
+        .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Pipeline", "Platform", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

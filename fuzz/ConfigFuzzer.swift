@@ -1,9 +1,10 @@
 // libFuzzer harness for the pipeline-file decoder
-// (`PipelineConfiguration.decode(_:file:)` in Sources/Pipeline/Configuration.swift).
+// (`PipelineConfiguration.decode(_:file:)`, Sources/Pipeline/PipelineConfiguration+Loading.swift).
 //
-// Built by scripts/fuzz with `swiftc -parse-as-library -sanitize=fuzzer,address`
-// together with Configuration.swift itself, so this file and the decoder
-// share one module; see fuzz/README.md for why it is not a package target.
+// Built by scripts/fuzz: SwiftPM builds the Pipeline module and everything
+// below it with `-sanitize=fuzzer,address` (coverage and ASan, no libFuzzer
+// main), then `swiftc` links this file against those objects; see
+// fuzz/README.md for why it is not a package target.
 //
 // For every input the decoder must either return a configuration or throw
 // a `ConfigurationError` (the signature's typed throws guarantee the type)
@@ -12,6 +13,8 @@
 // report, a multi-line or misattributed message, or a configuration that
 // the decoder accepts but cannot read back after encoding it.
 import Foundation
+import Pipeline
+import Platform
 
 #if canImport(Glibc)
 import Glibc
@@ -32,7 +35,8 @@ public func configurationDecoderFuzzTarget(_ bytes: UnsafePointer<UInt8>?, _ cou
 }
 
 /// The CLI prints `framepipe: <description>` as one line and exits with
-/// the error's status: a pipeline file that decodes badly is always 65.
+/// the error's status: a pipeline file that decodes badly is always an
+/// invalid request (exit 65).
 private func checkErrorMessage(_ error: ConfigurationError) {
     let text = error.description
     if text.contains(where: \.isNewline) {
@@ -46,8 +50,8 @@ private func checkErrorMessage(_ error: ConfigurationError) {
     if error.problem.isEmpty {
         finding("the error message has no problem text: \(String(reflecting: text))")
     }
-    if error.exitStatus != .dataError {
-        finding("a decoding error has exit status \(error.exitStatus.rawValue), expected 65: \(String(reflecting: text))")
+    if error.category != .invalidRequest {
+        finding("a decoding error has category \(error.category), expected invalidRequest (exit 65): \(String(reflecting: text))")
     }
 }
 

@@ -6,42 +6,6 @@ import Platform
 import Glibc
 #endif
 
-/// How an atomic commit is carried out.
-///
-/// The corresponding constants are `DRM_MODE_PAGE_FLIP_EVENT` and
-/// `DRM_MODE_ATOMIC_*` in drm_mode.h.
-public struct AtomicCommitFlags: OptionSet, Sendable, Hashable, CustomStringConvertible {
-    public let rawValue: UInt32
-
-    public init(rawValue: UInt32) { self.rawValue = rawValue }
-
-    /// Send a flip event (with the commit's user data) on the card's
-    /// descriptor when the new state is on screen (`DRM_MODE_PAGE_FLIP_EVENT`).
-    public static let pageFlipEvent = AtomicCommitFlags(rawValue: UInt32(DRM_MODE_PAGE_FLIP_EVENT))
-    /// Check the request and apply nothing (`DRM_MODE_ATOMIC_TEST_ONLY`).
-    public static let testOnly = AtomicCommitFlags(rawValue: UInt32(DRM_MODE_ATOMIC_TEST_ONLY))
-    /// Return at once instead of waiting for the next vblank; EBUSY while an
-    /// earlier commit is still pending (`DRM_MODE_ATOMIC_NONBLOCK`).
-    public static let nonBlocking = AtomicCommitFlags(rawValue: UInt32(DRM_MODE_ATOMIC_NONBLOCK))
-    /// Permit a full modeset (mode change, connector routing, CRTC on/off),
-    /// which may blank the display (`DRM_MODE_ATOMIC_ALLOW_MODESET`).
-    public static let allowModeset = AtomicCommitFlags(rawValue: UInt32(DRM_MODE_ATOMIC_ALLOW_MODESET))
-
-    /// NONBLOCK|PAGE_FLIP_EVENT, the flags of every frame after the first,
-    /// built once: an option-set array literal allocates an array each time
-    /// it is evaluated (in debug builds), which the frame path must not.
-    public static let pageFlip: AtomicCommitFlags = [.nonBlocking, .pageFlipEvent]
-
-    public var description: String {
-        var names: [String] = []
-        if contains(.testOnly) { names.append("TEST_ONLY") }
-        if contains(.nonBlocking) { names.append("NONBLOCK") }
-        if contains(.pageFlipEvent) { names.append("PAGE_FLIP_EVENT") }
-        if contains(.allowModeset) { names.append("ALLOW_MODESET") }
-        return names.isEmpty ? "none" : names.joined(separator: "|")
-    }
-}
-
 /// An atomic KMS request as a value: (object, property, value) triples,
 /// grouped by object in the layout the kernel's `DRM_IOCTL_MODE_ATOMIC`
 /// reads (one list of objects, a property count per object, and the
@@ -195,64 +159,10 @@ public struct AtomicRequest: Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-/// The ids of the properties of the mode objects a program drives, read
-/// once at setup so that requests can name properties ("FB_ID") without
-/// asking the kernel again. Also keeps each property's value as it was when
-/// loaded, which is the state to restore later.
-public struct PropertyIDCache: Sendable {
-    /// The card the ids belong to, for error messages.
-    public let device: String
-    private var objects: [UInt32: ModeObjectProperties] = [:]
-    private var objectNames: [UInt32: String] = [:]
-
-    public init(device: String) {
-        self.device = device
-    }
-
-    /// Records the properties of `object` (e.g. from ``Card/properties(of:)``).
-    public mutating func add<ID: ModeObjectIdentifier>(_ object: ID, properties: ModeObjectProperties) {
-        objects[object.rawValue] = properties
-        objectNames[object.rawValue] = "\(ID.objectType) \(object)"
-    }
-
-    /// Reads the properties of `object` from the card, once.
-    public mutating func load<ID: ModeObjectIdentifier>(_ object: ID, from card: Card) throws(DeviceError) {
-        if objects[object.rawValue] != nil { return }
-        add(object, properties: try card.properties(of: object))
-    }
-
-    /// Whether `object` was loaded.
-    public func contains<ID: ModeObjectIdentifier>(_ object: ID) -> Bool {
-        objects[object.rawValue] != nil
-    }
-
-    /// The properties of `object` as loaded.
-    public func properties<ID: ModeObjectIdentifier>(of object: ID) -> ModeObjectProperties? {
-        objects[object.rawValue]
-    }
-
-    /// The id of the property `name` of `object`.
-    public func id<ID: ModeObjectIdentifier>(of name: String, on object: ID) throws(DisplayError) -> PropertyID {
-        guard let property = objects[object.rawValue]?[name] else {
-            throw DisplayError.missingProperty(object: "\(ID.objectType) \(object)", name: name, device: device)
-        }
-        return property.id
-    }
-
-    /// The value `name` of `object` had when it was loaded.
-    public func loadedValue<ID: ModeObjectIdentifier>(of name: String, on object: ID) throws(DisplayError) -> UInt64 {
-        guard let property = objects[object.rawValue]?[name] else {
-            throw DisplayError.missingProperty(object: "\(ID.objectType) \(object)", name: name, device: device)
-        }
-        return property.value
-    }
-}
-
 extension IoctlRequest {
     /// `DRM_IOCTL_MODE_ATOMIC`, which is `DRM_IOWR(0xBC, struct drm_mode_atomic)`.
     static let modeAtomic = IoctlRequest("DRM_IOCTL_MODE_ATOMIC", fp_DRM_IOCTL_MODE_ATOMIC)
 }
-
 
 extension Card {
     /// Sends an atomic request to the kernel.

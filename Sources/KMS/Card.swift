@@ -6,83 +6,8 @@ import Platform
 import Glibc
 #endif
 
+/// The KMS module's log (swift-log label "framepipe.kms").
 let logger = Logger(label: "framepipe.kms")
-
-/// The driver behind a card, as it names itself.
-///
-/// The corresponding call is `drmGetVersion`.
-public struct DriverInfo: Codable, Sendable, Equatable, CustomStringConvertible {
-    /// Short name used to pick a driver by ("vkms", "i915").
-    public let name: String
-    /// A human-readable description ("Virtual Kernel Mode Setting").
-    public let description: String
-    /// The driver's self-reported date (often stale; kept for completeness).
-    public let date: String
-    public let majorVersion: Int
-    public let minorVersion: Int
-    public let patchLevel: Int
-
-    public init(name: String, description: String, date: String, majorVersion: Int, minorVersion: Int, patchLevel: Int) {
-        self.name = name
-        self.description = description
-        self.date = date
-        self.majorVersion = majorVersion
-        self.minorVersion = minorVersion
-        self.patchLevel = patchLevel
-    }
-
-    /// "major.minor.patch".
-    public var version: String { "\(majorVersion).\(minorVersion).\(patchLevel)" }
-}
-
-/// What a card and the client caps we asked for allow. The pipeline checks
-/// these before choosing a path (zero-copy import needs `primeImport`,
-/// pacing needs `atomic`).
-///
-/// Device capabilities come from `drmGetCap` (`DRM_CAP_*`); a cap the kernel
-/// does not know reads as false. Client capabilities record whether
-/// `drmSetClientCap` (`DRM_CLIENT_CAP_*`) succeeded when the card was opened.
-public struct CardCapabilities: Codable, Sendable, Equatable {
-    /// Dumb (CPU-mappable, scan-out-able) buffers can be created (`DRM_CAP_DUMB_BUFFER`).
-    public var dumbBuffer: Bool
-    /// dma-buf fds can be imported as GEM handles (`DRM_PRIME_CAP_IMPORT` in `DRM_CAP_PRIME`).
-    public var primeImport: Bool
-    /// GEM handles can be exported as dma-buf fds (`DRM_PRIME_CAP_EXPORT` in `DRM_CAP_PRIME`).
-    public var primeExport: Bool
-    /// Framebuffers can carry explicit format modifiers (`DRM_CAP_ADDFB2_MODIFIERS`).
-    public var addFramebuffer2Modifiers: Bool
-    /// Page flips may complete outside vblank (`DRM_CAP_ASYNC_PAGE_FLIP`).
-    public var asyncPageFlip: Bool
-    /// Vblank and flip timestamps are CLOCK_MONOTONIC (`DRM_CAP_TIMESTAMP_MONOTONIC`),
-    /// so they compare directly with V4L2 buffer timestamps.
-    public var timestampMonotonic: Bool
-    /// Flip events name the CRTC they belong to (`DRM_CAP_CRTC_IN_VBLANK_EVENT`).
-    public var crtcInVblankEvent: Bool
-    /// The atomic API is enabled for this client (`DRM_CLIENT_CAP_ATOMIC`).
-    public var atomic: Bool
-    /// Primary and cursor planes are listed too (`DRM_CLIENT_CAP_UNIVERSAL_PLANES`).
-    public var universalPlanes: Bool
-    /// Writeback connectors are listed (`DRM_CLIENT_CAP_WRITEBACK_CONNECTORS`).
-    public var writebackConnectors: Bool
-
-    public init(
-        dumbBuffer: Bool = false, primeImport: Bool = false, primeExport: Bool = false,
-        addFramebuffer2Modifiers: Bool = false, asyncPageFlip: Bool = false,
-        timestampMonotonic: Bool = false, crtcInVblankEvent: Bool = false,
-        atomic: Bool = false, universalPlanes: Bool = false, writebackConnectors: Bool = false
-    ) {
-        self.dumbBuffer = dumbBuffer
-        self.primeImport = primeImport
-        self.primeExport = primeExport
-        self.addFramebuffer2Modifiers = addFramebuffer2Modifiers
-        self.asyncPageFlip = asyncPageFlip
-        self.timestampMonotonic = timestampMonotonic
-        self.crtcInVblankEvent = crtcInVblankEvent
-        self.atomic = atomic
-        self.universalPlanes = universalPlanes
-        self.writebackConnectors = writebackConnectors
-    }
-}
 
 /// An open DRM card (/dev/dri/cardN): the one owner of its file descriptor,
 /// which is closed when the card is released.
@@ -99,7 +24,7 @@ public final class Card: Sendable {
     /// What the card and this client may do.
     public let capabilities: CardCapabilities
     /// The descriptor. Borrowed by the calls in this module, never handed out.
-    let fd: OwnedFD
+    package let fd: OwnedFD
     /// Who holds each GEM handle of this descriptor. The kernel gives one
     /// handle per buffer per descriptor, and importing a buffer again (or
     /// one this card exported) returns the same handle, so closing must wait
@@ -137,7 +62,7 @@ public final class Card: Sendable {
     ///
     /// - Throws: `KMSError.notADRMCard` or `KMSError.renderNode` for a node of
     ///   the wrong kind; `DeviceError` from `stat` for a missing path (exit
-    ///   status `.noInput`), from `open` for permission or busy, and from
+    ///   category `.notFound`), from `open` for permission or busy, and from
     ///   `drmGetVersion` if the driver does not answer.
     ///
     /// The corresponding calls are `open`, `drmGetNodeTypeFromFd`,

@@ -4,50 +4,6 @@ import Platform
 import Glibc
 #endif
 
-/// A connector as error messages list it: "Virtual-1 (connected)", or just
-/// "Writeback-1" for a writeback connector, which has no display to be
-/// connected.
-public struct ConnectorSummary: Sendable, Equatable, CustomStringConvertible {
-    public var name: String
-    public var status: ConnectorStatus
-    public var isWriteback: Bool
-
-    public init(name: String, status: ConnectorStatus, isWriteback: Bool) {
-        self.name = name
-        self.status = status
-        self.isWriteback = isWriteback
-    }
-
-    public init(_ connector: ConnectorInfo) {
-        self.init(name: connector.name, status: connector.status, isWriteback: connector.isWriteback)
-    }
-
-    public var description: String {
-        isWriteback ? name : "\(name) (\(status.rawValue))"
-    }
-}
-
-/// A plane as error messages list it: "36 overlay (AR24 XR24 XR48 AR48 RG16)".
-public struct PlaneSummary: Sendable, Equatable, CustomStringConvertible {
-    public var id: PlaneID
-    public var type: PlaneType
-    public var formats: [FourCC]
-
-    public init(id: PlaneID, type: PlaneType, formats: [FourCC]) {
-        self.id = id
-        self.type = type
-        self.formats = formats
-    }
-
-    public init(_ plane: PlaneInfo) {
-        self.init(id: plane.id, type: plane.type, formats: plane.formats.map(\.format))
-    }
-
-    public var description: String {
-        "\(id) \(type.rawValue) (\(formats.map(\.description).joined(separator: " ")))"
-    }
-}
-
 /// Why the display stage could not be set up or used. Each message names
 /// the object at fault and, where the user has a choice, lists what the
 /// card offers instead.
@@ -152,23 +108,23 @@ public enum DisplayError: UserFacingError, Sendable, Equatable {
         }
     }
 
-    public var exitStatus: ExitStatus {
+    public var category: ErrorCategory {
         switch self {
         case .connectorNotFound, .planeNotFound:
-            return .noInput
+            return .notFound
         case .connectorIsWriteback, .modeNotFound, .planeCannotReachCrtc, .formatNotSupported,
              .positionOutsideMode, .invalidFrameSize, .legacyNeedsFullScreenFrame, .configurationRejected:
-            return .dataError
+            return .invalidRequest
         case .noConnectedConnector, .noModes, .noCrtc, .writebackUnavailable:
             return .unavailable
         case .masterHeld(_, let code):
-            return code == EACCES || code == EPERM ? .noPermission : .unavailable
+            return code == EACCES || code == EPERM ? .permissionDenied : .unavailable
         case .flipPending, .unknownFramebuffer, .framebufferTooSmall,
              .invalidFramebufferLayout, .closed:
             // The layers above promise not to do these: a framepipe bug.
-            return .software
+            return .internalError
         case .missingProperty, .writebackTimedOut:
-            return .ioError
+            return .deviceFailed
         }
     }
 

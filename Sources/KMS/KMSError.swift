@@ -11,6 +11,8 @@ public enum KMSError: UserFacingError, Sendable, Equatable {
     case renderNode(path: String)
     /// A plane's IN_FORMATS blob did not parse.
     case malformedFormatModifierBlob(device: String, plane: PlaneID, problem: FormatModifierBlobError)
+    /// "auto" found no card with a connected display (`tried` lists the cards looked at).
+    case noDisplayCard(tried: [String])
 
     public var description: String {
         switch self {
@@ -20,14 +22,19 @@ public enum KMSError: UserFacingError, Sendable, Equatable {
             return "\(path) is a DRM render node, which cannot drive a display; expected a DRM card (/dev/dri/cardN)"
         case .malformedFormatModifierBlob(let device, let plane, let problem):
             return "\(device): the IN_FORMATS property of plane \(plane) is malformed: \(problem)"
+        case .noDisplayCard(let tried):
+            let looked = tried.isEmpty ? "nothing: no /dev/dri/card* nodes exist" : tried.joined(separator: ", ")
+            return "no DRM card with a connected display found (tried \(looked)); name one with sink.card or --card"
         }
     }
 
-    public var exitStatus: ExitStatus {
+    /// What kind of failure each case is.
+    public var category: ErrorCategory {
         switch self {
         case .notADRMCard, .renderNode: return .unavailable
+        case .noDisplayCard: return .notFound
         // The kernel handed back nonsense: the device is at fault.
-        case .malformedFormatModifierBlob: return .ioError
+        case .malformedFormatModifierBlob: return .deviceFailed
         }
     }
 }

@@ -1,35 +1,7 @@
-/// Where one capture buffer is in its life. A buffer cycles
-/// `queuedInCamera → ready → committed → onScreen → released → queuedInCamera`;
-/// a ready buffer that a newer one supersedes, or one the camera flagged as
-/// bad, goes straight back to `queuedInCamera`.
-public enum FrameState: String, Sendable, Equatable, CaseIterable {
-    /// Owned by the camera: it may be writing into it right now.
-    case queuedInCamera
-    /// Dequeued with a good frame, waiting to be committed to the display.
-    case ready
-    /// Named in an atomic commit whose flip has not completed yet.
-    case committed
-    /// Being scanned out. The display reads it until the next flip completes.
-    case onScreen
-    /// Replaced on screen by a completed flip: no display reference left, on
-    /// its way back to the camera.
-    case released
-}
-
-/// One buffer of the pool: its index in the camera's queue, its state and
-/// how many display references it holds (committed or on screen).
-public struct PooledFrame: Sendable, Equatable {
-    public let index: Int
-    public internal(set) var state: FrameState
-    /// The display's references: 1 while committed or on screen, else 0.
-    /// A frame is handed back to the camera only at 0.
-    public internal(set) var displayReferences: Int
-    /// The camera's sequence number of the frame it last held.
-    public internal(set) var sequence: UInt32?
-}
-
-/// The buffer pool's bookkeeping: which buffer is where, and the one rule
-/// that matters — a buffer goes back to the camera only when the display no
+/// The buffer pool's bookkeeping, and the one owner of frame state: which
+/// buffer is where (in the camera, ready, committed, on screen), which frame
+/// it holds and when that frame was dequeued and committed. And the one rule
+/// that matters: a buffer goes back to the camera only when the display no
 /// longer scans it out. The camera would otherwise write the next picture
 /// into memory the display is still reading, the very hazard dma-buf's
 /// fences were designed around.
@@ -37,88 +9,97 @@ public struct PooledFrame: Sendable, Equatable {
 /// The pool does no I/O. It tells its owner what to do (queue this index
 /// to the camera, commit that one) and refuses, and records, any transition
 /// that breaks the rule. Debug builds also stop at the first violation.
-public struct BufferPool: Sendable {
-    public private(set) var frames: [PooledFrame]
+/// Its mutators are the scheduler's (package access); embedders read
+/// statistics instead.
+package struct BufferPool: Sendable {
+    /// Every buffer, by index.
+    package private(set) var frames: [PooledFrame]
     /// Every refused transition, in words, in order. Empty in a correct run.
-    public private(set) var violations: [String] = []
+    package private(set) var violations: [String] = []
     /// How many times a buffer went back to the camera.
-    public private(set) var requeueCount = 0
+    package private(set) var requeueCount = 0
     /// Debug builds stop at the first violation (an `assert`) unless this is
     /// false; tests that drive illegal transitions on purpose turn it off.
-    public var stopsOnViolation = true
+    package var stopsOnViolation = true
 
-    public init(bufferCount: Int) {
+    /// A pool of `bufferCount` buffers, all queued in the camera.
+    package init(bufferCount: Int) {
         frames = (0..<bufferCount).map {
-            PooledFrame(index: $0, state: .queuedInCamera, displayReferences: 0, sequence: nil)
+            PooledFrame(index: BufferIndex($0), state: .queuedInCamera, displayReferences: 0, timeline: nil)
         }
     }
 
-    public func state(of index: Int) -> FrameState? {
-        frames.indices.contains(index) ? frames[index].state : nil
+    /// The state of buffer `index`, nil for an index outside the pool.
+    package func state(of index: BufferIndex) -> FrameState? {
+        contains(index) ? frames[index.rawValue].state : nil
+    }
+
+    /// The frame buffer `index` holds, if any.
+    package func timeline(of index: BufferIndex) -> FrameTimeline? {
+        contains(index) ? frames[index.rawValue].timeline : nil
     }
 
     /// The buffer being scanned out now, if any.
-    public var onScreen: Int? { frames.first { $0.state == .onScreen }?.index }
+    package var onScreen: BufferIndex? { first(in: .onScreen) }
     /// The buffer whose flip is pending, if any.
-    public var committed: Int? { frames.first { $0.state == .committed }?.index }
-    /// Buffers holding a good frame not yet committed, oldest first by sequence.
-    public var ready: [Int] {
-        frames.filter { $0.state == .ready }.sorted { ($0.sequence ?? 0) < ($1.sequence ?? 0) }.map(\.index)
-    }
+    package var committed: BufferIndex? { first(in: .committed) }
 
     /// The ready buffer with the newest frame, found without allocating
     /// (this runs for every frame).
-    public var newestReady: Int? {
+    package var newestReady: BufferIndex? {
         var best: PooledFrame?
         for frame in frames where frame.state == .ready {
-            if let current = best, (current.sequence ?? 0) >= (frame.sequence ?? 0) { continue }
+            if let current = best, (current.timeline?.sequence ?? 0) >= (frame.timeline?.sequence ?? 0) { continue }
             best = frame
         }
         return best?.index
     }
 
     /// A ready buffer other than `index`, if any (allocation-free).
-    public func readyOtherThan(_ index: Int) -> Int? {
-        frames.first { $0.state == .ready && $0.index != index }?.index
+    package func readyOtherThan(_ index: BufferIndex) -> BufferIndex? {
+        for frame in frames where frame.state == .ready && frame.index != index { return frame.index }
+        return nil
     }
 
-    /// The camera handed back `index` holding frame `sequence`.
-    public mutating func dequeued(_ index: Int, sequence: UInt32) -> Bool {
-        guard check(index, is: [.queuedInCamera], doing: "dequeue") else { return false }
-        frames[index].state = .ready
-        frames[index].sequence = sequence
+    /// The camera handed back `index` holding the frame `timeline` describes.
+    package mutating func dequeued(_ index: BufferIndex, _ timeline: FrameTimeline) -> Bool {
+        guard check(index, is: .queuedInCamera, doing: "dequeue") else { return false }
+        frames[index.rawValue].state = .ready
+        frames[index.rawValue].timeline = timeline
         return true
     }
 
-    /// `index` is about to be named in a commit.
-    public mutating func commit(_ index: Int) -> Bool {
-        guard check(index, is: [.ready], doing: "commit") else { return false }
+    /// `index` is about to be named in a commit issued at `time`.
+    package mutating func commit(_ index: BufferIndex, at time: Int64) -> Bool {
+        guard check(index, is: .ready, doing: "commit") else { return false }
         if let pending = committed {
             record("commit \(index) while \(pending) is still committed: one commit in flight at most")
             return false
         }
-        frames[index].state = .committed
-        frames[index].displayReferences = 1
+        frames[index.rawValue].state = .committed
+        frames[index.rawValue].displayReferences = 1
+        frames[index.rawValue].timeline?.commitNanoseconds = time
         return true
     }
 
     /// A commit of `index` failed before reaching the display: it is ready again.
-    public mutating func commitFailed(_ index: Int) {
-        guard check(index, is: [.committed], doing: "undo commit") else { return }
-        frames[index].state = .ready
-        frames[index].displayReferences = 0
+    package mutating func commitFailed(_ index: BufferIndex) {
+        guard check(index, is: .committed, doing: "undo commit") else { return }
+        frames[index.rawValue].state = .ready
+        frames[index.rawValue].displayReferences = 0
+        frames[index.rawValue].timeline?.commitNanoseconds = nil
     }
 
     /// The flip naming `index` completed: it is on screen now, and the buffer
     /// it replaced lost its last display reference. Returns that replaced
     /// buffer, which the owner must queue back to the camera.
-    public mutating func flipCompleted(_ index: Int) -> Int? {
-        guard check(index, is: [.committed], doing: "complete flip") else { return nil }
+    package mutating func flipCompleted(_ index: BufferIndex) -> BufferIndex? {
+        guard check(index, is: .committed, doing: "complete flip") else { return nil }
         let replaced = onScreen
-        frames[index].state = .onScreen
+        frames[index.rawValue].state = .onScreen
         if let replaced {
-            frames[replaced].displayReferences = 0
-            frames[replaced].state = .released
+            frames[replaced.rawValue].displayReferences = 0
+            frames[replaced.rawValue].state = .released
         }
         return replaced
     }
@@ -126,38 +107,45 @@ public struct BufferPool: Sendable {
     /// `index` goes back to the camera. Allowed only with no display
     /// reference: for a frame dropped before commit, or one whose successor
     /// is now on screen.
-    public mutating func requeue(_ index: Int) -> Bool {
-        guard frames.indices.contains(index) else {
+    package mutating func requeue(_ index: BufferIndex) -> Bool {
+        guard contains(index) else {
             record("requeue of unknown buffer \(index)")
             return false
         }
-        let frame = frames[index]
+        let frame = frames[index.rawValue]
         guard frame.displayReferences == 0, frame.state == .ready || frame.state == .released else {
             record("requeue \(index) while \(frame.state.rawValue) with \(frame.displayReferences) display reference(s)")
             return false
         }
-        frames[index].state = .queuedInCamera
-        frames[index].sequence = nil
+        frames[index.rawValue].state = .queuedInCamera
+        frames[index.rawValue].timeline = nil
         requeueCount += 1
         return true
     }
 
     /// At teardown the display lets go of everything (the CRTC is restored
     /// to what it showed before, so nothing of ours is scanned out).
-    public mutating func displayReleasedAll() {
-        for index in frames.indices where frames[index].displayReferences > 0 {
-            frames[index].displayReferences = 0
-            frames[index].state = .released
+    package mutating func displayReleasedAll() {
+        for position in frames.indices where frames[position].displayReferences > 0 {
+            frames[position].displayReferences = 0
+            frames[position].state = .released
         }
     }
 
-    private mutating func check(_ index: Int, is allowed: [FrameState], doing action: String) -> Bool {
-        guard frames.indices.contains(index) else {
+    private func contains(_ index: BufferIndex) -> Bool { frames.indices.contains(index.rawValue) }
+
+    private func first(in state: FrameState) -> BufferIndex? {
+        for frame in frames where frame.state == state { return frame.index }
+        return nil
+    }
+
+    private mutating func check(_ index: BufferIndex, is allowed: FrameState, doing action: String) -> Bool {
+        guard contains(index) else {
             record("\(action) of unknown buffer \(index)")
             return false
         }
-        guard allowed.contains(frames[index].state) else {
-            record("\(action) \(index) while \(frames[index].state.rawValue)")
+        guard frames[index.rawValue].state == allowed else {
+            record("\(action) \(index) while \(frames[index.rawValue].state.rawValue)")
             return false
         }
         return true

@@ -5,68 +5,6 @@ import V4L2
 import Glibc
 #endif
 
-/// What the scheduler needs from a camera. `CaptureStream` provides it in
-/// the product; tests provide a scripted fake.
-public protocol CameraQueue: AnyObject {
-    /// The next filled buffer, or nil when none is ready (the fd is
-    /// non-blocking). The corresponding ioctl is `VIDIOC_DQBUF`.
-    func dequeue() throws -> CapturedFrame?
-    /// Hands `index` back to the camera to fill. The corresponding ioctl is `VIDIOC_QBUF`.
-    func queue(index: Int) throws
-}
-
-/// A completed page flip, reported by the display for the buffer it put on screen.
-public struct FlipCompletion: Sendable, Equatable {
-    /// The capture buffer whose framebuffer is now scanned out.
-    public var bufferIndex: Int
-    /// The CRTC's vblank counter at the flip.
-    public var vblankSequence: UInt32
-    /// When the flip happened (the vblank), CLOCK_MONOTONIC nanoseconds.
-    public var timestampNanoseconds: Int64
-
-    public init(bufferIndex: Int, vblankSequence: UInt32, timestampNanoseconds: Int64) {
-        self.bufferIndex = bufferIndex
-        self.vblankSequence = vblankSequence
-        self.timestampNanoseconds = timestampNanoseconds
-    }
-}
-
-/// What the scheduler needs from a display: put one buffer's framebuffer on
-/// screen with a non-blocking commit, and report completed flips.
-public protocol DisplayQueue: AnyObject {
-    /// Commits the framebuffer imported from capture buffer `index`
-    /// (non-blocking, with a flip event). The first call also sets the mode.
-    func show(bufferIndex index: Int) throws
-    /// Reads pending events and reports each completed flip.
-    func handleEvents(_ body: (FlipCompletion) -> Void) throws
-}
-
-/// Counters of one run.
-public struct PipelineStatistics: Sendable, Equatable, Codable {
-    /// Buffers dequeued from the camera (good or bad).
-    public var captured = 0
-    /// Frames that reached the screen (a flip completed for them).
-    public var shown = 0
-    /// Good frames dropped because a newer one was ready before they could
-    /// be committed (mailbox policy).
-    public var superseded = 0
-    /// Buffers the camera flagged with V4L2_BUF_FLAG_ERROR: never shown.
-    public var cameraErrors = 0
-    /// Frames the camera never delivered (gaps in its sequence numbers).
-    public var cameraDropped = 0
-    /// Commits issued.
-    public var commits = 0
-    /// Flip events received.
-    public var flips = 0
-    /// Frames copied by the CPU. Always 0: framepipe has no copy path yet.
-    public var copies = 0
-    /// Buffers the camera refused once (`VIDIOC_QBUF` failed) and took back
-    /// when asked again.
-    public var cameraQueueRetries = 0
-
-    public init() {}
-}
-
 /// The mailbox scheduler. It owns the pool and moves buffers between camera
 /// and display. It is not thread-safe: one serial DispatchQueue owns it and
 /// calls it when the camera's or the display's fd becomes readable.
@@ -75,63 +13,79 @@ public struct PipelineStatistics: Sendable, Equatable, Codable {
 /// ready frame is committed; any older ready frame is dropped and queued back
 /// to the camera at once. The buffer a completed flip replaced goes back to
 /// the camera then, and never earlier.
-public final class Scheduler {
-    public private(set) var pool: BufferPool
-    public private(set) var statistics = PipelineStatistics()
-    private let camera: any CameraQueue
-    private let display: any DisplayQueue
-    private var lastSequence: UInt32?
-    /// The camera sequence number each buffer holds (preallocated: the
-    /// frame path allocates nothing).
-    private var sequences: [UInt32]
+///
+/// Each frame's fate is reported once through ``onFrame`` when it is known:
+/// shown (at its flip), superseded, flagged bad, dropped by the camera (a
+/// gap in the sequence numbers, noticed at the next dequeue), or in flight
+/// when the run ends (``finish()``).
+package final class Scheduler {
+    package private(set) var pool: BufferPool
+    package private(set) var statistics = PipelineStatistics()
     /// While frozen, new frames are queued straight back and nothing is
     /// committed, so the frame on screen stays (used for snapshots).
-    public var isFrozen = false
-    /// Called for every frame dequeued, with what became of it (for benchmarks).
-    public var onFrame: ((FrameEvent) -> Void)?
+    package var isFrozen = false
+    /// Called on the owning queue with every frame's record.
+    package var onFrame: ((FrameRecord) -> Void)?
 
-    /// What happened to a frame, reported through ``onFrame``.
-    public enum FrameEvent: Sendable, Equatable {
-        case dequeued(CapturedFrame)
-        case committed(bufferIndex: Int, sequence: UInt32)
-        case superseded(bufferIndex: Int, sequence: UInt32)
-        case shown(FlipCompletion, sequence: UInt32)
-        case cameraError(bufferIndex: Int, sequence: UInt32)
-    }
+    private let camera: any CameraQueue
+    private let display: any DisplayQueue
+    private let clock: () -> Int64
+    private let refreshPeriodNanoseconds: Int64
+    private var lastSequence: UInt32?
+    private var modesetFlipSeen = false
 
-    public init(bufferCount: Int, camera: any CameraQueue, display: any DisplayQueue) {
+    /// Most missing frames reported one by one for a single sequence gap;
+    /// a larger gap (a camera restart) is counted but not listed.
+    package static let gapRecordLimit: UInt32 = 1000
+
+    /// A scheduler for `bufferCount` buffers, all queued in `camera`.
+    /// `refreshPeriodNanoseconds` is the display's frame time (for
+    /// ``FrameRecord/vblanksMissed``); `clock` stamps dequeues and commits.
+    package init(
+        bufferCount: Int, camera: any CameraQueue, display: any DisplayQueue,
+        refreshPeriodNanoseconds: Int64, clock: @escaping () -> Int64 = monotonicNanoseconds
+    ) {
         pool = BufferPool(bufferCount: bufferCount)
-        sequences = Array(repeating: 0, count: bufferCount)
         self.camera = camera
         self.display = display
+        self.refreshPeriodNanoseconds = refreshPeriodNanoseconds
+        self.clock = clock
     }
 
+    /// True while a commit awaits its flip.
+    package var isFlipPending: Bool { pool.committed != nil }
+
+    /// When the commit awaiting its flip was issued, if one is.
+    package var pendingCommitNanoseconds: Int64? {
+        pool.committed.flatMap { pool.timeline(of: $0)?.commitNanoseconds }
+    }
 
     /// The camera fd is readable: drain every filled buffer.
-    public func cameraReadable() throws {
+    package func cameraReadable() throws {
         while let frame = try camera.dequeue() {
+            let index = BufferIndex(frame.index)
             statistics.captured += 1
-            if let last = lastSequence, frame.sequence > last &+ 1 {
-                statistics.cameraDropped += Int(frame.sequence - last - 1)
-            }
-            lastSequence = frame.sequence
-            onFrame?(.dequeued(frame))
-            guard pool.dequeued(frame.index, sequence: frame.sequence) else { continue }
+            noteSequence(frame.sequence)
+            let timeline = FrameTimeline(
+                sequence: frame.sequence, captureNanoseconds: frame.isMonotonic ? frame.timestampNanoseconds : nil,
+                timestampSource: frame.timestampSource.name, dequeueNanoseconds: clock())
+            guard pool.dequeued(index, timeline) else { continue }
             if frame.hasError {
                 statistics.cameraErrors += 1
-                onFrame?(.cameraError(bufferIndex: frame.index, sequence: frame.sequence))
-                try requeue(frame.index)
+                onFrame?(FrameRecord(timeline, buffer: index, outcome: .cameraError))
+                try requeue(index)
                 continue
             }
-            sequences[frame.index] = frame.sequence
             if isFrozen {
-                try requeue(frame.index)
+                try requeue(index)
                 continue
             }
             // Mailbox: only the newest ready frame is worth showing.
-            while let older = pool.readyOtherThan(frame.index) {
+            while let older = pool.readyOtherThan(index) {
                 statistics.superseded += 1
-                onFrame?(.superseded(bufferIndex: older, sequence: sequences[older]))
+                if let dropped = pool.timeline(of: older) {
+                    onFrame?(FrameRecord(dropped, buffer: older, outcome: .superseded))
+                }
                 try requeue(older)
             }
             try commitNewestIfIdle()
@@ -139,14 +93,15 @@ public final class Scheduler {
     }
 
     /// The display fd is readable: take flip events and move buffers on.
-    public func displayReadable() throws {
+    package func displayReadable() throws {
         var failure: (any Error)?
         try display.handleEvents { completion in
             statistics.flips += 1
-            let replaced = pool.flipCompleted(completion.bufferIndex)
-            statistics.shown += 1
             let index = completion.bufferIndex
-            onFrame?(.shown(completion, sequence: sequences.indices.contains(index) ? sequences[index] : 0))
+            let timeline = pool.timeline(of: index)
+            let replaced = pool.flipCompleted(index)
+            statistics.shown += 1
+            if let timeline { onFrame?(shownRecord(timeline, buffer: index, completion: completion)) }
             if let replaced, failure == nil {
                 do { try requeue(replaced) } catch { failure = error }
             }
@@ -155,17 +110,61 @@ public final class Scheduler {
         try commitNewestIfIdle()
     }
 
-    /// True while a commit awaits its flip.
-    public var isFlipPending: Bool { pool.committed != nil }
+    /// The run is over: reports the frames still ready or committed as in
+    /// flight. Call once, on the owning queue, before teardown.
+    package func finish() {
+        for frame in pool.frames where frame.state == .ready || frame.state == .committed {
+            if let timeline = frame.timeline { onFrame?(FrameRecord(timeline, buffer: frame.index, outcome: .inFlight)) }
+        }
+    }
+
+    /// At teardown, after the display has been restored to its previous
+    /// contents: nothing of ours is scanned out any more.
+    package func displayReleasedAll() {
+        pool.displayReleasedAll()
+    }
+
+    // MARK: Steps
+
+    /// Counts (and reports) the frames a jump in sequence numbers skipped,
+    /// and counts numbers that did not advance.
+    private func noteSequence(_ sequence: UInt32) {
+        guard let last = lastSequence else {
+            lastSequence = sequence
+            return
+        }
+        guard sequence > last else {
+            statistics.cameraRepeatedSequences += 1
+            return
+        }
+        lastSequence = sequence
+        guard sequence > last &+ 1 else { return }
+        let missing = sequence - last - 1
+        statistics.cameraDropped += Int(missing)
+        guard onFrame != nil else { return }
+        for skipped in (last + 1)..<(last + 1 + min(missing, Self.gapRecordLimit)) {
+            onFrame?(FrameRecord(sequence: skipped, outcome: .droppedByCamera))
+        }
+    }
+
+    private func shownRecord(_ timeline: FrameTimeline, buffer: BufferIndex, completion: FlipCompletion) -> FrameRecord {
+        var record = FrameRecord(timeline, buffer: buffer, outcome: .shown)
+        record.flipNanoseconds = completion.timestampNanoseconds
+        record.vblankSequence = completion.vblankSequence
+        record.vblanksMissed = vblanksMissed(
+            dequeue: timeline.dequeueNanoseconds, flip: completion.timestampNanoseconds, period: refreshPeriodNanoseconds)
+        record.isModesetFrame = !modesetFlipSeen
+        modesetFlipSeen = true
+        return record
+    }
 
     private func commitNewestIfIdle() throws {
         guard !isFrozen, pool.committed == nil, let newest = pool.newestReady else { return }
-        guard pool.commit(newest) else { return }
-        // Reported before the commit so that its time is when the commit
-        // was issued (the first commit sets the mode and takes long).
-        onFrame?(.committed(bufferIndex: newest, sequence: sequences[newest]))
+        // Stamped before the commit, so that its time is when the commit was
+        // issued (the first commit sets the mode and takes long).
+        guard pool.commit(newest, at: clock()) else { return }
         do {
-            try display.show(bufferIndex: newest)
+            try display.show(newest)
         } catch {
             pool.commitFailed(newest)
             throw error
@@ -180,16 +179,16 @@ public final class Scheduler {
     /// camera that keeps its buffers would starve. Errors that mean the
     /// stream is over (ENODEV: unplugged, EIO: fatal driver error) are not
     /// retried.
-    private func requeue(_ index: Int) throws {
+    private func requeue(_ index: BufferIndex) throws {
         guard pool.requeue(index) else { return }
         do {
-            try camera.queue(index: index)
+            try camera.queue(index)
         } catch let refusal as DeviceError where !Self.endsStream(refusal) {
             do {
-                try camera.queue(index: index)
+                try camera.queue(index)
             } catch let again as DeviceError where !Self.endsStream(again) {
                 throw PipelineError.bufferNotReturned(
-                    device: again.device, index: index,
+                    device: again.device, index: index.rawValue,
                     cause: "\(again.call) failed twice: \(errnoName(refusal.errnoCode)), then \(errnoName(again.errnoCode))")
             }
             statistics.cameraQueueRetries += 1
@@ -199,11 +198,5 @@ public final class Scheduler {
     /// Errors after which no ioctl on the queue can succeed.
     private static func endsStream(_ error: DeviceError) -> Bool {
         [ENODEV, ENXIO, EIO].contains(error.errnoCode)
-    }
-
-    /// At teardown, after the display has been restored to its previous
-    /// contents: nothing of ours is scanned out any more.
-    public func displayReleasedAll() {
-        pool.displayReleasedAll()
     }
 }

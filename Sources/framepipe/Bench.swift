@@ -1,7 +1,8 @@
 import ArgumentParser
+import FramePipe
 import Foundation
-import Pipeline
-import Platform
+import Reporting
+import SignalHandling
 
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -55,20 +56,27 @@ struct Bench: ParsableCommand {
             preloadAllocationCounterIfAvailable()
             let pipeline = try pipelineOptions.load()
 
-            let session = try PreviewSession(configuration: pipeline)
-            let refreshHz = session.display.plan.mode.refreshRate
-            let recorder = LatencyRecorder(
-                expectedFrames: frames, refreshPeriodNanoseconds: refreshHz > 0 ? Int64(1e9 / refreshHz) : 16_666_667)
+            let session = try FramePipeline(configuration: pipeline)
+            let refreshHz = session.displayPlan.mode.refreshRate
+            let log = FrameLog(expectedFrames: frames)
             let counter = AllocationCounter.preloaded()
             let warmup = self.warmup
             var shown = 0
             var countedFrom: Int?
             var cpuStart: (user: Double, system: Double)?
             var cpuEnd = (user: 0.0, system: 0.0)
-            session.scheduler.onFrame = { event in
-                if cpuStart == nil { cpuStart = processCPUSeconds() }
-                recorder.record(event)
-                if case .shown = event {
+            var shownWhileTimed = 0
+            session.onFrame = { record in
+                // CPU is counted from the first frame's fate on: opening,
+                // allocating and the modeset are start-up, not per frame;
+                // the frames shown after that point are what it paid for.
+                if cpuStart == nil {
+                    cpuStart = processCPUSeconds()
+                } else if record.outcome == .shown {
+                    shownWhileTimed += 1
+                }
+                log.append(record)
+                if record.outcome == .shown {
                     shown += 1
                     if shown == warmup, let counter {
                         counter.start()
@@ -80,7 +88,9 @@ struct Bench: ParsableCommand {
                 counter.start()
                 countedFrom = 0
             }
-            let summary = try session.run(frames: frames, handleSignals: true, beforeTeardown: { _ in
+            let signals = SignalRelay(stopping: session)
+            defer { signals.uninstall() }
+            let summary = try session.run(frames: frames, beforeTeardown: { _ in
                 counter?.stop()
                 cpuEnd = processCPUSeconds()
             })
@@ -91,16 +101,16 @@ struct Bench: ParsableCommand {
                 measured: counter != nil && countedFrom != nil,
                 perFrameSteadyState: framesMeasured > 0 && counter != nil ? Double(allocationCount) / Double(framesMeasured) : nil,
                 framesMeasured: framesMeasured, allocationsMeasured: allocationCount)
-            let records = recorder.allFrames()
+            let records = log.bySequence
             let report = BenchmarkReport.make(
                 records: records, summary: summary, refreshHz: refreshHz,
-                cpu: (cpuEnd.user - start.user, cpuEnd.system - start.system), allocations: allocations)
+                cpu: (cpuEnd.user - start.user, cpuEnd.system - start.system, shownWhileTimed), allocations: allocations)
 
             let json = try reportJSON(report)
             if let out {
                 try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
                 try write(json, to: out + "/report.json")
-                try write(Data(BenchmarkReport.csv(records).utf8), to: out + "/frames.csv")
+                try write(Data(FramesCSV.render(records).utf8), to: out + "/frames.csv")
                 try write(Data(BenchmarkPlot.svg(records: records, report: report).utf8), to: out + "/latency.svg")
             }
             if self.json {
@@ -123,7 +133,7 @@ struct Bench: ParsableCommand {
 struct OutputWriteError: UserFacingError {
     let path: String
     var description: String { "\(path): cannot write the benchmark output (is the folder writable?)" }
-    var exitStatus: ExitStatus { .ioError }
+    var category: ErrorCategory { .deviceFailed }
 }
 
 /// Re-executes framepipe with the malloc interposer preloaded when it sits

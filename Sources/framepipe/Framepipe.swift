@@ -1,7 +1,7 @@
 import ArgumentParser
+import FramePipe
 import Foundation
-import Pipeline
-import Platform
+import Reporting
 
 @main
 struct Framepipe: ParsableCommand {
@@ -27,7 +27,7 @@ func reportingErrors(_ body: () throws -> Void) throws {
         try body()
     } catch let error as UserFacingError {
         printError(error.description)
-        throw ExitCode(error.exitStatus.rawValue)
+        throw ExitCode(ExitStatus(error.category).rawValue)
     } catch let error as ExitCode {
         throw error
     } catch {

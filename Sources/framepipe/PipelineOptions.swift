@@ -1,5 +1,5 @@
 import ArgumentParser
-import Pipeline
+import FramePipe
 
 /// The pipeline file and the flags that override it, shared by `preview`
 /// and `bench`.
@@ -26,11 +26,11 @@ struct PipelineOptions: ParsableArguments {
     var legacy = false
 
     func validate() throws {
-        if let mode, !SinkConfiguration.isModeText(mode) {
-            throw ValidationError("--mode expects WIDTHxHEIGHT or WIDTHxHEIGHT@RATE (e.g. 1024x768), got \(mode)")
+        if let mode, ModeRequest(parsing: mode) == nil {
+            throw ValidationError("--mode expects \(ModeRequest.syntax), got \(mode)")
         }
-        if let plane, !SinkConfiguration.isPlaneText(plane) {
-            throw ValidationError("--plane expects auto, primary, overlay or a plane id, got \(plane)")
+        if let plane, PlaneRequest(parsing: plane) == nil {
+            throw ValidationError("--plane expects \(PlaneRequest.syntax), got \(plane)")
         }
     }
 
@@ -40,8 +40,8 @@ struct PipelineOptions: ParsableArguments {
         if let device { pipeline.source.device = device }
         if let card { pipeline.sink.card = card }
         if let connector { pipeline.sink.connector = connector }
-        if let mode { pipeline.sink.mode = mode }
-        if let plane { pipeline.sink.plane = plane }
+        if let mode { pipeline.sink.mode = ModeRequest(parsing: mode) }
+        if let plane, let request = PlaneRequest(parsing: plane) { pipeline.sink.plane = request }
         if legacy { pipeline.sink.legacy = true }
         return pipeline
     }

@@ -1,7 +1,8 @@
 import ArgumentParser
+import FramePipe
 import Foundation
-import Pipeline
-import Platform
+import Reporting
+import SignalHandling
 
 struct Preview: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -48,17 +49,21 @@ struct Preview: ParsableCommand {
             if let frames { pipeline.frames = frames }
             if let duration { pipeline.duration = duration }
 
-            let session = try PreviewSession(configuration: pipeline)
+            let session = try FramePipeline(configuration: pipeline)
             let interactive = isatty(STDERR_FILENO) == 1
-            var snapshotFile: (path: String, bytes: [UInt8])?
-            let summary = try session.run(
-                frames: pipeline.frames, duration: pipeline.duration, handleSignals: true,
-                status: interactive ? { statistics, seconds in
+            if interactive {
+                session.onStatus = { statistics, seconds in
                     let rate = seconds > 0 ? Double(statistics.shown) / seconds : 0
                     let line = String(format: "\r%6.1f fps  shown %d  superseded %d  camera errors %d  dropped by camera %d   ",
                                       rate, statistics.shown, statistics.superseded, statistics.cameraErrors, statistics.cameraDropped)
                     FileHandle.standardError.write(Data(line.utf8))
-                } : nil,
+                }
+            }
+            var snapshotFile: (path: String, bytes: [UInt8])?
+            let signals = SignalRelay(stopping: session)
+            defer { signals.uninstall() }
+            let summary = try session.run(
+                frames: pipeline.frames, duration: pipeline.duration,
                 beforeTeardown: snapshot.map { path in
                     { session in
                         let shot = try session.snapshot()
@@ -87,16 +92,16 @@ struct Preview: ParsableCommand {
 struct SnapshotWriteError: UserFacingError {
     let path: String
     var description: String { "\(path): cannot write the snapshot PNG (is the folder writable?)" }
-    var exitStatus: ExitStatus { .ioError }
+    var category: ErrorCategory { .deviceFailed }
 }
 
-extension PreviewSummary {
+extension PipelineSummary {
     func text(snapshot: String?) -> String {
         let s = statistics
         var lines = [
             "\(camera) → \(card): \(format) \(width)x\(height), \(bufferCount) buffers, \(connector) \(mode), plane \(plane.map(String.init) ?? "none"), \(atomic ? "atomic" : "legacy")",
-            String(format: "%d frames shown in %.2f s (%.1f fps); captured %d, superseded %d, camera errors %d, dropped by camera %d; commits %d, flips %d; CPU copies %d",
-                   s.shown, seconds, shownPerSecond, s.captured, s.superseded, s.cameraErrors, s.cameraDropped, s.commits, s.flips, s.copies),
+            String(format: "%d frames shown in %.2f s (%.1f fps); captured %d, superseded %d, camera errors %d, dropped by camera %d; commits %d, flips %d",
+                   s.shown, seconds, shownPerSecond, s.captured, s.superseded, s.cameraErrors, s.cameraDropped, s.commits, s.flips),
             "stopped: \(stopReason.rawValue); \(framebuffersFromCaptureBuffers) framebuffers imported from capture dma-bufs; buffer-pool violations: \(poolViolations.count)",
         ]
         if let snapshot { lines.append("snapshot: \(snapshot)") }

@@ -377,7 +377,7 @@ final class DisplayDeviceTests: XCTestCase {
                 XCTAssertTrue(
                     error.description.hasPrefix("another program holds DRM master on /dev/dri/card0 (drmSetMaster failed: EBUSY)"),
                     error.description)
-                XCTAssertEqual(error.exitStatus, .unavailable)
+                XCTAssertEqual(error.category, .unavailable)
             }
             // The refused display changed nothing: the first goes on flipping.
             for index in 1...6 {
@@ -418,7 +418,7 @@ final class DisplayDeviceTests: XCTestCase {
                     error.description.contains(
                         "plane \(primary.id) (primary) fb 640x480 XR24 src 640x480+0+0 -> crtc 640x480+192+144, mode 1024x768@60.004Hz (preferred), CRTC \(display.plan.crtc), connector Virtual-1: EINVAL"),
                     error.description)
-                XCTAssertEqual(error.exitStatus, .dataError)
+                XCTAssertEqual(error.category, .invalidRequest)
             }
             XCTAssertFalse(display.isFlipPending)
             XCTAssertEqual(display.state, .idle, "a refused modeset leaves the display idle")

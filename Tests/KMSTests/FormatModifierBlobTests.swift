@@ -167,7 +167,7 @@ final class FormatModifierBlobTests: XCTestCase {
         XCTAssertEqual(
             wrapped.description,
             "/dev/dri/card0: the IN_FORMATS property of plane 31 is malformed: 3 bytes is shorter than the 24-byte header")
-        XCTAssertEqual(wrapped.exitStatus, .ioError)
+        XCTAssertEqual(wrapped.category, .deviceFailed)
     }
 
     func testModifierNames() throws {

@@ -141,7 +141,7 @@ final class KMSDeviceTests: XCTestCase {
             XCTAssertEqual(
                 (error as? KMSError)?.description,
                 "/dev/video0 is a V4L2 device, expected a DRM card (/dev/dri/cardN)")
-            XCTAssertEqual((error as? KMSError)?.exitStatus, .unavailable)
+            XCTAssertEqual((error as? KMSError)?.category, .unavailable)
         }
     }
 

@@ -31,7 +31,7 @@ final class ConfigurationTests: XCTestCase {
         XCTAssertEqual(config, PipelineConfiguration())
         XCTAssertEqual(config.source.device, "auto")
         XCTAssertEqual(config.source.buffers, 4)
-        XCTAssertEqual(config.sink.plane, "auto")
+        XCTAssertEqual(config.sink.plane, .automatic)
         XCTAssertNil(config.frames)
     }
 
@@ -69,8 +69,8 @@ final class ConfigurationTests: XCTestCase {
             (#"{"source": {"controls": [1, 2]}}"#, "test.json: source.controls: expected an object"),
             (#"{"source": {"widht": 640}}"#, "test.json: source.widht: unknown key; expected one of device, format, width, height, frameRate, buffers, controls"),
             (#"{"sorce": {}}"#, "test.json: sorce: unknown key; expected one of source, sink, policy, frames, duration"),
-            (#"{"sink": {"mode": "big"}}"#, #"test.json: sink.mode: expected a mode such as "1024x768" or "1920x1080@60", got "big""#),
-            (#"{"sink": {"mode": "1024x0"}}"#, #"test.json: sink.mode: expected a mode such as "1024x768" or "1920x1080@60", got "1024x0""#),
+            (#"{"sink": {"mode": "big"}}"#, #"test.json: sink.mode: expected a mode: "WIDTHxHEIGHT" (e.g. "1024x768"), "WIDTHxHEIGHT@HZ" (e.g. "1920x1080@60") or an interlaced mode's kernel name (e.g. "1920x1080i"); got "big""#),
+            (#"{"sink": {"mode": "1024x0"}}"#, #"test.json: sink.mode: expected a mode: "WIDTHxHEIGHT" (e.g. "1024x768"), "WIDTHxHEIGHT@HZ" (e.g. "1920x1080@60") or an interlaced mode's kernel name (e.g. "1920x1080i"); got "1024x0""#),
             (#"{"sink": {"plane": "sideways"}}"#, #"test.json: sink.plane: expected "auto", "primary", "overlay" or a plane id such as "31", got "sideways""#),
             (#"{"sink": {"position": {"x": 1}}}"#, "test.json: sink.position.y: missing, it is required"),
             (#"{"sink": {"position": {"x": -1, "y": 0}}}"#, "test.json: sink.position.x: expected a pixel offset from 0 to 16384, got -1"),
@@ -92,7 +92,7 @@ final class ConfigurationTests: XCTestCase {
             XCTAssertThrowsError(try decode(json), json) { error in
                 guard let error = error as? ConfigurationError else { return XCTFail("\(json): wrong error type \(error)") }
                 XCTAssertEqual(error.description, message, json)
-                XCTAssertEqual(error.exitStatus, .dataError, json)
+                XCTAssertEqual(error.category, .invalidRequest, json)
                 XCTAssertFalse(error.description.contains("\n"), json)
             }
         }
@@ -108,13 +108,13 @@ final class ConfigurationTests: XCTestCase {
             XCTAssertEqual("\($0)", "bad.json: is not valid UTF-8 text, expected a JSON object")
         }
         let deep = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
-        XCTAssertThrowsError(try decode(deep)) { XCTAssertEqual(($0 as? ConfigurationError)?.exitStatus, .dataError) }
+        XCTAssertThrowsError(try decode(deep)) { XCTAssertEqual(($0 as? ConfigurationError)?.category, .invalidRequest) }
     }
 
     func testFileLevelErrors() throws {
         XCTAssertThrowsError(try PipelineConfiguration.load(path: "/no/such/pipeline.json")) { error in
             XCTAssertEqual("\(error)", "/no/such/pipeline.json: no such file, expected a JSON pipeline file")
-            XCTAssertEqual((error as? ConfigurationError)?.exitStatus, .noInput)
+            XCTAssertEqual((error as? ConfigurationError)?.category, .notFound)
         }
         XCTAssertThrowsError(try PipelineConfiguration.load(path: "/tmp")) {
             XCTAssertEqual("\($0)", "/tmp: is a directory, expected a JSON pipeline file")

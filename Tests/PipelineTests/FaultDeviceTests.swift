@@ -45,7 +45,7 @@ final class FaultDeviceTests: XCTestCase {
         XCTAssertNil(outcome.summary, "the run must fail", file: file, line: line)
         let error = try XCTUnwrap(outcome.error as? PipelineError, "\(String(describing: outcome.error))", file: file, line: line)
         XCTAssertTrue(expected(error), "unexpected error: \(error)", file: file, line: line)
-        XCTAssertEqual(error.exitStatus, .ioError, file: file, line: line)
+        XCTAssertEqual(error.category, .deviceFailed, file: file, line: line)
         XCTAssertTrue(error.description.hasPrefix("\(Self.camera): "), error.description, file: file, line: line)
         XCTAssertFalse(error.description.contains("\n"), "one line", file: file, line: line)
         let elapsed = try XCTUnwrap(outcome.secondsToReturn, file: file, line: line)
@@ -98,7 +98,7 @@ final class FaultDeviceTests: XCTestCase {
         XCTAssertEqual(error.call, "VIDIOC_STREAMON")
         XCTAssertEqual(error.device, Self.camera)
         XCTAssertEqual(error.description, "/dev/video0: VIDIOC_STREAMON failed: Invalid argument (EINVAL)")
-        XCTAssertEqual(error.exitStatus, .ioError)
+        XCTAssertEqual(error.category, .deviceFailed)
         XCTAssertTrue(outcome.log.events.isEmpty, "no frame was captured")
         XCTAssertEqual(try ScreenState.current(), screenBefore, "nothing was ever shown")
         XCTAssertEqual(try ProcessResources.descriptorCount(), descriptorsBefore,

@@ -12,19 +12,19 @@ import Glibc
 final class RefusingCamera: CameraQueue {
     let camera: FakeCamera
     var refusals: [Int32] = []
-    private(set) var attempts: [Int] = []
+    private(set) var attempts: [BufferIndex] = []
     static let path = "/dev/video9"
 
     init(bufferCount: Int) { camera = FakeCamera(bufferCount: bufferCount) }
 
     func dequeue() throws -> CapturedFrame? { try camera.dequeue() }
 
-    func queue(index: Int) throws {
+    func queue(_ index: BufferIndex) throws {
         attempts.append(index)
         if !refusals.isEmpty {
             throw DeviceError(call: "VIDIOC_QBUF", errnoCode: refusals.removeFirst(), device: Self.path)
         }
-        try camera.queue(index: index)
+        try camera.queue(index)
     }
 }
 
@@ -33,12 +33,12 @@ final class RefusingCamera: CameraQueue {
 final class FaultSchedulerTests: XCTestCase {
     private var camera = RefusingCamera(bufferCount: 4)
     private var display = FakeDisplay()
-    private lazy var scheduler = Scheduler(bufferCount: 4, camera: camera, display: display)
+    private lazy var scheduler = Scheduler(bufferCount: 4, camera: camera, display: display, refreshPeriodNanoseconds: 16_666_667)
 
     override func setUp() {
         camera = RefusingCamera(bufferCount: 4)
         display = FakeDisplay()
-        scheduler = Scheduler(bufferCount: 4, camera: camera, display: display)
+        scheduler = Scheduler(bufferCount: 4, camera: camera, display: display, refreshPeriodNanoseconds: 16_666_667)
     }
 
     /// Shows buffer 0, then buffer 1: the flip of 1 hands 0 back to the camera.
@@ -72,7 +72,7 @@ final class FaultSchedulerTests: XCTestCase {
             let failure = error as? PipelineError
             XCTAssertEqual(failure, .bufferNotReturned(
                 device: RefusingCamera.path, index: 0, cause: "VIDIOC_QBUF failed twice: EINVAL, then ENOMEM"))
-            XCTAssertEqual(failure?.exitStatus, .ioError)
+            XCTAssertEqual(failure?.category, .deviceFailed)
             XCTAssertEqual(failure?.description,
                            "/dev/video9: the camera did not take buffer 0 back (VIDIOC_QBUF failed twice: EINVAL, then ENOMEM); stopping")
         }
@@ -87,7 +87,7 @@ final class FaultSchedulerTests: XCTestCase {
             XCTAssertEqual((error as? DeviceError)?.errnoCode, ENODEV)
             let fault = PipelineError.cameraFault(error, device: RefusingCamera.path) as? PipelineError
             XCTAssertEqual(fault, .cameraUnplugged(device: RefusingCamera.path))
-            XCTAssertEqual(fault?.exitStatus, .ioError)
+            XCTAssertEqual(fault?.category, .deviceFailed)
         }
         XCTAssertEqual(camera.attempts, [0])
     }
@@ -116,17 +116,19 @@ final class FaultSchedulerTests: XCTestCase {
                        .commitRejected)
     }
 
-    func testEveryPipelineErrorIsOneLineWithADocumentedExitStatus() {
-        let documented: Set<Int32> = [0, 1, 64, 65, 66, 69, 70, 74, 77, 130, 143]
+    func testEveryPipelineErrorIsOneLineNamingTheDeviceWithACategory() {
         let errors: [PipelineError] = [
-            .noCaptureDevice, .noDisplayCard(tried: []), .cameraStalled(device: "/dev/video0", seconds: 3),
+            .cameraStalled(device: "/dev/video0", seconds: 3),
+            .dataOffsetChanged(device: "/dev/video0", index: 2, imported: [0, 0], reported: [128, 0]),
             .flipTimedOut(device: "/dev/dri/card0", seconds: 1), .inconsistentPlanes(device: "/dev/video0", format: "NV12"),
             .cameraUnplugged(device: "/dev/video0"), .cameraFailed(device: "/dev/video0", cause: "VIDIOC_DQBUF failed: EIO"),
             .bufferNotReturned(device: "/dev/video0", index: 1, cause: "VIDIOC_QBUF failed twice: EINVAL, then EINVAL"),
         ]
         for error in errors {
             XCTAssertFalse(error.description.contains("\n"), error.description)
-            XCTAssertTrue(documented.contains(error.exitStatus.rawValue), "\(error): \(error.exitStatus)")
+            XCTAssertTrue(error.description.hasPrefix("/dev/"), error.description)
+            XCTAssertNotEqual(error.category, .other, "\(error)")
+            XCTAssertNotEqual(error.category, .internalError, "a device fault is not a framepipe bug: \(error)")
         }
     }
 }

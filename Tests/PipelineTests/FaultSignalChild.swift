@@ -1,5 +1,6 @@
 import Foundation
 import Pipeline
+import SignalHandling
 import TestSupport
 import XCTest
 
@@ -26,16 +27,19 @@ final class FaultSignalChild: XCTestCase {
         }
         func mark(_ suffix: String) { FileManager.default.createFile(atPath: markers + suffix, contents: nil) }
         let configuration = try PipelineConfiguration.load(path: repositoryRoot.appendingPathComponent("configs/vivid-vkms.json").path)
-        let session = try PreviewSession(configuration: configuration)
+        let session = try FramePipeline(configuration: configuration)
         var hung = false
-        _ = try session.run(frames: 100_000, handleSignals: true, status: { statistics, _ in
+        session.onStatus = { statistics, _ in
             guard statistics.shown > 0, !hung else { return }
             mark(".streaming")
             if hang == "streaming" {
                 hung = true
                 sleep(30)
             }
-        }, beforeTeardown: { _ in
+        }
+        let signals = SignalRelay(stopping: session)
+        defer { signals.uninstall() }
+        _ = try session.run(frames: 100_000, beforeTeardown: { _ in
             mark(".teardown")
             if hang == "teardown" { sleep(30) }
         })

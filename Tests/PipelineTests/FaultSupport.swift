@@ -238,28 +238,19 @@ func writeConfiguration(_ name: String, as fileName: String, controls: [String: 
     return path
 }
 
-/// Every frame event of a run, kept off the pipeline queue's hot path only
-/// by the test (the product never records them).
+/// Every frame record of a run, as ``FramePipeline/onFrame`` reports them.
 final class FrameEventLog: @unchecked Sendable {
-    var events: [Scheduler.FrameEvent] = []
+    var events: [FrameRecord] = []
 
-    var errorSequences: Set<UInt32> {
-        Set(events.compactMap { if case .cameraError(_, let sequence) = $0 { return sequence } else { return nil } })
-    }
-    var shownSequences: [UInt32] {
-        events.compactMap { if case .shown(_, let sequence) = $0 { return sequence } else { return nil } }
-    }
-    var committedSequences: [UInt32] {
-        events.compactMap { if case .committed(_, let sequence) = $0 { return sequence } else { return nil } }
-    }
-    var dequeuedSequences: [UInt32] {
-        events.compactMap { if case .dequeued(let frame) = $0 { return frame.sequence } else { return nil } }
-    }
+    var errorSequences: Set<UInt32> { Set(events.filter { $0.outcome == .cameraError }.map(\.sequence)) }
+    var shownSequences: [UInt32] { events.filter { $0.outcome == .shown }.map(\.sequence) }
+    var committedSequences: [UInt32] { events.filter { $0.commitNanoseconds != nil }.map(\.sequence) }
+    var dequeuedSequences: [UInt32] { events.filter { $0.dequeueNanoseconds != nil }.map(\.sequence).sorted() }
 }
 
 /// What one run with a fault injected while streaming did.
 struct FaultRun {
-    var summary: PreviewSummary?
+    var summary: PipelineSummary?
     var error: (any Error)?
     var injectedAt: DispatchTime?
     var returnedAt: DispatchTime
@@ -284,17 +275,18 @@ func runInjecting(
     let log = FrameEventLog()
     var injectedAt: DispatchTime?
     var injectionError: (any Error)?
-    var summary: PreviewSummary?
+    var summary: PipelineSummary?
     var failure: (any Error)?
     do {
         let configuration = try PipelineConfiguration.load(path: repositoryRoot.appendingPathComponent("configs/\(name)").path)
-        let session = try PreviewSession(configuration: configuration)
-        session.scheduler.onFrame = { [log] event in log.events.append(event) }
-        summary = try session.run(frames: frames, status: { statistics, _ in
+        let session = try FramePipeline(configuration: configuration)
+        session.onFrame = { [log] event in log.events.append(event) }
+        session.onStatus = { statistics, _ in
             guard let inject, injectedAt == nil, statistics.shown >= afterShown else { return }
             injectedAt = .now()
             do { try inject(injector) } catch { injectionError = error }
-        })
+        }
+        summary = try session.run(frames: frames)
     } catch {
         failure = error
     }

@@ -45,7 +45,7 @@ final class UnplugDeviceTests: XCTestCase {
         XCTAssertNil(outcome.summary, "the run must fail")
         let error = try XCTUnwrap(outcome.error as? PipelineError, "\(String(describing: outcome.error))")
         XCTAssertEqual(error, .cameraUnplugged(device: camera))
-        XCTAssertEqual(error.exitStatus, .ioError)
+        XCTAssertEqual(error.category, .deviceFailed)
         XCTAssertEqual(error.description,
                        "/dev/video0: the camera was unplugged while streaming (ENODEV, POLLERR|POLLHUP on its descriptor); reconnect it and start again")
         let elapsed = try XCTUnwrap(outcome.secondsToReturn)

@@ -33,77 +33,97 @@ final class LatencyArithmeticTests: XCTestCase {
     }
 }
 
-/// Synthetic event streams through the recorder, as the scheduler emits them.
-final class LatencyRecorderTests: XCTestCase {
+/// The scheduler reports every frame's fate once, with its timeline.
+final class FrameRecordTests: XCTestCase {
     private var now: Int64 = 0
-    private func frame(_ index: Int, _ sequence: UInt32, at capture: Int64, error: Bool = false) -> CapturedFrame {
-        CapturedFrame(index: index, sequence: sequence, timestampNanoseconds: capture,
-                      flags: UInt32(V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC | V4L2_BUF_FLAG_TSTAMP_SRC_SOE) | (error ? UInt32(V4L2_BUF_FLAG_ERROR) : 0),
-                      bytesUsed: PlaneValues([1]), dataOffsets: PlaneValues([0]))
+    private let milliseconds: Int64 = 1_000_000
+
+    func testShownSupersededErroredDroppedAndInFlightFramesAreEachReportedOnce() throws {
+        let camera = FakeCamera(bufferCount: 4)
+        let display = FakeDisplay()
+        display.period = 16 * milliseconds
+        let scheduler = Scheduler(
+            bufferCount: 4, camera: camera, display: display, refreshPeriodNanoseconds: 16 * milliseconds,
+            clock: { [unowned self] in self.now })
+        var records: [FrameRecord] = []
+        scheduler.onFrame = { records.append($0) }
+
+        // seq 0 rides on the modeset, shown at vblank 1 (16 ms).
+        now = 10 * milliseconds
+        camera.fill(0, sequence: 0, capturedAt: 2 * milliseconds)
+        try scheduler.cameraReadable()
+        display.vblank = 1
+        try scheduler.displayReadable()
+        // seq 1: dequeued at 20 ms, shown at the first vblank after (32 ms).
+        now = 20 * milliseconds
+        camera.fill(1, sequence: 1, capturedAt: 18 * milliseconds)
+        try scheduler.cameraReadable()
+        // seq 2 arrives while 1's flip is pending; seq 3 supersedes it.
+        now = 30 * milliseconds
+        camera.fill(2, sequence: 2, capturedAt: 25 * milliseconds)
+        try scheduler.cameraReadable()
+        now = 31 * milliseconds
+        camera.fill(3, sequence: 3, capturedAt: 28 * milliseconds)
+        try scheduler.cameraReadable()
+        now = 33 * milliseconds
+        display.vblank = 2
+        try scheduler.displayReadable()  // seq 1 shown, seq 3 committed at 33 ms
+        display.vblank = 4
+        try scheduler.displayReadable()  // seq 3 shown at 64 ms: two vblanks late
+        // seq 4 and 5 never arrive; seq 6 is flagged bad; seq 7 is still in flight.
+        now = 70 * milliseconds
+        camera.fill(0, sequence: 6, error: true, capturedAt: 66 * milliseconds)
+        camera.fill(2, sequence: 7, capturedAt: 68 * milliseconds)
+        try scheduler.cameraReadable()
+        scheduler.finish()
+
+        let bySequence = records.sorted { $0.sequence < $1.sequence }
+        XCTAssertEqual(bySequence.map(\.sequence), [0, 1, 2, 3, 4, 5, 6, 7], "every frame exactly once")
+        XCTAssertEqual(bySequence.map(\.outcome),
+                       [.shown, .shown, .superseded, .shown, .droppedByCamera, .droppedByCamera, .cameraError, .inFlight])
+        XCTAssertEqual(bySequence.map(\.isModesetFrame), [true, false, false, false, false, false, false, false])
+        XCTAssertEqual(bySequence.map(\.countsTowardLatency), [false, true, false, true, false, false, false, false])
+
+        let one = bySequence[1]
+        XCTAssertEqual(one.bufferIndex, 1)
+        XCTAssertEqual(one.dequeueNanoseconds, 20 * milliseconds)
+        XCTAssertEqual(one.commitNanoseconds, 20 * milliseconds)
+        XCTAssertEqual(one.flipNanoseconds, 32 * milliseconds)
+        XCTAssertEqual(one.vblankSequence, 2)
+        XCTAssertEqual(one.totalNanoseconds, 14 * milliseconds)
+        XCTAssertEqual(one.captureSideNanoseconds, 2 * milliseconds)
+        XCTAssertEqual(one.pipelineSideNanoseconds, 12 * milliseconds)
+        XCTAssertEqual(one.vblanksMissed, 0)
+        XCTAssertEqual(one.timestampSource, "start-of-exposure")
+        let three = bySequence[3]
+        XCTAssertEqual(three.commitNanoseconds, 33 * milliseconds, "committed when 1's flip completed")
+        XCTAssertEqual(three.vblanksMissed, 2, "dequeued at 31 ms: 32 ms was possible, shown at 64 ms")
+        XCTAssertEqual(bySequence[7].commitNanoseconds, 70 * milliseconds)
+        XCTAssertNil(bySequence[4].bufferIndex)
+
+        // The counters are counted separately from the records: they agree.
+        let counters = scheduler.statistics
+        func count(_ outcome: FrameOutcome) -> Int { records.filter { $0.outcome == outcome }.count }
+        XCTAssertEqual(counters.shown, count(.shown))
+        XCTAssertEqual(counters.superseded, count(.superseded))
+        XCTAssertEqual(counters.cameraErrors, count(.cameraError))
+        XCTAssertEqual(counters.cameraDropped, count(.droppedByCamera))
+        XCTAssertEqual(counters.captured, records.count - count(.droppedByCamera))
+        XCTAssertEqual(scheduler.pool.violations, [])
     }
 
-    func testShownSupersededErroredAndGapsAreEachAccountedOnce() throws {
-        let recorder = LatencyRecorder(expectedFrames: 10, refreshPeriodNanoseconds: 16_000_000, clock: { [unowned self] in self.now })
-        // seq 0: dequeued at 10 ms (captured at 2 ms), committed, shown at vblank 16 ms.
-        now = 10_000_000
-        recorder.record(.dequeued(frame(0, 0, at: 2_000_000)))
-        recorder.record(.committed(bufferIndex: 0, sequence: 0))
-        now = 17_000_000
-        recorder.record(.shown(FlipCompletion(bufferIndex: 0, vblankSequence: 1, timestampNanoseconds: 16_000_000), sequence: 0))
-        // seq 1 superseded by seq 2; seq 2 shown one vblank late (dequeued 20, shown at 48).
-        now = 20_000_000
-        recorder.record(.dequeued(frame(1, 1, at: 15_000_000)))
-        now = 21_000_000
-        recorder.record(.dequeued(frame(2, 2, at: 18_000_000)))
-        recorder.record(.superseded(bufferIndex: 1, sequence: 1))
-        recorder.record(.committed(bufferIndex: 2, sequence: 2))
-        recorder.record(.shown(FlipCompletion(bufferIndex: 2, vblankSequence: 3, timestampNanoseconds: 48_000_000), sequence: 2))
-        // seq 3, 4 never arrive; seq 5 errored; seq 6 still in flight.
-        now = 60_000_000
-        recorder.record(.dequeued(frame(1, 5, at: 55_000_000, error: true)))
-        recorder.record(.cameraError(bufferIndex: 1, sequence: 5))
-        recorder.record(.dequeued(frame(3, 6, at: 58_000_000)))
-
-        let all = recorder.allFrames()
-        XCTAssertEqual(all.map(\.sequence), [0, 1, 2, 3, 4, 5, 6], "every sequence exactly once, gaps filled")
-        XCTAssertEqual(all.map(\.outcome), [.shown, .superseded, .shown, .droppedByCamera, .droppedByCamera, .cameraError, .inFlight])
-        XCTAssertEqual(all[0].totalNanoseconds, 14_000_000)
-        XCTAssertEqual(all[0].captureSideNanoseconds, 8_000_000)
-        XCTAssertEqual(all[0].pipelineSideNanoseconds, 6_000_000)
-        XCTAssertEqual(all[0].vblanksMissed, 0)
-        XCTAssertEqual(all[2].vblanksMissed, 1, "dequeued at 21 ms: vblank 32 was possible, shown at 48")
-        XCTAssertEqual(all[2].commitNanoseconds, 21_000_000)
-
-        let summary = PreviewSummary(
-            camera: "c", card: "d", format: "f", width: 1, height: 1, bufferCount: 4, connector: "x", mode: "m",
-            plane: nil, atomic: true, statistics: PipelineStatistics(), seconds: 1, stopReason: .frameCount,
-            framebuffersFromCaptureBuffers: 4, poolViolations: [])
-        let report = BenchmarkReport.make(records: all, summary: summary, refreshHz: 62.5, cpu: (0.5, 0.25),
-                                          allocations: .init(measured: true, perFrameSteadyState: 0, framesMeasured: 2, allocationsMeasured: 0))
-        XCTAssertEqual(report.frames.total, 7)
-        XCTAssertEqual(report.frames.shown, 2)
-        XCTAssertEqual(report.frames.superseded, 1)
-        XCTAssertEqual(report.frames.cameraDropped, 2)
-        XCTAssertEqual(report.frames.cameraErrors, 1)
-        XCTAssertEqual(report.frames.inFlightAtEnd, 1)
-        let f = report.frames
-        let accounted: Int = f.shown + f.superseded + f.cameraDropped + f.cameraErrors + f.inFlightAtEnd
-        XCTAssertEqual(accounted, f.total)
-        // The first shown frame (the modeset's) stays out of the statistics.
-        XCTAssertEqual(report.earliestVblank.share, 0)
-        XCTAssertEqual(report.earliestVblank.missed, ["1": 1])
-        XCTAssertEqual(report.latencyMilliseconds.total.count, 1)
-        XCTAssertEqual(report.latencyMilliseconds.total.max, 30, accuracy: 0.05)
-        XCTAssertEqual(report.cpu.perShownFrameMilliseconds, 375, accuracy: 0.001, "CPU over all shown frames")
-        XCTAssertEqual(report.timestampSource, "start-of-exposure")
-
-        let csv = BenchmarkReport.csv(all).split(separator: "\n")
-        XCTAssertEqual(csv.count, 8)
-        XCTAssertTrue(csv[1].hasPrefix("0,shown,0,start-of-exposure,2000000,10000000,10000000,16000000,1,0,14.000,8.000,6.000"), String(csv[1]))
-        XCTAssertTrue(csv[4].hasPrefix("3,droppedByCamera,"), String(csv[4]))
-
-        let svg = BenchmarkPlot.svg(records: all, report: report)
-        XCTAssertTrue(svg.hasPrefix("<svg"))
-        XCTAssertEqual(svg.components(separatedBy: "<circle").count - 1, 2, "one dot per shown frame")
+    func testALargeSequenceJumpIsCountedButListedOnlyUpToTheLimit() throws {
+        let camera = FakeCamera(bufferCount: 4)
+        let display = FakeDisplay()
+        let scheduler = Scheduler(bufferCount: 4, camera: camera, display: display, refreshPeriodNanoseconds: 16_666_667)
+        var dropped = 0
+        scheduler.onFrame = { if $0.outcome == .droppedByCamera { dropped += 1 } }
+        camera.fill(0, sequence: 0)
+        try scheduler.cameraReadable()
+        try scheduler.displayReadable()
+        camera.fill(1, sequence: 100_001)
+        try scheduler.cameraReadable()
+        XCTAssertEqual(scheduler.statistics.cameraDropped, 100_000)
+        XCTAssertEqual(dropped, Int(Scheduler.gapRecordLimit))
     }
 }

@@ -16,8 +16,8 @@ final class LeakDeviceTests: XCTestCase {
         try Lab.require()
         let configuration = try PipelineConfiguration.load(
             path: repositoryRoot.appendingPathComponent("configs/vivid-vkms.json").path)
-        func cycle() throws -> PreviewSummary {
-            let session = try PreviewSession(configuration: configuration)
+        func cycle() throws -> PipelineSummary {
+            let session = try FramePipeline(configuration: configuration)
             return try session.run(frames: Self.framesPerCycle)
         }
         // Warm-up: lazily loaded libraries, runtime metadata and malloc

@@ -26,7 +26,7 @@ final class NegotiationTests: XCTestCase {
             requested: FourCC("NV12"), cameraFormats: codes(vividFormats), displayFormats: codes("XR24 AR24 XR48 AR48 RG16"),
             camera: "/dev/video4", display: "/dev/dri/card0")) { error in
             XCTAssertEqual("\(error)", "no common format: camera /dev/video4 ('NV12' requested; captures YUYV UYVY NV12 NV16 RGBP RGB3 BGR3 XR24 AR24 BX24 NM12) and display /dev/dri/card0 (planes scan out XR24 AR24 XR48 AR48 RG16, DRM fourccs) share no zero-copy format")
-            XCTAssertEqual((error as? UserFacingError)?.exitStatus, .dataError)
+            XCTAssertEqual((error as? UserFacingError)?.category, .invalidRequest)
         }
     }
 

@@ -20,12 +20,18 @@ final class PreviewDeviceTests: XCTestCase {
         let screenBefore = try ScreenState.current()
         var mappingsDuringStreaming: [String]?
         var flipsPending = 0
-        let summary: PreviewSummary
+        var records: [FrameRecord] = []
+        var statisticsWhileStreaming: [PipelineStatistics] = []
+        let summary: PipelineSummary
         do {
-            let session = try PreviewSession(configuration: try config("vivid-vkms.json", frames: 120))
-            summary = try session.run(frames: 120, status: { _, _ in
+            let session = try FramePipeline(configuration: try config("vivid-vkms.json", frames: 120))
+            session.onStatus = { [unowned session] _, _ in
                 if mappingsDuringStreaming == nil { mappingsDuringStreaming = try? ProcessResources.frameMappings() }
-            }, beforeTeardown: { session in
+                // Read the way an embedder on another thread would.
+                statisticsWhileStreaming.append(session.statistics)
+            }
+            session.onFrame = { records.append($0) }
+            summary = try session.run(frames: 120, beforeTeardown: { session in
                 if mappingsDuringStreaming == nil { mappingsDuringStreaming = try ProcessResources.frameMappings() }
                 flipsPending = session.scheduler.isFlipPending ? 1 : 0
             })
@@ -35,7 +41,6 @@ final class PreviewDeviceTests: XCTestCase {
         XCTAssertEqual(s.flips, s.shown)
         XCTAssertEqual(s.commits, s.flips + flipsPending, "every commit got its flip event")
         XCTAssertEqual(summary.poolViolations, [], "no buffer was requeued while on screen")
-        XCTAssertEqual(s.copies, 0)
         XCTAssertEqual(summary.framebuffersFromCaptureBuffers, summary.bufferCount)
         XCTAssertEqual(summary.format, "XRGB8888 (V4L2 'XR24', DRM 'XR24')")
         XCTAssertEqual(summary.stopReason, .frameCount)
@@ -44,6 +49,16 @@ final class PreviewDeviceTests: XCTestCase {
         // the few still in flight when the run stopped.
         let unaccounted = s.captured - s.shown - s.superseded - s.cameraErrors
         XCTAssertTrue((0...summary.bufferCount).contains(unaccounted), "unaccounted frames: \(unaccounted)")
+        // The per-frame records agree with the counters, counted elsewhere.
+        XCTAssertEqual(records.filter { $0.outcome == .shown }.count, s.shown)
+        XCTAssertEqual(records.filter { $0.outcome == .superseded }.count, s.superseded)
+        XCTAssertEqual(records.filter { $0.outcome == .inFlight }.count, unaccounted, "in flight at the end: reported as such")
+        XCTAssertEqual(records.filter(\.isModesetFrame).count, 1, "one frame rode on the modeset")
+        XCTAssertEqual(summary.latency.count, records.filter(\.countsTowardLatency).count)
+        XCTAssertGreaterThan(summary.latency.p50, 0)
+        XCTAssertFalse(statisticsWhileStreaming.isEmpty)
+        XCTAssertTrue(zip(statisticsWhileStreaming, statisticsWhileStreaming.dropFirst()).allSatisfy { $0.shown <= $1.shown },
+                      "the live counters only grow")
         XCTAssertEqual(try XCTUnwrap(mappingsDuringStreaming), [], "zero-copy: no frame memory mapped while streaming")
 
         let screenAfter = try ScreenState.current()
@@ -54,8 +69,8 @@ final class PreviewDeviceTests: XCTestCase {
 
     func testMultiplanarNode() throws {
         try Lab.require()
-        let session = try PreviewSession(configuration: try config("vivid-mplane-vkms.json"))
-        XCTAssertEqual(session.stream.format.bufferType, .multiplanar)
+        let session = try FramePipeline(configuration: try config("vivid-mplane-vkms.json"))
+        XCTAssertEqual(session.captureFormat.bufferType, .multiplanar)
         let summary = try session.run(frames: 30)
         XCTAssertGreaterThanOrEqual(summary.statistics.shown, 30)
         XCTAssertEqual(summary.poolViolations, [])
@@ -66,7 +81,7 @@ final class PreviewDeviceTests: XCTestCase {
         try Lab.require()
         var configuration = try config("vivid-vkms.json")
         configuration.sink.legacy = true
-        let summary = try PreviewSession(configuration: configuration).run(frames: 20)
+        let summary = try FramePipeline(configuration: configuration).run(frames: 20)
         XCTAssertFalse(summary.atomic)
         XCTAssertGreaterThanOrEqual(summary.statistics.shown, 20)
         XCTAssertEqual(summary.poolViolations, [])
@@ -78,11 +93,11 @@ final class PreviewDeviceTests: XCTestCase {
         try Lab.require()
         var mismatches = -1
         var compared = 0
-        let session = try PreviewSession(configuration: try config("vivid-vkms.json"))
+        let session = try FramePipeline(configuration: try config("vivid-vkms.json"))
         _ = try session.run(frames: 30, beforeTeardown: { session in
             let shot = try session.snapshot()
             let fd = try XCTUnwrap(session.dmaBufDescriptors(of: shot.bufferIndex).first)
-            let format = session.stream.format
+            let format = session.captureFormat
             let pitch = Int(format.planes[0].bytesPerLine)
             let length = pitch * Int(format.height)
             // The test may map the dma-buf; the pipeline never does.

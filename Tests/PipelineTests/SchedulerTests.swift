@@ -13,12 +13,13 @@ final class FakeCamera: CameraQueue {
 
     init(bufferCount: Int) { queued = Set(0..<bufferCount) }
 
-    /// The camera fills the oldest queued buffer the test names.
-    func fill(_ index: Int, sequence: UInt32, error: Bool = false) {
+    /// The camera fills the queued buffer the test names, with a frame
+    /// captured at `capturedAt` (by default 40 ms per sequence number).
+    func fill(_ index: Int, sequence: UInt32, error: Bool = false, capturedAt: Int64? = nil) {
         precondition(queued.contains(index), "camera can only fill a queued buffer")
         queued.remove(index)
         filled.append(CapturedFrame(
-            index: index, sequence: sequence, timestampNanoseconds: Int64(sequence) * 40_000_000,
+            index: index, sequence: sequence, timestampNanoseconds: capturedAt ?? Int64(sequence) * 40_000_000,
             flags: UInt32(V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC | V4L2_BUF_FLAG_TSTAMP_SRC_SOE)
                 | (error ? UInt32(V4L2_BUF_FLAG_ERROR) : 0),
             bytesUsed: PlaneValues([640 * 480 * 4]), dataOffsets: PlaneValues([0])))
@@ -31,7 +32,8 @@ final class FakeCamera: CameraQueue {
         return frame
     }
 
-    func queue(index: Int) throws {
+    func queue(_ buffer: BufferIndex) throws {
+        let index = buffer.rawValue
         log.append("QBUF \(index)")
         XCTAssertFalse(queued.contains(index), "QBUF \(index) twice")
         queued.insert(index)
@@ -43,11 +45,14 @@ final class FakeCamera: CameraQueue {
 final class FakeDisplay: DisplayQueue {
     var log: [String] = []
     private var pending: [Int] = []
-    private var vblank: UInt32 = 100
+    /// The vblank the next flip completes at; its time is `vblank * period`.
+    var vblank: UInt32 = 100
+    var period: Int64 = 16_666_667
     var onScreen: Int?
     var failNextShow = false
 
-    func show(bufferIndex index: Int) throws {
+    func show(_ buffer: BufferIndex) throws {
+        let index = buffer.rawValue
         if failNextShow {
             failNextShow = false
             throw FakeError.commitRejected
@@ -64,7 +69,7 @@ final class FakeDisplay: DisplayQueue {
         for index in pending {
             log.append("FLIP \(index)")
             onScreen = index
-            body(FlipCompletion(bufferIndex: index, vblankSequence: vblank, timestampNanoseconds: Int64(vblank) * 16_666_667))
+            body(FlipCompletion(bufferIndex: BufferIndex(index), vblankSequence: vblank, timestampNanoseconds: Int64(vblank) * period))
         }
         pending.removeAll()
     }
@@ -77,17 +82,17 @@ enum FakeError: Error { case commitRejected }
 final class SchedulerTests: XCTestCase {
     private var camera = FakeCamera(bufferCount: 4)
     private var display = FakeDisplay()
-    private lazy var scheduler = Scheduler(bufferCount: 4, camera: camera, display: display)
+    private lazy var scheduler = Scheduler(bufferCount: 4, camera: camera, display: display, refreshPeriodNanoseconds: 16_666_667)
 
     override func setUp() {
         camera = FakeCamera(bufferCount: 4)
         display = FakeDisplay()
-        scheduler = Scheduler(bufferCount: 4, camera: camera, display: display)
+        scheduler = Scheduler(bufferCount: 4, camera: camera, display: display, refreshPeriodNanoseconds: 16_666_667)
         // The central check: the camera is never given a buffer the display
         // still scans out or has committed.
         camera.onQueue = { [unowned self] index in
             XCTAssertNotEqual(self.display.onScreen, index, "QBUF \(index) while on screen")
-            let state = self.scheduler.pool.state(of: index)
+            let state = self.scheduler.pool.state(of: BufferIndex(index))
             XCTAssertEqual(state, .queuedInCamera, "pool moved \(index) to the camera")
         }
     }
@@ -149,6 +154,20 @@ final class SchedulerTests: XCTestCase {
         XCTAssertEqual(scheduler.statistics.cameraDropped, 3)
     }
 
+    func testARepeatedSequenceNumberIsCountedNotTakenForADrop() throws {
+        var records: [FrameRecord] = []
+        scheduler.onFrame = { records.append($0) }
+        camera.fill(0, sequence: 7)
+        camera.fill(1, sequence: 8)
+        camera.fill(2, sequence: 8)
+        camera.fill(3, sequence: 9)
+        try scheduler.cameraReadable()
+        XCTAssertEqual(scheduler.statistics.cameraRepeatedSequences, 1)
+        XCTAssertEqual(scheduler.statistics.cameraDropped, 0)
+        XCTAssertFalse(records.contains { $0.outcome == .droppedByCamera })
+        XCTAssertEqual(scheduler.statistics.captured, 4)
+    }
+
     func testSteadyStateEveryBufferCyclesAndNoneIsRequeuedOnScreen() throws {
         var next: UInt32 = 0
         for _ in 0..<200 {
@@ -199,22 +218,31 @@ final class SchedulerTests: XCTestCase {
 }
 
 final class BufferPoolTests: XCTestCase {
+    /// A frame as the scheduler records it at dequeue.
+    private func frame(_ sequence: UInt32) -> FrameTimeline {
+        FrameTimeline(sequence: sequence, captureNanoseconds: Int64(sequence) * 1000, timestampSource: "start-of-exposure",
+                      dequeueNanoseconds: Int64(sequence) * 1000 + 500)
+    }
+
     func testEveryLegalTransition() {
         var pool = BufferPool(bufferCount: 2)
         XCTAssertEqual(pool.state(of: 0), .queuedInCamera)
-        XCTAssertTrue(pool.dequeued(0, sequence: 1))
+        XCTAssertTrue(pool.dequeued(0, frame(1)))
         XCTAssertEqual(pool.state(of: 0), .ready)
-        XCTAssertTrue(pool.commit(0))
+        XCTAssertEqual(pool.timeline(of: 0)?.sequence, 1)
+        XCTAssertTrue(pool.commit(0, at: 7_000))
+        XCTAssertEqual(pool.timeline(of: 0)?.commitNanoseconds, 7_000, "the pool keeps when the commit was issued")
         XCTAssertEqual(pool.frames[0].displayReferences, 1)
         XCTAssertNil(pool.flipCompleted(0), "nothing was on screen before")
         XCTAssertEqual(pool.state(of: 0), .onScreen)
-        XCTAssertTrue(pool.dequeued(1, sequence: 2))
-        XCTAssertTrue(pool.commit(1))
+        XCTAssertTrue(pool.dequeued(1, frame(2)))
+        XCTAssertTrue(pool.commit(1, at: 8_000))
         XCTAssertEqual(pool.flipCompleted(1), 0)
         XCTAssertEqual(pool.state(of: 0), .released)
         XCTAssertEqual(pool.frames[0].displayReferences, 0)
         XCTAssertTrue(pool.requeue(0))
         XCTAssertEqual(pool.state(of: 0), .queuedInCamera)
+        XCTAssertNil(pool.timeline(of: 0), "a buffer in the camera holds no frame")
         XCTAssertEqual(pool.violations, [])
         XCTAssertEqual(pool.requeueCount, 1)
     }
@@ -222,17 +250,18 @@ final class BufferPoolTests: XCTestCase {
     func testIllegalTransitionsAreRefusedAndRecorded() {
         var pool = BufferPool(bufferCount: 3)
         pool.stopsOnViolation = false
-        XCTAssertTrue(pool.dequeued(0, sequence: 0))
-        XCTAssertTrue(pool.commit(0))
+        XCTAssertTrue(pool.dequeued(0, frame(0)))
+        XCTAssertTrue(pool.commit(0, at: 0))
         XCTAssertFalse(pool.requeue(0), "committed: the display will read it")
         XCTAssertNil(pool.flipCompleted(0), "legal: committed -> on screen")
         XCTAssertFalse(pool.requeue(0), "on screen: the display reads it now")
-        XCTAssertFalse(pool.dequeued(0, sequence: 5), "the camera does not own it")
-        XCTAssertTrue(pool.dequeued(1, sequence: 1))
-        XCTAssertTrue(pool.dequeued(2, sequence: 2))
-        XCTAssertTrue(pool.commit(1))
-        XCTAssertFalse(pool.commit(2), "one commit in flight at most")
+        XCTAssertFalse(pool.dequeued(0, frame(5)), "the camera does not own it")
+        XCTAssertTrue(pool.dequeued(1, frame(1)))
+        XCTAssertTrue(pool.dequeued(2, frame(2)))
+        XCTAssertTrue(pool.commit(1, at: 0))
+        XCTAssertFalse(pool.commit(2, at: 0), "one commit in flight at most")
         XCTAssertFalse(pool.requeue(7))
+        XCTAssertNil(pool.state(of: 7))
         XCTAssertEqual(pool.violations, [
             "requeue 0 while committed with 1 display reference(s)",
             "requeue 0 while onScreen with 1 display reference(s)",
@@ -241,32 +270,35 @@ final class BufferPoolTests: XCTestCase {
             "requeue of unknown buffer 7",
         ])
         XCTAssertEqual(pool.state(of: 0), .onScreen, "refused transitions change nothing")
+        XCTAssertEqual(pool.timeline(of: 0)?.sequence, 0, "a refused dequeue does not overwrite the frame on screen")
     }
 
     func testCommitFailedUndoes() {
         var pool = BufferPool(bufferCount: 1)
-        XCTAssertTrue(pool.dequeued(0, sequence: 0))
-        XCTAssertTrue(pool.commit(0))
+        XCTAssertTrue(pool.dequeued(0, frame(0)))
+        XCTAssertTrue(pool.commit(0, at: 5))
         pool.commitFailed(0)
         XCTAssertEqual(pool.state(of: 0), .ready)
         XCTAssertEqual(pool.frames[0].displayReferences, 0)
+        XCTAssertNil(pool.timeline(of: 0)?.commitNanoseconds)
         XCTAssertTrue(pool.requeue(0))
     }
 
     func testNewestReadyBySequence() {
         var pool = BufferPool(bufferCount: 3)
-        XCTAssertTrue(pool.dequeued(2, sequence: 5))
-        XCTAssertTrue(pool.dequeued(0, sequence: 9))
-        XCTAssertTrue(pool.dequeued(1, sequence: 7))
+        XCTAssertTrue(pool.dequeued(2, frame(5)))
+        XCTAssertTrue(pool.dequeued(0, frame(9)))
+        XCTAssertTrue(pool.dequeued(1, frame(7)))
         XCTAssertEqual(pool.newestReady, 0)
-        XCTAssertEqual(pool.ready, [2, 1, 0])
         XCTAssertEqual(pool.readyOtherThan(0), 1)
+        XCTAssertNil(pool.committed)
+        XCTAssertNil(pool.onScreen)
     }
 
     func testTeardownReleasesDisplayReferences() {
         var pool = BufferPool(bufferCount: 2)
-        XCTAssertTrue(pool.dequeued(0, sequence: 0))
-        XCTAssertTrue(pool.commit(0))
+        XCTAssertTrue(pool.dequeued(0, frame(0)))
+        XCTAssertTrue(pool.commit(0, at: 0))
         XCTAssertNil(pool.flipCompleted(0))
         pool.displayReleasedAll()
         XCTAssertEqual(pool.state(of: 0), .released)

@@ -34,7 +34,7 @@ final class OwnedFDTests: XCTestCase {
             guard let error = error as? DeviceError else { return XCTFail("wrong error \(error)") }
             XCTAssertEqual(error.call, "open")
             XCTAssertEqual(error.device, "/nonexistent/video9")
-            XCTAssertEqual(error.exitStatus, .noInput)
+            XCTAssertEqual(error.category, .notFound)
             XCTAssertTrue(error.description.contains("ENOENT"), error.description)
             XCTAssertFalse(error.description.contains("\n"))
         }
@@ -55,7 +55,7 @@ final class IoctlFunnelTests: XCTestCase {
             XCTAssertEqual(error.call, "VIDIOC_QUERYCAP")
             XCTAssertEqual(error.device, "/dev/null")
             XCTAssertEqual(error.errno.rawValue, ENOTTY)
-            XCTAssertEqual(error.exitStatus, .unavailable)
+            XCTAssertEqual(error.category, .unavailable)
             XCTAssertEqual(error.description, "/dev/null: VIDIOC_QUERYCAP failed: Inappropriate ioctl for device (ENOTTY)")
         }
     }
@@ -65,7 +65,7 @@ final class IoctlFunnelTests: XCTestCase {
             guard let error = error as? DeviceError else { return XCTFail("wrong error \(error)") }
             XCTAssertEqual(error.errno.rawValue, EBUSY)
             XCTAssertEqual(error.call, "drmModeGetResources")
-            XCTAssertEqual(error.exitStatus, .unavailable)
+            XCTAssertEqual(error.category, .unavailable)
         }
         XCTAssertEqual(try checkedCall("x", device: "d") { 7 }, 7)
     }
@@ -88,7 +88,7 @@ final class DeviceNodeTests: XCTestCase {
         XCTAssertEqual(try DeviceNodeKind.of("/"), .directory)
         XCTAssertEqual(try DeviceNodeKind.of("/etc/hostname"), .regularFile)
         XCTAssertThrowsError(try DeviceNodeKind.of("/no/such/node")) { error in
-            XCTAssertEqual((error as? DeviceError)?.exitStatus, .noInput)
+            XCTAssertEqual((error as? DeviceError)?.category, .notFound)
         }
     }
 
@@ -126,13 +126,5 @@ final class FourCCTests: XCTestCase {
         XCTAssertEqual(String(decoding: data, as: UTF8.self), "[\"YUYV\"]")
         XCTAssertEqual(try JSONDecoder().decode([FourCC].self, from: data), [FourCC("YUYV")])
         XCTAssertThrowsError(try JSONDecoder().decode([FourCC].self, from: Data("[\"TOOLONG\"]".utf8)))
-    }
-}
-
-final class ExitStatusTests: XCTestCase {
-    func testCodesAreDistinctAndDocumented() {
-        let codes = ExitStatus.allCases.map(\.rawValue)
-        XCTAssertEqual(Set(codes).count, codes.count)
-        for status in ExitStatus.allCases { XCTAssertFalse(status.meaning.isEmpty) }
     }
 }

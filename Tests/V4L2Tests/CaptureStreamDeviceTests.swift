@@ -184,8 +184,9 @@ final class CaptureStreamDeviceTests: XCTestCase {
     }
 
     /// vivid puts a 128-byte header before the luma plane of NV16M; the
-    /// offset is reported at dequeue time and recorded on the buffer plane.
-    func testMultiplanarDataOffsetIsRecordedPerBufferPlane() throws {
+    /// offset is reported with each dequeued frame (QUERYBUF, before any
+    /// capture, reports none).
+    func testMultiplanarDataOffsetIsReportedPerFrame() throws {
         try Lab.require()
         let device = try VideoDevice.open(try vividNode(.multiplanar))
         let stream = try CaptureStream(device: device, configuration: configuration("NM16"))
@@ -193,7 +194,7 @@ final class CaptureStreamDeviceTests: XCTestCase {
         try stream.start()
         let frame = try nextFrame(stream)
         XCTAssertEqual(Array(frame.dataOffsets), [128, 0])
-        XCTAssertEqual(stream.buffers[frame.index].planes.map(\.dataOffset), [128, 0])
+        XCTAssertEqual(stream.buffers[frame.index].planes.map(\.dataOffset), [0, 0], "as QUERYBUF said at setup")
         try stream.queue(index: frame.index)
     }
 
@@ -244,7 +245,7 @@ final class CaptureStreamDeviceTests: XCTestCase {
             XCTAssertTrue(available.contains(Self.xr24))
             XCTAssertTrue("\(error)".hasPrefix("\(path) cannot capture 'MJPG' 640x480: the driver offers '"), "\(error)")
             XCTAssertTrue("\(error)".contains("available formats: 'YUYV'"), "\(error)")
-            XCTAssertEqual((error as? UserFacingError)?.exitStatus, .dataError)
+            XCTAssertEqual((error as? UserFacingError)?.category, .invalidRequest)
         }
         XCTAssertEqual(try openDescriptorCount(), before)
     }

@@ -43,7 +43,7 @@ final class CaptureControlNameTests: XCTestCase {
             XCTAssertEqual(name, "timestamp")
             XCTAssertEqual(available.first, "brightness")
             XCTAssertEqual("\(error)", "/dev/video0 has no control named \"timestamp\"; available controls: brightness, timestamp_source, limited_rgb_range_16_235, disconnect, read_only_integer_32_bits, string, bitmask")
-            XCTAssertEqual((error as? UserFacingError)?.exitStatus, .dataError)
+            XCTAssertEqual((error as? UserFacingError)?.category, .invalidRequest)
         }
         XCTAssertThrowsError(try ControlInfo.find("", in: controls, device: "/dev/video0"))
         XCTAssertThrowsError(try ControlInfo.find("___", in: controls, device: "/dev/video0"))
@@ -112,7 +112,7 @@ final class CaptureFormatTests: XCTestCase {
             available: [FourCC("YUYV")!, FourCC("XR24")!])
         XCTAssertEqual(error.description,
                        "/dev/video0 cannot capture 'NV12' 640x480: the driver offers 'YUYV' 640x480 instead; available formats: 'YUYV', 'XR24'")
-        XCTAssertEqual(error.exitStatus, .dataError)
+        XCTAssertEqual(error.category, .invalidRequest)
     }
 
     func testSinglePlanarLayoutHasOneMemoryPlane() throws {
@@ -247,10 +247,10 @@ final class CaptureDmaBufTests: XCTestCase {
     }
 
     func testCaptureErrorExitStatuses() {
-        XCTAssertEqual(CaptureError.tooFewBuffers(device: "/dev/video0", requested: 4, granted: 1).exitStatus, .unavailable)
+        XCTAssertEqual(CaptureError.tooFewBuffers(device: "/dev/video0", requested: 4, granted: 1).category, .unavailable)
         XCTAssertEqual(CaptureError.tooFewBuffers(device: "/dev/video0", requested: 4, granted: 1).description,
                        "/dev/video0 granted 1 of 4 requested buffers; streaming needs at least 2")
-        XCTAssertEqual(CaptureError.bufferAlreadyQueued(device: "/dev/video0", index: 1).exitStatus, .software)
+        XCTAssertEqual(CaptureError.bufferAlreadyQueued(device: "/dev/video0", index: 1).category, .internalError)
         XCTAssertEqual(CaptureError.importedPlaneTooSmall(device: "/dev/video4", buffer: 0, plane: 1, length: 10, needed: 20).description,
                        "/dev/video4: imported buffer 0 plane 1 has 10 bytes; the format needs 20")
     }

@@ -10,7 +10,7 @@ final class VideoDeviceOpenTests: XCTestCase {
         XCTAssertThrowsError(try VideoDevice.open("/dev/null")) { error in
             XCTAssertEqual(error as? V4L2Error, .notAVideoDevice(
                 path: "/dev/null", actually: "a character device that is neither V4L2 nor DRM (major 1)"))
-            XCTAssertEqual((error as? UserFacingError)?.exitStatus, .unavailable)
+            XCTAssertEqual((error as? UserFacingError)?.category, .unavailable)
             XCTAssertTrue("\(error)".hasPrefix("/dev/null is a character device"), "\(error)")
         }
     }
@@ -18,7 +18,7 @@ final class VideoDeviceOpenTests: XCTestCase {
     func testMissingPathIsNoInput() {
         XCTAssertThrowsError(try VideoDevice.open("/dev/video-missing")) { error in
             XCTAssertEqual((error as? DeviceError)?.call, "stat")
-            XCTAssertEqual((error as? UserFacingError)?.exitStatus, .noInput)
+            XCTAssertEqual((error as? UserFacingError)?.category, .notFound)
         }
     }
 

@@ -1,0 +1,26 @@
+import CDRM
+import Platform
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Everything the kernel needs to describe an image as a framebuffer.
+public struct FramebufferLayout: Sendable, Hashable {
+    public var width: Int
+    public var height: Int
+    /// The DRM fourcc ("XR24" is `DRM_FORMAT_XRGB8888`).
+    public var format: FourCC
+    /// The memory layout; LINEAR for everything V4L2 and dumb buffers produce.
+    public var modifier: FormatModifier
+    /// One entry per plane of the format (1 for packed RGB, 2 for NV12, ...).
+    public var planes: [FramebufferPlane]
+
+    public init(width: Int, height: Int, format: FourCC, modifier: FormatModifier = .linear, planes: [FramebufferPlane]) {
+        self.width = width
+        self.height = height
+        self.format = format
+        self.modifier = modifier
+        self.planes = planes
+    }
+}

@@ -1,0 +1,77 @@
+import CDRM
+import Platform
+
+/// One property of a mode object with its current value: what atomic
+/// commits address by id, and what `framepipe list` shows by name.
+///
+/// The corresponding calls are `drmModeObjectGetProperties` (ids and values)
+/// and `drmModeGetProperty` (name, kind, allowed values).
+public struct ModeObjectProperty: Sendable, Equatable, CustomStringConvertible {
+    /// What values a property takes, from its `DRM_MODE_PROP_*` type flags.
+    public enum Kind: Sendable, Equatable {
+        /// An unsigned number within bounds (`DRM_MODE_PROP_RANGE`).
+        case range(minimum: UInt64, maximum: UInt64)
+        /// A signed number within bounds (`DRM_MODE_PROP_SIGNED_RANGE`).
+        case signedRange(minimum: Int64, maximum: Int64)
+        /// One of named values (`DRM_MODE_PROP_ENUM`).
+        case enumeration([Enumerator])
+        /// A set of named bits; each enumerator's value is a bit number
+        /// (`DRM_MODE_PROP_BITMASK`).
+        case bitmask([Enumerator])
+        /// The id of a property blob, 0 for none (`DRM_MODE_PROP_BLOB`).
+        case blob
+        /// The id of another mode object, 0 for none (`DRM_MODE_PROP_OBJECT`).
+        case object
+        /// A type this code does not know, with its raw flags.
+        case unknown(flags: UInt32)
+    }
+
+    /// A named value of an enumeration or bitmask property.
+    /// The corresponding C type is `struct drm_mode_property_enum`.
+    public struct Enumerator: Sendable, Equatable {
+        public let name: String
+        public let value: UInt64
+        public init(name: String, value: UInt64) {
+            self.name = name
+            self.value = value
+        }
+    }
+
+    public let id: PropertyID
+    public let name: String
+    /// The current value, as the kernel stores it (a signed value is its bit pattern).
+    public let value: UInt64
+    public let kind: Kind
+    /// Set by the kernel only (`DRM_MODE_PROP_IMMUTABLE`), e.g. a plane's "type".
+    public let isImmutable: Bool
+    /// Visible only to atomic clients (`DRM_MODE_PROP_ATOMIC`), e.g. "FB_ID".
+    public let isAtomicOnly: Bool
+
+    public init(id: PropertyID, name: String, value: UInt64, kind: Kind, isImmutable: Bool, isAtomicOnly: Bool) {
+        self.id = id
+        self.name = name
+        self.value = value
+        self.kind = kind
+        self.isImmutable = isImmutable
+        self.isAtomicOnly = isAtomicOnly
+    }
+
+    /// For an enumeration, the name of the current value ("Primary").
+    public var enumeratorName: String? {
+        guard case .enumeration(let enumerators) = kind else { return nil }
+        return enumerators.first { $0.value == value }?.name
+    }
+
+    /// For a bitmask, the names of the set bits.
+    public var bitmaskNames: [String]? {
+        guard case .bitmask(let enumerators) = kind else { return nil }
+        return enumerators.filter { $0.value < 64 && value & (1 << $0.value) != 0 }.map(\.name)
+    }
+
+    public var description: String {
+        if let name = enumeratorName { return "\(self.name)=\(name)" }
+        if let names = bitmaskNames { return "\(name)=\(names.joined(separator: "|"))" }
+        if case .signedRange = kind { return "\(name)=\(Int64(bitPattern: value))" }
+        return "\(name)=\(value)"
+    }
+}

@@ -1,0 +1,14 @@
+import Platform
+
+/// A pixel format a plane scans out and the layouts it accepts for it.
+public struct PlaneFormat: Codable, Sendable, Equatable {
+    public var format: FourCC
+    /// From the plane's IN_FORMATS blob; empty when the driver publishes
+    /// none, in which case only buffers without an explicit modifier work.
+    public var modifiers: [FormatModifier]
+
+    public init(format: FourCC, modifiers: [FormatModifier]) {
+        self.format = format
+        self.modifiers = modifiers
+    }
+}

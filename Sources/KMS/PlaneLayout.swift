@@ -1,0 +1,61 @@
+import Platform
+
+/// Which part of a frame a plane reads (the source rectangle) and where on
+/// the display it goes (the CRTC rectangle). Both have the same size:
+/// framepipe never asks a plane to scale, because many (vkms among them)
+/// cannot.
+public struct PlaneLayout: Sendable, Hashable, CustomStringConvertible {
+    public var source: PixelRectangle
+    public var destination: PixelRectangle
+
+    public init(source: PixelRectangle, destination: PixelRectangle) {
+        self.source = source
+        self.destination = destination
+    }
+
+    /// Places a frame on a display without scaling. Along each axis:
+    ///
+    /// - a frame that fits is shown whole, centred, or at `position`;
+    /// - a frame larger than the display is cropped to the display's size,
+    ///   keeping its centre (or its top-left part when a position is given,
+    ///   which then must be 0 for that axis to show anything more);
+    /// - a frame at `position` that runs past the display's edge is cropped
+    ///   at that edge.
+    ///
+    /// - Throws: `DisplayError.positionOutsideMode` for a position off the
+    ///   display, `DisplayError.invalidFrameSize` for an empty frame.
+    public static func fitting(
+        frameWidth: Int, frameHeight: Int, displayWidth: Int, displayHeight: Int, position: PixelPoint? = nil
+    ) throws(DisplayError) -> PlaneLayout {
+        guard frameWidth > 0, frameHeight > 0 else {
+            throw .invalidFrameSize(width: frameWidth, height: frameHeight)
+        }
+        if let position {
+            guard position.x >= 0, position.y >= 0, position.x < displayWidth, position.y < displayHeight else {
+                throw .positionOutsideMode(x: position.x, y: position.y, mode: "\(displayWidth)x\(displayHeight)")
+            }
+        }
+        let horizontal = axis(frame: frameWidth, display: displayWidth, position: position?.x)
+        let vertical = axis(frame: frameHeight, display: displayHeight, position: position?.y)
+        return PlaneLayout(
+            source: PixelRectangle(x: horizontal.sourceOffset, y: vertical.sourceOffset, width: horizontal.length, height: vertical.length),
+            destination: PixelRectangle(x: horizontal.destinationOffset, y: vertical.destinationOffset, width: horizontal.length, height: vertical.length))
+    }
+
+    private static func axis(frame: Int, display: Int, position: Int?) -> (sourceOffset: Int, destinationOffset: Int, length: Int) {
+        if let position {
+            return (0, position, min(frame, display - position))
+        }
+        if frame <= display {
+            return (0, (display - frame) / 2, frame)
+        }
+        return ((frame - display) / 2, 0, display)
+    }
+
+    /// Whether the plane covers the whole display.
+    public func coversDisplay(width: Int, height: Int) -> Bool {
+        destination == PixelRectangle(x: 0, y: 0, width: width, height: height)
+    }
+
+    public var description: String { "src \(source) -> crtc \(destination)" }
+}

@@ -1,0 +1,33 @@
+import Dispatch
+import KMS
+import Platform
+import V4L2
+
+/// Looking at the screen while the pipeline holds it (from `beforeTeardown`).
+extension FramePipeline {
+    /// Freezes scheduling, lets the commit in flight land, and reads the
+    /// composed screen back through the writeback connector. The frame on
+    /// screen stays there (and out of the camera's hands) throughout. Call
+    /// from the `beforeTeardown` hook of ``wait(beforeTeardown:)``.
+    public func snapshot() throws -> PipelineSnapshot {
+        dispatchPrecondition(condition: .onQueue(queue))
+        scheduler.isFrozen = true
+        defer { scheduler.isFrozen = false }
+        let deadline = monotonicMilliseconds() + Int(flipTimeout * 1000)
+        while scheduler.isFlipPending, monotonicMilliseconds() < deadline {
+            if try display.card.fd.waitReadable(timeoutMilliseconds: 100) { try scheduler.displayReadable() }
+        }
+        guard let index = scheduler.pool.onScreen else {
+            throw PipelineError.flipTimedOut(device: display.card.path, seconds: flipTimeout)
+        }
+        let screen = try display.captureWriteback()
+        return PipelineSnapshot(screen: screen, bufferIndex: index, layout: display.plan.layout)
+    }
+
+    /// The dma-buf descriptors of capture buffer `index`, for tests that
+    /// compare the screen with the camera's memory (the pipeline itself
+    /// never maps them).
+    package func dmaBufDescriptors(of index: BufferIndex) -> [Int32] {
+        stream.buffers[index.rawValue].planes.map(\.dmabuf.rawValue)
+    }
+}

@@ -1,0 +1,36 @@
+import KMS
+import Platform
+import V4L2
+
+/// The end of a run: teardown in reverse order of setup, and the summary.
+extension FramePipeline {
+    /// Reverse order of setup: frames still in flight are reported; the
+    /// display goes first (restore what was on screen, remove framebuffers,
+    /// close GEM handles, drop master), then the camera (STREAMOFF, free
+    /// buffers, close dma-bufs). Every step runs.
+    func teardown() -> (any Error)? {
+        guard !tornDown else { return nil }
+        tornDown = true
+        stoppedAfterSeconds = elapsedSeconds
+        planeShown = display.activePlane?.id.rawValue
+        scheduler.finish()
+        let displayErrors = display.close()
+        scheduler.displayReleasedAll()
+        var first: (any Error)? = displayErrors.first
+        do { try stream.stop() } catch { if first == nil { first = error } }
+        let counters = scheduler.statistics
+        published.withLock { $0 = counters }
+        return first
+    }
+
+    func makeSummary() -> PipelineSummary {
+        let plan = display.plan
+        return PipelineSummary(
+            camera: stream.device.path, card: display.card.path, format: request.pixelFormat.description,
+            width: Int(stream.format.width), height: Int(stream.format.height), bufferCount: framebuffers.count,
+            connector: plan.connector.name, mode: plan.mode.description, plane: planeShown ?? display.activePlane?.id.rawValue,
+            atomic: display.usesAtomic, statistics: scheduler.statistics, latency: latency.summary,
+            seconds: stoppedAfterSeconds ?? elapsedSeconds, stopReason: stopReason ?? .requested,
+            framebuffersFromCaptureBuffers: framebuffers.count, poolViolations: scheduler.pool.violations)
+    }
+}

@@ -1,0 +1,217 @@
+import Dispatch
+import KMS
+import Logging
+import Platform
+import Synchronization
+import V4L2
+
+/// Camera → screen, zero copies, shaped like a libcamera pipeline handler:
+/// configure (``init(configuration:)``), ``start(frames:duration:)``,
+/// ``stop(_:)``, and a callback per frame (``onFrame``).
+///
+/// Configuring opens both devices ("auto" finds the first camera and the
+/// first card with a display), resolves the configuration into a
+/// ``PipelineRequest`` (a format both sides scan out natively), allocates the
+/// capture buffers, exports each as a dma-buf and imports each dma-buf once
+/// as a framebuffer. Nothing is shown yet. ``start(frames:duration:)`` turns
+/// streaming on; from then on one serial queue owns every piece of state,
+/// driven by read sources on the camera's and the card's descriptors, and a
+/// buffer goes back to the camera only after the flip that replaced it on
+/// screen has completed. ``wait(beforeTeardown:)`` returns when the run ends
+/// (frame count, duration, ``stop(_:)`` or a device fault) and everything has
+/// been torn down in reverse order, the display restored as it was found.
+///
+/// ```swift
+/// let pipeline = try FramePipeline(configuration: PipelineConfiguration())
+/// pipeline.onFrame = { frame in if frame.countsTowardLatency { print(frame.totalNanoseconds ?? 0) } }
+/// let summary = try pipeline.run(frames: 100)
+/// print(summary.latency.p50, "ms median, capture to glass")
+/// ```
+///
+/// Thread safety: ``stop(_:)`` and ``statistics`` may be used from any
+/// thread; callbacks run on the pipeline's queue; set them before starting.
+/// The class is `@unchecked Sendable` because its mutable state is confined
+/// to that queue.
+public final class FramePipeline: @unchecked Sendable {
+    /// The configuration it was set up with.
+    public let configuration: PipelineConfiguration
+    /// The configuration resolved against the two devices.
+    public let request: PipelineRequest
+
+    /// Called on the pipeline queue with each camera frame's record once its
+    /// fate is known: shown (at its flip), superseded, flagged bad, dropped
+    /// by the camera, or in flight at the end. Set before starting.
+    public var onFrame: ((FrameRecord) -> Void)?
+    /// Called about twice a second on the pipeline queue with the counters
+    /// and the seconds streamed so far. Set before starting.
+    public var onStatus: ((PipelineStatistics, Double) -> Void)?
+    /// How long without a camera frame before the run fails, in seconds.
+    public var cameraTimeout: Double = 3
+    /// How long a flip may take before the run fails, in seconds.
+    public var flipTimeout: Double = 1
+
+    /// The capture stream (for tests that inspect it; the pipeline owns it).
+    package let stream: CaptureStream
+    /// The display stage (for tests that inspect it; the pipeline owns it).
+    package let display: Display
+    /// The scheduler, the owner of the buffer pool.
+    package let scheduler: Scheduler
+    /// The framebuffer imported from each capture buffer, by buffer index.
+    package let framebuffers: [FramebufferID]
+
+    let queue = DispatchQueue(label: "framepipe.pipeline")
+    let logger = Logger(label: "framepipe.pipeline")
+    /// The counters as of the last event handled, for readers on any thread.
+    let published = Mutex(PipelineStatistics())
+    /// Signalled when the run should end: by the queue when it stops, and
+    /// at once by ``stop(_:)`` so that the waiter gets going even if the
+    /// queue is stuck.
+    let done = DispatchSemaphore(value: 0)
+    /// Left once per dispatch source when its cancellation handler ran:
+    /// only then has libdispatch let go of the descriptor (closing it
+    /// earlier lets a later descriptor with the same number inherit the
+    /// stale epoll registration).
+    let sourcesCancelled = DispatchGroup()
+
+    // Queue-confined state.
+    var sources: [any DispatchSourceProtocol] = []
+    var stopReason: StopReason?
+    var failure: (any Error)?
+    var started = false
+    var tornDown = false
+    var frameLimit: Int?
+    var startNanoseconds: Int64 = 0
+    var stoppedAfterSeconds: Double?
+    var planeShown: UInt32?
+    var watchdog = Watchdog()
+    var latency = LatencyHistogram()
+
+    /// Configures a pipeline: opens the devices, negotiates the format,
+    /// allocates and exports the capture buffers and imports each as a
+    /// framebuffer. Nothing is on screen until ``start(frames:duration:)``.
+    ///
+    /// - Throws: a ``UserFacingError`` naming the device and what was
+    ///   expected: `DeviceError`, `V4L2Error`, `CaptureError`, `KMSError`,
+    ///   `DisplayError`, ``NegotiationError`` or ``PipelineError``. Whatever
+    ///   was set up before the failure is released again.
+    public convenience init(configuration: PipelineConfiguration) throws {
+        try self.init(configuration: configuration, kernel: SystemKernel.shared)
+    }
+
+    /// ``init(configuration:)`` on `kernel` (a test's fake, or the system).
+    package init(configuration: PipelineConfiguration, kernel: any KernelInterface) throws {
+        self.configuration = configuration
+        let device = try Self.openCamera(configuration.source.device, kernel: kernel)
+        let bufferType = try device.requireCapture()
+        let cameraFormats = try device.formats(for: bufferType).map(\.fourcc)
+        let (card, info) = try Self.openCard(configuration.sink.card, kernel: kernel)
+        request = try PipelineRequest.resolve(configuration, cameraFormats: cameraFormats, camera: device.path, card: info)
+        stream = try CaptureStream(device: device, configuration: request.capture)
+        display = try Display(card: card, info: info, selection: request.display)
+        framebuffers = try Self.importFramebuffers(of: stream, into: display, format: request.pixelFormat)
+        let refreshHz = display.plan.mode.refreshRate
+        scheduler = Scheduler(
+            bufferCount: stream.buffers.count, camera: CameraStage(stream: stream),
+            display: DisplayStage(display: display, framebuffers: framebuffers),
+            refreshPeriodNanoseconds: refreshHz > 0 ? Int64(1e9 / refreshHz) : 16_666_667)
+        scheduler.onFrame = { [unowned self] record in self.frameCompleted(record) }
+    }
+
+    // MARK: What was set up
+
+    /// The format the camera agreed to.
+    public var captureFormat: CaptureFormat { stream.format }
+    /// The display's connector, mode, CRTC, plane candidates and layout.
+    public var displayPlan: DisplayPlan { display.plan }
+    /// The camera's device node.
+    public var cameraPath: String { stream.device.path }
+    /// The display's card.
+    public var cardPath: String { display.card.path }
+
+    /// The counters as of the last event handled. Safe from any thread.
+    public var statistics: PipelineStatistics { published.withLock { $0 } }
+
+    // MARK: Running
+
+    /// Starts streaming and returns at once. The run ends after `frames`
+    /// shown frames, after `duration` seconds, on ``stop(_:)``, or when a
+    /// device fails; ``wait(beforeTeardown:)`` then returns. Call once.
+    ///
+    /// The corresponding ioctls are `VIDIOC_QBUF` (every buffer) and
+    /// `VIDIOC_STREAMON`; the first frame then sets the mode.
+    public func start(frames: Int? = nil, duration: Double? = nil) {
+        queue.async { [self] in
+            guard !started, stopReason == nil else { return }
+            started = true
+            frameLimit = frames
+            do {
+                try stream.start()
+                startNanoseconds = monotonicNanoseconds()
+                watchdog.reset(at: startNanoseconds)
+                installSources(duration: duration)
+            } catch {
+                finish(.failed, error: error)
+            }
+        }
+    }
+
+    /// Asks the run to end (from any thread; also before it started). The
+    /// caller of ``wait(beforeTeardown:)`` is woken at once, even if the
+    /// pipeline queue is stuck in a device call, so that a front end can
+    /// still react (the CLI ends the process on a second Ctrl-C).
+    public func stop(_ reason: StopReason = .requested) {
+        queue.async { self.finish(reason, error: nil) }
+        done.signal()
+    }
+
+    /// Waits for the run to end, then tears everything down in reverse
+    /// order (display restored as it was found, framebuffers removed, each
+    /// GEM handle closed once, streaming off, buffers freed).
+    /// `beforeTeardown` runs on the pipeline queue after frames stopped
+    /// being scheduled and before anything is torn down (snapshots,
+    /// inspections); an error it throws ends the run as failed.
+    ///
+    /// - Returns: what the run did.
+    /// - Throws: the error that ended the run, after teardown; else the
+    ///   first teardown error.
+    public func wait(beforeTeardown: ((FramePipeline) throws -> Void)? = nil) throws -> PipelineSummary {
+        done.wait()
+        queue.sync {
+            finish(stopReason ?? .requested, error: nil)
+            for source in sources { source.cancel() }
+            sources.removeAll()
+        }
+        sourcesCancelled.wait()
+        var teardownError: (any Error)?
+        queue.sync {
+            if failure == nil, let beforeTeardown {
+                do { try beforeTeardown(self) } catch { failure = error; stopReason = .failed }
+            }
+            teardownError = teardown()
+        }
+        let summary = queue.sync { makeSummary() }
+        if let failure { throw failure }
+        if let teardownError { throw teardownError }
+        return summary
+    }
+
+    /// ``start(frames:duration:)`` then ``wait(beforeTeardown:)``.
+    public func run(
+        frames: Int? = nil, duration: Double? = nil, beforeTeardown: ((FramePipeline) throws -> Void)? = nil
+    ) throws -> PipelineSummary {
+        start(frames: frames, duration: duration)
+        return try wait(beforeTeardown: beforeTeardown)
+    }
+
+    // MARK: Device discovery
+
+    static func openCamera(_ path: String, kernel: any KernelInterface) throws -> VideoDevice {
+        path == "auto" ? try VideoDevice.openFirstCaptureDevice(kernel: kernel) : try VideoDevice.open(path, kernel: kernel)
+    }
+
+    static func openCard(_ path: String, kernel: any KernelInterface) throws -> (Card, CardInfo) {
+        if path == "auto" { return try Card.openFirstWithDisplay(kernel: kernel) }
+        let card = try Card.open(path: path, kernel: kernel)
+        return (card, try card.describe())
+    }
+}

@@ -1,0 +1,84 @@
+/// One camera frame's fate and timeline, reported once, when its fate is
+/// known (``FramePipeline/onFrame``). All times are CLOCK_MONOTONIC
+/// nanoseconds.
+public struct FrameRecord: Sendable, Codable, Equatable {
+    /// The camera's sequence number.
+    public var sequence: UInt32
+    /// The capture buffer that held it (nil for frames the camera dropped).
+    public var bufferIndex: Int?
+    /// The V4L2 buffer timestamp.
+    public var captureNanoseconds: Int64?
+    /// What that timestamp marks ("start-of-exposure", "end-of-frame").
+    public var timestampSource: String?
+    /// When the pipeline dequeued the buffer.
+    public var dequeueNanoseconds: Int64?
+    /// When the commit naming it was issued.
+    public var commitNanoseconds: Int64?
+    /// The vblank at which the flip showing it completed.
+    public var flipNanoseconds: Int64?
+    /// That vblank's sequence number.
+    public var vblankSequence: UInt32?
+    /// What became of the frame.
+    public var outcome: FrameOutcome
+    /// For shown frames: vblanks between the first one after the frame was
+    /// dequeued (the earliest it could have been shown) and the one it was
+    /// shown at. 0 is the goal.
+    public var vblanksMissed: Int?
+    /// The frame rode on the commit that set the mode. Its event carries the
+    /// modeset's vblank rather than a page flip's, so its latency says
+    /// nothing about the steady state: ``countsTowardLatency`` is false.
+    public var isModesetFrame: Bool
+
+    /// A record with the given fields; unknown times stay nil.
+    public init(sequence: UInt32, bufferIndex: Int? = nil, captureNanoseconds: Int64? = nil, timestampSource: String? = nil,
+                dequeueNanoseconds: Int64? = nil, commitNanoseconds: Int64? = nil, flipNanoseconds: Int64? = nil,
+                vblankSequence: UInt32? = nil, outcome: FrameOutcome, vblanksMissed: Int? = nil, isModesetFrame: Bool = false) {
+        self.sequence = sequence
+        self.bufferIndex = bufferIndex
+        self.captureNanoseconds = captureNanoseconds
+        self.timestampSource = timestampSource
+        self.dequeueNanoseconds = dequeueNanoseconds
+        self.commitNanoseconds = commitNanoseconds
+        self.flipNanoseconds = flipNanoseconds
+        self.vblankSequence = vblankSequence
+        self.outcome = outcome
+        self.vblanksMissed = vblanksMissed
+        self.isModesetFrame = isModesetFrame
+    }
+
+    /// The record of a frame whose buffer held `timeline`.
+    init(_ timeline: FrameTimeline, buffer: BufferIndex, outcome: FrameOutcome) {
+        self.init(
+            sequence: timeline.sequence, bufferIndex: buffer.rawValue, captureNanoseconds: timeline.captureNanoseconds,
+            timestampSource: timeline.timestampSource, dequeueNanoseconds: timeline.dequeueNanoseconds,
+            commitNanoseconds: timeline.commitNanoseconds, outcome: outcome)
+    }
+
+    /// Whether the frame's latency belongs in latency statistics: it was
+    /// shown by a page flip (not the modeset) and its capture time is known.
+    public var countsTowardLatency: Bool {
+        outcome == .shown && !isModesetFrame && totalNanoseconds != nil
+    }
+
+    /// Capture to glass: flip vblank − capture timestamp.
+    public var totalNanoseconds: Int64? { difference(flipNanoseconds, captureNanoseconds) }
+    /// Capture side: dequeue − capture timestamp.
+    public var captureSideNanoseconds: Int64? { difference(dequeueNanoseconds, captureNanoseconds) }
+    /// Pipeline side: flip vblank − dequeue.
+    public var pipelineSideNanoseconds: Int64? { difference(flipNanoseconds, dequeueNanoseconds) }
+
+    private func difference(_ a: Int64?, _ b: Int64?) -> Int64? {
+        guard let a, let b else { return nil }
+        return a - b
+    }
+}
+
+/// How many vblanks a frame missed: the first vblank after `dequeue` is the
+/// earliest the frame could reach the screen; vblanks come every `period`;
+/// the frame was shown at `flip`. Pure arithmetic, unit-tested.
+public func vblanksMissed(dequeue: Int64, flip: Int64, period: Int64) -> Int {
+    guard period > 0, flip > dequeue else { return 0 }
+    // Vblanks after `dequeue` up to and including `flip`: ceil((flip − dequeue) / period).
+    let vblanks = (flip - dequeue + period - 1) / period
+    return max(0, Int(vblanks) - 1)
+}

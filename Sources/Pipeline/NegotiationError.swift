@@ -1,0 +1,21 @@
+import Platform
+
+/// Why no zero-copy format could be agreed.
+public enum NegotiationError: UserFacingError, Sendable, Equatable {
+    /// Nothing the camera produces can be scanned out by the display as is.
+    case noCommonFormat(camera: String, requested: FourCC?, cameraFormats: [FourCC], display: String, displayFormats: [FourCC])
+    /// The pipeline asked for a format the camera does not produce.
+    case cameraLacksFormat(camera: String, requested: FourCC, cameraFormats: [FourCC])
+
+    public var description: String {
+        switch self {
+        case .noCommonFormat(let camera, let requested, let cameraFormats, let display, let displayFormats):
+            let asked = requested.map { "'\($0)' requested; " } ?? ""
+            return "no common format: camera \(camera) (\(asked)captures \(formatList(cameraFormats))) and display \(display) (planes scan out \(formatList(displayFormats)), DRM fourccs) share no zero-copy format"
+        case .cameraLacksFormat(let camera, let requested, let cameraFormats):
+            return "camera \(camera) cannot capture '\(requested)'; it offers \(formatList(cameraFormats))"
+        }
+    }
+
+    public var category: ErrorCategory { .invalidRequest }
+}

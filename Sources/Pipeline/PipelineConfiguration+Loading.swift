@@ -1,0 +1,51 @@
+import Foundation
+import Platform
+
+extension PipelineConfiguration {
+    /// The largest pipeline file accepted; real ones are well under 4 KiB.
+    public static let maximumFileSize = 1 << 20
+
+    /// Reads and validates a pipeline file.
+    public static func load(path: String) throws(ConfigurationError) -> PipelineConfiguration {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw ConfigurationError(file: path, keyPath: "", problem: "no such file, expected a JSON pipeline file", category: .notFound)
+        }
+        if isDirectory.boolValue {
+            throw ConfigurationError(file: path, keyPath: "", problem: "is a directory, expected a JSON pipeline file")
+        }
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw ConfigurationError(file: path, keyPath: "", problem: "cannot be read (permission denied?)", category: .permissionDenied)
+        }
+        defer { try? handle.close() }
+        // Read at most one byte past the limit, so /dev/zero or a huge file
+        // cannot exhaust memory.
+        let data: Data
+        do {
+            data = try handle.read(upToCount: maximumFileSize + 1) ?? Data()
+        } catch {
+            throw ConfigurationError(file: path, keyPath: "", problem: "cannot be read: \(error.localizedDescription)", category: .notFound)
+        }
+        if data.count > maximumFileSize {
+            throw ConfigurationError(file: path, keyPath: "", problem: "is larger than 1 MiB, expected a small JSON pipeline file")
+        }
+        return try decode(data, file: path)
+    }
+
+    /// Decodes pipeline JSON; `file` names it in errors.
+    public static func decode(_ data: Data, file: String) throws(ConfigurationError) -> PipelineConfiguration {
+        if data.isEmpty {
+            throw ConfigurationError(file: file, keyPath: "", problem: "is empty, expected a JSON object")
+        }
+        guard String(validatingUTF8Bytes: data) != nil else {
+            throw ConfigurationError(file: file, keyPath: "", problem: "is not valid UTF-8 text, expected a JSON object")
+        }
+        do {
+            return try JSONDecoder().decode(PipelineConfiguration.self, from: data)
+        } catch let error as DecodingError {
+            throw ConfigurationError(file: file, decodingError: error, data: data)
+        } catch {
+            throw ConfigurationError(file: file, keyPath: "", problem: "cannot be decoded: \(oneLine(error.localizedDescription))")
+        }
+    }
+}

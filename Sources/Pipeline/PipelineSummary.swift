@@ -1,0 +1,62 @@
+/// What a run did, for the summary line and `--json` style reports.
+public struct PipelineSummary: Sendable, Codable, Equatable {
+    /// The camera's device node.
+    public var camera: String
+    /// The display's card.
+    public var card: String
+    /// The pixel format shown ("XRGB8888 (V4L2 XR24, DRM XR24)").
+    public var format: String
+    /// Frame width in pixels.
+    public var width: Int
+    /// Frame height in pixels.
+    public var height: Int
+    /// Capture buffers in the pool.
+    public var bufferCount: Int
+    /// The connector's name.
+    public var connector: String
+    /// The mode set ("1024x768@60.004Hz (preferred)").
+    public var mode: String
+    /// The plane that showed the frames, nil if none was reached.
+    public var plane: UInt32?
+    /// Whether commits were atomic (else legacy KMS).
+    public var atomic: Bool
+    /// The run's counters.
+    public var statistics: PipelineStatistics
+    /// Capture timestamp → flip vblank of every shown frame that counts
+    /// toward latency (``FrameRecord/countsTowardLatency``).
+    public var latency: LatencySummary
+    /// Seconds of streaming.
+    public var seconds: Double
+    /// Why the run ended.
+    public var stopReason: StopReason
+    /// Framebuffers created from capture dma-bufs (one per capture buffer).
+    public var framebuffersFromCaptureBuffers: Int
+    /// Buffer-pool invariant violations; empty in a correct run.
+    public var poolViolations: [String]
+
+    /// A summary with these figures.
+    public init(camera: String, card: String, format: String, width: Int, height: Int, bufferCount: Int,
+                connector: String, mode: String, plane: UInt32?, atomic: Bool, statistics: PipelineStatistics,
+                latency: LatencySummary = .empty, seconds: Double, stopReason: StopReason,
+                framebuffersFromCaptureBuffers: Int, poolViolations: [String]) {
+        self.camera = camera
+        self.card = card
+        self.format = format
+        self.width = width
+        self.height = height
+        self.bufferCount = bufferCount
+        self.connector = connector
+        self.mode = mode
+        self.plane = plane
+        self.atomic = atomic
+        self.statistics = statistics
+        self.latency = latency
+        self.seconds = seconds
+        self.stopReason = stopReason
+        self.framebuffersFromCaptureBuffers = framebuffersFromCaptureBuffers
+        self.poolViolations = poolViolations
+    }
+
+    /// Frames shown per second of streaming.
+    public var shownPerSecond: Double { seconds > 0 ? Double(statistics.shown) / seconds : 0 }
+}

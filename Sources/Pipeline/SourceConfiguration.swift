@@ -1,0 +1,51 @@
+import Foundation
+import Platform
+
+/// The camera side.
+public struct SourceConfiguration: Sendable, Equatable, Codable {
+    /// A V4L2 node ("/dev/video0") or "auto" for the first capture device.
+    public var device: String
+    /// The V4L2 pixel format ("XR24"); nil lets negotiation choose.
+    public var format: FourCC?
+    public var width: Int
+    public var height: Int
+    /// Frames per second to ask the camera for; nil keeps the driver's.
+    public var frameRate: Double?
+    /// How many capture buffers to allocate (at least 3 keeps the camera
+    /// busy while one buffer is on screen and one is committed).
+    public var buffers: Int
+    /// V4L2 controls to set before streaming, by name ("timestamp_source": 1).
+    public var controls: [String: Int64]
+
+    public init(device: String = "auto", format: FourCC? = nil, width: Int = 640, height: Int = 480,
+                frameRate: Double? = nil, buffers: Int = 4, controls: [String: Int64] = [:]) {
+        self.device = device
+        self.format = format
+        self.width = width
+        self.height = height
+        self.frameRate = frameRate
+        self.buffers = buffers
+        self.controls = controls
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case device, format, width, height, frameRate, buffers, controls }
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let defaults = SourceConfiguration()
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        device = try container.optional(String.self, .device) ?? defaults.device
+        try container.check(device.isEmpty ? nil : device, orEmpty: device, forKey: .device,
+                            "a device path such as \"/dev/video0\" or \"auto\"")
+        format = try container.optional(FourCC.self, .format)
+        width = try container.integer(.width) ?? defaults.width
+        try container.check(width, forKey: .width, in: 1...16384, "a width in pixels from 1 to 16384")
+        height = try container.integer(.height) ?? defaults.height
+        try container.check(height, forKey: .height, in: 1...16384, "a height in pixels from 1 to 16384")
+        frameRate = try container.optional(Double.self, .frameRate)
+        try container.check(frameRate, forKey: .frameRate, in: 0.01...1000, "frames per second above 0 and at most 1000")
+        buffers = try container.integer(.buffers) ?? defaults.buffers
+        try container.check(buffers, forKey: .buffers, in: 2...32, "a buffer count from 2 to 32")
+        controls = try container.optional([String: Int64].self, .controls) ?? [:]
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+import Pipeline
+
+/// latency.svg: the distribution of capture-to-glass latency (left) and the
+/// latency of each frame over the run (right), readable at a glance.
+public enum BenchmarkPlot {
+    public static func svg(records: [FrameRecord], report: BenchmarkReport) -> String {
+        let shown = records.filter { $0.outcome == .shown }
+        let latencies = shown.compactMap { $0.totalNanoseconds.map { Double($0) / 1e6 } }
+        let width = 1060.0, height = 440.0, panel = 440.0, top = 78.0, plotHeight = 300.0
+        let maxLatency = max(1, (latencies.max() ?? 1) * 1.1)
+        var svg = """
+        <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(height))" viewBox="0 0 \(Int(width)) \(Int(height))" font-family="sans-serif" font-size="12">
+        <rect width="100%" height="100%" fill="white"/>
+        <text x="20" y="24" font-size="16">framepipe capture → glass latency: \(escape(report.format)) \(report.width)x\(report.height)</text>
+        <text x="20" y="44">display \(escape(report.mode)); camera timestamps: \(report.timestampSource)</text>
+        <text x="20" y="62">\(report.frames.shown) frames shown, \(String(format: "%.1f", report.shownPerSecond)) fps; p50 \(f(report.latencyMilliseconds.total.p50)) ms, p99 \(f(report.latencyMilliseconds.total.p99)) ms, max \(f(report.latencyMilliseconds.total.max)) ms; \(String(format: "%.1f", report.earliestVblank.share * 100))% on the earliest vblank</text>
+
+        """
+        // Left panel: histogram.
+        let left = 60.0
+        let bins = 40
+        var counts = Array(repeating: 0, count: bins)
+        for value in latencies { counts[min(bins - 1, max(0, Int(value / maxLatency * Double(bins))))] += 1 }
+        let maxCount = Double(max(1, counts.max() ?? 1))
+        svg += axes(x: left, y: top, width: panel, height: plotHeight,
+                    xLabel: "latency (ms)", yLabel: "frames", xMax: maxLatency, yMax: maxCount)
+        let binWidth = panel / Double(bins)
+        for (index, count) in counts.enumerated() where count > 0 {
+            let h = Double(count) / maxCount * plotHeight
+            svg += "<rect x=\"\(f(left + Double(index) * binWidth))\" y=\"\(f(top + plotHeight - h))\" width=\"\(f(binWidth - 1))\" height=\"\(f(h))\" fill=\"#4878a8\"/>\n"
+        }
+        for (label, value, colour) in [("p50", report.latencyMilliseconds.total.p50, "#2a9d2a"), ("p99", report.latencyMilliseconds.total.p99, "#d04040")] {
+            let x = left + value / maxLatency * panel
+            svg += "<line x1=\"\(f(x))\" y1=\"\(f(top))\" x2=\"\(f(x))\" y2=\"\(f(top + plotHeight))\" stroke=\"\(colour)\" stroke-dasharray=\"4 3\"/>\n"
+            svg += "<text x=\"\(f(x + 3))\" y=\"\(f(top + 12))\" fill=\"\(colour)\">\(label) \(f(value))</text>\n"
+        }
+        // Right panel: latency per frame over time.
+        let right = left + panel + 80
+        let first = records.first?.sequence ?? 0
+        let span = Double(max(1, Int(records.last?.sequence ?? 0) - Int(first)))
+        svg += axes(x: right, y: top, width: panel, height: plotHeight,
+                    xLabel: "camera frame (sequence)", yLabel: "latency (ms)", xMax: span, yMax: maxLatency)
+        for record in shown {
+            guard let total = record.totalNanoseconds else { continue }
+            let x = right + Double(Int(record.sequence) - Int(first)) / span * panel
+            let y = top + plotHeight - Double(total) / 1e6 / maxLatency * plotHeight
+            svg += "<circle cx=\"\(f(x))\" cy=\"\(f(y))\" r=\"2\" fill=\"#4878a8\"/>\n"
+        }
+        for record in records where record.outcome == .superseded || record.outcome == .droppedByCamera || record.outcome == .cameraError {
+            let x = right + Double(Int(record.sequence) - Int(first)) / span * panel
+            let colour = record.outcome == .superseded ? "#e0a000" : "#d04040"
+            svg += "<line x1=\"\(f(x))\" y1=\"\(f(top + plotHeight - 6))\" x2=\"\(f(x))\" y2=\"\(f(top + plotHeight))\" stroke=\"\(colour)\"/>\n"
+        }
+        svg += "<text x=\"\(f(right))\" y=\"\(f(height - 14))\">ticks at the bottom: orange = superseded, red = dropped by camera or camera error</text>\n"
+        svg += "</svg>\n"
+        return svg
+    }
+
+    private static func axes(x: Double, y: Double, width: Double, height: Double, xLabel: String, yLabel: String, xMax: Double, yMax: Double) -> String {
+        var out = "<rect x=\"\(f(x))\" y=\"\(f(y))\" width=\"\(f(width))\" height=\"\(f(height))\" fill=\"none\" stroke=\"#888\"/>\n"
+        for tick in 0...4 {
+            let fraction = Double(tick) / 4
+            out += "<text x=\"\(f(x + fraction * width))\" y=\"\(f(y + height + 16))\" text-anchor=\"middle\">\(f(fraction * xMax))</text>\n"
+            out += "<text x=\"\(f(x - 6))\" y=\"\(f(y + height - fraction * height + 4))\" text-anchor=\"end\">\(f(fraction * yMax))</text>\n"
+        }
+        out += "<text x=\"\(f(x + width / 2))\" y=\"\(f(y + height + 34))\" text-anchor=\"middle\">\(xLabel)</text>\n"
+        out += "<text transform=\"translate(\(f(x - 40)),\(f(y + height / 2))) rotate(-90)\" text-anchor=\"middle\">\(yLabel)</text>\n"
+        return out
+    }
+
+    private static func f(_ value: Double) -> String { String(format: "%.1f", value) }
+
+    private static func escape(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "'", with: "&apos;")
+    }
+}

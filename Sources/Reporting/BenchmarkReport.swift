@@ -1,0 +1,136 @@
+import Foundation
+import Pipeline
+
+/// `report.json` of `framepipe bench`. Its schema is documented in the README.
+public struct BenchmarkReport: Sendable, Codable, Equatable {
+    public var schemaVersion = 1
+    public var camera: String
+    public var card: String
+    public var format: String
+    public var width: Int
+    public var height: Int
+    public var mode: String
+    public var refreshHz: Double
+    public var seconds: Double
+    public var shownPerSecond: Double
+    public var frames: Frames
+    public var latencyMilliseconds: Latencies
+    public var earliestVblank: EarliestVblank
+    public var cpu: CPU
+    public var allocations: Allocations
+    /// "start-of-exposure", "end-of-frame", "mixed" or "unknown".
+    public var timestampSource: String
+    /// The pipeline's own counters, counted where each event happened (not
+    /// from the per-frame records): `frames` must agree with them.
+    public var counters: PipelineStatistics
+    public var poolViolations: [String]
+
+    public struct Frames: Sendable, Codable, Equatable {
+        /// Every frame the camera numbered during the run (delivered or not).
+        public var total: Int
+        public var captured: Int
+        public var shown: Int
+        public var superseded: Int
+        public var cameraErrors: Int
+        public var cameraDropped: Int
+        public var inFlightAtEnd: Int
+    }
+
+    public struct Latencies: Sendable, Codable, Equatable {
+        /// Flip vblank − capture timestamp.
+        public var total: LatencySummary
+        /// Dequeue − capture timestamp.
+        public var captureSide: LatencySummary
+        /// Flip vblank − dequeue.
+        public var pipelineSide: LatencySummary
+    }
+
+    public struct EarliestVblank: Sendable, Codable, Equatable {
+        /// Share of shown frames that made the first vblank after their dequeue.
+        public var share: Double
+        /// Shown frames by vblanks missed ("1": frames one vblank late, ...).
+        public var missed: [String: Int]
+    }
+
+    public struct CPU: Sendable, Codable, Equatable {
+        public var userSeconds: Double
+        public var systemSeconds: Double
+        public var perShownFrameMilliseconds: Double
+    }
+
+    public struct Allocations: Sendable, Codable, Equatable {
+        /// False when the malloc interposer was not preloaded.
+        public var measured: Bool
+        /// Heap allocations of the whole process per shown frame, counted
+        /// after warm-up until the end of streaming.
+        public var perFrameSteadyState: Double?
+        public var framesMeasured: Int
+        public var allocationsMeasured: Int
+
+        public init(measured: Bool, perFrameSteadyState: Double?, framesMeasured: Int, allocationsMeasured: Int) {
+            self.measured = measured
+            self.perFrameSteadyState = perFrameSteadyState
+            self.framesMeasured = framesMeasured
+            self.allocationsMeasured = allocationsMeasured
+        }
+    }
+
+    /// Builds the report from per-frame records and run-level measurements.
+    public static func make(
+        records: [FrameRecord], summary: PipelineSummary, refreshHz: Double,
+        cpu: (user: Double, system: Double, shownFrames: Int), allocations: Allocations
+    ) -> BenchmarkReport {
+        let allShown = records.filter { $0.outcome == .shown }
+        // The modeset frame stays out of the latency and vblank statistics
+        // (its event is the modeset's, not a page flip's); it is in frames.csv.
+        let shown = records.filter { $0.outcome == .shown && !$0.isModesetFrame }
+        let count = { (outcome: FrameOutcome) in records.filter { $0.outcome == outcome }.count }
+        var missed: [String: Int] = [:]
+        for record in shown { if let late = record.vblanksMissed, late > 0 { missed[String(late), default: 0] += 1 } }
+        let onTime = shown.filter { $0.vblanksMissed == 0 }.count
+        let sources = Set(records.compactMap(\.timestampSource))
+        return BenchmarkReport(
+            camera: summary.camera, card: summary.card, format: summary.format,
+            width: summary.width, height: summary.height, mode: summary.mode, refreshHz: refreshHz,
+            seconds: summary.seconds, shownPerSecond: summary.shownPerSecond,
+            frames: Frames(total: records.count, captured: records.count - count(.droppedByCamera),
+                           shown: allShown.count, superseded: count(.superseded), cameraErrors: count(.cameraError),
+                           cameraDropped: count(.droppedByCamera), inFlightAtEnd: count(.inFlight)),
+            latencyMilliseconds: Latencies(
+                total: LatencySummary(nanoseconds: shown.compactMap(\.totalNanoseconds)),
+                captureSide: LatencySummary(nanoseconds: shown.compactMap(\.captureSideNanoseconds)),
+                pipelineSide: LatencySummary(nanoseconds: shown.compactMap(\.pipelineSideNanoseconds))),
+            earliestVblank: EarliestVblank(share: shown.isEmpty ? 0 : Double(onTime) / Double(shown.count), missed: missed),
+            cpu: CPU(userSeconds: cpu.user, systemSeconds: cpu.system,
+                     perShownFrameMilliseconds: cpu.shownFrames == 0 ? 0 : (cpu.user + cpu.system) * 1000 / Double(cpu.shownFrames)),
+            allocations: allocations,
+            timestampSource: sources.count == 1 ? (sources.first ?? "unknown") : sources.isEmpty ? "unknown" : "mixed",
+            counters: summary.statistics, poolViolations: summary.poolViolations)
+    }
+
+    /// The human-readable summary printed by `framepipe bench`.
+    public var text: String {
+        func row(_ name: String, _ l: LatencySummary) -> String {
+            String(format: "  %-14@ p50 %7.2f  p90 %7.2f  p99 %7.2f  p99.9 %7.2f  max %7.2f ms  (n=%d)",
+                   name as NSString, l.p50, l.p90, l.p99, l.p99_9, l.max, l.count)
+        }
+        let missedText = earliestVblank.missed.sorted { (Int($0.key) ?? 0) < (Int($1.key) ?? 0) }
+            .map { "\($0.value) frame(s) \($0.key) vblank(s) late" }.joined(separator: ", ")
+        return [
+            "\(camera) → \(card): \(format) \(width)x\(height), display \(mode); timestamps: \(timestampSource)",
+            String(format: "%d frames shown in %.2f s (%.2f fps); captured %d, superseded %d, camera errors %d, dropped by camera %d",
+                   frames.shown, seconds, shownPerSecond, frames.captured, frames.superseded, frames.cameraErrors, frames.cameraDropped),
+            "latency (capture timestamp → flip vblank):",
+            row("total", latencyMilliseconds.total),
+            row("capture side", latencyMilliseconds.captureSide),
+            row("pipeline side", latencyMilliseconds.pipelineSide),
+            String(format: "earliest possible vblank: %.1f%% of shown frames", earliestVblank.share * 100)
+                + (missedText.isEmpty ? "" : "; missed: " + missedText),
+            String(format: "CPU: %.1f ms per shown frame (user %.2f s, sys %.2f s)", cpu.perShownFrameMilliseconds, cpu.userSeconds, cpu.systemSeconds),
+            allocations.measured
+                ? String(format: "heap allocations per frame in steady state: %.2f (%d over %d frames)",
+                         allocations.perFrameSteadyState ?? 0, allocations.allocationsMeasured, allocations.framesMeasured)
+                : "heap allocations: not measured (malloc interposer not preloaded)",
+        ].joined(separator: "\n")
+    }
+}

@@ -1,0 +1,202 @@
+import CV4L2
+import Logging
+import Platform
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Setting up a stream: format, frame interval, and the buffers (allocated
+/// and exported, or imported).
+extension CaptureStream {
+
+    /// Sets the format and checks the driver kept the fourcc and size.
+    ///
+    /// The corresponding ioctl is `VIDIOC_S_FMT` (and `VIDIOC_ENUM_FMT` to
+    /// list the alternatives in the error).
+    static func setFormat(
+        on device: VideoDevice, type: CaptureBufferType, configuration: CaptureConfiguration
+    ) throws -> CaptureFormat {
+        var raw = v4l2_format()
+        raw.type = type.kernelValue
+        switch type {
+        case .singlePlanar:
+            raw.fmt.pix.pixelformat = configuration.fourcc.rawValue
+            raw.fmt.pix.width = configuration.width
+            raw.fmt.pix.height = configuration.height
+            raw.fmt.pix.field = V4L2_FIELD_NONE.rawValue
+        case .multiplanar:
+            raw.fmt.pix_mp.pixelformat = configuration.fourcc.rawValue
+            raw.fmt.pix_mp.width = configuration.width
+            raw.fmt.pix_mp.height = configuration.height
+            raw.fmt.pix_mp.field = V4L2_FIELD_NONE.rawValue
+        }
+        try device.fd.control(.setFormat, &raw)
+        guard let format = CaptureFormat(raw), !format.planes.isEmpty else {
+            throw DeviceError(call: "VIDIOC_S_FMT", errno: .invalidArgument, device: device.path)
+        }
+        let requested = FrameFormat(fourcc: configuration.fourcc, width: configuration.width, height: configuration.height)
+        if format.frameFormat != requested {
+            let available = (try? device.formats(for: type).map(\.fourcc)) ?? []
+            throw CaptureError.formatNotOffered(
+                device: device.path, requested: requested, offered: format.frameFormat, available: available)
+        }
+        return format
+    }
+
+    /// Sets the frame interval when one is requested and reports the
+    /// interval the driver uses (nil if it cannot tell).
+    ///
+    /// The corresponding ioctls are `VIDIOC_G_PARM` and `VIDIOC_S_PARM`.
+    static func setFrameInterval(
+        on device: VideoDevice, type: CaptureBufferType, requested: Fraction?
+    ) throws -> Fraction? {
+        var parameters = v4l2_streamparm()
+        parameters.type = type.kernelValue
+        // A driver without frame intervals rejects G_PARM (ENOTTY or EINVAL).
+        let answered = try Self.getParameters(on: device, &parameters)
+        let supported = answered && parameters.parm.capture.capability & UInt32(V4L2_CAP_TIMEPERFRAME) != 0
+        guard let requested else {
+            return supported ? Fraction(parameters.parm.capture.timeperframe) : nil
+        }
+        guard supported else {
+            throw CaptureError.frameIntervalNotSupported(device: device.path, requested: requested)
+        }
+        parameters = v4l2_streamparm()
+        parameters.type = type.kernelValue
+        parameters.parm.capture.timeperframe = v4l2_fract(numerator: requested.numerator, denominator: requested.denominator)
+        try device.fd.control(.setParameters, &parameters)
+        return Fraction(parameters.parm.capture.timeperframe)
+    }
+
+    /// `VIDIOC_G_PARM`: false when the driver does not implement it.
+    static func getParameters(on device: VideoDevice, _ parameters: inout v4l2_streamparm) throws(DeviceError) -> Bool {
+        do {
+            try device.fd.control(.getParameters, &parameters)
+            return true
+        } catch where error.errno == .inappropriateIOCTLForDevice || error.errno == .invalidArgument {
+            return false
+        }
+    }
+
+    /// Asks the driver for `count` buffers of `memory`; returns how many it granted.
+    ///
+    /// The corresponding ioctl is `VIDIOC_REQBUFS`.
+    static func requestBuffers(
+        _ count: Int, memory: CaptureMemory, on device: VideoDevice, type: CaptureBufferType
+    ) throws(DeviceError) -> Int {
+        var request = v4l2_requestbuffers()
+        request.type = type.kernelValue
+        request.memory = memory.kernelValue
+        request.count = UInt32(count)
+        try device.fd.control(.requestBuffers, &request)
+        return Int(request.count)
+    }
+
+    /// Frees the queue's buffers after a failed setup; errors are moot then.
+    static func releaseBuffers(memory: CaptureMemory, on device: VideoDevice, type: CaptureBufferType) {
+        _ = try? requestBuffers(0, memory: memory, on: device, type: type)
+    }
+
+    /// Allocates driver buffers and exports every plane as a dma-buf.
+    ///
+    /// The corresponding ioctls are `VIDIOC_REQBUFS`, `VIDIOC_QUERYBUF` and `VIDIOC_EXPBUF`.
+    static func exportBuffers(count: Int, on device: VideoDevice, format: CaptureFormat) throws -> [CaptureBuffer] {
+        let type = format.bufferType
+        let granted = try requestBuffers(count, memory: .exported, on: device, type: type)
+        do {
+            guard granted >= 2 else {
+                throw CaptureError.tooFewBuffers(device: device.path, requested: count, granted: granted)
+            }
+            var buffers: [CaptureBuffer] = []
+            var planes = [v4l2_plane](repeating: v4l2_plane(), count: StreamingLimits.planeCount)
+            for index in 0..<granted {
+                var buffer = v4l2_buffer()
+                buffer.index = UInt32(index)
+                buffer.type = type.kernelValue
+                buffer.memory = CaptureMemory.exported.kernelValue
+                // (length, data offset) per memory plane.
+                var layout: [(UInt32, UInt32)] = []
+                switch type {
+                case .multiplanar:
+                    try planes.withUnsafeMutableBufferPointer { pointer throws(DeviceError) in
+                        buffer.m.planes = pointer.baseAddress
+                        buffer.length = UInt32(pointer.count)
+                        try device.fd.control(.queryBuffer, &buffer)
+                        buffer.m.planes = nil
+                    }
+                    let count = min(Int(buffer.length), StreamingLimits.planeCount)
+                    layout = planes.prefix(count).map { ($0.length, $0.data_offset) }
+                case .singlePlanar:
+                    try device.fd.control(.queryBuffer, &buffer)
+                    layout = [(buffer.length, 0)]
+                }
+                var bufferPlanes: [CaptureBufferPlane] = []
+                for (plane, (length, dataOffset)) in layout.enumerated() {
+                    var export = v4l2_exportbuffer()
+                    export.type = type.kernelValue
+                    export.index = UInt32(index)
+                    export.plane = UInt32(plane)
+                    export.flags = UInt32(O_RDONLY | O_CLOEXEC)
+                    try device.fd.control(.exportBuffer, &export)
+                    let dmabuf = DmaBuf(device.fd.derived(export.fd, path: "\(device.path) buffer \(index) plane \(plane) (dma-buf)"))
+                    let bytesPerLine = plane < format.planes.count ? format.planes[plane].bytesPerLine : 0
+                    bufferPlanes.append(CaptureBufferPlane(
+                        dmabuf: dmabuf, length: length, bytesPerLine: bytesPerLine, dataOffset: dataOffset))
+                }
+                buffers.append(CaptureBuffer(index: index, planes: bufferPlanes))
+            }
+            return buffers
+        } catch {
+            // The dma-bufs exported so far close as `buffers` goes out of scope.
+            releaseBuffers(memory: .exported, on: device, type: type)
+            throw error
+        }
+    }
+
+    /// Checks the imported dma-bufs against the format and registers them
+    /// with the queue. Borrowed descriptors are duplicated here.
+    ///
+    /// The corresponding ioctl is `VIDIOC_REQBUFS` with `V4L2_MEMORY_DMABUF`.
+    static func importBuffers(_ imports: [[ImportedPlane]], on device: VideoDevice, format: CaptureFormat) throws -> [CaptureBuffer] {
+        var buffers: [CaptureBuffer] = []
+        for (index, planes) in imports.enumerated() {
+            guard planes.count == format.planes.count else {
+                throw CaptureError.importedPlaneCountMismatch(
+                    device: device.path, buffer: index, expected: format.planes.count, got: planes.count)
+            }
+            var bufferPlanes: [CaptureBufferPlane] = []
+            for (plane, imported) in planes.enumerated() {
+                guard imported.offset == 0 else {
+                    throw CaptureError.importedPlaneOffsetNotSupported(
+                        device: device.path, buffer: index, plane: plane, offset: imported.offset)
+                }
+                let needed = format.planes[plane].sizeImage
+                guard imported.length >= needed else {
+                    throw CaptureError.importedPlaneTooSmall(
+                        device: device.path, buffer: index, plane: plane, length: imported.length, needed: needed)
+                }
+                let dmabuf: DmaBuf
+                switch imported.source {
+                case .shared(let shared): dmabuf = shared
+                case .borrowed(let fd):
+                    dmabuf = try DmaBuf.duplicating(fd, origin: "\(device.path) imported buffer \(index) plane \(plane) (dma-buf)", kernel: device.fd.kernel)
+                }
+                bufferPlanes.append(CaptureBufferPlane(
+                    dmabuf: dmabuf, length: imported.length,
+                    bytesPerLine: format.planes[plane].bytesPerLine, dataOffset: 0))
+            }
+            buffers.append(CaptureBuffer(index: index, planes: bufferPlanes))
+        }
+        let granted = try requestBuffers(buffers.count, memory: .imported, on: device, type: format.bufferType)
+        // The driver may insist on more buffers than there are dma-bufs; the
+        // extra slots are simply never queued. With fewer, the surplus
+        // dma-bufs are not used.
+        let usable = min(granted, buffers.count)
+        guard usable >= 2 else {
+            releaseBuffers(memory: .imported, on: device, type: format.bufferType)
+            throw CaptureError.tooFewBuffers(device: device.path, requested: buffers.count, granted: granted)
+        }
+        return Array(buffers.prefix(usable))
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+import Pipeline
+import Reporting
+import XCTest
+
+final class BenchmarkReportTests: XCTestCase {
+    private let ms: Int64 = 1_000_000
+
+    /// A run as the scheduler reports it: seq 0 on the modeset, seq 1
+    /// superseded, seq 2 shown one vblank late, 3 and 4 dropped by the
+    /// camera, 5 flagged bad, 6 in flight at the end.
+    private var records: [FrameRecord] {
+        [
+            FrameRecord(sequence: 0, bufferIndex: 0, captureNanoseconds: 2 * ms, timestampSource: "start-of-exposure",
+                        dequeueNanoseconds: 10 * ms, commitNanoseconds: 10 * ms, flipNanoseconds: 16 * ms, vblankSequence: 1,
+                        outcome: .shown, vblanksMissed: 0, isModesetFrame: true),
+            FrameRecord(sequence: 1, bufferIndex: 1, captureNanoseconds: 15 * ms, timestampSource: "start-of-exposure",
+                        dequeueNanoseconds: 20 * ms, outcome: .superseded),
+            FrameRecord(sequence: 2, bufferIndex: 2, captureNanoseconds: 18 * ms, timestampSource: "start-of-exposure",
+                        dequeueNanoseconds: 21 * ms, commitNanoseconds: 21 * ms, flipNanoseconds: 48 * ms, vblankSequence: 3,
+                        outcome: .shown, vblanksMissed: 1),
+            FrameRecord(sequence: 3, outcome: .droppedByCamera),
+            FrameRecord(sequence: 4, outcome: .droppedByCamera),
+            FrameRecord(sequence: 5, bufferIndex: 1, captureNanoseconds: 55 * ms, timestampSource: "start-of-exposure",
+                        dequeueNanoseconds: 60 * ms, outcome: .cameraError),
+            FrameRecord(sequence: 6, bufferIndex: 3, captureNanoseconds: 58 * ms, timestampSource: "start-of-exposure",
+                        dequeueNanoseconds: 60 * ms, outcome: .inFlight),
+        ]
+    }
+
+    private func summary(_ counters: PipelineStatistics = PipelineStatistics()) -> PipelineSummary {
+        PipelineSummary(
+            camera: "c", card: "d", format: "f", width: 1, height: 1, bufferCount: 4, connector: "x", mode: "m",
+            plane: nil, atomic: true, statistics: counters, seconds: 1, stopReason: .frameCount,
+            framebuffersFromCaptureBuffers: 4, poolViolations: [])
+    }
+
+    func testReportCountsEveryFrameAndLeavesTheModesetFrameOutOfLatency() {
+        var counters = PipelineStatistics()
+        counters.shown = 2
+        counters.superseded = 1
+        let report = BenchmarkReport.make(
+            records: records, summary: summary(counters), refreshHz: 62.5, cpu: (0.5, 0.25, 2),
+            allocations: .init(measured: true, perFrameSteadyState: 0, framesMeasured: 2, allocationsMeasured: 0))
+        XCTAssertEqual(report.frames.total, 7)
+        XCTAssertEqual(report.frames.captured, 5)
+        XCTAssertEqual(report.frames.shown, 2)
+        XCTAssertEqual(report.frames.superseded, 1)
+        XCTAssertEqual(report.frames.cameraDropped, 2)
+        XCTAssertEqual(report.frames.cameraErrors, 1)
+        XCTAssertEqual(report.frames.inFlightAtEnd, 1)
+        XCTAssertEqual(report.counters, counters, "the pipeline's own counters travel with the report")
+        // The first shown frame (the modeset's) stays out of the statistics.
+        XCTAssertEqual(report.earliestVblank.share, 0)
+        XCTAssertEqual(report.earliestVblank.missed, ["1": 1])
+        XCTAssertEqual(report.latencyMilliseconds.total.count, 1)
+        XCTAssertEqual(report.latencyMilliseconds.total.max, 30, accuracy: 0.05)
+        XCTAssertEqual(report.latencyMilliseconds.captureSide.max, 3, accuracy: 0.05)
+        XCTAssertEqual(report.latencyMilliseconds.pipelineSide.max, 27, accuracy: 0.05)
+        XCTAssertEqual(report.cpu.perShownFrameMilliseconds, 375, accuracy: 0.001, "CPU over the frames shown while timed")
+        XCTAssertEqual(report.timestampSource, "start-of-exposure")
+    }
+
+    func testCSVHasOneLinePerFrame() {
+        let csv = FramesCSV.render(records).split(separator: "\n")
+        XCTAssertEqual(csv.count, 8)
+        XCTAssertTrue(csv[0].hasPrefix("sequence,outcome,buffer,"), String(csv[0]))
+        XCTAssertTrue(csv[1].hasPrefix("0,shown,0,start-of-exposure,2000000,10000000,10000000,16000000,1,0,14.000,8.000,6.000"), String(csv[1]))
+        XCTAssertTrue(csv[4].hasPrefix("3,droppedByCamera,"), String(csv[4]))
+    }
+
+    func testPlotHasOneDotPerMeasuredFrame() {
+        let report = BenchmarkReport.make(
+            records: records, summary: summary(), refreshHz: 62.5, cpu: (0, 0, 0),
+            allocations: .init(measured: false, perFrameSteadyState: nil, framesMeasured: 0, allocationsMeasured: 0))
+        let svg = BenchmarkPlot.svg(records: records, report: report)
+        XCTAssertTrue(svg.hasPrefix("<svg"))
+        XCTAssertEqual(svg.components(separatedBy: "<circle").count - 1, 2, "one dot per shown frame")
+    }
+
+    func testFrameLogSortsBySequence() {
+        let log = FrameLog(expectedFrames: 4)
+        for record in records.reversed() { log.append(record) }
+        XCTAssertEqual(log.bySequence.map(\.sequence), [0, 1, 2, 3, 4, 5, 6])
+        XCTAssertEqual(log.records.first?.sequence, 6, "kept in arrival order")
+    }
+}
