@@ -15,7 +15,12 @@ import PackageDescription
 let package = Package(
     name: "framepipe",
     products: [
-        .library(name: "FramePipe", targets: ["FramePipe"]),
+        // Every module the umbrella re-exports is listed, so that a client's
+        // build depends on each module directly: when only Pipeline changes,
+        // FramePipe's own module file is not rewritten, and a client that
+        // depended on it alone would keep objects built for the old layouts
+        // (seen here: the CLI crashed reading a PipelineSummary).
+        .library(name: "FramePipe", targets: ["FramePipe", "Pipeline", "KMS", "V4L2", "Platform"]),
         .executable(name: "framepipe", targets: ["framepipe"]),
         .executable(name: "minimal-preview", targets: ["MinimalPreview"]),
     ],
@@ -70,11 +75,14 @@ let package = Package(
         .executableTarget(
             name: "framepipe",
             dependencies: [
-                "FramePipe", "Reporting", "SignalHandling",
+                "FramePipe", "Pipeline", "KMS", "V4L2", "Platform", "Reporting", "SignalHandling",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
-        .executableTarget(name: "MinimalPreview", dependencies: ["FramePipe"], path: "Examples/MinimalPreview"),
+        // Depends on the re-exported modules too, as a client of the product does (see above).
+        .executableTarget(
+            name: "MinimalPreview", dependencies: ["FramePipe", "Pipeline", "KMS", "V4L2", "Platform"],
+            path: "Examples/MinimalPreview"),
         .target(
             name: "TestSupport",
             dependencies: ["Platform", "CDRM", "CV4L2", "CKernelShim"],
