@@ -7,6 +7,12 @@ public struct FakeCommit: Sendable, Equatable, CustomStringConvertible {
         public let object: UInt32
         public let property: String
         public let value: UInt64
+
+        public init(object: UInt32, property: String, value: UInt64) {
+            self.object = object
+            self.property = property
+            self.value = value
+        }
     }
 
     /// "TEST_ONLY|ALLOW_MODESET", as in the trace.
