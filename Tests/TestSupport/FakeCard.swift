@@ -168,7 +168,13 @@ public final class FakeCard: @unchecked Sendable {
 
     @discardableResult
     func vblankLocked() -> Int {
-        guard values[Self.crtcID]?[FakeProperty.active.id] == 1 else { return 0 }
+        guard values[Self.crtcID]?[FakeProperty.active.id] == 1 else {
+            // A CRTC turned off under a flip (its framebuffer removed) has
+            // no vblank; the kernel completes the flip as it disables it.
+            guard let flip = pendingFlips.removeValue(forKey: Self.crtcID) else { return 0 }
+            if flip.sendsEvent { queueEvent(for: flip) }
+            return 1
+        }
         vblankSequence &+= 1
         clockMicroseconds += frameMicroseconds()
         guard let flip = pendingFlips.removeValue(forKey: Self.crtcID) else { return 0 }

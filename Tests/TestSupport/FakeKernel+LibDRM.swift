@@ -75,7 +75,7 @@ extension FakeKernel {
     // MARK: Buffers and framebuffers
 
     package func drmPrimeFDToHandle(_ descriptor: Int32, _ primeDescriptor: Int32, _ handle: UnsafeMutablePointer<UInt32>) -> Int32 {
-        perform("drmPrimeFDToHandle", descriptor: descriptor, failure: -1, detail: { [files] _ in files[primeDescriptor]?.label ?? "\(primeDescriptor)" }) { file, note throws(FakeErrno) in
+        perform("drmPrimeFDToHandle", descriptor: descriptor, failure: -1, detail: { _ in self.files[primeDescriptor]?.label ?? "\(primeDescriptor)" }) { file, note throws(FakeErrno) in
             let (card, client) = try cardClient(file)
             guard let prime = files[primeDescriptor] else { throw FakeErrno(EBADF) }
             guard let dmabuf = prime.dmabuf else { throw FakeErrno(EINVAL) }
