@@ -67,6 +67,7 @@ extension FakeCamera {
         let index = Int(buffer.index)
         guard buffer.type == bufferType, buffer.memory == memory, index < buffers.count else { throw FakeErrno(EINVAL) }
         try checkOwner(file)
+        if hasQueueError { throw FakeErrno(EIO) }
         // vb2: "buffer is not in dequeued state" (queued twice).
         guard buffers[index].state == .dequeued else { throw FakeErrno(EINVAL) }
         var descriptors: [Int32] = []
@@ -113,6 +114,7 @@ extension FakeCamera {
         }
         // vb2: "streaming off, will not wait for buffers".
         guard streaming else { throw FakeErrno(EINVAL) }
+        if hasQueueError { throw FakeErrno(EIO) }
         guard !doneOrder.isEmpty else { throw FakeErrno(EAGAIN) }
         let index = doneOrder.removeFirst()
         buffers[index].state = .dequeued
@@ -136,6 +138,7 @@ extension FakeCamera {
         guard UInt32(bitPattern: type) == bufferType else { throw FakeErrno(EINVAL) }
         try checkOwner(file)
         streaming = false
+        hasQueueError = false
         for index in buffers.indices { buffers[index].state = .dequeued }
         queuedOrder = []
         doneOrder = []

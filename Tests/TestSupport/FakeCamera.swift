@@ -14,9 +14,12 @@ import Glibc
 ///   when another open file owns the queue; count 0 frees.
 /// - QBUF of a buffer the driver already holds is EINVAL; DQBUF is EINVAL
 ///   while not streaming and EAGAIN when nothing is filled.
-/// - STREAMOFF hands every buffer back to userspace.
+/// - STREAMOFF hands every buffer back to userspace and clears a fatal
+///   error (``failStreaming()``).
 /// - EXPBUF gives a new descriptor of the buffer plane's dma-buf, whose
-///   `lseek(SEEK_END)` is the plane's size.
+///   `lseek(SEEK_END)` is the plane's size. Every export of one plane is
+///   the same dma-buf (vb2-dc would make a new one per export; one per
+///   plane is what "this descriptor is that buffer" checks need).
 /// - closing the file that owns the queue frees it (reported in
 ///   ``FakeKernel/releasedAtClose``).
 ///
@@ -76,6 +79,9 @@ public final class FakeCamera: @unchecked Sendable {
     var sequence: UInt32 = 0
     var clockNanoseconds: Int64 = 1_000_000_000_000
     var isUnpluggedLocked = false
+    /// Set by ``failStreaming()`` (the kernel's `vb2_queue_error`), cleared
+    /// by STREAMOFF and REQBUFS.
+    var hasQueueError = false
 
     init(path: String, minor: UInt32, configuration: Configuration, lock: NSLock) {
         self.path = path
@@ -105,7 +111,7 @@ public final class FakeCamera: @unchecked Sendable {
     @discardableResult
     public func fill(count: Int = 1, error: Bool = false) -> Int {
         lock.withLock {
-            guard streaming, !isUnpluggedLocked else { return 0 }
+            guard streaming, !isUnpluggedLocked, !hasQueueError else { return 0 }
             var filled = 0
             while filled < count, !queuedOrder.isEmpty {
                 let index = queuedOrder.removeFirst()
@@ -125,6 +131,12 @@ public final class FakeCamera: @unchecked Sendable {
     /// filled buffer's sequence number jumps by `count`.
     public func dropFrames(_ count: Int) {
         lock.withLock { sequence += UInt32(count) }
+    }
+
+    /// A fatal driver error (`vb2_queue_error`): until STREAMOFF, QBUF and
+    /// DQBUF fail with EIO and `poll` reports POLLERR alone.
+    public func failStreaming() {
+        lock.withLock { hasQueueError = true }
     }
 
     /// Pulls the camera out: from now on every call on its descriptors fails
@@ -160,7 +172,7 @@ public final class FakeCamera: @unchecked Sendable {
     /// What `poll` reports, as vb2 does for a capture queue.
     func pollEvents() -> Int32 {
         if isUnpluggedLocked { return Int32(POLLERR | POLLHUP) }
-        if !streaming { return Int32(POLLERR) }
+        if !streaming || hasQueueError { return Int32(POLLERR) }
         return doneOrder.isEmpty ? 0 : Int32(POLLIN | POLLRDNORM)
     }
 
@@ -174,6 +186,7 @@ public final class FakeCamera: @unchecked Sendable {
 
     func freeQueue() {
         streaming = false
+        hasQueueError = false
         buffers = []
         queuedOrder = []
         doneOrder = []

@@ -153,6 +153,33 @@ final class CaptureStreamFakeKernelTests: XCTestCase {
         XCTAssertEqual(fake.violations, [])
     }
 
+    /// A fatal driver error (vb2_queue_error): the descriptor polls POLLERR
+    /// alone, DQBUF and QBUF fail with EIO, and stop still releases all.
+    func testAFatalStreamingErrorFailsDequeueWithEIOAndStopReleasesEverything() throws {
+        let fake = FakeKernel()
+        let camera = fake.addCamera(at: path)
+        do {
+            let stream = try CaptureStream(device: try VideoDevice.open(path, kernel: fake), configuration: configuration(multiplanar: false))
+            try stream.start()
+            camera.fill(count: 1)
+            let frame = try XCTUnwrap(stream.dequeue())
+            camera.failStreaming()
+            var entry = pollfd(fd: stream.fileDescriptor, events: Int16(POLLIN), revents: 0)
+            XCTAssertEqual(fake.poll(&entry, 1, 0), 1)
+            XCTAssertEqual(Int32(entry.revents), Int32(POLLERR))
+            XCTAssertThrowsError(try stream.dequeue()) { error in
+                XCTAssertEqual(error as? DeviceError, DeviceError(call: "VIDIOC_DQBUF", errnoCode: EIO, device: path))
+            }
+            XCTAssertThrowsError(try stream.queue(index: frame.index)) { error in
+                XCTAssertEqual(error as? DeviceError, DeviceError(call: "VIDIOC_QBUF", errnoCode: EIO, device: path))
+            }
+            XCTAssertNoThrow(try stream.stop())
+            XCTAssertEqual(fake.openDescriptorLabels, [path])
+            XCTAssertEqual(camera.allocatedBufferCount, 0)
+        }
+        XCTAssertTrue(fake.leakReport().isEmpty, fake.leakReport().description)
+    }
+
     // MARK: An error at every setup step
 
     func testAnErrorAtEverySetupStepSinglePlanar() throws {
