@@ -16,15 +16,32 @@ extension Display {
     }
 
     func restoreSavedState() throws {
-        try settlePendingFlip(timeoutMilliseconds: 100)
-        guard state != .idle else { return }
+        // A failure while waiting (reading the events) must not skip the
+        // restore: close() removes our framebuffers next, and the kernel
+        // would turn off the planes still showing them. The restore commit
+        // is blocking, so it waits for the commit in flight anyway.
+        var settleError: (any Error)?
+        do {
+            try settlePendingFlip(timeoutMilliseconds: 100)
+        } catch {
+            settleError = error
+        }
+        guard state != .idle else {
+            if let settleError { throw settleError }
+            return
+        }
         let planesToClear = activePlane.map { [$0.id] } ?? []
         // Whatever happens now, the display no longer shows our frames as
         // far as this object is concerned.
         state = .idle
         activePlane = nil
         flipSlot = nil
-        try saved.restore(card: card, cache: propertyCache, planesToClear: planesToClear)
+        do {
+            try saved.restore(card: card, cache: propertyCache, planesToClear: planesToClear)
+        } catch {
+            throw settleError ?? error
+        }
+        if let settleError { throw settleError }
     }
 
     /// Ends the display: waits (bounded) for a commit in flight, restores

@@ -83,7 +83,9 @@ public final class DumbBuffer {
         try checkedCall("drmPrimeHandleToFD", device: card.path) {
             card.kernel.drmPrimeHandleToFD(descriptor, handle, UInt32(DRM_CLOEXEC | DRM_RDWR), &exported)
         }
-        return OwnedFD(adopting: exported, path: "\(card.path) dumb buffer \(handle) (dma-buf)")
+        // Derived from the card's descriptor: the dma-buf belongs to the
+        // card's kernel and is closed there.
+        return card.fd.derived(exported, path: "\(card.path) dumb buffer \(handle) (dma-buf)")
     }
 
     /// The layout of this buffer as one plane of `format` in the dma-buf

@@ -89,22 +89,25 @@ struct SavedDisplayState {
             try restoreLegacy(card: card)
             return
         }
-        let blob = try atomic.modeBytes.map { (bytes) throws(DeviceError) in try card.createBlob(bytes) }
+        var blob: BlobID?
         defer {
             if let blob { try? card.destroyBlob(blob) }
         }
-        var request = AtomicRequest()
-        try request.set(atomic.crtc, "MODE_ID", to: UInt64(blob?.rawValue ?? 0), using: cache)
-        try request.set(atomic.crtc, "ACTIVE", to: atomic.active, using: cache)
-        for (connector, crtc) in atomic.connectors {
-            try request.set(connector, "CRTC_ID", to: crtc, using: cache)
-        }
-        for (plane, values) in atomic.planes {
-            for (property, value) in values {
-                request.set(plane, property, to: value)
-            }
-        }
         do {
+            // Inside the do: a failure to make the mode's blob needs the
+            // fallback as much as a refused commit does.
+            blob = try atomic.modeBytes.map { (bytes) throws(DeviceError) in try card.createBlob(bytes) }
+            var request = AtomicRequest()
+            try request.set(atomic.crtc, "MODE_ID", to: UInt64(blob?.rawValue ?? 0), using: cache)
+            try request.set(atomic.crtc, "ACTIVE", to: atomic.active, using: cache)
+            for (connector, crtc) in atomic.connectors {
+                try request.set(connector, "CRTC_ID", to: crtc, using: cache)
+            }
+            for (plane, values) in atomic.planes {
+                for (property, value) in values {
+                    request.set(plane, property, to: value)
+                }
+            }
             try card.commit(request, flags: [.allowModeset])
         } catch {
             var fallback = AtomicRequest()

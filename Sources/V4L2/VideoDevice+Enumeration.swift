@@ -88,6 +88,10 @@ extension VideoDevice {
         var mmap = true
         do { try fd.control(.requestBuffers, &probe) } catch where error.errno == .invalidArgument {
             mmap = false
+        } catch where error.errno == .resourceBusy {
+            // Another open file owns the queue: vb2 refuses even this count-0
+            // probe, without reporting the capability bits. MMAP was not
+            // refused; the export probe below then reports "unknown".
         }
         let caps = probe.capabilities
         var support = StreamingSupport(

@@ -1,0 +1,223 @@
+import KMS
+import Platform
+import TestSupport
+import XCTest
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The display stage against a scripted fake kernel (a vkms-like card), on
+/// any machine: the TEST_ONLY fallback over planes, the state machine of
+/// modeset, flips and events, and the legacy path.
+final class DisplayFakeKernelTests: XCTestCase {
+    typealias Rig = FakeDisplayRig
+    let primary = FakeCard.primaryPlaneID
+    let overlay = FakeCard.overlayPlaneID
+    let crtc = FakeCard.crtcID
+
+    // MARK: TEST_ONLY fallback
+
+    /// vkms's primary plane must cover the CRTC, so a 640x480 frame centred
+    /// in 1024x768 is refused there and shown on the overlay, with the
+    /// primary plane (fbdev's console) turned off.
+    func testTestOnlyFallsBackFromThePrimaryPlaneToTheOverlay() throws {
+        let rig = Rig()
+        let card = try rig.openCard()
+        let display = try Display(card: card, selection: Rig.selection())
+        XCTAssertTrue(display.usesAtomic)
+        XCTAssertEqual(display.plan.planes.map(\.id.rawValue), [primary, overlay])
+        XCTAssertEqual(display.plan.mode.width, 1024)
+        let frame = rig.makeFrame("frame 0")
+        let framebuffer = try display.importFramebuffer(Rig.layout(frame))
+
+        let mark = rig.fake.callCount
+        let commitsBefore = rig.fakeCard.commits.count
+        try display.show(framebuffer: framebuffer, tag: 7)
+        XCTAssertEqual(rig.fake.trace(since: mark).filter { $0.hasPrefix("DRM_IOCTL_MODE_ATOMIC") }, [
+            "DRM_IOCTL_MODE_ATOMIC TEST_ONLY|ALLOW_MODESET -> EINVAL",
+            "DRM_IOCTL_MODE_ATOMIC TEST_ONLY|ALLOW_MODESET",
+            "DRM_IOCTL_MODE_ATOMIC PAGE_FLIP_EVENT|ALLOW_MODESET",
+        ])
+        let commits = Array(rig.fakeCard.commits.dropFirst(commitsBefore))
+        XCTAssertEqual(commits.count, 3)
+        let fb = UInt64(framebuffer.rawValue)
+        XCTAssertEqual(commits[0].value(of: "FB_ID", on: primary), fb, "first try: the primary plane")
+        XCTAssertEqual(commits[1].value(of: "FB_ID", on: overlay), fb, "second try: the overlay")
+        XCTAssertEqual(commits[1].value(of: "FB_ID", on: primary), 0, "with the primary plane turned off")
+        XCTAssertEqual(commits[2].changes, commits[1].changes, "the accepted layout is the one committed")
+        XCTAssertEqual(commits[2].userData & 0xffff_ffff, 7)
+
+        XCTAssertEqual(display.activePlane?.id.rawValue, overlay)
+        XCTAssertEqual(display.state, .modesetPending)
+        XCTAssertEqual(rig.fakeCard.propertyValue("FB_ID", of: overlay), fb)
+        XCTAssertEqual(rig.fakeCard.propertyValue("CRTC_X", of: overlay), 192)
+        XCTAssertEqual(rig.fakeCard.propertyValue("CRTC_Y", of: overlay), 144)
+        XCTAssertEqual(rig.fakeCard.propertyValue("FB_ID", of: primary), 0)
+        XCTAssertEqual(rig.fake.violations, [])
+    }
+
+    func testWithoutAnOverlayEveryAttemptIsRejectedAndTheDisplayStaysIdle() throws {
+        try checkEveryAttemptRejected(Rig(.init(overlayPlane: false)), selection: Rig.selection())
+    }
+
+    func testAPlanePinnedToThePrimaryIsRejectedAndTheDisplayStaysIdle() throws {
+        try checkEveryAttemptRejected(Rig(), selection: Rig.selection(plane: .id(PlaneID(FakeCard.primaryPlaneID))))
+    }
+
+    private func checkEveryAttemptRejected(_ rig: Rig, selection: DisplaySelection, file: StaticString = #filePath, line: UInt = #line) throws {
+        let card = try rig.openCard()
+        let display = try Display(card: card, selection: selection)
+        XCTAssertEqual(display.plan.planes.map(\.id.rawValue), [primary], file: file, line: line)
+        let frame = rig.makeFrame("frame 0")
+        let framebuffer = try display.importFramebuffer(Rig.layout(frame))
+        let before = rig.fakeCard.screenState
+        let mark = rig.fake.callCount
+
+        XCTAssertThrowsError(try display.show(framebuffer: framebuffer, tag: 1), file: file, line: line) { error in
+            guard case DisplayError.configurationRejected(let device, let attempts)? = error as? DisplayError else {
+                return XCTFail("expected configurationRejected, got \(error)", file: file, line: line)
+            }
+            XCTAssertEqual(device, Rig.cardPath, file: file, line: line)
+            XCTAssertEqual(attempts.count, 1, "\(attempts)", file: file, line: line)
+            XCTAssertTrue(attempts.first?.hasPrefix("plane \(primary) (primary) fb 640x480") ?? false, "\(attempts)", file: file, line: line)
+            XCTAssertTrue(attempts.first?.hasSuffix(": EINVAL") ?? false, "\(attempts)", file: file, line: line)
+        }
+        XCTAssertEqual(rig.fake.trace(since: mark).filter { $0.hasPrefix("DRM_IOCTL_MODE_ATOMIC") },
+                       ["DRM_IOCTL_MODE_ATOMIC TEST_ONLY|ALLOW_MODESET -> EINVAL"], file: file, line: line)
+        XCTAssertEqual(display.state, .idle, file: file, line: line)
+        XCTAssertNil(display.activePlane, file: file, line: line)
+        XCTAssertEqual(rig.fakeCard.screenState, before, "nothing changed on screen", file: file, line: line)
+        XCTAssertFalse(rig.fakeCard.hasPendingFlip, file: file, line: line)
+    }
+
+    // MARK: States and events
+
+    func testModesetThenFlipsEachDeliverOneEventWithTheirTag() throws {
+        let rig = Rig()
+        let card = try rig.openCard()
+        let display = try Display(card: card, selection: Rig.selection())
+        let frames = [rig.makeFrame("frame 0"), rig.makeFrame("frame 1")]
+        let first = try display.importFramebuffer(Rig.layout(frames[0]))
+        let second = try display.importFramebuffer(Rig.layout(frames[1]))
+        XCTAssertEqual(display.state, .idle)
+
+        try display.show(framebuffer: first, tag: 1)
+        XCTAssertEqual(display.state, .modesetPending)
+        XCTAssertThrowsError(try display.show(framebuffer: second, tag: 2)) { error in
+            XCTAssertEqual(error as? DisplayError, .flipPending(device: Rig.cardPath))
+        }
+        rig.fakeCard.vblank()
+        var events: [FlipEvent] = []
+        XCTAssertEqual(try display.handleEvents { events.append($0) }, 1)
+        XCTAssertEqual(events.map(\.tag), [1])
+        XCTAssertEqual(events.first?.crtc, CrtcID(crtc))
+        XCTAssertEqual(display.state, .showing)
+        XCTAssertEqual(try display.handleEvents { events.append($0) }, 0, "one event per commit")
+
+        let mark = rig.fake.callCount
+        try display.show(framebuffer: second, tag: 2)
+        XCTAssertEqual(rig.fake.trace(since: mark), ["DRM_IOCTL_MODE_ATOMIC NONBLOCK|PAGE_FLIP_EVENT"])
+        XCTAssertEqual(rig.fakeCard.commits.last?.changes, [FakeCommit.Change(object: overlay, property: "FB_ID", value: UInt64(second.rawValue))])
+        XCTAssertEqual(display.state, .flipPending)
+        XCTAssertThrowsError(try display.show(framebuffer: first, tag: 3)) { error in
+            XCTAssertEqual(error as? DisplayError, .flipPending(device: Rig.cardPath))
+        }
+        XCTAssertEqual(try display.handleEvents { events.append($0) }, 0, "no event before the vblank")
+        XCTAssertEqual(display.state, .flipPending)
+
+        XCTAssertEqual(rig.fakeCard.vblank(), 1)
+        XCTAssertEqual(try display.handleEvents { events.append($0) }, 1)
+        XCTAssertEqual(events.map(\.tag), [1, 2])
+        XCTAssertEqual(events[1].sequence, events[0].sequence &+ 2, "one vblank passed without a flip, one with")
+        XCTAssertLessThan(events[0].timestampNanoseconds, events[1].timestampNanoseconds)
+        XCTAssertEqual(display.state, .showing)
+        XCTAssertEqual(rig.fake.violations, [])
+    }
+
+    // MARK: Legacy
+
+    /// A card without atomic: drmModeSetCrtc then drmModePageFlip for the
+    /// first frame (at the 640x480 mode: legacy cannot place a smaller
+    /// frame), drmModePageFlip after, one event per show, and the console
+    /// put back with drmModeSetCrtc.
+    func testLegacyCardSetsTheCrtcFlipsAndRestoresWithSetCrtc() throws {
+        let rig = Rig(.init(atomic: false))
+        let before = rig.fakeCard.screenState
+        let card = try rig.openCard()
+        XCTAssertFalse(card.capabilities.atomic)
+        let display = try Display(card: card, selection: Rig.selection())
+        XCTAssertFalse(display.usesAtomic)
+        XCTAssertEqual(display.plan.mode.width, 640)
+        let frames = [rig.makeFrame("frame 0"), rig.makeFrame("frame 1")]
+        let first = try display.importFramebuffer(Rig.layout(frames[0]))
+        let second = try display.importFramebuffer(Rig.layout(frames[1]))
+
+        var mark = rig.fake.callCount
+        try display.show(framebuffer: first, tag: 1)
+        XCTAssertEqual(rig.fake.trace(since: mark), ["drmModeSetCrtc \(crtc) fb \(first)", "drmModePageFlip \(crtc) fb \(first)"])
+        XCTAssertEqual(display.state, .modesetPending)
+        var events: [FlipEvent] = []
+        XCTAssertEqual(try display.handleEvents { events.append($0) }, 0)
+        rig.fakeCard.vblank()
+        XCTAssertEqual(try display.handleEvents { events.append($0) }, 1)
+        XCTAssertEqual(display.state, .showing)
+
+        mark = rig.fake.callCount
+        try display.show(framebuffer: second, tag: 2)
+        XCTAssertEqual(rig.fake.trace(since: mark), ["drmModePageFlip \(crtc) fb \(second)"])
+        XCTAssertEqual(display.state, .flipPending)
+        rig.fakeCard.vblank()
+        XCTAssertEqual(try display.handleEvents { events.append($0) }, 1)
+        XCTAssertEqual(events.map(\.tag), [1, 2])
+        XCTAssertEqual(rig.fakeCard.propertyValue("FB_ID", of: primary), UInt64(second.rawValue))
+
+        mark = rig.fake.callCount
+        XCTAssertEqual(display.close().count, 0)
+        let closeCalls = rig.fake.trace(since: mark)
+        XCTAssertEqual(closeCalls.first, "drmModeSetCrtc \(crtc) fb \(FakeCard.consoleFramebufferID)")
+        XCTAssertFalse(closeCalls.contains { $0.hasPrefix("DRM_IOCTL_MODE_ATOMIC") })
+        XCTAssertEqual(rig.fakeCard.screenState, before)
+        XCTAssertEqual(rig.fakeCard.framebufferIDs, [])
+        XCTAssertEqual(rig.fakeCard.framebuffersRemovedWhileShown, [])
+        XCTAssertFalse(rig.fakeCard.isMasterHeld)
+        XCTAssertEqual(rig.fake.violations, [])
+    }
+
+    // MARK: Opening
+
+    func testOpeningACardWithoutPermissionNamesThePathAndEACCES() {
+        let rig = Rig()
+        rig.fake.denyAccess(to: Rig.cardPath)
+        XCTAssertThrowsError(try rig.openCard()) { error in
+            XCTAssertEqual(error as? DeviceError, DeviceError(call: "open", errnoCode: EACCES, device: Rig.cardPath))
+            XCTAssertEqual((error as? DeviceError)?.category, .permissionDenied)
+        }
+        XCTAssertEqual(rig.fake.trace, ["stat \(Rig.cardPath)", "open \(Rig.cardPath) -> EACCES"])
+        XCTAssertEqual(rig.fake.openDescriptors, [])
+    }
+
+    func testAnotherMasterMakesSetupFailWithMasterHeldAndLeavesNothing() throws {
+        let rig = Rig()
+        let other = rig.fake.open(Rig.cardPath, O_RDWR)
+        XCTAssertEqual(rig.fake.drmSetMaster(other), 0)
+        do {
+            let card = try rig.openCard()
+            XCTAssertThrowsError(try Display(card: card, selection: Rig.selection())) { error in
+                XCTAssertEqual(error as? DisplayError, .masterHeld(device: Rig.cardPath, errnoCode: EBUSY))
+            }
+            XCTAssertEqual(rig.fake.outstandingLibdrmAllocations, 0)
+        }
+        XCTAssertEqual(rig.fake.openDescriptorLabels, [Rig.cardPath], "only the other program's descriptor")
+        XCTAssertEqual(rig.fake.close(other, backend: .system), 0)
+        XCTAssertTrue(rig.fake.leakReport().releasedAtClose.allSatisfy { $0.hasPrefix("DRM master dropped") })
+    }
+
+    func testCardsAreListedFromTheFakeDirectory() {
+        let rig = Rig()
+        rig.fake.addCard(at: "/dev/dri/card1")
+        XCTAssertEqual(Card.devicePaths(in: "/dev/dri", kernel: rig.fake), ["/dev/dri/card0", "/dev/dri/card1"])
+        XCTAssertEqual(try DeviceNodeKind.of("/dev/dri/card1", kernel: rig.fake), .drm)
+        XCTAssertEqual(try DeviceNodeKind.of("/dev/dri", kernel: rig.fake), .directory)
+    }
+}
