@@ -17,36 +17,36 @@ import Glibc
 /// storage, so a commit neither allocates nor looks anything up. libdrm's
 /// `drmModeAtomicCommit` would copy, sort and allocate the arrays on every
 /// commit; that is why framepipe fills `struct drm_mode_atomic` itself.
-public struct AtomicRequest: Sendable, Equatable, CustomStringConvertible {
+package struct AtomicRequest: Sendable, Equatable, CustomStringConvertible {
     /// The position of one value in the request, for changing it later
     /// without a search.
     ///
     /// A slot stays valid until a property is added to the request (adding
     /// may move later values); take slots after the request is complete.
-    public struct Slot: Sendable, Hashable {
-        public let index: Int
+    package struct Slot: Sendable, Hashable {
+        package let index: Int
     }
 
     /// Each object once, in the order it was first set.
-    public private(set) var objectIDs: [UInt32] = []
+    package private(set) var objectIDs: [UInt32] = []
     /// How many properties of each object follow, parallel to ``objectIDs``.
-    public private(set) var propertyCounts: [UInt32] = []
+    package private(set) var propertyCounts: [UInt32] = []
     /// The properties, object after object.
-    public private(set) var propertyIDs: [UInt32] = []
+    package private(set) var propertyIDs: [UInt32] = []
     /// The values, parallel to ``propertyIDs``.
-    public private(set) var values: [UInt64] = []
+    package private(set) var values: [UInt64] = []
 
-    public init() {}
+    package init() {}
 
     /// The number of (object, property, value) triples.
-    public var count: Int { values.count }
-    public var isEmpty: Bool { values.isEmpty }
+    package var count: Int { values.count }
+    package var isEmpty: Bool { values.isEmpty }
 
     /// Sets `property` of `object` to `value`. Setting a property that is
     /// already in the request replaces its value (the last write wins, as in
     /// libdrm); a new property of a known object joins that object's group.
     @discardableResult
-    public mutating func set<ID: ModeObjectIdentifier>(_ object: ID, _ property: PropertyID, to value: UInt64) -> Slot {
+    package mutating func set<ID: ModeObjectIdentifier>(_ object: ID, _ property: PropertyID, to value: UInt64) -> Slot {
         var start = 0
         for (index, objectID) in objectIDs.enumerated() {
             let count = Int(propertyCounts[index])
@@ -76,14 +76,14 @@ public struct AtomicRequest: Sendable, Equatable, CustomStringConvertible {
     /// - Throws: `DisplayError.missingProperty` when the object has no such
     ///   property or was never loaded into the cache.
     @discardableResult
-    public mutating func set<ID: ModeObjectIdentifier>(
+    package mutating func set<ID: ModeObjectIdentifier>(
         _ object: ID, _ name: String, to value: UInt64, using cache: PropertyIDCache
     ) throws(DisplayError) -> Slot {
         set(object, try cache.id(of: name, on: object), to: value)
     }
 
     /// Where `property` of `object` sits, or nil when it is not in the request.
-    public func slot<ID: ModeObjectIdentifier>(of object: ID, _ property: PropertyID) -> Slot? {
+    package func slot<ID: ModeObjectIdentifier>(of object: ID, _ property: PropertyID) -> Slot? {
         var start = 0
         for (index, objectID) in objectIDs.enumerated() {
             let count = Int(propertyCounts[index])
@@ -99,22 +99,22 @@ public struct AtomicRequest: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// The value of `property` of `object`, or nil when it is not in the request.
-    public func value<ID: ModeObjectIdentifier>(of object: ID, _ property: PropertyID) -> UInt64? {
+    package func value<ID: ModeObjectIdentifier>(of object: ID, _ property: PropertyID) -> UInt64? {
         slot(of: object, property).map { values[$0.index] }
     }
 
     /// Changes one value in place. On a request held in a `var` with no
     /// other copy this writes into the existing storage: no allocation.
     @inline(__always)
-    public mutating func update(_ slot: Slot, to value: UInt64) {
+    package mutating func update(_ slot: Slot, to value: UInt64) {
         values[slot.index] = value
     }
 
     /// The value at `slot`.
-    public subscript(slot: Slot) -> UInt64 { values[slot.index] }
+    package subscript(slot: Slot) -> UInt64 { values[slot.index] }
 
     /// "object 35 {20=1, 21=0}, object 31 {...}" with raw ids.
-    public var description: String {
+    package var description: String {
         var parts: [String] = []
         var start = 0
         for (index, objectID) in objectIDs.enumerated() {
@@ -174,7 +174,7 @@ extension Card {
     /// Nothing is allocated: the kernel reads the request's own arrays.
     ///
     /// The corresponding ioctl is `DRM_IOCTL_MODE_ATOMIC`.
-    public func commit(_ request: AtomicRequest, flags: AtomicCommitFlags, userData: UInt64 = 0) throws(DeviceError) {
+    package func commit(_ request: AtomicRequest, flags: AtomicCommitFlags, userData: UInt64 = 0) throws(DeviceError) {
         try request.withKernelArgument(flags: flags, userData: userData) { (argument) throws(DeviceError) in
             try fd.control(.modeAtomic, &argument)
         }
@@ -188,7 +188,7 @@ extension Card {
     ///
     /// The corresponding ioctl is `DRM_IOCTL_MODE_ATOMIC` with
     /// `DRM_MODE_ATOMIC_TEST_ONLY | DRM_MODE_ATOMIC_ALLOW_MODESET`.
-    public func testCommit(_ request: AtomicRequest) throws(DeviceError) -> DeviceError? {
+    package func testCommit(_ request: AtomicRequest) throws(DeviceError) -> DeviceError? {
         do {
             try commit(request, flags: [.testOnly, .allowModeset])
             return nil

@@ -10,40 +10,40 @@ import Glibc
 /// once at setup so that requests can name properties ("FB_ID") without
 /// asking the kernel again. Also keeps each property's value as it was when
 /// loaded, which is the state to restore later.
-public struct PropertyIDCache: Sendable {
+package struct PropertyIDCache: Sendable {
     /// The card the ids belong to, for error messages.
-    public let device: String
+    package let device: String
     private var objects: [UInt32: ModeObjectProperties] = [:]
     private var objectNames: [UInt32: String] = [:]
 
-    public init(device: String) {
+    package init(device: String) {
         self.device = device
     }
 
     /// Records the properties of `object` (e.g. from ``Card/properties(of:)``).
-    public mutating func add<ID: ModeObjectIdentifier>(_ object: ID, properties: ModeObjectProperties) {
+    package mutating func add<ID: ModeObjectIdentifier>(_ object: ID, properties: ModeObjectProperties) {
         objects[object.rawValue] = properties
         objectNames[object.rawValue] = "\(ID.objectType) \(object)"
     }
 
     /// Reads the properties of `object` from the card, once.
-    public mutating func load<ID: ModeObjectIdentifier>(_ object: ID, from card: Card) throws(DeviceError) {
+    package mutating func load<ID: ModeObjectIdentifier>(_ object: ID, from card: Card) throws(DeviceError) {
         if objects[object.rawValue] != nil { return }
         add(object, properties: try card.properties(of: object))
     }
 
     /// Whether `object` was loaded.
-    public func contains<ID: ModeObjectIdentifier>(_ object: ID) -> Bool {
+    package func contains<ID: ModeObjectIdentifier>(_ object: ID) -> Bool {
         objects[object.rawValue] != nil
     }
 
     /// The properties of `object` as loaded.
-    public func properties<ID: ModeObjectIdentifier>(of object: ID) -> ModeObjectProperties? {
+    package func properties<ID: ModeObjectIdentifier>(of object: ID) -> ModeObjectProperties? {
         objects[object.rawValue]
     }
 
     /// The id of the property `name` of `object`.
-    public func id<ID: ModeObjectIdentifier>(of name: String, on object: ID) throws(DisplayError) -> PropertyID {
+    package func id<ID: ModeObjectIdentifier>(of name: String, on object: ID) throws(DisplayError) -> PropertyID {
         guard let property = objects[object.rawValue]?[name] else {
             throw DisplayError.missingProperty(object: "\(ID.objectType) \(object)", name: name, device: device)
         }
@@ -51,7 +51,7 @@ public struct PropertyIDCache: Sendable {
     }
 
     /// The value `name` of `object` had when it was loaded.
-    public func loadedValue<ID: ModeObjectIdentifier>(of name: String, on object: ID) throws(DisplayError) -> UInt64 {
+    package func loadedValue<ID: ModeObjectIdentifier>(of name: String, on object: ID) throws(DisplayError) -> UInt64 {
         guard let property = objects[object.rawValue]?[name] else {
             throw DisplayError.missingProperty(object: "\(ID.objectType) \(object)", name: name, device: device)
         }

@@ -9,7 +9,7 @@ import V4L2
 /// separate memory planes (NV12M), each colour plane is its own dma-buf.
 /// `dataOffsets` are the per-memory-plane `data_offset` values the driver
 /// reported (0 for most drivers).
-public func colourPlaneLocations(
+package func colourPlaneLocations(
     of format: PixelFormat, height: UInt32, memoryPlanes: [CapturePlaneFormat], dataOffsets: [UInt32]
 ) -> [ColourPlaneLocation]? {
     guard let first = memoryPlanes.first else { return nil }

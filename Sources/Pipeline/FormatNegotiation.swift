@@ -10,7 +10,7 @@ func formatList(_ codes: [FourCC]) -> String {
 /// fourcc of the same table entry). With `requested`, that format or an
 /// error; without, the first match in the table's order of preference.
 /// No conversion path exists, so no match is an error listing both sides.
-public func negotiatePixelFormat(
+package func negotiatePixelFormat(
     requested: FourCC?, cameraFormats: [FourCC], displayFormats: [FourCC],
     camera: String, display: String
 ) throws(NegotiationError) -> PixelFormat {

@@ -19,7 +19,7 @@ import Glibc
 public final class DmaBuf: Sendable, CustomStringConvertible {
     /// The owned descriptor. Its `path` says where the buffer came from
     /// ("/dev/video0 buffer 2 plane 0 (dma-buf)"), for error messages.
-    public let fd: OwnedFD
+    package let fd: OwnedFD
 
     /// Takes ownership of an exported dma-buf descriptor.
     public convenience init(adopting rawValue: Int32, origin: String) {

@@ -5,7 +5,7 @@ import Glibc
 #endif
 
 /// What an ioctl call gave back when it did not fail.
-public enum IoctlOutcome: Sendable, Equatable {
+package enum IoctlOutcome: Sendable, Equatable {
     /// The call succeeded.
     case done
     /// The call would block (EAGAIN on a non-blocking descriptor): nothing

@@ -6,18 +6,18 @@ import Glibc
 
 /// An ioctl request: the number the kernel expects and the name a person
 /// reads in an error ("VIDIOC_DQBUF").
-public struct IoctlRequest: Sendable, Hashable, CustomStringConvertible {
+package struct IoctlRequest: Sendable, Hashable, CustomStringConvertible {
     /// The request's name in the kernel headers.
-    public let name: String
+    package let name: String
     /// The request number (`_IOWR(...)`).
-    public let number: UInt
+    package let number: UInt
 
     /// A request called `name` with the number `number`.
-    public init(_ name: String, _ number: UInt) {
+    package init(_ name: String, _ number: UInt) {
         self.name = name
         self.number = number
     }
 
     /// The name.
-    public var description: String { name }
+    package var description: String { name }
 }

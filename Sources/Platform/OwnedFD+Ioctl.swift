@@ -10,7 +10,7 @@ extension OwnedFD {
     /// and any other errno becomes a ``DeviceError`` naming the request and
     /// the device.
     @discardableResult
-    public borrowing func ioctl<Argument>(
+    package borrowing func ioctl<Argument>(
         _ request: IoctlRequest, _ argument: inout Argument
     ) throws(DeviceError) -> IoctlOutcome {
         let fd = rawValue
@@ -30,7 +30,7 @@ extension OwnedFD {
 
     /// Like ``ioctl(_:_:)`` but for requests that must not report EAGAIN
     /// (configuration ioctls): EAGAIN is an error there.
-    public borrowing func control<Argument>(
+    package borrowing func control<Argument>(
         _ request: IoctlRequest, _ argument: inout Argument
     ) throws(DeviceError) {
         if try ioctl(request, &argument) == .wouldBlock {
@@ -70,7 +70,7 @@ extension OwnedFD {
 /// errno (libdrm's convention), retrying EINTR, and turns failure into a
 /// ``DeviceError`` naming `call` and `device`.
 @discardableResult
-public func checkedCall(
+package func checkedCall(
     _ call: String, device: String, _ body: () -> Int32
 ) throws(DeviceError) -> Int32 {
     while true {

@@ -19,13 +19,13 @@ public struct OwnedFD: ~Copyable, Sendable {
     /// The path the descriptor was opened from, used in error messages.
     public let path: String
     /// Whose ioctl and close this descriptor needs.
-    public let backend: IoctlBackend
+    package let backend: IoctlBackend
     /// Where this descriptor's calls go.
     package let kernel: any KernelInterface
 
     /// Takes ownership of `rawValue`, a descriptor of the real kernel.
-    public init(adopting rawValue: Int32, path: String, backend: IoctlBackend = .system) {
-        self.init(adopting: rawValue, path: path, backend: backend, kernel: SystemKernel.shared)
+    public init(adopting rawValue: Int32, path: String) {
+        self.init(adopting: rawValue, path: path, backend: .system, kernel: SystemKernel.shared)
     }
 
     /// Takes ownership of `rawValue`, a descriptor of `kernel`.
@@ -68,7 +68,7 @@ public struct OwnedFD: ~Copyable, Sendable {
 
     /// Hands the descriptor to a new backend (used when libv4l2 adopts a
     /// plain fd with `v4l2_fd_open`, after which libv4l2 must close it).
-    public consuming func rebound(to backend: IoctlBackend) -> OwnedFD {
+    package consuming func rebound(to backend: IoctlBackend) -> OwnedFD {
         let path = self.path
         let kernel = self.kernel
         return OwnedFD(adopting: take(), path: path, backend: backend, kernel: kernel)

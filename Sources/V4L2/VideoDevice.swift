@@ -21,7 +21,7 @@ import Glibc
 /// is released.
 public final class VideoDevice {
     /// The owned descriptor; every ioctl goes through its funnel.
-    public let fd: OwnedFD
+    package let fd: OwnedFD
     /// What `VIDIOC_QUERYCAP` said when the device was opened.
     public let capability: CapabilityInfo
 
