@@ -85,7 +85,7 @@ let package = Package(
             path: "Examples/MinimalPreview"),
         .target(
             name: "TestSupport",
-            dependencies: ["Platform", "CDRM", "CV4L2", "CKernelShim"],
+            dependencies: ["Platform", "KMS", "CDRM", "CV4L2", "CKernelShim"],
             path: "Tests/TestSupport"),
         .testTarget(name: "PlatformTests", dependencies: ["Platform", "CKernelShim", "TestSupport"]),
         .testTarget(name: "V4L2Tests", dependencies: ["V4L2", "Platform", "CV4L2", "TestSupport"]),

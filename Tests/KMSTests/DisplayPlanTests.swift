@@ -1,5 +1,6 @@
 import KMS
 import Platform
+import TestSupport
 import XCTest
 
 #if canImport(Glibc)
@@ -10,88 +11,16 @@ import Glibc
 /// connector, mode, CRTC and plane choice, frame placement, and the error
 /// messages that list what is available.
 final class DisplayPlanTests: XCTestCase {
-    // MARK: A card like vkms with enable_overlay=1 and enable_cursor=1
-
-    static let device = "/dev/dri/card0"
-    static let crtc = CrtcID(37)
-    static let preferredType: UInt32 = 1 << 3 | 1 << 6  // DRM_MODE_TYPE_PREFERRED | DRM_MODE_TYPE_DRIVER
-
-    static func fourcc(_ text: String) -> FourCC {
-        FourCC(text) ?? FourCC(rawValue: 0)
-    }
-
-    static let mode1024 = DisplayMode(timings: ModeTimings(
-        pixelClockKilohertz: 65_000,
-        horizontalDisplay: 1024, horizontalSyncStart: 1048, horizontalSyncEnd: 1184, horizontalTotal: 1344,
-        verticalDisplay: 768, verticalSyncStart: 771, verticalSyncEnd: 777, verticalTotal: 806,
-        kernelRefreshHertz: 60, flags: 0xa, type: preferredType, name: "1024x768"))
-    static let mode1080p60 = DisplayMode(timings: ModeTimings(
-        pixelClockKilohertz: 148_500,
-        horizontalDisplay: 1920, horizontalSyncStart: 2008, horizontalSyncEnd: 2052, horizontalTotal: 2200,
-        verticalDisplay: 1080, verticalSyncStart: 1084, verticalSyncEnd: 1089, verticalTotal: 1125,
-        kernelRefreshHertz: 60, flags: 5, type: 1 << 6, name: "1920x1080"))
-    static let mode1080p5994 = DisplayMode(timings: ModeTimings(
-        pixelClockKilohertz: 148_352,
-        horizontalDisplay: 1920, horizontalSyncStart: 2008, horizontalSyncEnd: 2052, horizontalTotal: 2200,
-        verticalDisplay: 1080, verticalSyncStart: 1084, verticalSyncEnd: 1089, verticalTotal: 1125,
-        kernelRefreshHertz: 60, flags: 5, type: 1 << 6, name: "1920x1080"))
-    static let mode1080i = DisplayMode(timings: ModeTimings(
-        pixelClockKilohertz: 74_250,
-        horizontalDisplay: 1920, horizontalSyncStart: 2008, horizontalSyncEnd: 2052, horizontalTotal: 2200,
-        verticalDisplay: 1080, verticalSyncStart: 1084, verticalSyncEnd: 1094, verticalTotal: 1125,
-        kernelRefreshHertz: 60, flags: 0x15, type: 1 << 6, name: "1920x1080i"))
-    static let mode640 = DisplayMode(timings: ModeTimings(
-        pixelClockKilohertz: 25_175,
-        horizontalDisplay: 640, horizontalSyncStart: 656, horizontalSyncEnd: 752, horizontalTotal: 800,
-        verticalDisplay: 480, verticalSyncStart: 490, verticalSyncEnd: 492, verticalTotal: 525,
-        kernelRefreshHertz: 60, flags: 0xa, type: 1 << 6, name: "640x480"))
-
-    static func plane(_ id: UInt32, _ type: PlaneType, _ formats: [String], on crtc: CrtcID? = nil, modifiers: [FormatModifier] = [.linear]) -> PlaneInfo {
-        PlaneInfo(
-            id: PlaneID(id), type: type, currentCrtc: crtc, currentFramebuffer: crtc == nil ? nil : FramebufferID(50),
-            possibleCrtcs: [Self.crtc],
-            formats: formats.map { PlaneFormat(format: fourcc($0), modifiers: modifiers) })
-    }
-
-    static func card(
-        connectors: [ConnectorInfo]? = nil, planes: [PlaneInfo]? = nil, atomic: Bool = true
-    ) -> CardInfo {
-        let virtual = ConnectorInfo(
-            id: ConnectorID(40), name: "Virtual-1", typeName: "Virtual", typeIndex: 1, status: .connected,
-            isWriteback: false, widthMillimeters: 0, heightMillimeters: 0,
-            modes: [mode1080p60, mode1080p5994, mode1080i, mode1024, mode640],
-            currentEncoder: EncoderID(39), possibleEncoders: [EncoderID(39)], possibleCrtcs: [crtc])
-        let writeback = ConnectorInfo(
-            id: ConnectorID(42), name: "Writeback-1", typeName: "Writeback", typeIndex: 1, status: .unknown,
-            isWriteback: true, widthMillimeters: 0, heightMillimeters: 0, modes: [],
-            currentEncoder: nil, possibleEncoders: [EncoderID(41)], possibleCrtcs: [crtc])
-        return CardInfo(
-            path: device, driver: DriverInfo(name: "vkms", description: "Virtual Kernel Mode Setting", date: "", majorVersion: 1, minorVersion: 0, patchLevel: 0),
-            capabilities: CardCapabilities(dumbBuffer: true, primeImport: true, primeExport: true, addFramebuffer2Modifiers: true, timestampMonotonic: true, atomic: atomic, universalPlanes: true, writebackConnectors: atomic),
-            minimumWidth: 1, minimumHeight: 1, maximumWidth: 8192, maximumHeight: 8192,
-            connectors: connectors ?? [virtual, writeback],
-            encoders: [
-                EncoderInfo(id: EncoderID(39), typeName: "Virtual", currentCrtc: crtc, possibleCrtcs: [crtc]),
-                EncoderInfo(id: EncoderID(41), typeName: "Virtual", currentCrtc: nil, possibleCrtcs: [crtc]),
-            ],
-            crtcs: [CrtcInfo(id: crtc, index: 0, mode: mode1024, framebuffer: FramebufferID(50), gammaSize: 0)],
-            planes: planes ?? [
-                plane(31, .primary, ["XR24", "XR48", "RG16"], on: crtc),
-                plane(33, .overlay, ["AR24", "XR24", "XR48", "AR48", "RG16"]),
-                plane(35, .cursor, ["AR24"]),
-            ])
-    }
-
     static func selection(_ width: Int = 640, _ height: Int = 480, _ format: String = "XR24") -> DisplaySelection {
-        DisplaySelection(frameWidth: width, frameHeight: height, format: fourcc(format))
+        DisplaySelection(frameWidth: width, frameHeight: height, format: RecordedCard.fourcc(format))
     }
 
-    func plan(_ selection: DisplaySelection, card: CardInfo = DisplayPlanTests.card()) throws -> DisplayPlan {
+    func plan(_ selection: DisplaySelection, card: CardInfo = RecordedCard.card()) throws -> DisplayPlan {
         try DisplayPlan.make(for: card, selection: selection)
     }
 
     func expectError(
-        _ selection: DisplaySelection, card: CardInfo = DisplayPlanTests.card(),
+        _ selection: DisplaySelection, card: CardInfo = RecordedCard.card(),
         file: StaticString = #filePath, line: UInt = #line, _ check: (DisplayError) -> Void
     ) {
         XCTAssertThrowsError(try plan(selection, card: card), file: file, line: line) { error in
@@ -132,16 +61,16 @@ final class DisplayPlanTests: XCTestCase {
     }
 
     func testModeRequestsPickTheRightMode() throws {
-        let modes = Self.card().connectors[0].modes
+        let modes = RecordedCard.card().connectors[0].modes
         func select(_ text: String) throws -> DisplayMode? { try XCTUnwrap(ModeRequest(parsing: text)).select(from: modes) }
-        XCTAssertEqual(try select("1024x768"), Self.mode1024)
+        XCTAssertEqual(try select("1024x768"), RecordedCard.mode1024)
         // Without a rate: the first listed (the kernel lists higher rates first), progressive over interlaced.
-        XCTAssertEqual(try select("1920x1080"), Self.mode1080p60)
-        XCTAssertEqual(try select("1920x1080@60"), Self.mode1080p60)
-        XCTAssertEqual(try select("1920x1080@59.94"), Self.mode1080p5994)
-        XCTAssertEqual(try select("1920x1080@59.9"), Self.mode1080p5994)
+        XCTAssertEqual(try select("1920x1080"), RecordedCard.mode1080p60)
+        XCTAssertEqual(try select("1920x1080@60"), RecordedCard.mode1080p60)
+        XCTAssertEqual(try select("1920x1080@59.94"), RecordedCard.mode1080p5994)
+        XCTAssertEqual(try select("1920x1080@59.9"), RecordedCard.mode1080p5994)
         XCTAssertNil(try select("1920x1080@50"))
-        XCTAssertEqual(try select("1920x1080i"), Self.mode1080i)
+        XCTAssertEqual(try select("1920x1080i"), RecordedCard.mode1080i)
         XCTAssertNil(try select("800x600"))
     }
 
@@ -149,10 +78,10 @@ final class DisplayPlanTests: XCTestCase {
 
     func testAutomaticPlanUsesTheConnectedDisplayItsPreferredModeAndPrimaryFirst() throws {
         let plan = try plan(Self.selection())
-        XCTAssertEqual(plan.device, Self.device)
+        XCTAssertEqual(plan.device, RecordedCard.device)
         XCTAssertEqual(plan.connector.name, "Virtual-1")
-        XCTAssertEqual(plan.mode, Self.mode1024)
-        XCTAssertEqual(plan.crtc, Self.crtc)
+        XCTAssertEqual(plan.mode, RecordedCard.mode1024)
+        XCTAssertEqual(plan.crtc, RecordedCard.crtc)
         XCTAssertEqual(plan.planes.map(\.id), [PlaneID(31), PlaneID(33)], "primary first, then overlay; never the cursor")
         XCTAssertEqual(plan.planesOnCrtc, [PlaneID(31)])
         XCTAssertEqual(plan.writeback?.name, "Writeback-1")
@@ -176,20 +105,20 @@ final class DisplayPlanTests: XCTestCase {
     }
 
     func testAPlaneBusyOnAnotherCrtcIsNotTaken() throws {
-        let card = Self.card(planes: [
-            Self.plane(31, .primary, ["XR24"], on: Self.crtc),
-            Self.plane(33, .overlay, ["XR24"], on: CrtcID(99)),
-            Self.plane(34, .overlay, ["XR24"]),
+        let card = RecordedCard.card(planes: [
+            RecordedCard.plane(31, .primary, ["XR24"], on: RecordedCard.crtc),
+            RecordedCard.plane(33, .overlay, ["XR24"], on: CrtcID(99)),
+            RecordedCard.plane(34, .overlay, ["XR24"]),
         ])
         XCTAssertEqual(try plan(Self.selection(), card: card).planes.map(\.id), [PlaneID(31), PlaneID(34)])
     }
 
     func testAModifierThePlaneDoesNotListRulesItOut() throws {
         let vendorTiled = FormatModifier(rawValue: 0x0100_0000_0000_0001)
-        let card = Self.card(planes: [
-            Self.plane(31, .primary, ["XR24"], on: Self.crtc, modifiers: [vendorTiled]),
-            Self.plane(33, .overlay, ["XR24"], modifiers: [.linear, vendorTiled]),
-            Self.plane(34, .overlay, ["XR24"], modifiers: []),
+        let card = RecordedCard.card(planes: [
+            RecordedCard.plane(31, .primary, ["XR24"], on: RecordedCard.crtc, modifiers: [vendorTiled]),
+            RecordedCard.plane(33, .overlay, ["XR24"], modifiers: [.linear, vendorTiled]),
+            RecordedCard.plane(34, .overlay, ["XR24"], modifiers: []),
         ])
         XCTAssertEqual(try plan(Self.selection(), card: card).planes.map(\.id), [PlaneID(33), PlaneID(34)])
         var tiled = Self.selection()
@@ -201,12 +130,12 @@ final class DisplayPlanTests: XCTestCase {
         func connector(_ id: UInt32, _ name: String, _ status: ConnectorStatus) -> ConnectorInfo {
             ConnectorInfo(
                 id: ConnectorID(id), name: name, typeName: String(name.prefix { $0 != "-" }), typeIndex: 1, status: status,
-                isWriteback: false, widthMillimeters: 0, heightMillimeters: 0, modes: [Self.mode1024],
-                currentEncoder: nil, possibleEncoders: [EncoderID(39)], possibleCrtcs: [Self.crtc])
+                isWriteback: false, widthMillimeters: 0, heightMillimeters: 0, modes: [RecordedCard.mode1024],
+                currentEncoder: nil, possibleEncoders: [EncoderID(39)], possibleCrtcs: [RecordedCard.crtc])
         }
-        let both = Self.card(connectors: [connector(40, "HDMI-A-1", .disconnected), connector(41, "DP-1", .unknown), connector(42, "DP-2", .connected)])
+        let both = RecordedCard.card(connectors: [connector(40, "HDMI-A-1", .disconnected), connector(41, "DP-1", .unknown), connector(42, "DP-2", .connected)])
         XCTAssertEqual(try plan(Self.selection(), card: both).connector.name, "DP-2")
-        let unknownOnly = Self.card(connectors: [connector(40, "HDMI-A-1", .disconnected), connector(41, "DP-1", .unknown)])
+        let unknownOnly = RecordedCard.card(connectors: [connector(40, "HDMI-A-1", .disconnected), connector(41, "DP-1", .unknown)])
         XCTAssertEqual(try plan(Self.selection(), card: unknownOnly).connector.name, "DP-1")
     }
 
@@ -294,11 +223,11 @@ final class DisplayPlanTests: XCTestCase {
         selection.forceLegacy = true
         let plan = try plan(selection)
         XCTAssertTrue(plan.isLegacy)
-        XCTAssertEqual(plan.mode, Self.mode640)
+        XCTAssertEqual(plan.mode, RecordedCard.mode640)
         XCTAssertEqual(plan.planes.map(\.id), [PlaneID(31)])
         XCTAssertTrue(plan.layout.coversDisplay(width: 640, height: 480))
         // A card without atomic is legacy whatever was asked.
-        XCTAssertTrue(try self.plan(Self.selection(), card: Self.card(atomic: false)).isLegacy)
+        XCTAssertTrue(try self.plan(Self.selection(), card: RecordedCard.card(atomic: false)).isLegacy)
     }
 
     func testLegacyCannotPlaceASmallerFrame() {
@@ -345,8 +274,8 @@ final class DisplayPlanTests: XCTestCase {
         let unplugged = ConnectorInfo(
             id: ConnectorID(40), name: "HDMI-A-1", typeName: "HDMI-A", typeIndex: 1, status: .disconnected,
             isWriteback: false, widthMillimeters: 0, heightMillimeters: 0, modes: [],
-            currentEncoder: nil, possibleEncoders: [], possibleCrtcs: [Self.crtc])
-        expectError(Self.selection(), card: Self.card(connectors: [unplugged])) { error in
+            currentEncoder: nil, possibleEncoders: [], possibleCrtcs: [RecordedCard.crtc])
+        expectError(Self.selection(), card: RecordedCard.card(connectors: [unplugged])) { error in
             XCTAssertEqual(error.description, "no connected display on /dev/dri/card0; available: HDMI-A-1 (disconnected)")
             XCTAssertEqual(error.category, .unavailable)
         }
@@ -373,7 +302,7 @@ final class DisplayPlanTests: XCTestCase {
     }
 
     func testTheCursorIsNeverPickedAutomatically() {
-        let card = Self.card(planes: [Self.plane(31, .primary, ["XR24"], on: Self.crtc), Self.plane(35, .cursor, ["AR24"])])
+        let card = RecordedCard.card(planes: [RecordedCard.plane(31, .primary, ["XR24"], on: RecordedCard.crtc), RecordedCard.plane(35, .cursor, ["AR24"])])
         expectError(Self.selection(64, 64, "AR24"), card: card) { error in
             XCTAssertEqual(error.description, "no plane of CRTC 37 on /dev/dri/card0 can show AR24; planes: 31 primary (XR24), 35 cursor (AR24)")
         }
