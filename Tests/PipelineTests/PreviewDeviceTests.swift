@@ -27,7 +27,6 @@ final class PreviewDeviceTests: XCTestCase {
             let session = try FramePipeline(configuration: try config("vivid-vkms.json", frames: 120))
             session.onStatus = { [unowned session] _, _ in
                 if mappingsDuringStreaming == nil { mappingsDuringStreaming = try? ProcessResources.frameMappings() }
-                // Read the way an embedder on another thread would.
                 statisticsWhileStreaming.append(session.statistics)
             }
             session.onFrame = { records.append($0) }
@@ -65,6 +64,29 @@ final class PreviewDeviceTests: XCTestCase {
         XCTAssertEqual(screenAfter.framebuffer, screenBefore.framebuffer, "the CRTC shows what it showed before")
         XCTAssertEqual(screenAfter.mode, screenBefore.mode)
         XCTAssertEqual(try ProcessResources.descriptorCount(), descriptorsBefore, "every fd closed")
+    }
+
+    /// An embedder's thread reads the live counters while the pipeline
+    /// runs, and stops it; the run ends at once with `.requested`.
+    func testStatisticsAndStopFromAnotherThread() throws {
+        try Lab.require()
+        let pipeline = try FramePipeline(configuration: try config("vivid-vkms.json"))
+        pipeline.start()
+        var readings: [PipelineStatistics] = []
+        let deadline = monotonicNanoseconds() + 20_000_000_000
+        while pipeline.statistics.shown < 10, monotonicNanoseconds() < deadline {
+            readings.append(pipeline.statistics)
+            usleep(20_000)
+        }
+        pipeline.stop()
+        let summary = try pipeline.wait()
+        XCTAssertEqual(summary.stopReason, .requested)
+        XCTAssertGreaterThanOrEqual(summary.statistics.shown, 10)
+        XCTAssertGreaterThan(readings.count, 1, "read while streaming")
+        XCTAssertTrue(zip(readings, readings.dropFirst()).allSatisfy { $0.captured <= $1.captured && $0.shown <= $1.shown },
+                      "the live counters only grow")
+        XCTAssertEqual(pipeline.statistics, summary.statistics, "after the run the counters are the summary's")
+        XCTAssertEqual(summary.poolViolations, [])
     }
 
     func testMultiplanarNode() throws {
