@@ -38,6 +38,8 @@ public enum CaptureError: UserFacingError, Sendable, Equatable {
     /// The stream was stopped; a new one must be created.
     case streamStopped(device: String)
 
+    /// One line naming the device and what was expected, e.g.
+    /// `"/dev/video0: control \"brightness\" is read-only"`.
     public var description: String {
         switch self {
         case .formatNotOffered(let device, let requested, let offered, let available):
@@ -76,6 +78,10 @@ public enum CaptureError: UserFacingError, Sendable, Equatable {
         }
     }
 
+    /// Requests the driver or configuration cannot meet are
+    /// ``ErrorCategory/invalidRequest``; too few buffers granted is
+    /// ``ErrorCategory/unavailable``; misuse of a stream is
+    /// ``ErrorCategory/internalError``.
     public var category: ErrorCategory {
         switch self {
         case .formatNotOffered, .invalidBufferCount, .frameIntervalNotSupported, .unknownControl,
