@@ -19,7 +19,9 @@ public enum CaptureError: UserFacingError, Sendable, Equatable {
     case controlValueOutOfRange(device: String, control: String, value: Int64, minimum: Int64, maximum: Int64)
     /// The control can be read but not set.
     case controlReadOnly(device: String, control: String)
-    /// The control can be set but not read (e.g. a button).
+    /// The control can be set but not read (`V4L2_CTRL_FLAG_WRITE_ONLY`, e.g.
+    /// a relative pan). Reading a button fails earlier, with
+    /// ``controlTypeNotSupported(device:control:type:)``.
     case controlWriteOnly(device: String, control: String)
     /// The control holds something other than one integer (a string, an array, ...).
     case controlTypeNotSupported(device: String, control: String, type: String)
