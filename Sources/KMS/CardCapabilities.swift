@@ -36,6 +36,8 @@ public struct CardCapabilities: Codable, Sendable, Equatable {
     /// Writeback connectors are listed (`DRM_CLIENT_CAP_WRITEBACK_CONNECTORS`).
     public var writebackConnectors: Bool
 
+    /// Capabilities with these values; everything false by default, as for a
+    /// card that reports nothing.
     public init(
         dumbBuffer: Bool = false, primeImport: Bool = false, primeExport: Bool = false,
         addFramebuffer2Modifiers: Bool = false, asyncPageFlip: Bool = false,

@@ -8,20 +8,26 @@ import Glibc
 /// "Writeback-1" for a writeback connector, which has no display to be
 /// connected.
 public struct ConnectorSummary: Sendable, Equatable, CustomStringConvertible {
+    /// The connector's name, e.g. "Virtual-1" (``ConnectorInfo/name``).
     public var name: String
+    /// Whether a display is attached; not shown for writeback connectors.
     public var status: ConnectorStatus
+    /// Whether it is a writeback connector (`DRM_MODE_CONNECTOR_WRITEBACK`).
     public var isWriteback: Bool
 
+    /// A summary with these values; no checks.
     public init(name: String, status: ConnectorStatus, isWriteback: Bool) {
         self.name = name
         self.status = status
         self.isWriteback = isWriteback
     }
 
+    /// The summary of `connector`.
     public init(_ connector: ConnectorInfo) {
         self.init(name: connector.name, status: connector.status, isWriteback: connector.isWriteback)
     }
 
+    /// `"Virtual-1 (connected)"`, or `"Writeback-1"` for a writeback connector.
     public var description: String {
         isWriteback ? name : "\(name) (\(status.rawValue))"
     }

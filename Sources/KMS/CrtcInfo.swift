@@ -3,6 +3,7 @@ import Platform
 /// A CRTC and what it is showing now.
 /// The corresponding call is `drmModeGetCrtc`.
 public struct CrtcInfo: Codable, Sendable, Equatable {
+    /// The CRTC's object id.
     public var id: CrtcID
     /// Position in the card's CRTC list; the bit that stands for this CRTC
     /// in `possible_crtcs` masks.
@@ -14,6 +15,7 @@ public struct CrtcInfo: Codable, Sendable, Equatable {
     /// Entries in the gamma lookup table; 0 when there is none.
     public var gammaSize: Int
 
+    /// A CRTC description with these values; no checks.
     public init(id: CrtcID, index: Int, mode: DisplayMode?, framebuffer: FramebufferID?, gammaSize: Int) {
         self.id = id
         self.index = index

@@ -55,6 +55,8 @@ public enum DisplayError: UserFacingError, Sendable, Equatable {
     /// The writeback did not complete in time.
     case writebackTimedOut(device: String, milliseconds: Int)
 
+    /// One line naming the object at fault and listing the alternatives, e.g.
+    /// `"connector 'HDMI-A-1' not found on /dev/dri/card0; available: Virtual-1 (connected), Writeback-1"`.
     public var description: String {
         switch self {
         case .connectorNotFound(let requested, let device, let available):
@@ -108,6 +110,12 @@ public enum DisplayError: UserFacingError, Sendable, Equatable {
         }
     }
 
+    /// Missing connectors and planes are ``ErrorCategory/notFound``; choices
+    /// the card cannot meet ``ErrorCategory/invalidRequest``; a card without a
+    /// usable display, or DRM master held elsewhere, ``ErrorCategory/unavailable``
+    /// (``ErrorCategory/permissionDenied`` for EACCES/EPERM); misuse by the
+    /// layers above ``ErrorCategory/internalError``; a card that misbehaves
+    /// ``ErrorCategory/deviceFailed``.
     public var category: ErrorCategory {
         switch self {
         case .connectorNotFound, .planeNotFound:

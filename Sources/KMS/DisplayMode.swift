@@ -21,6 +21,8 @@ public struct DisplayMode: Codable, Sendable, Equatable, CustomStringConvertible
     /// The kernel's timings, kept so the mode can be set exactly as offered.
     public let timings: ModeTimings
 
+    /// The mode these timings describe; size, refresh rate and flags are
+    /// derived from them.
     public init(timings: ModeTimings) {
         self.name = timings.name
         self.width = Int(timings.horizontalDisplay)

@@ -5,12 +5,20 @@ import Platform
 /// snapshot alone, with no device calls, so the policy is testable anywhere;
 /// ``Display`` then tries the plane candidates with TEST_ONLY commits.
 public struct DisplayPlan: Sendable, Equatable {
+    /// The card's device node, e.g. "/dev/dri/card0".
     public var device: String
+    /// The connector to light up: the one asked for, else the first connected
+    /// display connector (failing that, the first in the "unknown" state).
     public var connector: ConnectorInfo
+    /// The mode to set on ``crtc``: the one asked for, else the connector's
+    /// preferred mode.
     public var mode: DisplayMode
+    /// The CRTC to drive ``connector`` with: the first that can drive it and
+    /// has a plane for the format, the one driving it now tried first.
     public var crtc: CrtcID
     /// Planes able to show the format on ``crtc``, best first.
     public var planes: [PlaneInfo]
+    /// Where the frame goes on the display and which part of it is shown.
     public var layout: PlaneLayout
     /// The planes currently attached to ``crtc`` (they are saved, and
     /// turned off where they would cover the frame).

@@ -6,9 +6,13 @@ import Platform
 public struct DisplaySelection: Sendable, Equatable {
     /// A connector by name ("Virtual-1", "HDMI-A-1") or id.
     public enum Connector: Sendable, Equatable, CustomStringConvertible {
+        /// A connector name as the kernel writes it ("HDMI-A-1"); matched exactly,
+        /// then ignoring case, then as a decimal id.
         case named(String)
+        /// A connector by object id.
         case id(ConnectorID)
 
+        /// As the user wrote it: `"HDMI-A-1"`, or the id in decimal (`"42"`).
         public var description: String {
             switch self {
             case .named(let name): return name
@@ -17,14 +21,17 @@ public struct DisplaySelection: Sendable, Equatable {
         }
     }
 
-    /// The size of the frames that will be shown.
+    /// Frame width in pixels; must be above 0.
     public var frameWidth: Int
+    /// Frame height in pixels; must be above 0.
     public var frameHeight: Int
     /// Their DRM format ("XR24").
     public var format: FourCC
     /// Their memory layout; LINEAR for V4L2 buffers and dumb buffers.
     public var modifier: FormatModifier
+    /// The connector to use; nil for the first connected display connector.
     public var connector: Connector?
+    /// The mode to set; nil for the connector's preferred mode.
     public var mode: ModeRequest?
     /// Which plane (or kind of plane) to show the frames on.
     public var plane: PlaneRequest
@@ -34,6 +41,7 @@ public struct DisplaySelection: Sendable, Equatable {
     /// atomic modesetting (to test the fallback for cards without it).
     public var forceLegacy: Bool
 
+    /// A selection with these values; checked by ``DisplayPlan/make(for:selection:)``.
     public init(
         frameWidth: Int, frameHeight: Int, format: FourCC, modifier: FormatModifier = .linear,
         connector: Connector? = nil, mode: ModeRequest? = nil, plane: PlaneRequest = .automatic,

@@ -10,10 +10,14 @@ public struct DriverInfo: Codable, Sendable, Equatable, CustomStringConvertible 
     public let description: String
     /// The driver's self-reported date (often stale; kept for completeness).
     public let date: String
+    /// The driver's major version (`drmVersion.version_major`).
     public let majorVersion: Int
+    /// The driver's minor version (`drmVersion.version_minor`).
     public let minorVersion: Int
+    /// The driver's patch level (`drmVersion.version_patchlevel`).
     public let patchLevel: Int
 
+    /// Driver information with these values; no checks.
     public init(name: String, description: String, date: String, majorVersion: Int, minorVersion: Int, patchLevel: Int) {
         self.name = name
         self.description = description

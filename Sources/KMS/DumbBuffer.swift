@@ -31,8 +31,12 @@ public final class DumbBuffer {
     public let card: Card
     /// The GEM handle on the card's descriptor.
     public let handle: UInt32
+    /// Width in pixels, as asked for in `drm_mode_create_dumb.width`.
     public let width: Int
+    /// Height in pixels (`drm_mode_create_dumb.height`).
     public let height: Int
+    /// Bits per pixel asked for (`drm_mode_create_dumb.bpp`): 32 for XRGB8888;
+    /// the driver sizes the buffer from it, whatever the format.
     public let bitsPerPixel: Int
     /// Bytes per line, as the driver chose it.
     public let pitch: Int

@@ -11,8 +11,11 @@ import Platform
 ///
 /// The corresponding constants are `DRM_FORMAT_MOD_*` in drm_fourcc.h.
 public struct FormatModifier: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible {
+    /// The 64-bit modifier: vendor in the top 8 bits, vendor's code below
+    /// (`fourcc_mod_code`).
     public let rawValue: UInt64
 
+    /// The modifier with this value; no check that any driver knows it.
     public init(rawValue: UInt64) { self.rawValue = rawValue }
 
     /// Rows of pixels one after another, the layout every importer
@@ -45,6 +48,8 @@ public struct FormatModifier: RawRepresentable, Hashable, Sendable, Codable, Cus
         }
     }
 
+    /// Decodes a JSON string as ``init(_:)`` reads it ("LINEAR", "INVALID",
+    /// "0x..."); anything else is an error.
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let modifier = FormatModifier(text) else {
@@ -55,6 +60,7 @@ public struct FormatModifier: RawRepresentable, Hashable, Sendable, Codable, Cus
         self = modifier
     }
 
+    /// Encodes ``description`` as a JSON string, e.g. "LINEAR".
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(description)

@@ -14,6 +14,8 @@ public enum FormatModifierBlobError: Error, Sendable, Equatable, CustomStringCon
     /// A modifier's bitmask names a format index past the format list.
     case formatIndexOutOfRange(modifier: Int, formatIndex: Int, formatCount: Int)
 
+    /// What is wrong with the blob, in words:
+    /// `"12 bytes is shorter than the 24-byte header"`.
     public var description: String {
         switch self {
         case .truncatedHeader(let length):

@@ -7,7 +7,9 @@ import Glibc
 
 /// Everything the kernel needs to describe an image as a framebuffer.
 public struct FramebufferLayout: Sendable, Hashable {
+    /// Image width in pixels (`drm_mode_fb_cmd2.width`).
     public var width: Int
+    /// Image height in pixels (`drm_mode_fb_cmd2.height`).
     public var height: Int
     /// The DRM fourcc ("XR24" is `DRM_FORMAT_XRGB8888`).
     public var format: FourCC
@@ -16,6 +18,7 @@ public struct FramebufferLayout: Sendable, Hashable {
     /// One entry per plane of the format (1 for packed RGB, 2 for NV12, ...).
     public var planes: [FramebufferPlane]
 
+    /// A layout with these values; checked when the framebuffer is added.
     public init(width: Int, height: Int, format: FourCC, modifier: FormatModifier = .linear, planes: [FramebufferPlane]) {
         self.width = width
         self.height = height

@@ -16,6 +16,7 @@ public struct FramebufferPlane: Sendable, Hashable {
     /// Bytes from one line to the next.
     public var pitch: UInt32
 
+    /// A plane with these values; checked when the framebuffer is added.
     public init(dmaBufDescriptor: Int32, offset: UInt32 = 0, pitch: UInt32) {
         self.dmaBufDescriptor = dmaBufDescriptor
         self.offset = offset

@@ -14,6 +14,8 @@ public enum KMSError: UserFacingError, Sendable, Equatable {
     /// "auto" found no card with a connected display (`tried` lists the cards looked at).
     case noDisplayCard(tried: [String])
 
+    /// One line naming the path or plane, e.g.
+    /// `"/dev/dri/renderD128 is a DRM render node, which cannot drive a display; expected a DRM card (/dev/dri/cardN)"`.
     public var description: String {
         switch self {
         case .notADRMCard(let path, let found):

@@ -9,6 +9,8 @@ public protocol ModeObjectIdentifier: RawRepresentable, Hashable, Sendable, Coda
 where RawValue == UInt32 {
     /// The kind the kernel files this id under.
     static var objectType: ModeObjectType { get }
+    /// The id with this number, as the kernel handed it out; no check that
+    /// the object exists.
     init(rawValue: UInt32)
 }
 

@@ -9,6 +9,7 @@ public struct ModeObjectProperties: Sendable, Equatable {
     public let all: [ModeObjectProperty]
     private let indexByName: [String: Int]
 
+    /// Indexes `properties` by name; if two share a name, the first wins.
     public init(_ properties: [ModeObjectProperty]) {
         all = properties
         // A name is unique per object in practice; keep the first if not.

@@ -29,24 +29,32 @@ public struct ModeObjectProperty: Sendable, Equatable, CustomStringConvertible {
     /// A named value of an enumeration or bitmask property.
     /// The corresponding C type is `struct drm_mode_property_enum`.
     public struct Enumerator: Sendable, Equatable {
+        /// The enumerator's name, e.g. "Primary" or "rotate-0".
         public let name: String
+        /// Its value; for a bitmask, the bit number (not the mask).
         public let value: UInt64
+        /// An enumerator with these values; no checks.
         public init(name: String, value: UInt64) {
             self.name = name
             self.value = value
         }
     }
 
+    /// The property's id, which atomic commits address it by; it differs
+    /// between drivers and boots.
     public let id: PropertyID
+    /// The property's name, e.g. "FB_ID", "type", "IN_FORMATS".
     public let name: String
     /// The current value, as the kernel stores it (a signed value is its bit pattern).
     public let value: UInt64
+    /// What values it takes.
     public let kind: Kind
     /// Set by the kernel only (`DRM_MODE_PROP_IMMUTABLE`), e.g. a plane's "type".
     public let isImmutable: Bool
     /// Visible only to atomic clients (`DRM_MODE_PROP_ATOMIC`), e.g. "FB_ID".
     public let isAtomicOnly: Bool
 
+    /// A property with these values; no checks.
     public init(id: PropertyID, name: String, value: UInt64, kind: Kind, isImmutable: Bool, isAtomicOnly: Bool) {
         self.id = id
         self.name = name
@@ -68,6 +76,8 @@ public struct ModeObjectProperty: Sendable, Equatable, CustomStringConvertible {
         return enumerators.filter { $0.value < 64 && value & (1 << $0.value) != 0 }.map(\.name)
     }
 
+    /// Name and value, with enumerator names where there are some:
+    /// `"type=Primary"`, `"rotation=rotate-0|reflect-x"`, `"FB_ID=51"`.
     public var description: String {
         if let name = enumeratorName { return "\(self.name)=\(name)" }
         if let names = bitmaskNames { return "\(name)=\(names.joined(separator: "|"))" }

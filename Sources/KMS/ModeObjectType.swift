@@ -6,8 +6,11 @@ import CDRM
 ///
 /// The corresponding constants are `DRM_MODE_OBJECT_*`.
 public struct ModeObjectType: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+    /// The `DRM_MODE_OBJECT_*` value, as in
+    /// `drm_mode_obj_get_properties.obj_type`.
     public let rawValue: UInt32
 
+    /// The type with this value; unknown values are kept.
     public init(rawValue: UInt32) { self.rawValue = rawValue }
 
     /// `DRM_MODE_OBJECT_CRTC`.
@@ -25,6 +28,8 @@ public struct ModeObjectType: RawRepresentable, Hashable, Sendable, CustomString
     /// `DRM_MODE_OBJECT_BLOB`.
     public static let blob = ModeObjectType(rawValue: UInt32(DRM_MODE_OBJECT_BLOB))
 
+    /// The kind in words for messages: `"CRTC"`, `"plane"`, or
+    /// `"object type 0xdeadbeef"` for values this type has no name for.
     public var description: String {
         switch self {
         case .crtc: return "CRTC"

@@ -9,14 +9,23 @@ import Platform
 public struct ModeTimings: Codable, Sendable, Equatable {
     /// Pixel clock in kilohertz.
     public var pixelClockKilohertz: UInt32
+    /// Visible pixels per line (`hdisplay`).
     public var horizontalDisplay: UInt16
+    /// Pixel at which horizontal sync starts (`hsync_start`).
     public var horizontalSyncStart: UInt16
+    /// Pixel at which horizontal sync ends (`hsync_end`).
     public var horizontalSyncEnd: UInt16
+    /// Pixels per line including blanking (`htotal`).
     public var horizontalTotal: UInt16
+    /// Horizontal skew (`hskew`), in pixels; 0 on almost every mode.
     public var horizontalSkew: UInt16
+    /// Visible lines per frame (`vdisplay`).
     public var verticalDisplay: UInt16
+    /// Line at which vertical sync starts (`vsync_start`).
     public var verticalSyncStart: UInt16
+    /// Line at which vertical sync ends (`vsync_end`).
     public var verticalSyncEnd: UInt16
+    /// Lines per frame including blanking (`vtotal`).
     public var verticalTotal: UInt16
     /// How many times each line is scanned; 0 and 1 both mean once.
     public var verticalScan: UInt16
@@ -30,6 +39,8 @@ public struct ModeTimings: Codable, Sendable, Equatable {
     /// suffix for interlaced modes).
     public var name: String
 
+    /// Timings with these values; no checks. Handy for tests and recorded
+    /// descriptions.
     public init(
         pixelClockKilohertz: UInt32,
         horizontalDisplay: UInt16, horizontalSyncStart: UInt16, horizontalSyncEnd: UInt16,

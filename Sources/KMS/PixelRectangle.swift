@@ -2,11 +2,16 @@ import Platform
 
 /// A rectangle in pixels.
 public struct PixelRectangle: Sendable, Hashable, CustomStringConvertible {
+    /// Left edge, in pixels from the left of the frame or display.
     public var x: Int
+    /// Top edge, in pixels from the top of the frame or display.
     public var y: Int
+    /// Width in pixels.
     public var width: Int
+    /// Height in pixels.
     public var height: Int
 
+    /// A rectangle with these values; no checks.
     public init(x: Int, y: Int, width: Int, height: Int) {
         self.x = x
         self.y = y

@@ -5,9 +5,15 @@ import Platform
 /// framepipe never asks a plane to scale, because many (vkms among them)
 /// cannot.
 public struct PlaneLayout: Sendable, Hashable, CustomStringConvertible {
+    /// The part of the frame the plane reads, in frame pixels; committed as
+    /// `SRC_X`/`SRC_Y`/`SRC_W`/`SRC_H` in 16.16 fixed point.
     public var source: PixelRectangle
+    /// Where it goes on the display, in CRTC pixels (`CRTC_X`/`CRTC_Y`/
+    /// `CRTC_W`/`CRTC_H`); the same size as ``source``.
     public var destination: PixelRectangle
 
+    /// A layout with these rectangles; no checks (``fitting(frameWidth:frameHeight:displayWidth:displayHeight:position:)``
+    /// computes a valid one).
     public init(source: PixelRectangle, destination: PixelRectangle) {
         self.source = source
         self.destination = destination
@@ -57,5 +63,6 @@ public struct PlaneLayout: Sendable, Hashable, CustomStringConvertible {
         destination == PixelRectangle(x: 0, y: 0, width: width, height: height)
     }
 
+    /// Both rectangles: `"src 640x480+0+0 -> crtc 640x480+192+144"`.
     public var description: String { "src \(source) -> crtc \(destination)" }
 }

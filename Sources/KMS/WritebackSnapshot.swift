@@ -7,12 +7,15 @@ import Glibc
 
 /// A copy of what the CRTC sent out, captured by a writeback connector.
 public struct WritebackSnapshot: Sendable, Equatable {
+    /// Width of the captured image in pixels (the mode's width).
     public let width: Int
+    /// Height of the captured image in pixels (the mode's height).
     public let height: Int
     /// Bytes from one line to the next in ``bytes``.
     public let stride: Int
     /// The DRM format of the pixels ("XR24": bytes B, G, R, X per pixel).
     public let format: FourCC
+    /// The pixels, ``stride`` bytes per line, top line first.
     public let bytes: [UInt8]
     /// The vblank at which the commit that armed the writeback took effect;
     /// the capture is the first frame composed after it.
@@ -25,6 +28,7 @@ public struct WritebackSnapshot: Sendable, Equatable {
     /// call returns.
     public let displayWasDetached: Bool
 
+    /// A snapshot with these values; no checks.
     public init(
         width: Int, height: Int, stride: Int, format: FourCC, bytes: [UInt8],
         sequence: UInt32?, timestampNanoseconds: UInt64?,

@@ -3,13 +3,21 @@ import Foundation
 /// Percentiles of one latency, in milliseconds, from an HDR histogram
 /// recorded in microseconds (3 significant digits).
 public struct LatencySummary: Sendable, Codable, Equatable {
+    /// Samples summarised, negative ones included.
     public var count: Int
+    /// The smallest sample in milliseconds.
     public var min: Double
+    /// The arithmetic mean in milliseconds.
     public var mean: Double
+    /// The median in milliseconds: half the samples are at or below it.
     public var p50: Double
+    /// The 90th percentile in milliseconds.
     public var p90: Double
+    /// The 99th percentile in milliseconds.
     public var p99: Double
+    /// The 99.9th percentile in milliseconds (JSON key `p99_9`).
     public var p99_9: Double
+    /// The largest sample in milliseconds.
     public var max: Double
 
     /// No samples.
@@ -28,8 +36,9 @@ public struct LatencySummary: Sendable, Codable, Equatable {
     }
 
     /// Summarises nanosecond samples. Negative samples (a timestamp from the
-    /// future, as with end-of-frame stamps) are clamped to 0 and counted in
-    /// `count`; the report says which timestamp source was used.
+    /// future, as with end-of-frame stamps) are clamped to the smallest
+    /// bucket (1 µs) and counted in `count`; the report says which
+    /// timestamp source was used.
     public init(nanoseconds samples: [Int64]) {
         var histogram = LatencyHistogram()
         for sample in samples { histogram.record(nanoseconds: sample) }

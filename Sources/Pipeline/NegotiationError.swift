@@ -7,6 +7,8 @@ public enum NegotiationError: UserFacingError, Sendable, Equatable {
     /// The pipeline asked for a format the camera does not produce.
     case cameraLacksFormat(camera: String, requested: FourCC, cameraFormats: [FourCC])
 
+    /// One line naming both devices and their formats, e.g.
+    /// `"camera /dev/video0 cannot capture 'NV12'; it offers XR24 YUYV"`.
     public var description: String {
         switch self {
         case .noCommonFormat(let camera, let requested, let cameraFormats, let display, let displayFormats):
@@ -17,5 +19,7 @@ public enum NegotiationError: UserFacingError, Sendable, Equatable {
         }
     }
 
+    /// Always ``ErrorCategory/invalidRequest``: the request cannot be met on
+    /// this hardware.
     public var category: ErrorCategory { .invalidRequest }
 }

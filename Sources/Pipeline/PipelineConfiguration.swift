@@ -5,7 +5,9 @@ import Platform
 /// come from, where they go, and for how long. The JSON Schema is
 /// `configs/pipeline.schema.json`; unknown keys are an error, never ignored.
 public struct PipelineConfiguration: Sendable, Equatable, Codable {
+    /// The camera side (JSON key `source`).
     public var source: SourceConfiguration
+    /// The display side (JSON key `sink`).
     public var sink: SinkConfiguration
     /// How frames are scheduled onto the display.
     public var policy: SchedulingPolicy
@@ -14,6 +16,8 @@ public struct PipelineConfiguration: Sendable, Equatable, Codable {
     /// Stop after this many seconds of streaming.
     public var duration: Double?
 
+    /// A pipeline with these values; no checks. The defaults are an
+    /// automatic camera and display, mailbox scheduling and no limit.
     public init(source: SourceConfiguration = .init(), sink: SinkConfiguration = .init(),
                 policy: SchedulingPolicy = .mailbox, frames: Int? = nil, duration: Double? = nil) {
         self.source = source
@@ -25,6 +29,8 @@ public struct PipelineConfiguration: Sendable, Equatable, Codable {
 
     enum CodingKeys: String, CodingKey, CaseIterable { case source, sink, policy, frames, duration }
 
+    /// Decodes a pipeline object strictly: unknown keys and out-of-range
+    /// values are errors naming the key; missing keys take the defaults.
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let container = try decoder.container(keyedBy: CodingKeys.self)

@@ -19,18 +19,23 @@ public struct PixelFormat: Sendable, Hashable, CustomStringConvertible {
     /// True for V4L2's multi-memory-plane variants (NV12M): each colour plane
     /// is its own buffer plane with its own dma-buf.
     public let separateMemoryPlanes: Bool
+    /// The memory layout the two fourccs share, from which pitches and plane
+    /// sizes follow.
     public let layout: PixelLayout
     /// DRM's bit layout of a packed little-endian word, most significant
     /// component first, with widths: XRGB8888 is [X8, R8, G8, B8]. Nil for
     /// YUV and byte-addressed formats, where the byte order says it all.
     public let drmWord: [(Component, Int)]?
 
+    /// The DRM name and both fourccs: `"XRGB8888 (V4L2 'XR24', DRM 'XR24')"`.
     public var description: String { "\(name) (V4L2 '\(v4l2)', DRM '\(drm)')" }
 
+    /// Two entries are equal when both fourccs are equal.
     public static func == (lhs: PixelFormat, rhs: PixelFormat) -> Bool {
         lhs.v4l2 == rhs.v4l2 && lhs.drm == rhs.drm
     }
 
+    /// Hashes the two fourccs, as ``==(_:_:)`` compares them.
     public func hash(into hasher: inout Hasher) {
         hasher.combine(v4l2)
         hasher.combine(drm)

@@ -15,10 +15,14 @@ public enum PixelLayout: Sendable, Hashable {
     /// Y, then two separate chroma planes (YUV420 family).
     case planar(horizontalSubsampling: Int, verticalSubsampling: Int, chroma: [Component])
 
+    /// Equal when the cases and all their values are equal. (The tuples of
+    /// ``packedBits(word:)`` are not `Equatable`, hence the comparison of
+    /// descriptions.)
     public static func == (lhs: PixelLayout, rhs: PixelLayout) -> Bool {
         String(describing: lhs) == String(describing: rhs)
     }
 
+    /// Hashes the same description that ``==(_:_:)`` compares.
     public func hash(into hasher: inout Hasher) { hasher.combine(String(describing: self)) }
 
     /// Number of planes the format has (colour planes, not memory planes).

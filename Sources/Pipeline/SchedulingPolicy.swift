@@ -5,6 +5,8 @@ public enum SchedulingPolicy: String, Sendable, Equatable, Codable, CaseIterable
     /// Show the newest frame at each vblank; drop older ready frames.
     case mailbox
 
+    /// Decodes the policy's name; anything else is an error listing the names
+    /// there are.
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let value = SchedulingPolicy(rawValue: text) else {

@@ -7,7 +7,11 @@ public struct SourceConfiguration: Sendable, Equatable, Codable {
     public var device: String
     /// The V4L2 pixel format ("XR24"); nil lets negotiation choose.
     public var format: FourCC?
+    /// Frame width in pixels to capture (1 to 16384); the driver must accept
+    /// it unchanged.
     public var width: Int
+    /// Frame height in pixels to capture (1 to 16384); the driver must accept
+    /// it unchanged.
     public var height: Int
     /// Frames per second to ask the camera for; nil keeps the driver's.
     public var frameRate: Double?
@@ -17,6 +21,9 @@ public struct SourceConfiguration: Sendable, Equatable, Codable {
     /// V4L2 controls to set before streaming, by name ("timestamp_source": 1).
     public var controls: [String: Int64]
 
+    /// A camera side with these values; no checks. The defaults are the first
+    /// capture device at 640x480, format and rate left to negotiation, four
+    /// buffers.
     public init(device: String = "auto", format: FourCC? = nil, width: Int = 640, height: Int = 480,
                 frameRate: Double? = nil, buffers: Int = 4, controls: [String: Int64] = [:]) {
         self.device = device
@@ -30,6 +37,9 @@ public struct SourceConfiguration: Sendable, Equatable, Codable {
 
     enum CodingKeys: String, CodingKey, CaseIterable { case device, format, width, height, frameRate, buffers, controls }
 
+    /// Decodes the `source` object strictly (see
+    /// `configs/pipeline.schema.json`): unknown keys and out-of-range values
+    /// are errors naming the key.
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let defaults = SourceConfiguration()

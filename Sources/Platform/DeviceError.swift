@@ -14,6 +14,7 @@ public struct DeviceError: UserFacingError, Sendable, Equatable {
     /// The device node (or file) it was issued on.
     public let device: String
 
+    /// An error with these values; no checks.
     public init(call: String, errno: Errno, device: String) {
         self.call = call
         self.errno = errno

@@ -12,10 +12,16 @@ public enum DeviceNodeKind: Sendable, Equatable, CustomStringConvertible {
     case drm
     /// Some other character device (e.g. /dev/null), with its major number.
     case otherCharacterDevice(major: UInt32)
+    /// A directory (`S_IFDIR`), e.g. "/dev/dri" given instead of a card.
     case directory
+    /// A regular file (`S_IFREG`).
     case regularFile
+    /// Anything else: a block device, a FIFO or a socket (`stat` follows
+    /// symbolic links).
     case other
 
+    /// What the path is, to follow "is" in a message: `"a DRM device"`,
+    /// `"a directory"`.
     public var description: String {
         switch self {
         case .video4linux: return "a V4L2 device"

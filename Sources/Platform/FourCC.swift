@@ -1,8 +1,11 @@
 /// A four-character code as both V4L2 and DRM use it: the characters packed
 /// little-endian into 32 bits, first character in the lowest byte.
 public struct FourCC: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible {
+    /// The code as the kernel stores it (`pixelformat`, `DRM_FORMAT_*`): first
+    /// character in bits 0-7.
     public let rawValue: UInt32
 
+    /// The code with this value, as the kernel reports it; no checks.
     public init(rawValue: UInt32) { self.rawValue = rawValue }
 
     /// Packs exactly four ASCII characters; anything else is `nil`.
@@ -22,6 +25,8 @@ public struct FourCC: RawRepresentable, Hashable, Sendable, Codable, CustomStrin
         return bigEndian ? text + "-BE" : text
     }
 
+    /// Decodes a JSON string of exactly four printable ASCII characters,
+    /// e.g. "XR24".
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let code = FourCC(text) else {
@@ -32,6 +37,7 @@ public struct FourCC: RawRepresentable, Hashable, Sendable, Codable, CustomStrin
         self = code
     }
 
+    /// Encodes ``description`` as a JSON string, e.g. "XR24".
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(description)

@@ -4,6 +4,9 @@ import Pipeline
 /// latency.svg: the distribution of capture-to-glass latency (left) and the
 /// latency of each frame over the run (right), readable at a glance.
 public enum BenchmarkPlot {
+    /// The SVG document (1060x440 pixels) for `records`, sorted by sequence
+    /// as ``FrameLog/bySequence`` returns them; titles and p50/p99 lines
+    /// come from `report`. Latencies are plotted in milliseconds.
     public static func svg(records: [FrameRecord], report: BenchmarkReport) -> String {
         let shown = records.filter { $0.outcome == .shown }
         let latencies = shown.compactMap { $0.totalNanoseconds.map { Double($0) / 1e6 } }

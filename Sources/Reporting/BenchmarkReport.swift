@@ -3,39 +3,67 @@ import Pipeline
 
 /// `report.json` of `framepipe bench`. Its schema is documented in the README.
 public struct BenchmarkReport: Sendable, Codable, Equatable {
+    /// Version of this JSON layout; 1 until a field changes meaning or goes.
     public var schemaVersion = 1
+    /// The camera's device node (`"/dev/video0"`).
     public var camera: String
+    /// The display's card (`"/dev/dri/card0"`).
     public var card: String
+    /// The pixel format shown (`"XRGB8888 (V4L2 XR24, DRM XR24)"`).
     public var format: String
+    /// Frame width in pixels, as the camera delivered it.
     public var width: Int
+    /// Frame height in pixels, as the camera delivered it.
     public var height: Int
+    /// The display mode set (`"1024x768@60.004Hz (preferred)"`).
     public var mode: String
+    /// The mode's vertical refresh rate in hertz, from its timings.
     public var refreshHz: Double
+    /// Seconds of streaming, from `VIDIOC_STREAMON` to the stop.
     public var seconds: Double
+    /// Frames shown per second of streaming: the pipeline's own `shown`
+    /// counter divided by ``seconds``.
     public var shownPerSecond: Double
+    /// What became of the camera's frames, counted from the per-frame records.
     public var frames: Frames
+    /// Latency percentiles in milliseconds, over shown frames other than
+    /// the modeset frame.
     public var latencyMilliseconds: Latencies
+    /// How many shown frames made the earliest vblank they could have made.
     public var earliestVblank: EarliestVblank
+    /// Process CPU time while streaming.
     public var cpu: CPU
+    /// Heap allocations in steady state.
     public var allocations: Allocations
     /// "start-of-exposure", "end-of-frame", "mixed" or "unknown".
     public var timestampSource: String
     /// The pipeline's own counters, counted where each event happened (not
     /// from the per-frame records): `frames` must agree with them.
     public var counters: PipelineStatistics
+    /// Buffer-pool invariant violations seen during the run; empty in a
+    /// correct run.
     public var poolViolations: [String]
 
+    /// Camera frames by fate (``FrameOutcome``), counted from the records.
     public struct Frames: Sendable, Codable, Equatable {
         /// Every frame the camera numbered during the run (delivered or not).
         public var total: Int
+        /// Frames the camera delivered: ``total`` minus ``cameraDropped``
+        /// (frames flagged with an error included).
         public var captured: Int
+        /// Frames a flip put on screen, the modeset frame included.
         public var shown: Int
+        /// Frames dropped because a newer one was ready first (mailbox).
         public var superseded: Int
+        /// Buffers the camera flagged with `V4L2_BUF_FLAG_ERROR`.
         public var cameraErrors: Int
+        /// Frames the camera never delivered (gaps in its sequence numbers).
         public var cameraDropped: Int
+        /// Frames still ready or committed when the run stopped.
         public var inFlightAtEnd: Int
     }
 
+    /// Capture-to-glass latency and its two parts, in milliseconds.
     public struct Latencies: Sendable, Codable, Equatable {
         /// Flip vblank − capture timestamp.
         public var total: LatencySummary
@@ -45,6 +73,8 @@ public struct BenchmarkReport: Sendable, Codable, Equatable {
         public var pipelineSide: LatencySummary
     }
 
+    /// Whether shown frames reached the screen at the first vblank after
+    /// their dequeue (the modeset frame left out).
     public struct EarliestVblank: Sendable, Codable, Equatable {
         /// Share of shown frames that made the first vblank after their dequeue.
         public var share: Double
@@ -52,21 +82,32 @@ public struct BenchmarkReport: Sendable, Codable, Equatable {
         public var missed: [String: Int]
     }
 
+    /// Process CPU time (`getrusage(RUSAGE_SELF)`) from the first frame's
+    /// fate to the end of streaming, so that start-up is left out.
     public struct CPU: Sendable, Codable, Equatable {
+        /// User CPU seconds of the whole process.
         public var userSeconds: Double
+        /// System (kernel) CPU seconds of the whole process.
         public var systemSeconds: Double
+        /// User plus system CPU, in milliseconds, divided by the frames shown
+        /// in that time; 0 when none was shown.
         public var perShownFrameMilliseconds: Double
     }
 
+    /// Heap allocations counted by ordo-one's malloc interposer, when it was
+    /// preloaded.
     public struct Allocations: Sendable, Codable, Equatable {
         /// False when the malloc interposer was not preloaded.
         public var measured: Bool
         /// Heap allocations of the whole process per shown frame, counted
         /// after warm-up until the end of streaming.
         public var perFrameSteadyState: Double?
+        /// Shown frames over which allocations were counted (after warm-up).
         public var framesMeasured: Int
+        /// Heap allocations counted over those frames.
         public var allocationsMeasured: Int
 
+        /// Allocation figures with these values; no checks.
         public init(measured: Bool, perFrameSteadyState: Double?, framesMeasured: Int, allocationsMeasured: Int) {
             self.measured = measured
             self.perFrameSteadyState = perFrameSteadyState

@@ -3,8 +3,12 @@ import Platform
 
 /// What `VIDIOC_QUERYCAP` reports about a node.
 public struct CapabilityInfo: Sendable, Equatable {
+    /// The driver's name (`v4l2_capability.driver`), e.g. "vivid" or "uvcvideo".
     public var driver: String
+    /// The device's name for people (`v4l2_capability.card`), e.g. "vivid".
     public var card: String
+    /// Where the device sits (`v4l2_capability.bus_info`), e.g.
+    /// "platform:vivid-000" or "usb-0000:00:14.0-1".
     public var busInfo: String
     /// The kernel version the driver reports, e.g. "6.1.0".
     public var driverVersion: String
@@ -13,6 +17,8 @@ public struct CapabilityInfo: Sendable, Equatable {
     /// What this node offers (the bits that matter for this path).
     public var deviceCapabilities: VideoCapabilities
 
+    /// The capabilities `VIDIOC_QUERYCAP` filled in. Without
+    /// `V4L2_CAP_DEVICE_CAPS`, ``deviceCapabilities`` are the device's.
     public init(_ raw: v4l2_capability) {
         driver = String(fixedCString: raw.driver)
         card = String(fixedCString: raw.card)

@@ -5,8 +5,11 @@ import Platform
 public struct CaptureBuffer: Sendable {
     /// The buffer's index in the queue (`v4l2_buffer.index`).
     public let index: Int
+    /// One entry per memory plane, in plane order: one for the single-planar
+    /// type, `v4l2_format.fmt.pix_mp.num_planes` for the multiplanar one.
     public internal(set) var planes: [CaptureBufferPlane]
 
+    /// A buffer with these planes; no checks.
     public init(index: Int, planes: [CaptureBufferPlane]) {
         self.index = index
         self.planes = planes

@@ -24,6 +24,8 @@ public struct CaptureConfiguration: Sendable, Equatable {
     /// "Timestamp Source". Button controls ignore the value.
     public var controls: [String: Int64]
 
+    /// A configuration with these values; no checks until a stream is made
+    /// from it. Four buffers and the driver's interval by default.
     public init(
         fourcc: FourCC, width: UInt32, height: UInt32, bufferCount: Int = 4,
         frameInterval: Fraction? = nil, controls: [String: Int64] = [:]

@@ -19,7 +19,9 @@ public enum CaptureError: UserFacingError, Sendable, Equatable {
     case controlValueOutOfRange(device: String, control: String, value: Int64, minimum: Int64, maximum: Int64)
     /// The control can be read but not set.
     case controlReadOnly(device: String, control: String)
-    /// The control can be set but not read (e.g. a button).
+    /// The control can be set but not read (`V4L2_CTRL_FLAG_WRITE_ONLY`, e.g.
+    /// a relative pan). Reading a button fails earlier, with
+    /// ``controlTypeNotSupported(device:control:type:)``.
     case controlWriteOnly(device: String, control: String)
     /// The control holds something other than one integer (a string, an array, ...).
     case controlTypeNotSupported(device: String, control: String, type: String)
@@ -38,6 +40,8 @@ public enum CaptureError: UserFacingError, Sendable, Equatable {
     /// The stream was stopped; a new one must be created.
     case streamStopped(device: String)
 
+    /// One line naming the device and what was expected, e.g.
+    /// `"/dev/video0: control \"brightness\" is read-only"`.
     public var description: String {
         switch self {
         case .formatNotOffered(let device, let requested, let offered, let available):
@@ -76,6 +80,10 @@ public enum CaptureError: UserFacingError, Sendable, Equatable {
         }
     }
 
+    /// Requests the driver or configuration cannot meet are
+    /// ``ErrorCategory/invalidRequest``; too few buffers granted is
+    /// ``ErrorCategory/unavailable``; misuse of a stream is
+    /// ``ErrorCategory/internalError``.
     public var category: ErrorCategory {
         switch self {
         case .formatNotOffered, .invalidBufferCount, .frameIntervalNotSupported, .unknownControl,

@@ -7,13 +7,19 @@ import Platform
 /// always has one, even for formats such as 'NV12' whose colour planes share
 /// it; a multiplanar format such as 'NM12' (NV12M) has one per colour plane.
 public struct CaptureFormat: Sendable, Equatable {
+    /// The pixel format the driver produces (`pixelformat`), e.g. 'XR24'.
     public var fourcc: FourCC
+    /// Frame width in pixels, as the driver agreed in `VIDIOC_S_FMT`.
     public var width: UInt32
+    /// Frame height in pixels, as the driver agreed in `VIDIOC_S_FMT`.
     public var height: UInt32
+    /// Whether the format came from `fmt.pix` (single-planar) or
+    /// `fmt.pix_mp` (multiplanar).
     public var bufferType: CaptureBufferType
     /// One entry per memory plane.
     public var planes: [CapturePlaneFormat]
 
+    /// A format with these values; no checks.
     public init(fourcc: FourCC, width: UInt32, height: UInt32, bufferType: CaptureBufferType, planes: [CapturePlaneFormat]) {
         self.fourcc = fourcc
         self.width = width

@@ -8,6 +8,7 @@ public struct CapturePlaneFormat: Sendable, Equatable {
     /// The bytes one frame needs in this plane (including any data offset).
     public var sizeImage: UInt32
 
+    /// A plane layout with these values; no checks.
     public init(bytesPerLine: UInt32, sizeImage: UInt32) {
         self.bytesPerLine = bytesPerLine
         self.sizeImage = sizeImage

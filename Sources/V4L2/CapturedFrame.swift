@@ -24,6 +24,8 @@ public struct CapturedFrame: Sendable, Equatable {
     /// The raw `v4l2_buffer.flags` word.
     public var flags: UInt32
 
+    /// A frame with these values; the timestamp source, clock and error flag
+    /// are decoded from `flags` (`v4l2_buffer.flags`).
     public init(
         index: Int, sequence: UInt32, timestampNanoseconds: Int64, flags: UInt32,
         bytesUsed: PlaneValues, dataOffsets: PlaneValues

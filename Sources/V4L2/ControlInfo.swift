@@ -7,14 +7,21 @@ public struct ControlInfo: Sendable, Equatable {
     public var id: UInt32
     /// The name as the driver reports it, e.g. "Timestamp Source".
     public var name: String
+    /// The kind of value it holds (`v4l2_query_ext_ctrl.type`).
     public var type: ControlType
+    /// The smallest value (`v4l2_query_ext_ctrl.minimum`); for a menu, the
+    /// first index.
     public var minimum: Int64
     /// For a bitmask control: the bits that may be set.
     public var maximum: Int64
+    /// The distance between valid values (`v4l2_query_ext_ctrl.step`).
     public var step: UInt64
+    /// The value the driver starts with (`v4l2_query_ext_ctrl.default_value`).
     public var defaultValue: Int64
+    /// The `V4L2_CTRL_FLAG_*` bits.
     public var flags: ControlFlags
 
+    /// A control description with these values; no checks.
     public init(
         id: UInt32, name: String, type: ControlType, minimum: Int64, maximum: Int64,
         step: UInt64 = 1, defaultValue: Int64 = 0, flags: ControlFlags = []
@@ -29,6 +36,8 @@ public struct ControlInfo: Sendable, Equatable {
         self.flags = flags
     }
 
+    /// The control `VIDIOC_QUERY_EXT_CTRL` described; the name is read up to
+    /// its first NUL.
     public init(_ raw: v4l2_query_ext_ctrl) {
         self.init(
             id: raw.id, name: String(fixedCString: raw.name), type: ControlType(kernelValue: raw.type),

@@ -3,20 +3,30 @@ import Platform
 
 /// The kind of value a control holds (`enum v4l2_ctrl_type`).
 public enum ControlType: Sendable, Hashable, CustomStringConvertible {
+    /// A 32-bit integer within minimum...maximum (`V4L2_CTRL_TYPE_INTEGER`).
     case integer
+    /// 0 or 1 (`V4L2_CTRL_TYPE_BOOLEAN`).
     case boolean
+    /// An index into a list of named choices (`V4L2_CTRL_TYPE_MENU`).
     case menu
     /// Pressing it does something (vivid's `disconnect`); it has no value.
     case button
+    /// A 64-bit integer, read and set through `value64`
+    /// (`V4L2_CTRL_TYPE_INTEGER64`).
     case integer64
     /// A heading between groups of controls, never a real control.
     case controlClass
+    /// A string, set by payload (`V4L2_CTRL_TYPE_STRING`).
     case string
+    /// A 32-bit mask of which only the bits of `maximum` may be set
+    /// (`V4L2_CTRL_TYPE_BITMASK`).
     case bitmask
+    /// An index into a list of 64-bit integers (`V4L2_CTRL_TYPE_INTEGER_MENU`).
     case integerMenu
     /// Arrays, areas, codec parameters and anything newer: not settable by value.
     case other(UInt32)
 
+    /// The case for a `V4L2_CTRL_TYPE_*` value; unknown values become ``other(_:)``.
     public init(kernelValue: UInt32) {
         switch kernelValue {
         case V4L2_CTRL_TYPE_INTEGER.rawValue: self = .integer

@@ -3,7 +3,10 @@ import Platform
 
 /// One entry of `VIDIOC_ENUM_FMT`.
 public struct FormatDescription: Sendable, Equatable, Codable {
+    /// The pixel format (`v4l2_fmtdesc.pixelformat`).
     public var fourcc: FourCC
+    /// The driver's name for it (`v4l2_fmtdesc.description`), e.g.
+    /// "32-bit BGRX 8-8-8-8".
     public var description: String
     /// `V4L2_FMT_FLAG_COMPRESSED`.
     public var compressed: Bool
@@ -11,6 +14,7 @@ public struct FormatDescription: Sendable, Equatable, Codable {
     /// Never true here because conversion is disabled, reported for honesty.
     public var emulated: Bool
 
+    /// A format description with these values; no checks.
     public init(fourcc: FourCC, description: String, compressed: Bool, emulated: Bool) {
         self.fourcc = fourcc
         self.description = description

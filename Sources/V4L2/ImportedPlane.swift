@@ -13,6 +13,7 @@ public struct ImportedPlane: Sendable {
         case shared(DmaBuf)
     }
 
+    /// Where the dma-buf comes from, and so who closes it.
     public var source: Source
     /// The usable bytes in the dma-buf; at least the format's `sizeImage`
     /// for this plane.
@@ -23,14 +24,18 @@ public struct ImportedPlane: Sendable {
     /// that a mismatch is reported rather than silently ignored.
     public var offset: UInt32
 
+    /// A plane of the caller's descriptor `fd`; the stream duplicates it.
     public init(fd: Int32, length: UInt32, offset: UInt32 = 0) {
         self.init(source: .borrowed(fd), length: length, offset: offset)
     }
 
+    /// A plane of a shared dma-buf, kept alive by reference.
     public init(dmabuf: DmaBuf, length: UInt32, offset: UInt32 = 0) {
         self.init(source: .shared(dmabuf), length: length, offset: offset)
     }
 
+    /// A plane with these values; checked against the format when the stream
+    /// is created.
     public init(source: Source, length: UInt32, offset: UInt32 = 0) {
         self.source = source
         self.length = length

@@ -18,6 +18,8 @@ public enum V4L2Error: UserFacingError, Sendable, Equatable {
     /// "auto" found no node that can capture video (`tried` lists the nodes looked at).
     case noCaptureDevice(tried: [String])
 
+    /// One line naming the node and what was expected, e.g.
+    /// `"/dev/dri/card0 is a DRM device, expected a V4L2 video device (/dev/videoN)"`.
     public var description: String {
         switch self {
         case .notAVideoDevice(let path, let actually):

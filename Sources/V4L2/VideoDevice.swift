@@ -25,6 +25,7 @@ public final class VideoDevice {
     /// What `VIDIOC_QUERYCAP` said when the device was opened.
     public let capability: CapabilityInfo
 
+    /// The path the node was opened with, e.g. "/dev/video0".
     public var path: String { fd.path }
 
     private init(fd: consuming OwnedFD, capability: CapabilityInfo) {
