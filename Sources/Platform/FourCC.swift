@@ -8,11 +8,18 @@ public struct FourCC: RawRepresentable, Hashable, Sendable, Codable, CustomStrin
     /// The code with this value, as the kernel reports it; no checks.
     public init(rawValue: UInt32) { self.rawValue = rawValue }
 
-    /// Packs exactly four ASCII characters; anything else is `nil`.
+    /// Packs exactly four printable ASCII characters, optionally followed by
+    /// "-BE" for V4L2's big-endian variant (bit 31), as ``description``
+    /// writes it; anything else is `nil`.
     public init?(_ text: String) {
-        let bytes = Array(text.utf8)
+        var bytes = Array(text.utf8)
+        var bigEndian: UInt32 = 0
+        if bytes.count == 7, bytes.suffix(3) == Array("-BE".utf8) {
+            bytes.removeLast(3)
+            bigEndian = 0x8000_0000
+        }
         guard bytes.count == 4, bytes.allSatisfy({ $0 >= 0x20 && $0 < 0x7f }) else { return nil }
-        rawValue = UInt32(bytes[0]) | UInt32(bytes[1]) << 8 | UInt32(bytes[2]) << 16 | UInt32(bytes[3]) << 24
+        rawValue = (UInt32(bytes[0]) | UInt32(bytes[1]) << 8 | UInt32(bytes[2]) << 16 | UInt32(bytes[3]) << 24) | bigEndian
     }
 
     /// The four characters; V4L2's "big-endian variant" bit (bit 31) is
@@ -25,8 +32,8 @@ public struct FourCC: RawRepresentable, Hashable, Sendable, Codable, CustomStrin
         return bigEndian ? text + "-BE" : text
     }
 
-    /// Decodes a JSON string of exactly four printable ASCII characters,
-    /// e.g. "XR24".
+    /// Decodes a JSON string of four printable ASCII characters, e.g.
+    /// "XR24", or with "-BE" for the big-endian variant.
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let code = FourCC(text) else {

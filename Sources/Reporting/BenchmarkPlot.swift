@@ -8,7 +8,9 @@ public enum BenchmarkPlot {
     /// as ``FrameLog/bySequence`` returns them; titles and p50/p99 lines
     /// come from `report`. Latencies are plotted in milliseconds.
     public static func svg(records: [FrameRecord], report: BenchmarkReport) -> String {
-        let shown = records.filter { $0.outcome == .shown }
+        // The frames the report's percentiles are over (not the modeset's),
+        // so that the histogram and the p50/p99 lines drawn on it agree.
+        let shown = records.filter(\.countsTowardLatency)
         let latencies = shown.compactMap { $0.totalNanoseconds.map { Double($0) / 1e6 } }
         let width = 1060.0, height = 440.0, panel = 440.0, top = 78.0, plotHeight = 300.0
         let maxLatency = max(1, (latencies.max() ?? 1) * 1.1)

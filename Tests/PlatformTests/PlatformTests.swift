@@ -119,6 +119,12 @@ final class FourCCTests: XCTestCase {
 
     func testBigEndianFlagShown() {
         XCTAssertEqual(FourCC(rawValue: 0x8000_0000 | 0x3432_5258).description, "XR24-BE")
+        // What description writes, the parser reads back: JSON round-trips.
+        XCTAssertEqual(FourCC("XR24-BE"), FourCC(rawValue: 0x8000_0000 | 0x3432_5258))
+        let both = [FourCC(rawValue: 0x3432_5258), FourCC(rawValue: 0x8000_0000 | 0x3432_5258)]
+        XCTAssertEqual(try JSONDecoder().decode([FourCC].self, from: JSONEncoder().encode(both)), both)
+        XCTAssertNil(FourCC("XR2-BE"))
+        XCTAssertNil(FourCC("XR24-LE"))
     }
 
     func testCodableAsString() throws {
