@@ -30,13 +30,7 @@ final class CardFakeKernelTests: XCTestCase {
 
     func testANonBlockingCommitOverOneInFlightIsBusy() throws {
         let rig = Rig()
-        let card = try rig.openCard()
-        let display = try Display(card: card, selection: Rig.selection())
-        let frame = rig.makeFrame("frame 0")
-        let framebuffer = try display.importFramebuffer(Rig.layout(frame))
-        try display.show(framebuffer: framebuffer, tag: 0)
-        try display.handleEvents { _ in }
-        try display.show(framebuffer: framebuffer, tag: 1)
+        let (card, display, framebuffer, frame) = try rig.displayWithAFlipInFlight()
 
         var flip = AtomicRequest()
         flip.set(PlaneID(FakeCard.overlayPlaneID), PropertyID(2), to: UInt64(framebuffer.rawValue))
@@ -48,6 +42,7 @@ final class CardFakeKernelTests: XCTestCase {
         XCTAssertEqual(try display.waitForEvents(timeoutMilliseconds: 1_000) { tags.append($0.tag) }, 1)
         XCTAssertEqual(tags, [1])
         XCTAssertNoThrow(try card.commit(flip, flags: .pageFlip))
+        withExtendedLifetime(frame) {}
     }
 
     /// After an unplug every call fails with ENODEV, which teardown takes
@@ -55,13 +50,8 @@ final class CardFakeKernelTests: XCTestCase {
     func testCloseAfterTheCardIsUnpluggedReportsNothing() throws {
         let rig = Rig()
         do {
-            let card = try rig.openCard()
-            let display = try Display(card: card, selection: Rig.selection())
-            let frame = rig.makeFrame("frame 0")
-            let framebuffer = try display.importFramebuffer(Rig.layout(frame))
-            try display.show(framebuffer: framebuffer, tag: 0)
-            try display.handleEvents { _ in }
-            try display.show(framebuffer: framebuffer, tag: 1)
+            let (card, display, _, frame) = try rig.displayWithAFlipInFlight()
+            defer { withExtendedLifetime((card, frame)) {} }
 
             rig.fakeCard.unplug()
             var entry = pollfd(fd: display.fileDescriptor, events: Int16(POLLIN), revents: 0)

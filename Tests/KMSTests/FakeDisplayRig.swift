@@ -37,4 +37,18 @@ struct FakeDisplayRig {
             width: 640, height: 480, format: xrgb8888,
             planes: [FramebufferPlane(dmaBufDescriptor: frame.rawValue, pitch: 640 * 4)])
     }
+
+    /// A display on the card whose mode is set (tag 0 shown) and whose
+    /// next flip (tag 1) is in flight: the frame, its framebuffer, and the
+    /// card, which the caller keeps alive.
+    func displayWithAFlipInFlight() throws -> (Card, Display, FramebufferID, DmaBuf) {
+        let card = try openCard()
+        let display = try Display(card: card, selection: Self.selection())
+        let frame = makeFrame("frame 0")
+        let framebuffer = try display.importFramebuffer(Self.layout(frame))
+        try display.show(framebuffer: framebuffer, tag: 0)
+        try display.handleEvents { _ in }
+        try display.show(framebuffer: framebuffer, tag: 1)
+        return (card, display, framebuffer, frame)
+    }
 }
