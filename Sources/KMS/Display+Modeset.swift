@@ -5,56 +5,87 @@ import Platform
 import Glibc
 #endif
 
-/// Setting the mode with the first frame, atomically (trying each plane
-/// candidate with TEST_ONLY first) or with the legacy calls.
+/// Choosing a plan and setting the mode with the first frame, atomically
+/// (TEST_ONLY first) or with the legacy calls.
 extension Display {
-    /// Tries each plane candidate (and, when other planes are on the CRTC,
-    /// first with them turned off so nothing covers the frame, then with
-    /// them kept) with a TEST_ONLY commit, and commits the first accepted
-    /// with a flip event carrying `userData`.
+    /// Asks the kernel whether it would show `framebuffer` as `candidate`
+    /// says: a TEST_ONLY commit of the whole modeset (connector, mode, CRTC,
+    /// plane and rectangles, other planes off). Nothing on screen changes.
+    /// On the legacy path nothing can be asked; the planner lists only plans
+    /// the legacy calls can show, so the answer is yes.
+    ///
+    /// - Returns: nil when the kernel would take it, else its refusal
+    ///   (EINVAL, ERANGE, ENOSPC, EOPNOTSUPP).
+    /// - Throws: errors that mean "not at all" (no master, ENODEV, ...).
+    ///
+    /// The corresponding ioctl is `DRM_IOCTL_MODE_ATOMIC` with
+    /// `DRM_MODE_ATOMIC_TEST_ONLY | DRM_MODE_ATOMIC_ALLOW_MODESET`.
+    public func test(_ candidate: DisplayPlan, framebuffer: FramebufferID) throws -> DeviceError? {
+        guard state != .closed else { throw DisplayError.closed(device: card.path) }
+        guard usesAtomic else { return nil }
+        guard let cache = propertyCache else { throw DisplayError.closed(device: card.path) }
+        let request = try modesetRequest(candidate, framebuffer: framebuffer, modeBlob: try modeBlob(for: candidate.mode), cache: cache)
+        return try card.testCommit(request)
+    }
+
+    /// Settles on `candidate` for the next modeset (the first frame, or the
+    /// first after ``restore()``).
+    public func select(_ candidate: DisplayPlan) {
+        plan = candidate
+        planIsSettled = true
+    }
+
+    /// Sets the mode showing `framebuffer` with a flip event carrying
+    /// `userData`: with the selected plan, or else with the first candidate
+    /// whose TEST_ONLY commit the kernel accepts.
     func setModeAtomically(showing framebuffer: ImportedFramebuffer, userData: UInt64) throws {
         guard let cache = propertyCache else { throw DisplayError.closed(device: card.path) }
-        let blob: BlobID
-        if let modeBlob {
-            blob = modeBlob
-        } else {
-            blob = try card.createBlob(plan.mode.timings.modeBlobBytes)
-            modeBlob = blob
-        }
-        var attempts: [String] = []
-        for plane in plan.planes {
-            let others = plan.planesOnCrtc.filter { $0 != plane.id }
-            for turningOthersOff in others.isEmpty ? [true] : [true, false] {
-                let request = try modesetRequest(
-                    plane: plane.id, framebuffer: framebuffer.id, modeBlob: blob,
-                    planesOff: turningOthersOff ? others : [], cache: cache)
-                let attempt = describeAttempt(plane: plane, framebuffer: framebuffer, keepingOthers: !turningOthersOff && !others.isEmpty)
-                if let rejection = try card.testCommit(request) {
-                    attempts.append("\(attempt): \(errnoName(rejection.errnoCode))")
-                    logger.debug("layout rejected", metadata: ["device": "\(card.path)", "attempt": "\(attempt)", "error": "\(rejection)"])
+        if !planIsSettled {
+            var attempts: [String] = []
+            var accepted: DisplayPlan?
+            for candidate in candidates {
+                if let rejection = try test(candidate, framebuffer: framebuffer.id) {
+                    attempts.append("\(candidate): \(errnoName(rejection.errnoCode))")
+                    logger.debug("plan rejected", metadata: ["device": "\(card.path)", "plan": "\(candidate)", "error": "\(rejection)"])
                     continue
                 }
-                try card.commit(request, flags: [.allowModeset, .pageFlipEvent], userData: userData)
-                activePlane = plane
-                var flip = AtomicRequest()
-                flipSlot = flip.set(plane.id, try cache.id(of: "FB_ID", on: plane.id), to: UInt64(framebuffer.id.rawValue))
-                flipRequest = flip
-                logger.debug("mode set", metadata: ["device": "\(card.path)", "layout": "\(attempt)"])
-                return
+                accepted = candidate
+                break
             }
+            guard let accepted else { throw DisplayError.configurationRejected(device: card.path, attempts: attempts) }
+            select(accepted)
         }
-        throw DisplayError.configurationRejected(device: card.path, attempts: attempts)
+        let request = try modesetRequest(plan, framebuffer: framebuffer.id, modeBlob: try modeBlob(for: plan.mode), cache: cache)
+        try card.commit(request, flags: [.allowModeset, .pageFlipEvent], userData: userData)
+        activePlane = plan.plane
+        if let plane = plan.plane {
+            var flip = AtomicRequest()
+            flipSlot = flip.set(plane.id, try cache.id(of: "FB_ID", on: plane.id), to: UInt64(framebuffer.id.rawValue))
+            flipRequest = flip
+        }
+        logger.debug("mode set", metadata: ["device": "\(card.path)", "plan": "\(plan)"])
+    }
+
+    /// The property blob of `mode` (made once, destroyed at close).
+    ///
+    /// The corresponding call is `drmModeCreatePropertyBlob`.
+    private func modeBlob(for mode: DisplayMode) throws -> BlobID {
+        if let blob = modeBlobs[mode.timings] { return blob }
+        let blob = try card.createBlob(mode.timings.modeBlobBytes)
+        modeBlobs[mode.timings] = blob
+        return blob
     }
 
     private func modesetRequest(
-        plane: PlaneID, framebuffer: FramebufferID, modeBlob: BlobID, planesOff: [PlaneID], cache: PropertyIDCache
+        _ candidate: DisplayPlan, framebuffer: FramebufferID, modeBlob: BlobID, cache: PropertyIDCache
     ) throws -> AtomicRequest {
-        let crtc = UInt64(plan.crtc.rawValue)
-        let layout = plan.layout
+        guard let plane = candidate.plane?.id else { throw DisplayError.closed(device: card.path) }
+        let crtc = UInt64(candidate.crtc.rawValue)
+        let layout = candidate.layout
         var request = AtomicRequest()
-        try request.set(plan.connector.id, "CRTC_ID", to: crtc, using: cache)
-        try request.set(plan.crtc, "MODE_ID", to: UInt64(modeBlob.rawValue), using: cache)
-        try request.set(plan.crtc, "ACTIVE", to: 1, using: cache)
+        try request.set(candidate.connector.id, "CRTC_ID", to: crtc, using: cache)
+        try request.set(candidate.crtc, "MODE_ID", to: UInt64(modeBlob.rawValue), using: cache)
+        try request.set(candidate.crtc, "ACTIVE", to: 1, using: cache)
         try request.set(plane, "FB_ID", to: UInt64(framebuffer.rawValue), using: cache)
         try request.set(plane, "CRTC_ID", to: crtc, using: cache)
         // Source coordinates are 16.16 fixed point; CRTC ones whole pixels.
@@ -66,21 +97,11 @@ extension Display {
         try request.set(plane, "CRTC_Y", to: UInt64(layout.destination.y), using: cache)
         try request.set(plane, "CRTC_W", to: UInt64(layout.destination.width), using: cache)
         try request.set(plane, "CRTC_H", to: UInt64(layout.destination.height), using: cache)
-        for other in planesOff {
+        for other in candidate.planesTurnedOff {
             try request.set(other, "FB_ID", to: 0, using: cache)
             try request.set(other, "CRTC_ID", to: 0, using: cache)
         }
         return request
-    }
-
-    /// "plane 31 (primary) fb 640x480 XR24 src 640x480+0+0 -> crtc
-    /// 640x480+192+144, mode 1024x768@60.004Hz (preferred), CRTC 37,
-    /// connector Virtual-1".
-    private func describeAttempt(plane: PlaneInfo, framebuffer: ImportedFramebuffer, keepingOthers: Bool) -> String {
-        var text = "plane \(plane.id) (\(plane.type.rawValue)) fb \(framebuffer.width)x\(framebuffer.height) \(framebuffer.format) "
-            + "\(plan.layout), mode \(plan.mode), CRTC \(plan.crtc), connector \(plan.connector.name)"
-        if keepingOthers { text += ", other planes kept" }
-        return text
     }
 
     /// The legacy modeset: `drmModeSetCrtc` puts the framebuffer on the
@@ -88,6 +109,7 @@ extension Display {
     /// event, so a flip to the same framebuffer follows: every `show` ends
     /// in one flip event on both paths.
     func setModeWithLegacyCalls(showing framebuffer: ImportedFramebuffer, userData: UInt64) throws {
+        planIsSettled = true
         let descriptor = fileDescriptor
         let kernel = card.kernel
         var connector = plan.connector.id.rawValue
@@ -97,7 +119,7 @@ extension Display {
         try checkedCall("drmModeSetCrtc", device: card.path) {
             kernel.drmModeSetCrtc(descriptor, crtc, framebuffer.id.rawValue, x, y, &connector, 1, &mode)
         }
-        activePlane = plan.planes.first
+        activePlane = plan.plane
         // From here the screen shows our frame: restore must run even if
         // the flip below fails.
         state = .showing

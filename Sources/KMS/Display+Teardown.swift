@@ -65,10 +65,10 @@ extension Display {
         }
         attempt { try restoreSavedState() }
         state = .closed
-        if let modeBlob {
-            attempt { try card.destroyBlob(modeBlob) }
-            self.modeBlob = nil
+        for blob in modeBlobs.values.sorted(by: { $0.rawValue < $1.rawValue }) {
+            attempt { try card.destroyBlob(blob) }
         }
+        modeBlobs.removeAll()
         for framebuffer in framebuffers.values.sorted(by: { $0.id.rawValue < $1.id.rawValue }) {
             attempt { try card.removeFramebuffer(framebuffer) }
         }

@@ -12,9 +12,12 @@ import Glibc
 /// example fbdev's console); ``close()`` (or releasing the display) puts it
 /// back, removes every framebuffer the display added and drops master.
 ///
-/// The first ``show(framebuffer:tag:)`` sets the mode, trying the plane
-/// candidates of the ``DisplayPlan`` with TEST_ONLY commits until one is
-/// accepted; later calls flip with a non-blocking commit that changes only
+/// The display knows its ``candidates`` (``DisplayPlanner``'s list for the
+/// selection). A caller that searches (the pipeline) asks the kernel about
+/// each with ``test(_:framebuffer:)`` and settles on one with
+/// ``select(_:)``; otherwise the first ``show(framebuffer:tag:)`` tries them
+/// in order with TEST_ONLY commits and takes the first accepted. That first
+/// show sets the mode; later calls flip with a non-blocking commit that changes only
 /// the plane's FB_ID. Each call leads to exactly one ``FlipEvent`` carrying
 /// the caller's tag, delivered by ``handleEvents(_:)`` once the card's
 /// descriptor (``fileDescriptor``) is readable.
@@ -44,8 +47,14 @@ public final class Display {
 
     /// The card the display drives.
     public let card: Card
-    /// What was chosen: connector, mode, CRTC, plane candidates, layout.
-    public let plan: DisplayPlan
+    /// Every plan the card could show the frames with, best first.
+    public let candidates: [DisplayPlan]
+    /// The plan in use (or to be used by the first frame): connector, mode,
+    /// CRTC, plane, layout. The first candidate until one is selected or
+    /// the first frame has found one the kernel takes.
+    public internal(set) var plan: DisplayPlan
+    /// Whether ``plan`` was settled (selected, or accepted by a TEST_ONLY).
+    var planIsSettled = false
     /// Whether commits are atomic; false for cards without atomic or when
     /// legacy was forced.
     public let usesAtomic: Bool
@@ -57,7 +66,8 @@ public final class Display {
     var propertyCache: PropertyIDCache?
     let saved: SavedDisplayState
     let useModifiers: Bool
-    var modeBlob: BlobID?
+    /// The mode blobs made so far, by mode; destroyed at close.
+    var modeBlobs: [ModeTimings: BlobID] = [:]
     var framebuffers: [FramebufferID: ImportedFramebuffer] = [:]
     /// The reusable flip request and the slot of its FB_ID value, made by
     /// the atomic modeset.
@@ -97,12 +107,18 @@ public final class Display {
     /// The corresponding calls are `drmSetMaster`, `drmModeObjectGetProperties`
     /// and `drmModeGetCrtc`.
     public init(card: Card, info: CardInfo, selection: DisplaySelection) throws {
-        let plan = try DisplayPlan.make(for: info, selection: selection)
+        let candidates = try DisplayPlanner.candidates(for: info, selection: selection)
+        guard let plan = candidates.first else {
+            throw DisplayError.noCandidate(device: card.path, selection: "\(selection.frameWidth)x\(selection.frameHeight)")
+        }
         try Self.acquireMaster(card)
         do {
             var cache: PropertyIDCache?
             var savedConnectors: [ConnectorID] = []
-            let planes = plan.planesOnCrtc + plan.planes.map(\.id).filter { !plan.planesOnCrtc.contains($0) }
+            var planes = plan.planesOnCrtc
+            for candidate in candidates {
+                if let plane = candidate.plane?.id, !planes.contains(plane) { planes.append(plane) }
+            }
             if card.capabilities.atomic {
                 var loading = PropertyIDCache(device: card.path)
                 try loading.load(plan.crtc, from: card)
@@ -126,18 +142,19 @@ public final class Display {
             throw error
         }
         self.card = card
+        self.candidates = candidates
         self.plan = plan
         self.usesAtomic = card.capabilities.atomic && !plan.isLegacy
         self.holdsMaster = true
         // Explicit modifiers only if every candidate plane lists them for
         // the format (the plane is picked later, after the import).
-        self.useModifiers = card.capabilities.addFramebuffer2Modifiers && !plan.planes.isEmpty && plan.planes.allSatisfy { plane in
+        let candidatePlanes = candidates.compactMap(\.plane)
+        self.useModifiers = card.capabilities.addFramebuffer2Modifiers && !candidatePlanes.isEmpty && candidatePlanes.allSatisfy { plane in
             plane.formats.first { $0.format == selection.format }.map { !$0.modifiers.isEmpty } ?? false
         }
         logger.debug("display set up", metadata: [
-            "device": "\(card.path)", "connector": "\(plan.connector.name)", "mode": "\(plan.mode)",
-            "crtc": "\(plan.crtc)", "planes": "\(plan.planes.map(\.id))", "layout": "\(plan.layout)",
-            "atomic": "\(usesAtomic)",
+            "device": "\(card.path)", "connector": "\(plan.connector.name)", "candidates": "\(candidates.count)",
+            "crtc": "\(plan.crtc)", "atomic": "\(usesAtomic)",
         ])
     }
 

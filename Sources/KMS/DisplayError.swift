@@ -38,6 +38,8 @@ public enum DisplayError: UserFacingError, Sendable, Equatable {
     case masterHeld(device: String, errnoCode: Int32)
     /// Every layout the display tried was refused by a TEST_ONLY commit.
     case configurationRejected(device: String, attempts: [String])
+    /// No plan at all could be made for the frame (an inconsistent card description).
+    case noCandidate(device: String, selection: String)
     /// `show` was called while the previous commit has not completed.
     case flipPending(device: String)
     /// `show` was given a framebuffer this display did not import.
@@ -89,6 +91,8 @@ public enum DisplayError: UserFacingError, Sendable, Equatable {
             return "the legacy (non-atomic) display path of \(device) can only show frames at least as large as the mode; \(width)x\(height) is smaller than \(mode); choose a mode of \(width)x\(height) or use atomic"
         case .masterHeld(let device, let code):
             return "another program holds DRM master on \(device) (drmSetMaster failed: \(errnoName(code))); stop the display server or run from a text console"
+        case .noCandidate(let device, let selection):
+            return "\(device) offers no way to show a \(selection) frame"
         case .configurationRejected(let device, let attempts):
             return "\(device) rejected every display configuration tried (TEST_ONLY): \(attempts.joined(separator: "; "))"
         case .flipPending(let device):
@@ -121,7 +125,7 @@ public enum DisplayError: UserFacingError, Sendable, Equatable {
         case .connectorNotFound, .planeNotFound:
             return .notFound
         case .connectorIsWriteback, .modeNotFound, .planeCannotReachCrtc, .formatNotSupported,
-             .positionOutsideMode, .invalidFrameSize, .legacyNeedsFullScreenFrame, .configurationRejected:
+             .positionOutsideMode, .invalidFrameSize, .legacyNeedsFullScreenFrame, .configurationRejected, .noCandidate:
             return .invalidRequest
         case .noConnectedConnector, .noModes, .noCrtc, .writebackUnavailable:
             return .unavailable

@@ -3,7 +3,7 @@ import Platform
 
 /// A video mode a connector offers or a CRTC runs: its visible size, its
 /// refresh rate, and the full timings behind them.
-public struct DisplayMode: Codable, Sendable, Equatable, CustomStringConvertible {
+public struct DisplayMode: Codable, Sendable, Hashable, CustomStringConvertible {
     /// The kernel's name for the mode ("1024x768").
     public let name: String
     /// Visible pixels per line.

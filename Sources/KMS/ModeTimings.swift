@@ -6,7 +6,7 @@ import Platform
 /// set (as the CRTC's MODE_ID blob).
 ///
 /// The corresponding C type is `drmModeModeInfo` (`struct drm_mode_modeinfo`).
-public struct ModeTimings: Codable, Sendable, Equatable {
+public struct ModeTimings: Codable, Sendable, Hashable {
     /// Pixel clock in kilohertz.
     public var pixelClockKilohertz: UInt32
     /// Visible pixels per line (`hdisplay`).

@@ -1,15 +1,15 @@
 import Platform
 
 /// Which part of a frame a plane reads (the source rectangle) and where on
-/// the display it goes (the CRTC rectangle). Both have the same size:
-/// framepipe never asks a plane to scale, because many (vkms among them)
-/// cannot.
+/// the display it goes (the CRTC rectangle). When the two differ in size the
+/// plane scales, which many planes (vkms's among them) cannot: the planner
+/// offers scaled layouts only after unscaled ones, and TEST_ONLY decides.
 public struct PlaneLayout: Sendable, Hashable, CustomStringConvertible {
     /// The part of the frame the plane reads, in frame pixels; committed as
     /// `SRC_X`/`SRC_Y`/`SRC_W`/`SRC_H` in 16.16 fixed point.
     public var source: PixelRectangle
     /// Where it goes on the display, in CRTC pixels (`CRTC_X`/`CRTC_Y`/
-    /// `CRTC_W`/`CRTC_H`); the same size as ``source``.
+    /// `CRTC_W`/`CRTC_H`); the size of ``source`` unless the plane scales.
     public var destination: PixelRectangle
 
     /// A layout with these rectangles; no checks (``fitting(frameWidth:frameHeight:displayWidth:displayHeight:position:)``
@@ -56,6 +56,37 @@ public struct PlaneLayout: Sendable, Hashable, CustomStringConvertible {
             return (0, (display - frame) / 2, frame)
         }
         return ((frame - display) / 2, 0, display)
+    }
+
+    /// Shows the whole frame as large as the display allows with its aspect
+    /// ratio kept, centred (letterboxed or pillarboxed), up or down; the
+    /// plane scales. Sizes are rounded to whole pixels.
+    ///
+    /// - Throws: `DisplayError.invalidFrameSize` for an empty frame.
+    public static func scaledToFit(
+        frameWidth: Int, frameHeight: Int, displayWidth: Int, displayHeight: Int
+    ) throws(DisplayError) -> PlaneLayout {
+        guard frameWidth > 0, frameHeight > 0 else {
+            throw .invalidFrameSize(width: frameWidth, height: frameHeight)
+        }
+        // Compare the two aspect ratios exactly, in integers: the frame is
+        // as wide as the display when it is relatively wider.
+        let width: Int, height: Int
+        if frameWidth * displayHeight >= frameHeight * displayWidth {
+            width = displayWidth
+            height = max(1, (frameHeight * displayWidth + frameWidth / 2) / frameWidth)
+        } else {
+            height = displayHeight
+            width = max(1, (frameWidth * displayHeight + frameHeight / 2) / frameHeight)
+        }
+        return PlaneLayout(
+            source: PixelRectangle(x: 0, y: 0, width: frameWidth, height: frameHeight),
+            destination: PixelRectangle(x: (displayWidth - width) / 2, y: (displayHeight - height) / 2, width: width, height: height))
+    }
+
+    /// Whether the plane scales: the rectangles differ in size.
+    public var isScaled: Bool {
+        source.width != destination.width || source.height != destination.height
     }
 
     /// Whether the plane covers the whole display.

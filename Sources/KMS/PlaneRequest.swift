@@ -7,9 +7,9 @@ public enum PlaneRequest: Sendable, Hashable, CustomStringConvertible {
     /// Any plane that can show the frame, primary planes first (as
     /// libcamera's KMS sink does); never a cursor plane.
     case automatic
-    /// Primary planes first, then the others.
+    /// Primary planes only.
     case primary
-    /// Overlay planes first, then the others.
+    /// Overlay planes only.
     case overlay
     /// This plane and no other.
     case id(PlaneID)

@@ -401,23 +401,28 @@ final class DisplayDeviceTests: XCTestCase {
             let card = try openVkms()
             let before = try screenState(card)
             let primary = try XCTUnwrap(card.describe().planes.first { $0.type == .primary })
-            // vkms's primary plane must cover the CRTC: a centred 640x480
-            // frame on it fails TEST_ONLY, and there is no other candidate.
+            // vkms's primary plane must cover the CRTC and cannot scale: with
+            // the plane and the 1024x768 mode pinned, the centred 640x480
+            // frame and the scaled one both fail TEST_ONLY, and nothing else
+            // may be tried.
             let display = try Display(
                 card: card,
-                selection: DisplaySelection(frameWidth: 640, frameHeight: 480, format: xrgb8888, plane: .id(primary.id)))
+                selection: DisplaySelection(
+                    frameWidth: 640, frameHeight: 480, format: xrgb8888,
+                    mode: .size(width: 1024, height: 768, refreshRate: nil), plane: .id(primary.id)))
             let (buffers, framebuffers) = try primeImportedBuffers(1, into: display, card: card)
             XCTAssertThrowsError(try display.show(framebuffer: framebuffers[0], tag: 0)) { error in
                 guard let error = error as? DisplayError, case .configurationRejected(let device, let attempts) = error else {
                     return XCTFail("expected configurationRejected, got \(error)")
                 }
                 XCTAssertEqual(device, cardPath)
-                XCTAssertEqual(attempts.count, 1, "\(attempts)")
+                XCTAssertEqual(attempts.count, 2, "\(attempts)")
                 XCTAssertTrue(error.description.hasPrefix("/dev/dri/card0 rejected every display configuration tried (TEST_ONLY): "), error.description)
                 XCTAssertTrue(
                     error.description.contains(
-                        "plane \(primary.id) (primary) fb 640x480 XR24 src 640x480+0+0 -> crtc 640x480+192+144, mode 1024x768@60.004Hz (preferred), CRTC \(display.plan.crtc), connector Virtual-1: EINVAL"),
+                        "plane \(primary.id) (primary) src 640x480+0+0 -> crtc 640x480+192+144, unscaled, mode 1024x768@60.004Hz (preferred) (as requested), CRTC \(display.plan.crtc), connector Virtual-1: EINVAL"),
                     error.description)
+                XCTAssertTrue(error.description.contains("-> crtc 1024x768+0+0, scaled to fit,"), error.description)
                 XCTAssertEqual(error.category, .invalidRequest)
             }
             XCTAssertFalse(display.isFlipPending)

@@ -26,7 +26,7 @@ final class DisplayFakeKernelTests: XCTestCase {
         let card = try rig.openCard()
         let display = try Display(card: card, selection: Rig.selection())
         XCTAssertTrue(display.usesAtomic)
-        XCTAssertEqual(display.plan.planes.map(\.id.rawValue), [primary, overlay])
+        XCTAssertEqual(Array(Set(display.candidates.compactMap { $0.plane?.id.rawValue })).sorted(), [primary, overlay])
         XCTAssertEqual(display.plan.mode.width, 1024)
         let frame = rig.makeFrame("frame 0")
         let framebuffer = try display.importFramebuffer(Rig.layout(frame))
@@ -57,18 +57,52 @@ final class DisplayFakeKernelTests: XCTestCase {
         XCTAssertEqual(rig.fake.violations, [])
     }
 
-    func testWithoutAnOverlayEveryAttemptIsRejectedAndTheDisplayStaysIdle() throws {
-        try checkEveryAttemptRejected(Rig(.init(overlayPlane: false)), selection: Rig.selection())
+    /// A primary plane that must cover the CRTC and cannot scale: the
+    /// centred frame and the scaled one are refused, and the 640x480 mode,
+    /// the frame's size, is found (before the planner, this display ended
+    /// in "rejected every display configuration tried").
+    func testWithoutAnOverlayTheModeOfTheFramesSizeIsFound() throws {
+        let rig = Rig(.init(overlayPlane: false))
+        let card = try rig.openCard()
+        let display = try Display(card: card, selection: Rig.selection())
+        let frame = rig.makeFrame("frame 0")
+        let framebuffer = try display.importFramebuffer(Rig.layout(frame))
+        let mark = rig.fake.callCount
+        try display.show(framebuffer: framebuffer, tag: 1)
+        XCTAssertEqual(rig.fake.trace(since: mark).filter { $0.hasPrefix("DRM_IOCTL_MODE_ATOMIC") }, [
+            "DRM_IOCTL_MODE_ATOMIC TEST_ONLY|ALLOW_MODESET -> EINVAL",
+            "DRM_IOCTL_MODE_ATOMIC TEST_ONLY|ALLOW_MODESET -> ERANGE",
+            "DRM_IOCTL_MODE_ATOMIC TEST_ONLY|ALLOW_MODESET",
+            "DRM_IOCTL_MODE_ATOMIC PAGE_FLIP_EVENT|ALLOW_MODESET",
+        ])
+        XCTAssertEqual(display.plan.mode.width, 640)
+        XCTAssertEqual(display.plan.modeChoice, .frameSize)
+        XCTAssertEqual(display.plan.placement, .unscaled)
+        XCTAssertTrue(display.plan.layout.coversDisplay(width: 640, height: 480))
+        XCTAssertEqual(display.activePlane?.id.rawValue, primary)
+        XCTAssertEqual(display.state, .modesetPending)
+        XCTAssertEqual(display.close().map { "\($0)" }, [])
+        withExtendedLifetime(frame) {}
     }
 
-    func testAPlanePinnedToThePrimaryIsRejectedAndTheDisplayStaysIdle() throws {
-        try checkEveryAttemptRejected(Rig(), selection: Rig.selection(plane: .id(PlaneID(FakeCard.primaryPlaneID))))
+    /// With the mode pinned, nothing else is searched: both layouts on it
+    /// are refused, each named with its errno, and the screen is untouched.
+    func testWithoutAnOverlayAndTheModePinnedEveryAttemptIsRejectedAndTheDisplayStaysIdle() throws {
+        var selection = Rig.selection()
+        selection.mode = .size(width: 1024, height: 768, refreshRate: nil)
+        try checkEveryAttemptRejected(Rig(.init(overlayPlane: false)), selection: selection)
+    }
+
+    func testAPlanePinnedToThePrimaryWithThePreferredModePinnedIsRejectedAndTheDisplayStaysIdle() throws {
+        var selection = Rig.selection(plane: .id(PlaneID(FakeCard.primaryPlaneID)))
+        selection.mode = .size(width: 1024, height: 768, refreshRate: nil)
+        try checkEveryAttemptRejected(Rig(), selection: selection)
     }
 
     private func checkEveryAttemptRejected(_ rig: Rig, selection: DisplaySelection, file: StaticString = #filePath, line: UInt = #line) throws {
         let card = try rig.openCard()
         let display = try Display(card: card, selection: selection)
-        XCTAssertEqual(display.plan.planes.map(\.id.rawValue), [primary], file: file, line: line)
+        XCTAssertEqual(Set(display.candidates.compactMap { $0.plane?.id.rawValue }), [primary], file: file, line: line)
         let frame = rig.makeFrame("frame 0")
         let framebuffer = try display.importFramebuffer(Rig.layout(frame))
         let before = rig.fakeCard.screenState
@@ -79,12 +113,15 @@ final class DisplayFakeKernelTests: XCTestCase {
                 return XCTFail("expected configurationRejected, got \(error)", file: file, line: line)
             }
             XCTAssertEqual(device, Rig.cardPath, file: file, line: line)
-            XCTAssertEqual(attempts.count, 1, "\(attempts)", file: file, line: line)
-            XCTAssertTrue(attempts.first?.hasPrefix("plane \(primary) (primary) fb 640x480") ?? false, "\(attempts)", file: file, line: line)
+            XCTAssertEqual(attempts.count, 2, "\(attempts)", file: file, line: line)
+            XCTAssertTrue(attempts.first?.hasPrefix("plane \(primary) (primary) src 640x480+0+0 -> crtc 640x480+192+144, unscaled, mode 1024x768") ?? false,
+                          "\(attempts)", file: file, line: line)
             XCTAssertTrue(attempts.first?.hasSuffix(": EINVAL") ?? false, "\(attempts)", file: file, line: line)
+            XCTAssertTrue(attempts.last?.contains("-> crtc 1024x768+0+0, scaled to fit") ?? false, "\(attempts)", file: file, line: line)
         }
-        XCTAssertEqual(rig.fake.trace(since: mark).filter { $0.hasPrefix("DRM_IOCTL_MODE_ATOMIC") },
-                       ["DRM_IOCTL_MODE_ATOMIC TEST_ONLY|ALLOW_MODESET -> EINVAL"], file: file, line: line)
+        XCTAssertEqual(rig.fake.trace(since: mark).filter { $0.hasPrefix("DRM_IOCTL_MODE_ATOMIC") }, [
+            "DRM_IOCTL_MODE_ATOMIC TEST_ONLY|ALLOW_MODESET -> EINVAL", "DRM_IOCTL_MODE_ATOMIC TEST_ONLY|ALLOW_MODESET -> ERANGE",
+        ], file: file, line: line)
         XCTAssertEqual(display.state, .idle, file: file, line: line)
         XCTAssertNil(display.activePlane, file: file, line: line)
         XCTAssertEqual(rig.fakeCard.screenState, before, "nothing changed on screen", file: file, line: line)

@@ -15,6 +15,15 @@ final class DisplayPlanTests: XCTestCase {
         DisplaySelection(frameWidth: width, frameHeight: height, format: RecordedCard.fourcc(format))
     }
 
+    /// The planes the candidates use, in the order they are first tried.
+    func planeOrder(_ selection: DisplaySelection, card: CardInfo = RecordedCard.card()) throws -> [PlaneID] {
+        var order: [PlaneID] = []
+        for candidate in try DisplayPlanner.candidates(for: card, selection: selection) {
+            if let id = candidate.plane?.id, !order.contains(id) { order.append(id) }
+        }
+        return order
+    }
+
     func plan(_ selection: DisplaySelection, card: CardInfo = RecordedCard.card()) throws -> DisplayPlan {
         try DisplayPlan.make(for: card, selection: selection)
     }
@@ -82,7 +91,11 @@ final class DisplayPlanTests: XCTestCase {
         XCTAssertEqual(plan.connector.name, "Virtual-1")
         XCTAssertEqual(plan.mode, RecordedCard.mode1024)
         XCTAssertEqual(plan.crtc, RecordedCard.crtc)
-        XCTAssertEqual(plan.planes.map(\.id), [PlaneID(31), PlaneID(33)], "primary first, then overlay; never the cursor")
+        XCTAssertEqual(plan.plane?.id, PlaneID(31), "primary first")
+        XCTAssertEqual(try planeOrder(Self.selection()), [PlaneID(31), PlaneID(33)], "primary first, then overlay; never the cursor")
+        XCTAssertEqual(plan.placement, .unscaled)
+        XCTAssertEqual(plan.modeChoice, .preferred)
+        XCTAssertEqual(plan.planesTurnedOff, [], "the primary is the frame's own plane")
         XCTAssertEqual(plan.planesOnCrtc, [PlaneID(31)])
         XCTAssertEqual(plan.writeback?.name, "Writeback-1")
         XCTAssertFalse(plan.isLegacy)
@@ -92,16 +105,17 @@ final class DisplayPlanTests: XCTestCase {
     }
 
     func testPrimaryWithoutTheFormatLeavesTheOverlay() throws {
-        let plan = try plan(Self.selection(640, 480, "AR24"))
-        XCTAssertEqual(plan.planes.map(\.id), [PlaneID(33)])
+        XCTAssertEqual(try planeOrder(Self.selection(640, 480, "AR24")), [PlaneID(33)])
     }
 
-    func testPreferringOverlaysPutsThemFirst() throws {
+    func testAPlaneTypeAskedForIsPinned() throws {
         var selection = Self.selection()
         selection.plane = .overlay
-        XCTAssertEqual(try plan(selection).planes.map(\.id), [PlaneID(33), PlaneID(31)])
+        XCTAssertEqual(try planeOrder(selection), [PlaneID(33)], "only overlays")
         selection.plane = .primary
-        XCTAssertEqual(try plan(selection).planes.map(\.id), [PlaneID(31), PlaneID(33)])
+        XCTAssertEqual(try planeOrder(selection), [PlaneID(31)], "only the primary")
+        selection.plane = .automatic
+        XCTAssertEqual(try planeOrder(selection), [PlaneID(31), PlaneID(33)])
     }
 
     func testAPlaneBusyOnAnotherCrtcIsNotTaken() throws {
@@ -110,7 +124,7 @@ final class DisplayPlanTests: XCTestCase {
             RecordedCard.plane(33, .overlay, ["XR24"], on: CrtcID(99)),
             RecordedCard.plane(34, .overlay, ["XR24"]),
         ])
-        XCTAssertEqual(try plan(Self.selection(), card: card).planes.map(\.id), [PlaneID(31), PlaneID(34)])
+        XCTAssertEqual(try planeOrder(Self.selection(), card: card), [PlaneID(31), PlaneID(34)])
     }
 
     func testAModifierThePlaneDoesNotListRulesItOut() throws {
@@ -120,10 +134,10 @@ final class DisplayPlanTests: XCTestCase {
             RecordedCard.plane(33, .overlay, ["XR24"], modifiers: [.linear, vendorTiled]),
             RecordedCard.plane(34, .overlay, ["XR24"], modifiers: []),
         ])
-        XCTAssertEqual(try plan(Self.selection(), card: card).planes.map(\.id), [PlaneID(33), PlaneID(34)])
+        XCTAssertEqual(try planeOrder(Self.selection(), card: card), [PlaneID(33), PlaneID(34)])
         var tiled = Self.selection()
         tiled.modifier = vendorTiled
-        XCTAssertEqual(try plan(tiled, card: card).planes.map(\.id), [PlaneID(31), PlaneID(33)])
+        XCTAssertEqual(try planeOrder(tiled, card: card), [PlaneID(31), PlaneID(33)])
     }
 
     func testFirstConnectedConnectorIsChosenAndUnknownIsTheFallback() throws {
@@ -224,7 +238,7 @@ final class DisplayPlanTests: XCTestCase {
         let plan = try plan(selection)
         XCTAssertTrue(plan.isLegacy)
         XCTAssertEqual(plan.mode, RecordedCard.mode640)
-        XCTAssertEqual(plan.planes.map(\.id), [PlaneID(31)])
+        XCTAssertEqual(try planeOrder(selection), [PlaneID(31)])
         XCTAssertTrue(plan.layout.coversDisplay(width: 640, height: 480))
         // A card without atomic is legacy whatever was asked.
         XCTAssertTrue(try self.plan(Self.selection(), card: RecordedCard.card(atomic: false)).isLegacy)
@@ -308,7 +322,7 @@ final class DisplayPlanTests: XCTestCase {
         }
         var byID = Self.selection(64, 64, "AR24")
         byID.plane = .id(PlaneID(35))
-        XCTAssertEqual(try plan(byID, card: card).planes.map(\.id), [PlaneID(35)], "asked for by id, a cursor plane is fine")
+        XCTAssertEqual(try planeOrder(byID, card: card), [PlaneID(35)], "asked for by id, a cursor plane is fine")
     }
 
     func testAPlaneAskedForByIdMustShowTheFormat() {

@@ -77,4 +77,26 @@ public enum RecordedCard {
                 plane(35, .cursor, ["AR24"]),
             ])
     }
+
+    /// A 320x240 panel (an SPI display such as an ILI9341 on the tinydrm
+    /// helpers): one mode, one primary plane, no overlays.
+    public static let mode320 = DisplayMode(timings: ModeTimings(
+        pixelClockKilohertz: 6_400,
+        horizontalDisplay: 320, horizontalSyncStart: 321, horizontalSyncEnd: 322, horizontalTotal: 323,
+        verticalDisplay: 240, verticalSyncStart: 241, verticalSyncEnd: 242, verticalTotal: 243,
+        kernelRefreshHertz: 60, flags: 0, type: preferredType, name: "320x240"))
+
+    /// vkms with `enable_overlay=0`: the primary plane alone.
+    public static func primaryOnly(atomic: Bool = true) -> CardInfo {
+        card(planes: [plane(31, .primary, ["XR24", "XR48", "RG16"], on: crtc)], atomic: atomic)
+    }
+
+    /// A small SPI panel: one 320x240 mode, a primary plane (RG16, XR24).
+    public static func panel() -> CardInfo {
+        let panel = ConnectorInfo(
+            id: ConnectorID(40), name: "SPI-1", typeName: "SPI", typeIndex: 1, status: .connected,
+            isWriteback: false, widthMillimeters: 49, heightMillimeters: 37, modes: [mode320],
+            currentEncoder: EncoderID(39), possibleEncoders: [EncoderID(39)], possibleCrtcs: [crtc])
+        return card(connectors: [panel], planes: [plane(31, .primary, ["RG16", "XR24"], on: crtc)])
+    }
 }
