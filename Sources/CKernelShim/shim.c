@@ -11,6 +11,7 @@
 #include <drm.h>
 #include <drm_mode.h>
 #include <drm_fourcc.h>
+#include <linux/dma-heap.h>
 
 const unsigned long fp_VIDIOC_QUERYCAP = VIDIOC_QUERYCAP;
 const unsigned long fp_VIDIOC_ENUM_FMT = VIDIOC_ENUM_FMT;
@@ -41,6 +42,7 @@ const unsigned long fp_DRM_IOCTL_MODE_MAP_DUMB = DRM_IOCTL_MODE_MAP_DUMB;
 const unsigned long fp_DRM_IOCTL_MODE_DESTROY_DUMB = DRM_IOCTL_MODE_DESTROY_DUMB;
 const unsigned long fp_DRM_IOCTL_GEM_CLOSE = DRM_IOCTL_GEM_CLOSE;
 const unsigned long fp_DRM_IOCTL_MODE_ATOMIC = DRM_IOCTL_MODE_ATOMIC;
+const unsigned long fp_DMA_HEAP_IOCTL_ALLOC = DMA_HEAP_IOCTL_ALLOC;
 const uint32_t fp_V4L2_PIX_FMT_XBGR32 = V4L2_PIX_FMT_XBGR32;
 const uint32_t fp_V4L2_PIX_FMT_ABGR32 = V4L2_PIX_FMT_ABGR32;
 const uint32_t fp_V4L2_PIX_FMT_XRGB32 = V4L2_PIX_FMT_XRGB32;

@@ -65,7 +65,6 @@ public final class Display {
 
     var propertyCache: PropertyIDCache?
     let saved: SavedDisplayState
-    let useModifiers: Bool
     /// The mode blobs made so far, by mode; destroyed at close.
     var modeBlobs: [ModeTimings: BlobID] = [:]
     var framebuffers: [FramebufferID: ImportedFramebuffer] = [:]
@@ -106,10 +105,22 @@ public final class Display {
     ///
     /// The corresponding calls are `drmSetMaster`, `drmModeObjectGetProperties`
     /// and `drmModeGetCrtc`.
-    public init(card: Card, info: CardInfo, selection: DisplaySelection) throws {
+    public convenience init(card: Card, info: CardInfo, selection: DisplaySelection) throws {
         let candidates = try DisplayPlanner.candidates(for: info, selection: selection)
+        try self.init(card: card, info: info, candidates: candidates)
+    }
+
+    /// Sets up the display for `candidates` (``DisplayPlanner``'s lists,
+    /// for one or several formats; they must share connector and CRTC):
+    /// takes DRM master and saves the state of everything the candidates
+    /// may touch. Nothing on screen changes until the first
+    /// ``show(framebuffer:tag:)``.
+    ///
+    /// - Throws: `DisplayError.noCandidate` for an empty list; otherwise as
+    ///   ``init(card:info:selection:)``.
+    public init(card: Card, info: CardInfo, candidates: [DisplayPlan]) throws {
         guard let plan = candidates.first else {
-            throw DisplayError.noCandidate(device: card.path, selection: "\(selection.frameWidth)x\(selection.frameHeight)")
+            throw DisplayError.noCandidate(device: card.path, selection: "any frame")
         }
         try Self.acquireMaster(card)
         do {
@@ -146,12 +157,6 @@ public final class Display {
         self.plan = plan
         self.usesAtomic = card.capabilities.atomic && !plan.isLegacy
         self.holdsMaster = true
-        // Explicit modifiers only if every candidate plane lists them for
-        // the format (the plane is picked later, after the import).
-        let candidatePlanes = candidates.compactMap(\.plane)
-        self.useModifiers = card.capabilities.addFramebuffer2Modifiers && !candidatePlanes.isEmpty && candidatePlanes.allSatisfy { plane in
-            plane.formats.first { $0.format == selection.format }.map { !$0.modifiers.isEmpty } ?? false
-        }
         logger.debug("display set up", metadata: [
             "device": "\(card.path)", "connector": "\(plan.connector.name)", "candidates": "\(candidates.count)",
             "crtc": "\(plan.crtc)", "atomic": "\(usesAtomic)",
@@ -162,43 +167,6 @@ public final class Display {
         for error in close() {
             logger.error("display teardown failed", metadata: ["device": "\(card.path)", "error": "\(error)"])
         }
-    }
-
-    // MARK: Framebuffers
-
-    /// Imports frames shared as dma-bufs (one per plane; planes may share
-    /// one) as a framebuffer this display owns and removes at close. Nothing
-    /// is mapped or copied.
-    ///
-    /// The corresponding calls are `drmPrimeFDToHandle` and
-    /// `drmModeAddFB2WithModifiers` or `drmModeAddFB2`.
-    public func importFramebuffer(_ layout: FramebufferLayout) throws -> FramebufferID {
-        guard state != .closed else { throw DisplayError.closed(device: card.path) }
-        let framebuffer = try card.importFramebuffer(layout, useModifiers: useModifiers)
-        framebuffers[framebuffer.id] = framebuffer
-        return framebuffer.id
-    }
-
-    /// Takes ownership of a framebuffer made elsewhere (for example
-    /// ``DumbBuffer/addFramebuffer(format:)``): the display removes it at close.
-    public func adopt(_ framebuffer: ImportedFramebuffer) throws -> FramebufferID {
-        guard state != .closed else { throw DisplayError.closed(device: card.path) }
-        framebuffers[framebuffer.id] = framebuffer
-        return framebuffer.id
-    }
-
-    /// The framebuffers this display owns.
-    public var ownedFramebuffers: [ImportedFramebuffer] { Array(framebuffers.values) }
-
-    /// Removes a framebuffer before the display closes. Remove only one
-    /// that is neither on screen nor named by the commit in flight: the
-    /// kernel turns off a plane whose framebuffer goes away.
-    ///
-    /// The corresponding calls are `drmModeRmFB` and `DRM_IOCTL_GEM_CLOSE`.
-    public func removeFramebuffer(_ id: FramebufferID) throws {
-        guard let framebuffer = framebuffers[id] else { throw DisplayError.unknownFramebuffer(id, device: card.path) }
-        framebuffers[id] = nil
-        try card.removeFramebuffer(framebuffer)
     }
 
     // MARK: Showing frames

@@ -26,10 +26,11 @@ extension FramePipeline {
     func makeSummary() -> PipelineSummary {
         let plan = display.plan
         return PipelineSummary(
-            camera: stream.device.path, card: display.card.path, format: request.pixelFormat.description,
+            camera: stream.device.path, card: display.card.path, format: candidate.pixelFormat.description,
             width: Int(stream.format.width), height: Int(stream.format.height), bufferCount: framebuffers.count,
             connector: plan.connector.name, mode: plan.mode.description, plane: planeShown ?? display.activePlane?.id.rawValue,
-            atomic: display.usesAtomic, statistics: scheduler.statistics, latency: latency.summary,
+            atomic: display.usesAtomic, memory: candidate.memory.description, placement: display.plan.placement.rawValue,
+            plan: self.plan.summary, statistics: scheduler.statistics, latency: latency.summary,
             seconds: stoppedAfterSeconds ?? elapsedSeconds, stopReason: stopReason ?? .requested,
             framebuffersFromCaptureBuffers: framebuffers.count, poolViolations: scheduler.pool.violations)
     }

@@ -10,10 +10,12 @@ import V4L2
 /// ``stop(_:)``, and a callback per frame (``onFrame``).
 ///
 /// Configuring opens both devices ("auto" finds the first camera and the
-/// first card with a display), resolves the configuration into a
-/// ``PipelineRequest`` (a format both sides scan out natively), allocates the
-/// capture buffers, exports each as a dma-buf and imports each dma-buf once
-/// as a framebuffer. Nothing is shown yet. ``start(frames:duration:)`` turns
+/// first card with a display) and searches for a zero-copy pipeline that
+/// works on them: ``PipelinePlanner`` lists the candidates (who allocates,
+/// which format, which display plan), and each is tried with the real
+/// checks (imports, `VIDIOC_QBUF`, TEST_ONLY) until one passes; ``plan``
+/// keeps every outcome. The chosen buffers are shared as dma-bufs and each
+/// is a framebuffer once. Nothing is shown yet. ``start(frames:duration:)`` turns
 /// streaming on; from then on one serial queue owns every piece of state,
 /// driven by read sources on the camera's and the card's descriptors, and a
 /// buffer goes back to the camera only after the flip that replaced it on
@@ -35,8 +37,10 @@ import V4L2
 public final class FramePipeline: @unchecked Sendable {
     /// The configuration it was set up with.
     public let configuration: PipelineConfiguration
-    /// The configuration resolved against the two devices.
-    public let request: PipelineRequest
+    /// The candidate setup chose: allocator, format, display plan.
+    public let candidate: PipelineCandidate
+    /// Every candidate setup considered, with what became of it.
+    public let plan: PipelinePlan
 
     /// Called on the pipeline queue with each camera frame's record once its
     /// fate is known: shown (at its flip), superseded, flagged bad, dropped
@@ -58,6 +62,8 @@ public final class FramePipeline: @unchecked Sendable {
     package let scheduler: Scheduler
     /// The framebuffer imported from each capture buffer, by buffer index.
     package let framebuffers: [FramebufferID]
+    /// The chosen buffers (and, for display memory, the dumb buffers behind them).
+    let allocation: FrameAllocation
 
     let queue = DispatchQueue(label: "framepipe.pipeline")
     let logger = Logger(label: "framepipe.pipeline")
@@ -102,13 +108,20 @@ public final class FramePipeline: @unchecked Sendable {
     package init(configuration: PipelineConfiguration, kernel: any KernelInterface) throws {
         self.configuration = configuration
         let device = try Self.openCamera(configuration.source.device, kernel: kernel)
-        let bufferType = try device.requireCapture()
-        let cameraFormats = try device.formats(for: bufferType).map(\.fourcc)
+        let camera = try CameraDescription(device)
         let (card, info) = try Self.openCard(configuration.sink.card, kernel: kernel)
-        request = try PipelineRequest.resolve(configuration, cameraFormats: cameraFormats, camera: device.path, card: info)
-        stream = try CaptureStream(device: device, configuration: request.capture)
-        display = try Display(card: card, info: info, selection: request.display)
-        framebuffers = try Self.importFramebuffers(of: stream, into: display, format: request.pixelFormat)
+        let planned = try PipelinePlanner.plan(configuration, camera: camera, card: info, heaps: DmaHeap.available(kernel: kernel))
+        var displayPlans: [DisplayPlan] = []
+        for candidate in planned.candidates where !displayPlans.contains(candidate.display) {
+            displayPlans.append(candidate.display)
+        }
+        display = try Display(card: card, info: info, candidates: displayPlans)
+        let outcome = try PlanSearch(device: device, display: display, kernel: kernel).run(planned)
+        candidate = outcome.candidate
+        plan = outcome.plan
+        allocation = outcome.allocation
+        stream = outcome.allocation.stream
+        framebuffers = outcome.allocation.framebuffers
         let refreshHz = display.plan.mode.refreshRate
         scheduler = Scheduler(
             bufferCount: stream.buffers.count, camera: CameraStage(stream: stream),

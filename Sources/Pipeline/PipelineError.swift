@@ -12,6 +12,11 @@ public enum PipelineError: UserFacingError, Sendable, Equatable {
     case cameraStalled(device: String, seconds: Double)
     /// A commit's flip event did not arrive within `seconds`.
     case flipTimedOut(device: String, seconds: Double)
+    /// The allocator asked for (or, for "auto", every one) cannot work with
+    /// this camera and card; `reason` says why.
+    case memoryUnavailable(memory: String, reason: String)
+    /// Every candidate was tried and refused; `attempts` says by what.
+    case nothingWorks(camera: String, card: String, attempts: [String])
     /// The driver's plane layout does not fit the format's table entry.
     case inconsistentPlanes(device: String, format: String)
     /// A dequeued frame starts elsewhere in its buffer (`data_offset`) than
@@ -37,6 +42,10 @@ public enum PipelineError: UserFacingError, Sendable, Equatable {
             return "\(device): no frame from the camera for \(String(format: "%.1f", seconds)) s; expected frames at the negotiated rate"
         case .flipTimedOut(let device, let seconds):
             return "\(device): a page flip did not complete within \(String(format: "%.1f", seconds)) s"
+        case .memoryUnavailable(let memory, let reason):
+            return "memory \(memory) cannot be used: \(reason)"
+        case .nothingWorks(let camera, let card, let attempts):
+            return "\(camera) → \(card): no zero-copy pipeline works; tried \(attempts.count): \(attempts.joined(separator: "; ")) (framepipe plan lists them)"
         case .inconsistentPlanes(let device, let format):
             return "\(device): the driver's plane layout for \(format) does not match the format"
         case .dataOffsetChanged(let device, let index, let imported, let reported):
@@ -54,7 +63,8 @@ public enum PipelineError: UserFacingError, Sendable, Equatable {
     public var category: ErrorCategory {
         switch self {
         case .cameraStalled, .flipTimedOut, .cameraUnplugged, .cameraFailed, .bufferNotReturned: return .deviceFailed
-        case .inconsistentPlanes, .dataOffsetChanged: return .unavailable
+        case .inconsistentPlanes, .dataOffsetChanged, .memoryUnavailable: return .unavailable
+        case .nothingWorks: return .invalidRequest
         }
     }
 

@@ -34,11 +34,19 @@ public struct PipelineRequest: Sendable, Equatable {
     public static func resolve(
         _ configuration: PipelineConfiguration, cameraFormats: [FourCC], camera: String, card: CardInfo
     ) throws(NegotiationError) -> PipelineRequest {
+        let pixelFormat = try negotiatePixelFormat(
+            requested: configuration.source.format, cameraFormats: cameraFormats,
+            displayFormats: displayFormats(card, plane: configuration.sink.plane), camera: camera, display: card.path)
+        return make(configuration, pixelFormat: pixelFormat)
+    }
+
+    /// The request for `configuration` with `pixelFormat`: the camera asked
+    /// for the configured size, buffers, rate and controls in that format;
+    /// the display for frames of that size and format with the configured
+    /// connector, mode, plane, position and legacy choice.
+    public static func make(_ configuration: PipelineConfiguration, pixelFormat: PixelFormat) -> PipelineRequest {
         let source = configuration.source
         let sink = configuration.sink
-        let pixelFormat = try negotiatePixelFormat(
-            requested: source.format, cameraFormats: cameraFormats,
-            displayFormats: displayFormats(card, plane: sink.plane), camera: camera, display: card.path)
         let capture = CaptureConfiguration(
             fourcc: pixelFormat.v4l2, width: UInt32(source.width), height: UInt32(source.height),
             bufferCount: source.buffers, frameInterval: source.frameRate.map(frameInterval(forRate:)),

@@ -20,6 +20,12 @@ public struct PipelineSummary: Sendable, Codable, Equatable {
     public var plane: UInt32?
     /// Whether commits were atomic (else legacy KMS).
     public var atomic: Bool
+    /// Who allocated the frame buffers ("camera memory", "display memory", "heap system").
+    public var memory: String
+    /// How the frames were shown: "unscaled", "scaled to fit" or "cropped".
+    public var placement: String
+    /// The plan in one line (``PipelinePlan/summary``).
+    public var plan: String
     /// The run's counters.
     public var statistics: PipelineStatistics
     /// Capture timestamp → flip vblank of every shown frame that counts
@@ -36,7 +42,9 @@ public struct PipelineSummary: Sendable, Codable, Equatable {
 
     /// A summary with these figures.
     public init(camera: String, card: String, format: String, width: Int, height: Int, bufferCount: Int,
-                connector: String, mode: String, plane: UInt32?, atomic: Bool, statistics: PipelineStatistics,
+                connector: String, mode: String, plane: UInt32?, atomic: Bool,
+                memory: String = "camera memory", placement: String = "unscaled", plan: String = "",
+                statistics: PipelineStatistics,
                 latency: LatencySummary = .empty, seconds: Double, stopReason: StopReason,
                 framebuffersFromCaptureBuffers: Int, poolViolations: [String]) {
         self.camera = camera
@@ -49,6 +57,9 @@ public struct PipelineSummary: Sendable, Codable, Equatable {
         self.mode = mode
         self.plane = plane
         self.atomic = atomic
+        self.memory = memory
+        self.placement = placement
+        self.plan = plan
         self.statistics = statistics
         self.latency = latency
         self.seconds = seconds

@@ -20,12 +20,14 @@ public struct SourceConfiguration: Sendable, Equatable, Codable {
     public var buffers: Int
     /// V4L2 controls to set before streaming, by name ("timestamp_source": 1).
     public var controls: [String: Int64]
+    /// Who allocates the frame buffers: searched ("auto"), or pinned.
+    public var memory: MemoryRequest
 
     /// A camera side with these values; no checks. The defaults are the first
     /// capture device at 640x480, format and rate left to negotiation, four
     /// buffers.
     public init(device: String = "auto", format: FourCC? = nil, width: Int = 640, height: Int = 480,
-                frameRate: Double? = nil, buffers: Int = 4, controls: [String: Int64] = [:]) {
+                frameRate: Double? = nil, buffers: Int = 4, controls: [String: Int64] = [:], memory: MemoryRequest = .automatic) {
         self.device = device
         self.format = format
         self.width = width
@@ -33,9 +35,10 @@ public struct SourceConfiguration: Sendable, Equatable, Codable {
         self.frameRate = frameRate
         self.buffers = buffers
         self.controls = controls
+        self.memory = memory
     }
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case device, format, width, height, frameRate, buffers, controls }
+    enum CodingKeys: String, CodingKey, CaseIterable { case device, format, width, height, frameRate, buffers, controls, memory }
 
     /// Decodes the `source` object strictly (see
     /// `configs/pipeline.schema.json`): unknown keys and out-of-range values
@@ -57,5 +60,27 @@ public struct SourceConfiguration: Sendable, Equatable, Codable {
         buffers = try container.integer(.buffers) ?? defaults.buffers
         try container.check(buffers, forKey: .buffers, in: 2...32, "a buffer count from 2 to 32")
         controls = try container.optional([String: Int64].self, .controls) ?? [:]
+        if let text = try container.optional(String.self, .memory) {
+            guard let memory = MemoryRequest(parsing: text) else {
+                throw DecodingError.dataCorruptedError(
+                    forKey: .memory, in: container, debugDescription: "expected \(MemoryRequest.syntax), got \"\(text)\"")
+            }
+            self.memory = memory
+        } else {
+            memory = defaults.memory
+        }
+    }
+
+    /// Encodes as the file is written: memory as text.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(device, forKey: .device)
+        try container.encodeIfPresent(format, forKey: .format)
+        try container.encode(width, forKey: .width)
+        try container.encode(height, forKey: .height)
+        try container.encodeIfPresent(frameRate, forKey: .frameRate)
+        try container.encode(buffers, forKey: .buffers)
+        try container.encode(controls, forKey: .controls)
+        try container.encode(memory.description, forKey: .memory)
     }
 }

@@ -23,12 +23,18 @@ public struct CaptureConfiguration: Sendable, Equatable {
     /// other punctuation are equivalent: "timestamp_source" matches
     /// "Timestamp Source". Button controls ignore the value.
     public var controls: [String: Int64]
+    /// Bytes per line to ask for in the first memory plane
+    /// (`bytesperline` in `VIDIOC_S_FMT`), when another device dictates the
+    /// stride (a display that needs a wider pitch, or its dumb buffers);
+    /// nil lets the driver choose. The driver may round it; the stream's
+    /// ``CaptureStream/format`` says what it chose.
+    public var bytesPerLine: UInt32?
 
     /// A configuration with these values; no checks until a stream is made
-    /// from it. Four buffers and the driver's interval by default.
+    /// from it. Four buffers, the driver's interval and stride by default.
     public init(
         fourcc: FourCC, width: UInt32, height: UInt32, bufferCount: Int = 4,
-        frameInterval: Fraction? = nil, controls: [String: Int64] = [:]
+        frameInterval: Fraction? = nil, controls: [String: Int64] = [:], bytesPerLine: UInt32? = nil
     ) {
         self.fourcc = fourcc
         self.width = width
@@ -36,5 +42,6 @@ public struct CaptureConfiguration: Sendable, Equatable {
         self.bufferCount = bufferCount
         self.frameInterval = frameInterval
         self.controls = controls
+        self.bytesPerLine = bytesPerLine
     }
 }

@@ -17,6 +17,13 @@ extension CaptureStream {
     static func setFormat(
         on device: VideoDevice, type: CaptureBufferType, configuration: CaptureConfiguration
     ) throws -> CaptureFormat {
+        var raw = formatRequest(type: type, configuration: configuration)
+        try device.fd.control(.setFormat, &raw)
+        return try checkedFormat(raw, on: device, type: type, configuration: configuration)
+    }
+
+    /// The `v4l2_format` asking for `configuration`.
+    static func formatRequest(type: CaptureBufferType, configuration: CaptureConfiguration) -> v4l2_format {
         var raw = v4l2_format()
         raw.type = type.kernelValue
         switch type {
@@ -25,13 +32,22 @@ extension CaptureStream {
             raw.fmt.pix.width = configuration.width
             raw.fmt.pix.height = configuration.height
             raw.fmt.pix.field = V4L2_FIELD_NONE.rawValue
+            raw.fmt.pix.bytesperline = configuration.bytesPerLine ?? 0
         case .multiplanar:
             raw.fmt.pix_mp.pixelformat = configuration.fourcc.rawValue
             raw.fmt.pix_mp.width = configuration.width
             raw.fmt.pix_mp.height = configuration.height
             raw.fmt.pix_mp.field = V4L2_FIELD_NONE.rawValue
+            raw.fmt.pix_mp.plane_fmt.0.bytesperline = configuration.bytesPerLine ?? 0
         }
-        try device.fd.control(.setFormat, &raw)
+        return raw
+    }
+
+    /// The format the driver answered with, checked to keep the fourcc and
+    /// size asked for.
+    static func checkedFormat(
+        _ raw: v4l2_format, on device: VideoDevice, type: CaptureBufferType, configuration: CaptureConfiguration
+    ) throws -> CaptureFormat {
         guard let format = CaptureFormat(raw), !format.planes.isEmpty else {
             throw DeviceError(call: "VIDIOC_S_FMT", errno: .invalidArgument, device: device.path)
         }

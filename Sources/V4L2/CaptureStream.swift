@@ -145,12 +145,24 @@ public final class CaptureStream {
     public func start() throws {
         guard !isStopped else { throw CaptureError.streamStopped(device: device.path) }
         guard !isStreaming else { return }
-        for index in buffers.indices where !queued[index] {
-            try queue(index: index)
-        }
+        try queueAllBuffers()
         var type = Int32(bitPattern: bufferType.kernelValue)
         try device.fd.control(.streamOn, &type)
         isStreaming = true
+    }
+
+    /// Hands the driver every buffer it does not hold yet, without starting
+    /// to stream. For imported buffers this is where a driver that took the
+    /// dma-bufs at `VIDIOC_REQBUFS` may still refuse them (a memory it
+    /// cannot capture into), so a setup that calls it learns that before
+    /// anything is shown. ``start()`` calls it too.
+    ///
+    /// The corresponding ioctl is `VIDIOC_QBUF`.
+    public func queueAllBuffers() throws {
+        guard !isStopped else { throw CaptureError.streamStopped(device: device.path) }
+        for index in buffers.indices where !queued[index] {
+            try queue(index: index)
+        }
     }
 
     /// Gives buffer `index` back to the driver to be filled again. Call it

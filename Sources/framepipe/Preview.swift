@@ -104,6 +104,7 @@ extension PipelineSummary {
                    s.shown, seconds, shownPerSecond, s.captured, s.superseded, s.cameraErrors, s.cameraDropped, s.commits, s.flips),
             "stopped: \(stopReason.rawValue); \(framebuffersFromCaptureBuffers) framebuffers imported from capture dma-bufs; buffer-pool violations: \(poolViolations.count)",
         ]
+        if !plan.isEmpty { lines.insert(plan, at: 1) }
         if let snapshot { lines.append("snapshot: \(snapshot)") }
         return lines.joined(separator: "\n")
     }

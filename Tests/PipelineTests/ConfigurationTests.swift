@@ -67,10 +67,12 @@ final class ConfigurationTests: XCTestCase {
             (#"{"source": {"device": 3}}"#, "test.json: source.device: expected a string"),
             (#"{"source": {"controls": {"brightness": "high"}}}"#, "test.json: source.controls.brightness: expected an integer"),
             (#"{"source": {"controls": [1, 2]}}"#, "test.json: source.controls: expected an object"),
-            (#"{"source": {"widht": 640}}"#, "test.json: source.widht: unknown key; expected one of device, format, width, height, frameRate, buffers, controls"),
+            (#"{"source": {"widht": 640}}"#, "test.json: source.widht: unknown key; expected one of device, format, width, height, frameRate, buffers, controls, memory"),
             (#"{"sorce": {}}"#, "test.json: sorce: unknown key; expected one of source, sink, policy, frames, duration"),
             (#"{"sink": {"mode": "big"}}"#, #"test.json: sink.mode: expected a mode: "WIDTHxHEIGHT" (e.g. "1024x768"), "WIDTHxHEIGHT@HZ" (e.g. "1920x1080@60") or an interlaced mode's kernel name (e.g. "1920x1080i"); got "big""#),
             (#"{"sink": {"mode": "1024x0"}}"#, #"test.json: sink.mode: expected a mode: "WIDTHxHEIGHT" (e.g. "1024x768"), "WIDTHxHEIGHT@HZ" (e.g. "1920x1080@60") or an interlaced mode's kernel name (e.g. "1920x1080i"); got "1024x0""#),
+            (#"{"source": {"memory": "gpu"}}"#, #"test.json: source.memory: expected "auto", "camera", "display", "heap" or "heap:NAME" (e.g. "heap:linux,cma"), got "gpu""#),
+            (#"{"source": {"memory": "heap:"}}"#, #"test.json: source.memory: expected "auto", "camera", "display", "heap" or "heap:NAME" (e.g. "heap:linux,cma"), got "heap:""#),
             (#"{"sink": {"plane": "sideways"}}"#, #"test.json: sink.plane: expected "auto", "primary", "overlay" or a plane id such as "31", got "sideways""#),
             (#"{"sink": {"position": {"x": 1}}}"#, "test.json: sink.position.y: missing, it is required"),
             (#"{"sink": {"position": {"x": -1, "y": 0}}}"#, "test.json: sink.position.x: expected a pixel offset from 0 to 16384, got -1"),
@@ -139,10 +141,10 @@ final class ConfigurationTests: XCTestCase {
         }
         let top = try XCTUnwrap(schema["properties"] as? [String: Any])
         XCTAssertEqual(keys(schema), ["source", "sink", "policy", "frames", "duration"])
-        XCTAssertEqual(keys(top["source"] as? [String: Any]), ["device", "format", "width", "height", "frameRate", "buffers", "controls"])
+        XCTAssertEqual(keys(top["source"] as? [String: Any]), ["device", "format", "width", "height", "frameRate", "buffers", "controls", "memory"])
         XCTAssertEqual(keys(top["sink"] as? [String: Any]), ["card", "connector", "mode", "plane", "position", "legacy"])
         XCTAssertEqual(schema["additionalProperties"] as? Bool, false)
         // Every key the schema lists is accepted by the decoder, every other rejected.
-        XCTAssertNoThrow(try decode(#"{"source": {"device": "auto", "format": "XR24", "width": 2, "height": 2, "frameRate": 1, "buffers": 2, "controls": {}}, "sink": {"card": "auto", "connector": "A", "mode": "1x1", "plane": "auto", "position": {"x": 0, "y": 0}, "legacy": false}, "policy": "mailbox", "frames": 1, "duration": 1}"#))
+        XCTAssertNoThrow(try decode(#"{"source": {"device": "auto", "format": "XR24", "width": 2, "height": 2, "frameRate": 1, "buffers": 2, "controls": {}, "memory": "heap:linux,cma"}, "sink": {"card": "auto", "connector": "A", "mode": "1x1", "plane": "auto", "position": {"x": 0, "y": 0}, "legacy": false}, "policy": "mailbox", "frames": 1, "duration": 1}"#))
     }
 }

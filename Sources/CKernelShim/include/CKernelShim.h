@@ -43,6 +43,9 @@ extern const unsigned long fp_DRM_IOCTL_MODE_DESTROY_DUMB;
 extern const unsigned long fp_DRM_IOCTL_GEM_CLOSE;
 extern const unsigned long fp_DRM_IOCTL_MODE_ATOMIC;
 
+// MARK: dma-buf heap request number (linux/dma-heap.h)
+extern const unsigned long fp_DMA_HEAP_IOCTL_ALLOC;
+
 // MARK: Fourcc codes as the kernel headers define them. The pixel-format table
 // in Swift spells each code from its four characters; unit tests compare the
 // two so a typo in either place cannot pass.

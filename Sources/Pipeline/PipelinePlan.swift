@@ -1,0 +1,43 @@
+/// What setting up a pipeline tried, in order, and what it chose: the
+/// answer to "why does my preview not start", or why it looks as it does.
+public struct PipelinePlan: Sendable, Codable, Equatable {
+    /// The camera's device node.
+    public var camera: String
+    /// The display's card.
+    public var card: String
+    /// Every candidate in the order of preference, with its outcome;
+    /// allocators that could not be tried come first.
+    public var entries: [PlanEntry]
+
+    /// A plan with these entries.
+    public init(camera: String, card: String, entries: [PlanEntry]) {
+        self.camera = camera
+        self.card = card
+        self.entries = entries
+    }
+
+    /// The entry the pipeline uses, if one was taken.
+    public var chosen: PlanEntry? { entries.first { $0.outcome == .chosen } }
+
+    /// The entries refused by the hardware, in the order they were tried.
+    public var rejected: [PlanEntry] { entries.filter { $0.outcome == .rejected } }
+
+    /// One line for a summary: "plan: camera memory, XRGB8888 640x480 →
+    /// plane 33 (overlay) ... (2 candidates refused before it)".
+    public var summary: String {
+        guard let chosen else { return "plan: nothing works (\(rejected.count) candidates refused)" }
+        var text = "plan: \(chosen.memory), \(chosen.format ?? "") \(chosen.size ?? "") → \(chosen.display ?? "")"
+        let refused = rejected.count
+        if refused > 0 { text += " (\(refused) candidate\(refused == 1 ? "" : "s") refused before it)" }
+        return text
+    }
+
+    /// Every entry, one per line, numbered as tried.
+    public var explanation: String {
+        var lines = ["\(camera) → \(card): \(entries.count) candidates"]
+        for (number, entry) in entries.enumerated() {
+            lines.append("\(number + 1). \(entry)")
+        }
+        return lines.joined(separator: "\n")
+    }
+}
