@@ -69,11 +69,14 @@ public struct DisplayPlan: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// "plane 33 (overlay) src 640x480+0+0 -> crtc 640x480+192+144, unscaled,
-    /// mode 1024x768@60.004Hz (preferred) (the connector's preferred mode),
-    /// CRTC 37, connector Virtual-1".
+    /// mode 1024x768@60.004Hz (the connector's preferred mode), CRTC 37,
+    /// connector Virtual-1".
     public var description: String {
         let planeText = plane.map { "plane \($0.id) (\($0.type.rawValue))" } ?? "the CRTC's primary plane"
-        var text = "\(planeText) \(layout), \(placement.rawValue), mode \(mode) (\(modeChoice.reason)), CRTC \(crtc), connector \(connector.name)"
+        // The choice says why the mode; the mode's own "(preferred)" would repeat it.
+        let marker = " (preferred)"
+        let modeText = mode.description.hasSuffix(marker) ? String(mode.description.dropLast(marker.count)) : mode.description
+        var text = "\(planeText) \(layout), \(placement.rawValue), mode \(modeText) (\(modeChoice.reason)), CRTC \(crtc), connector \(connector.name)"
         if isLegacy { text += ", legacy" }
         let kept = planesOnCrtc.filter { $0 != plane?.id && !planesTurnedOff.contains($0) }
         if !kept.isEmpty { text += ", other planes kept" }

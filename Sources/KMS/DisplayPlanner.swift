@@ -35,7 +35,8 @@ public enum DisplayPlanner {
         let isLegacy = selection.forceLegacy || !card.capabilities.atomic
         let connector = try chooseConnector(selection.connector, in: card)
         let modes = try modeCandidates(selection.mode, connector: connector, device: card.path, frameWidth: width, frameHeight: height)
-        let (crtc, planes) = try chooseCrtcAndPlanes(connector: connector, in: card, selection: selection, isLegacy: isLegacy)
+        let (crtc, allPlanes) = try chooseCrtcAndPlanes(connector: connector, in: card, selection: selection, isLegacy: isLegacy)
+        let planes = distinct(allPlanes)
         let planesOnCrtc = card.planes.filter { $0.currentCrtc == crtc }.map(\.id)
         let writeback = card.connectors.first { $0.isWriteback && $0.possibleCrtcs.contains(crtc) }
         let planeChoices: [PlaneInfo?] = planes.isEmpty ? [nil] : planes
@@ -100,5 +101,21 @@ public enum DisplayPlanner {
             throw firstError ?? .noCandidate(device: card.path, selection: "\(width)x\(height) \(selection.format)")
         }
         return plans
+    }
+
+    /// The planes with an equal earlier one left out: same type, formats
+    /// and modifiers, CRTCs, and not in use. vkms has eight such overlays;
+    /// what one of them is refused, the others are refused too, so trying
+    /// each would only lengthen the plan. A plane asked for by id is kept.
+    static func distinct(_ planes: [PlaneInfo]) -> [PlaneInfo] {
+        var kept: [PlaneInfo] = []
+        for plane in planes {
+            let twin = kept.contains {
+                $0.type == plane.type && $0.formats == plane.formats && $0.possibleCrtcs == plane.possibleCrtcs
+                    && $0.currentCrtc == nil && plane.currentCrtc == nil
+            }
+            if !twin { kept.append(plane) }
+        }
+        return kept
     }
 }

@@ -216,6 +216,14 @@ public final class FramePipeline: @unchecked Sendable {
         return try wait(beforeTeardown: beforeTeardown)
     }
 
+    /// Tears a pipeline down without running it (after looking at its
+    /// ``plan``, say): the display was never changed, so only the
+    /// framebuffers, master and the camera's buffers are given back. Does
+    /// nothing after a run. Call from any thread but the pipeline's.
+    public func close() {
+        queue.sync { _ = teardown() }
+    }
+
     // MARK: Device discovery
 
     static func openCamera(_ path: String, kernel: any KernelInterface) throws -> VideoDevice {

@@ -16,7 +16,7 @@ public enum PipelineError: UserFacingError, Sendable, Equatable {
     /// this camera and card; `reason` says why.
     case memoryUnavailable(memory: String, reason: String)
     /// Every candidate was tried and refused; `attempts` says by what.
-    case nothingWorks(camera: String, card: String, attempts: [String])
+    case nothingWorks(PipelinePlan)
     /// The driver's plane layout does not fit the format's table entry.
     case inconsistentPlanes(device: String, format: String)
     /// A dequeued frame starts elsewhere in its buffer (`data_offset`) than
@@ -44,8 +44,10 @@ public enum PipelineError: UserFacingError, Sendable, Equatable {
             return "\(device): a page flip did not complete within \(String(format: "%.1f", seconds)) s"
         case .memoryUnavailable(let memory, let reason):
             return "memory \(memory) cannot be used: \(reason)"
-        case .nothingWorks(let camera, let card, let attempts):
-            return "\(camera) → \(card): no zero-copy pipeline works; tried \(attempts.count): \(attempts.joined(separator: "; ")) (framepipe plan lists them)"
+        case .nothingWorks(let plan):
+            let tried = plan.rejected
+            let reasons = Array(Set(tried.compactMap(\.reason))).sorted()
+            return "\(plan.camera) → \(plan.card): no zero-copy pipeline works; \(tried.count) candidates refused (\(reasons.joined(separator: "; "))); `framepipe plan` lists each"
         case .inconsistentPlanes(let device, let format):
             return "\(device): the driver's plane layout for \(format) does not match the format"
         case .dataOffsetChanged(let device, let index, let imported, let reported):

@@ -34,7 +34,7 @@ public struct PipelinePlan: Sendable, Codable, Equatable {
 
     /// Every entry, one per line, numbered as tried.
     public var explanation: String {
-        var lines = ["\(camera) → \(card): \(entries.count) candidates"]
+        var lines = ["\(camera) → \(card), candidates in the order tried:"]
         for (number, entry) in entries.enumerated() {
             lines.append("\(number + 1). \(entry)")
         }

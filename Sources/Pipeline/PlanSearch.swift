@@ -26,7 +26,7 @@ struct PlanSearch {
 
     /// Tries `planned` in order.
     ///
-    /// - Throws: ``PipelineError/nothingWorks(camera:card:attempts:)`` when
+    /// - Throws: ``PipelineError/nothingWorks(_:)`` when
     ///   every candidate was refused; errors that mean "not at all" (no
     ///   master, an unplugged device) as they are.
     func run(_ planned: PipelinePlanner.Result) throws -> Outcome {
@@ -41,21 +41,25 @@ struct PlanSearch {
             let group = candidates[start..<end]
             start = end
             if chosen != nil {
-                entries += group.map { PlanEntry($0, outcome: .notTried) }
+                entries.append(Self.notTried(Array(group)))
                 continue
             }
             let allocation: FrameAllocation
             do {
                 allocation = try FrameAllocation.make(for: first, device: device, display: display, kernel: kernel)
             } catch let error where !Self.endsTheSearch(error) {
-                let reason = Self.explain(error)
-                entries += group.map { PlanEntry($0, outcome: .rejected, reason: reason) }
+                // One entry for the group: its display plans were never
+                // reached, and would only repeat the reason.
+                entries.append(PlanEntry(
+                    memory: first.memory.description, format: first.pixelFormat.name,
+                    size: "\(first.capture.width)x\(first.capture.height)",
+                    display: "any of \(group.count) display plans", outcome: .rejected, reason: Self.explain(error)))
                 continue
             }
-            for candidate in group {
+            for (position, candidate) in group.enumerated() {
                 if chosen != nil {
-                    entries.append(PlanEntry(candidate, outcome: .notTried))
-                    continue
+                    entries.append(Self.notTried(Array(group.dropFirst(position))))
+                    break
                 }
                 if let refusal = try display.test(candidate.display, framebuffer: allocation.framebuffers[0]) {
                     entries.append(PlanEntry(candidate, outcome: .rejected, reason: Self.explain(refusal, plan: candidate.display)))
@@ -70,9 +74,17 @@ struct PlanSearch {
         }
         let plan = PipelinePlan(camera: device.path, card: display.card.path, entries: entries)
         guard let (candidate, allocation) = chosen else {
-            throw PipelineError.nothingWorks(camera: device.path, card: display.card.path, attempts: plan.rejected.map(\.description))
+            throw PipelineError.nothingWorks(plan)
         }
         return Outcome(candidate: candidate, allocation: allocation, plan: plan)
+    }
+
+    /// One entry for candidates left untried because one before them was taken.
+    static func notTried(_ candidates: [PipelineCandidate]) -> PlanEntry {
+        let first = candidates[0]
+        return PlanEntry(
+            memory: first.memory.description, format: first.pixelFormat.name, size: "\(first.capture.width)x\(first.capture.height)",
+            display: candidates.count == 1 ? first.display.description : "\(candidates.count) more display plans", outcome: .notTried)
     }
 
     /// Errors after which no other candidate can do better: the device is
@@ -84,6 +96,9 @@ struct PlanSearch {
 
     /// The reason a group's allocation failed, with what it usually means.
     static func explain(_ error: any Error) -> String {
+        if case .formatNotOffered(_, let requested, let offered, _)? = error as? CaptureError {
+            return "the camera offers \(offered) instead of \(requested)"
+        }
         guard let failure = error as? DeviceError else { return "\(error)" }
         let what = "\(failure.call) failed: \(errnoName(failure.errnoCode))"
         switch failure.call {

@@ -13,4 +13,12 @@ public struct StreamingSupport: Sendable, Equatable, Codable {
     /// `VIDIOC_EXPBUF` worked on an MMAP buffer; nil when it could not be
     /// tried (queue busy) or MMAP is absent.
     public var exportable: Bool?
+
+    /// A description with these values (for tests and recorded descriptions).
+    public init(mmap: Bool, userPointer: Bool, dmabuf: Bool, exportable: Bool?) {
+        self.mmap = mmap
+        self.userPointer = userPointer
+        self.dmabuf = dmabuf
+        self.exportable = exportable
+    }
 }

@@ -34,6 +34,9 @@ struct Bench: ParsableCommand {
 
     @OptionGroup var pipelineOptions: PipelineOptions
 
+    @Flag(help: "Before streaming, print every candidate pipeline setup tried and why each before the chosen one was refused (as `framepipe plan` does).")
+    var explain = false
+
     @Option(help: ArgumentHelp("Shown frames to measure.", valueName: "n"))
     var frames: Int
 
@@ -57,6 +60,7 @@ struct Bench: ParsableCommand {
             let pipeline = try pipelineOptions.load()
 
             let session = try FramePipeline(configuration: pipeline)
+            if explain { FileHandle.standardError.write(Data((session.plan.explanation + "\n").utf8)) }
             let refreshHz = session.displayPlan.mode.refreshRate
             let log = FrameLog(expectedFrames: frames)
             let counter = AllocationCounter.preloaded()

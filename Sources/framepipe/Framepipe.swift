@@ -17,7 +17,7 @@ struct Framepipe: ParsableCommand {
         EXIT CODES
         \(ExitStatus.allCases.map { "  \(String($0.rawValue).padding(toLength: 4, withPad: " ", startingAt: 0)) \($0.meaning)" }.joined(separator: "\n"))
         """,
-        subcommands: [List.self, Preview.self, Bench.self])
+        subcommands: [List.self, Plan.self, Preview.self, Bench.self])
 }
 
 /// Runs a command body; a ``UserFacingError`` becomes one line on stderr and

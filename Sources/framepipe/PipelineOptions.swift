@@ -25,12 +25,19 @@ struct PipelineOptions: ParsableArguments {
     @Flag(help: "Use legacy KMS (SetCrtc + PageFlip) even when atomic is available.")
     var legacy = false
 
+    @Option(help: ArgumentHelp(
+        "Who allocates the frame buffers: auto, camera, display, heap or heap:NAME, overriding source.memory.", valueName: "memory"))
+    var memory: String?
+
     func validate() throws {
         if let mode, ModeRequest(parsing: mode) == nil {
             throw ValidationError("--mode expects \(ModeRequest.syntax), got \(mode)")
         }
         if let plane, PlaneRequest(parsing: plane) == nil {
             throw ValidationError("--plane expects \(PlaneRequest.syntax), got \(plane)")
+        }
+        if let memory, MemoryRequest(parsing: memory) == nil {
+            throw ValidationError("--memory expects \(MemoryRequest.syntax), got \(memory)")
         }
     }
 
@@ -43,6 +50,7 @@ struct PipelineOptions: ParsableArguments {
         if let mode { pipeline.sink.mode = ModeRequest(parsing: mode) }
         if let plane, let request = PlaneRequest(parsing: plane) { pipeline.sink.plane = request }
         if legacy { pipeline.sink.legacy = true }
+        if let memory, let request = MemoryRequest(parsing: memory) { pipeline.source.memory = request }
         return pipeline
     }
 }

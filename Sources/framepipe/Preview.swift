@@ -26,6 +26,9 @@ struct Preview: ParsableCommand {
 
     @OptionGroup var pipelineOptions: PipelineOptions
 
+    @Flag(help: "Before streaming, print every candidate pipeline setup tried and why each before the chosen one was refused (as `framepipe plan` does).")
+    var explain = false
+
     @Option(help: ArgumentHelp("Stop after this many frames are shown.", valueName: "n"))
     var frames: Int?
 
@@ -50,6 +53,7 @@ struct Preview: ParsableCommand {
             if let duration { pipeline.duration = duration }
 
             let session = try FramePipeline(configuration: pipeline)
+            if explain { print(session.plan.explanation) }
             let interactive = isatty(STDERR_FILENO) == 1
             if interactive {
                 session.onStatus = { statistics, seconds in

@@ -256,17 +256,26 @@ final class DisplayDeviceTests: XCTestCase {
         XCTAssertEqual(try openDescriptorCount(), descriptorsBefore)
     }
 
-    func testAFrameLargerThanTheModeIsCroppedAroundItsCentreOnThePrimaryPlane() throws {
+    /// With the 1024x768 mode and the primary plane pinned, vkms (no
+    /// scaling) can only show a larger frame cropped around its centre.
+    /// (Unpinned, the planner would first take the smallest mode that holds
+    /// the frame, 1280x960, with the frame unscaled on an overlay.)
+    func testAFrameLargerThanThePinnedModeIsCroppedAroundItsCentreOnThePrimaryPlane() throws {
         try Lab.require()
         let card = try openVkms()
         let before = try screenState(card)
-        let display = try Display(card: card, selection: DisplaySelection(frameWidth: 1152, frameHeight: 864, format: xrgb8888))
-        XCTAssertEqual(display.plan.layout.source, PixelRectangle(x: 64, y: 48, width: 1024, height: 768))
-        XCTAssertEqual(display.plan.layout.destination, PixelRectangle(x: 0, y: 0, width: 1024, height: 768))
+        let unpinned = try DisplayPlanner.candidates(
+            for: card.describe(), selection: DisplaySelection(frameWidth: 1152, frameHeight: 864, format: xrgb8888))
+        XCTAssertTrue(unpinned.contains { $0.modeChoice == .smallestHolding && $0.mode.width == 1280 && $0.placement == .unscaled })
+        let display = try Display(card: card, selection: DisplaySelection(
+            frameWidth: 1152, frameHeight: 864, format: xrgb8888, mode: .size(width: 1024, height: 768, refreshRate: nil), plane: .primary))
         let (buffers, framebuffers) = try primeImportedBuffers(2, into: display, card: card, width: 1152, height: 864)
         for index in 0..<4 {
             XCTAssertNotNil(try showAndWait(display, framebuffers[index % 2]))
         }
+        XCTAssertEqual(display.plan.placement, .cropped, "scaled to fit was refused first")
+        XCTAssertEqual(display.plan.layout.source, PixelRectangle(x: 64, y: 48, width: 1024, height: 768))
+        XCTAssertEqual(display.plan.layout.destination, PixelRectangle(x: 0, y: 0, width: 1024, height: 768))
         XCTAssertEqual(display.activePlane?.type, .primary, "a full-screen frame fits vkms's primary plane")
         let snapshot = try display.captureWriteback(timeoutMilliseconds: 2000)
         for (x, y) in [(0, 0), (1023, 0), (0, 767), (1023, 767), (512, 384), (100, 700)] {

@@ -1,0 +1,61 @@
+import ArgumentParser
+import FramePipe
+import Foundation
+import Reporting
+
+struct Plan: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show which zero-copy pipeline would run, and why every alternative before it was refused.",
+        discussion: """
+        Sets the pipeline up as preview would, without showing anything: lists the candidates \
+        (who allocates the buffers: the camera, the display or a dma-buf heap; the shared \
+        format; the display plan: connector, mode, CRTC, plane, rectangles) best first, tries \
+        them in order with the real checks (the display imports the buffers, the camera queues \
+        imported ones, a TEST_ONLY commit), and prints each with what became of it: chosen, \
+        rejected (with the failing call, its errno and what that usually means), unavailable, or \
+        not tried because an earlier one was taken. The screen does not change.
+
+        Order: allocators camera, display, heaps (contiguous ones first); within each, the formats \
+        both sides scan out natively; within each, the requested or preferred mode with the frame \
+        unscaled, then scaled to fit (aspect kept) where a plane can scale, then a mode of the \
+        frame's size or the smallest that holds it, cropping last. What the file or the options \
+        pin (memory, format, connector, mode, plane, position, legacy) is not searched.
+
+        Exit status 0 when a pipeline works; 65 when every candidate is refused (the list is \
+        printed first); the usual device errors otherwise.
+
+        Examples:
+          framepipe plan --config configs/vivid-vkms.json
+          framepipe plan --device /dev/video0 --memory display --json
+        """)
+
+    @OptionGroup var pipelineOptions: PipelineOptions
+
+    @Flag(help: "Print the plan as JSON (camera, card, entries with memory, format, size, display, outcome, reason).")
+    var json = false
+
+    func run() throws {
+        try reportingErrors {
+            let configuration = try pipelineOptions.load()
+            let plan: PipelinePlan
+            do {
+                let pipeline = try FramePipeline(configuration: configuration)
+                plan = pipeline.plan
+                pipeline.close()
+            } catch PipelineError.nothingWorks(let refused) {
+                try print(refused)
+                throw PipelineError.nothingWorks(refused)
+            }
+            try print(plan)
+        }
+    }
+
+    private func print(_ plan: PipelinePlan) throws {
+        if json {
+            FileHandle.standardOutput.write(try reportJSON(plan))
+        } else {
+            Swift.print(plan.explanation)
+            Swift.print(plan.summary)
+        }
+    }
+}
