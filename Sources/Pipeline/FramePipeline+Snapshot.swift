@@ -10,6 +10,16 @@ extension FramePipeline {
     /// screen stays there (and out of the camera's hands) throughout. Call
     /// from the `beforeTeardown` hook of ``wait(beforeTeardown:)``.
     public func snapshot() throws -> PipelineSnapshot {
+        try withFrameOnScreen { index in
+            PipelineSnapshot(screen: try display.captureWriteback(), bufferIndex: index, layout: display.plan.layout)
+        }
+    }
+
+    /// Freezes scheduling, lets the commit in flight land, and calls `body`
+    /// with the index of the buffer on screen, which stays there until
+    /// `body` returns (for tests that read what a card without writeback
+    /// scans out). Call from `beforeTeardown`.
+    package func withFrameOnScreen<Result>(_ body: (BufferIndex) throws -> Result) throws -> Result {
         dispatchPrecondition(condition: .onQueue(queue))
         scheduler.isFrozen = true
         defer { scheduler.isFrozen = false }
@@ -20,8 +30,7 @@ extension FramePipeline {
         guard let index = scheduler.pool.onScreen else {
             throw PipelineError.flipTimedOut(device: display.card.path, seconds: flipTimeout)
         }
-        let screen = try display.captureWriteback()
-        return PipelineSnapshot(screen: screen, bufferIndex: index, layout: display.plan.layout)
+        return try body(index)
     }
 
     /// The dma-buf descriptors of capture buffer `index`, for tests that

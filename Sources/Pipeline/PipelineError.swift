@@ -45,9 +45,7 @@ public enum PipelineError: UserFacingError, Sendable, Equatable {
         case .memoryUnavailable(let memory, let reason):
             return "memory \(memory) cannot be used: \(reason)"
         case .nothingWorks(let plan):
-            let tried = plan.rejected
-            let reasons = Array(Set(tried.compactMap(\.reason))).sorted()
-            return "\(plan.camera) → \(plan.card): no zero-copy pipeline works; \(tried.count) candidates refused (\(reasons.joined(separator: "; "))); `framepipe plan` lists each"
+            return "\(plan.camera) → \(plan.card): no zero-copy pipeline works; tried \(plan.refusals); `framepipe plan` lists each"
         case .inconsistentPlanes(let device, let format):
             return "\(device): the driver's plane layout for \(format) does not match the format"
         case .dataOffsetChanged(let device, let index, let imported, let reported):

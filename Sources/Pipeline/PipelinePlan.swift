@@ -32,6 +32,30 @@ public struct PipelinePlan: Sendable, Codable, Equatable {
         return text
     }
 
+    /// The refused candidates on one line: each display plan once, with
+    /// the allocators it was tried with and the reason ("plane 31 (primary)
+    /// ... [camera memory, display memory]: TEST_ONLY EINVAL; ... | ...").
+    /// Unavailable allocators are named too.
+    public var refusals: String {
+        var groups: [(display: String, reason: String, memories: [String])] = []
+        var unavailable: [String] = []
+        for entry in entries {
+            if entry.outcome == .unavailable {
+                unavailable.append("\(entry.memory) unavailable: \(entry.reason ?? "")")
+                continue
+            }
+            guard entry.outcome == .rejected, let display = entry.display else { continue }
+            let reason = entry.reason ?? "rejected"
+            if let index = groups.firstIndex(where: { $0.display == display && $0.reason == reason }) {
+                groups[index].memories.append(entry.memory)
+            } else {
+                groups.append((display, reason, [entry.memory]))
+            }
+        }
+        let lines = groups.map { "\($0.display) [\($0.memories.joined(separator: ", "))]: \($0.reason)" } + unavailable
+        return lines.isEmpty ? "nothing (no candidate)" : lines.joined(separator: " | ")
+    }
+
     /// Every entry, one per line, numbered as tried.
     public var explanation: String {
         var lines = ["\(camera) → \(card), candidates in the order tried:"]

@@ -95,7 +95,7 @@ public enum PipelinePlanner {
             if let reason = whyNot(memory, camera: camera, card: card, heaps: heaps) {
                 leftOut.append(PlanEntry(memory: memory.description, outcome: .unavailable, reason: reason))
                 reasons.append("\(memory): \(reason)")
-                if request != .automatic { throw .memoryUnavailable(memory: memory.description, reason: reason) }
+                if request != .automatic { throw .memoryUnavailable(memory: request.description, reason: reason) }
             } else {
                 usable.append(memory)
             }
@@ -117,7 +117,7 @@ public enum PipelinePlanner {
             if streaming.exportable == false { return "\(camera.path) cannot export its buffers (VIDIOC_EXPBUF)" }
             if !card.capabilities.primeImport { return "\(card.path) imports no dma-bufs (no DRM_PRIME_CAP_IMPORT)" }
         case .display:
-            if !card.capabilities.dumbBuffer { return "\(card.path) allocates no dumb buffers (DRM_CAP_DUMB_BUFFER)" }
+            if !card.capabilities.dumbBuffer { return "\(card.path) allocates no dumb buffers (no DRM_CAP_DUMB_BUFFER)" }
             if !card.capabilities.primeExport { return "\(card.path) exports no dma-bufs (no DRM_PRIME_CAP_EXPORT)" }
             if !streaming.dmabuf { return "\(camera.path) imports no dma-bufs (no V4L2_BUF_CAP_SUPPORTS_DMABUF)" }
         case .heap(let name):

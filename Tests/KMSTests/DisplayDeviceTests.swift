@@ -429,7 +429,7 @@ final class DisplayDeviceTests: XCTestCase {
                 XCTAssertTrue(error.description.hasPrefix("/dev/dri/card0 rejected every display configuration tried (TEST_ONLY): "), error.description)
                 XCTAssertTrue(
                     error.description.contains(
-                        "plane \(primary.id) (primary) src 640x480+0+0 -> crtc 640x480+192+144, unscaled, mode 1024x768@60.004Hz (preferred) (as requested), CRTC \(display.plan.crtc), connector Virtual-1: EINVAL"),
+                        "plane \(primary.id) (primary) src 640x480+0+0 -> crtc 640x480+192+144, unscaled, mode 1024x768@60.004Hz (as requested), CRTC \(display.plan.crtc), connector Virtual-1: EINVAL"),
                     error.description)
                 XCTAssertTrue(error.description.contains("-> crtc 1024x768+0+0, scaled to fit,"), error.description)
                 XCTAssertEqual(error.category, .invalidRequest)

@@ -55,15 +55,26 @@ final class PipelinePlannerTests: XCTestCase {
     func testAPinnedAllocatorThatCannotWorkIsAnErrorSayingWhy() throws {
         XCTAssertThrowsError(try plan(.display, camera: camera(dmabuf: false))) { error in
             XCTAssertEqual(error as? PipelineError, .memoryUnavailable(
-                memory: "display memory", reason: "/dev/video0 imports no dma-bufs (no V4L2_BUF_CAP_SUPPORTS_DMABUF)"))
+                memory: "display", reason: "/dev/video0 imports no dma-bufs (no V4L2_BUF_CAP_SUPPORTS_DMABUF)"))
             XCTAssertEqual((error as? PipelineError)?.category, .unavailable)
         }
         XCTAssertThrowsError(try plan(.heap("linux,cma"), heaps: ["system"])) { error in
-            XCTAssertEqual("\(error)", "memory heap linux,cma cannot be used: no heap linux,cma in /dev/dma_heap; there are system")
+            XCTAssertEqual("\(error)", "memory heap:linux,cma cannot be used: no heap linux,cma in /dev/dma_heap; there are system")
         }
         XCTAssertThrowsError(try plan(.heap(nil))) { error in
             XCTAssertEqual("\(error)", "memory heap cannot be used: no dma-buf heaps in /dev/dma_heap (the kernel has none: CONFIG_DMABUF_HEAPS)")
         }
+    }
+
+    /// `memory: display` pinned on a card that makes no dumb buffers (a
+    /// render-only or writeback-only device, some SPI panels' drivers).
+    func testDisplayMemoryOnACardWithoutDumbBuffersIsAnErrorSayingSo() throws {
+        var card = RecordedCard.card()
+        card.capabilities.dumbBuffer = false
+        XCTAssertThrowsError(try plan(.display, card: card)) { error in
+            XCTAssertEqual("\(error)", "memory display cannot be used: /dev/dri/card0 allocates no dumb buffers (no DRM_CAP_DUMB_BUFFER)")
+        }
+        XCTAssertEqual(allocators(try plan(card: card)), [.camera], "auto goes on without it")
     }
 
     func testAPinnedAllocatorIsTheOnlyOneTried() throws {

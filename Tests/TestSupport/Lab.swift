@@ -16,6 +16,19 @@ public enum Lab {
         }
     }
 
+    /// The lab boot a test class needs other than the default one, by the
+    /// name scripts/test gives it (`FRAMEPIPE_LAB_BOOT`, set with
+    /// `scripts/lab --env`). Skips outside the lab; inside it, in another
+    /// boot, throws: the test's hardware is not there, and that must not
+    /// pass for a skip.
+    public static func require(boot name: String, _ hardware: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        try require(file: file, line: line)
+        let boot = ProcessInfo.processInfo.environment["FRAMEPIPE_LAB_BOOT"] ?? "default"
+        guard boot == name else {
+            throw LabBootMismatch(description: "this test needs the lab boot '\(name)' (\(hardware)); this is '\(boot)': run it as scripts/test does")
+        }
+    }
+
     /// The path of the `framepipe` executable built beside the test bundle.
     public static var framepipeExecutable: URL {
         let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
@@ -109,4 +122,9 @@ public func collectAndWait(pid: pid_t, stdout outFD: Int32, stderr errFD: Int32)
         status: exitStatus,
         stdout: String(decoding: out, as: UTF8.self),
         stderr: String(decoding: err, as: UTF8.self))
+}
+
+/// A device test started in a lab boot without its hardware.
+public struct LabBootMismatch: Error, CustomStringConvertible {
+    public let description: String
 }
