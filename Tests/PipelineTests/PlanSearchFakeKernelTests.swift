@@ -51,6 +51,31 @@ final class PlanSearchFakeKernelTests: XCTestCase {
         XCTAssertTrue(fake.leakReport().isEmpty, "\(fake.leakReport())")
     }
 
+    /// A display that scans out only pitches of a multiple of 256 bytes and
+    /// a 600x480 camera (2400 bytes per line): the first import is refused,
+    /// the display's own buffers of that size have 2560, and the camera,
+    /// asked for 2560 (`bytesperline` in S_FMT), takes it. Its memory is
+    /// kept; nothing is copied.
+    func testTheCameraIsAskedForTheStrideTheDisplayNeeds() throws {
+        let fake = FakeKernel()
+        fake.addCamera(at: "/dev/video0", configuration: .init(sizes: [FakeFrameSize(600, 480)]))
+        fake.addCard(at: "/dev/dri/card0", configuration: .init(pitchAlignment: 256))
+        var configuration = configuration()
+        configuration.source.width = 600
+        do {
+            let pipeline = try FramePipeline(configuration: configuration, kernel: fake)
+            defer { pipeline.close() }
+            XCTAssertEqual(pipeline.candidate.memory, .camera, pipeline.plan.explanation)
+            XCTAssertEqual(pipeline.plan.rejected.map(\.memory), ["camera memory"], "only the centred frame on the primary plane")
+            XCTAssertFalse(pipeline.plan.rejected.contains { ($0.reason ?? "").contains("AddFB2") }, "the stride retry is part of allocating")
+            XCTAssertEqual(pipeline.captureFormat.planes.map(\.bytesPerLine), [2560])
+            XCTAssertEqual(pipeline.framebuffers.count, pipeline.configuration.source.buffers)
+            XCTAssertEqual(fake.trace.filter { $0.hasPrefix("drmModeAddFB2") && $0.contains("EINVAL") }.count, 1,
+                           "one refusal at 2400 bytes per line: \(fake.trace.filter { $0.hasPrefix("drmModeAddFB2") })")
+        }
+        XCTAssertTrue(fake.leakReport().isEmpty, "\(fake.leakReport())")
+    }
+
     func testNothingWorksListsEveryRefusalAndLeavesNothingOpen() throws {
         let fake = rig()
         fake.failAlways("drmPrimeFDToHandle", errno: EINVAL)

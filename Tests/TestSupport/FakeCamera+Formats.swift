@@ -109,7 +109,7 @@ extension FakeCamera {
 
     private func getFormat(_ pointer: UnsafeMutablePointer<v4l2_format>) throws(FakeErrno) {
         guard pointer.pointee.type == bufferType else { throw FakeErrno(EINVAL) }
-        pointer.pointee = formatStruct(format, width: width, height: height)
+        pointer.pointee = formatStruct(format, width: width, height: height, bytesPerLine: requestedBytesPerLine)
     }
 
     /// Keeps a fourcc and size the camera offers; replaces others with the
@@ -123,19 +123,22 @@ extension FakeCamera {
             : FakeFrameSize(requested.fmt.pix.width, requested.fmt.pix.height)
         let chosenFormat = offeredFormats.first { $0.fourcc == fourcc } ?? offeredFormats[0]
         let chosenSize = configuration.sizes.contains(size) ? size : (configuration.sizes.first ?? FakeFrameSize(640, 480))
+        let askedBytesPerLine = configuration.multiplanar ? requested.fmt.pix_mp.plane_fmt.0.bytesperline : requested.fmt.pix.bytesperline
+        let bytesPerLine = askedBytesPerLine > 0 ? askedBytesPerLine : nil
         if apply {
             if !buffers.isEmpty { throw FakeErrno(EBUSY) }
             format = chosenFormat
             width = chosenSize.width
             height = chosenSize.height
+            requestedBytesPerLine = bytesPerLine
         }
-        pointer.pointee = formatStruct(chosenFormat, width: chosenSize.width, height: chosenSize.height)
+        pointer.pointee = formatStruct(chosenFormat, width: chosenSize.width, height: chosenSize.height, bytesPerLine: bytesPerLine)
     }
 
-    private func formatStruct(_ format: FakeCameraFormat, width: UInt32, height: UInt32) -> v4l2_format {
+    private func formatStruct(_ format: FakeCameraFormat, width: UInt32, height: UInt32, bytesPerLine: UInt32?) -> v4l2_format {
         var value = v4l2_format()
         value.type = bufferType
-        let layout = format.layout(width, height)
+        let layout = Self.layout(format, width: width, height: height, bytesPerLine: bytesPerLine)
         if configuration.multiplanar {
             var pix = v4l2_pix_format_mplane()
             pix.width = width

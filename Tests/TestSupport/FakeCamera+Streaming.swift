@@ -9,7 +9,7 @@ import Glibc
 /// STREAMON and STREAMOFF with vb2's rules (see ``FakeCamera``). The lock
 /// is held throughout.
 extension FakeCamera {
-    private var planeCount: Int { buffers.first?.planeSizes.count ?? format.layout(width, height).count }
+    private var planeCount: Int { buffers.first?.planeSizes.count ?? currentLayout.count }
 
     /// Fails with EBUSY when another open file owns the queue.
     private func checkOwner(_ file: FakeOpenFile) throws(FakeErrno) {
@@ -29,7 +29,7 @@ extension FakeCamera {
         defer { pointer.pointee = request }
         guard request.count > 0 else { return }
         let granted = min(max(Int(request.count), configuration.minimumBuffers), configuration.maximumBuffers)
-        let layout = format.layout(width, height)
+        let layout = currentLayout
         let exported = request.memory == V4L2_MEMORY_MMAP.rawValue
         buffers = (0..<granted).map { index in
             FakeCameraBuffer(

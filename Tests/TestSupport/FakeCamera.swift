@@ -67,6 +67,9 @@ public final class FakeCamera: @unchecked Sendable {
     var format: FakeCameraFormat
     var width: UInt32
     var height: UInt32
+    /// The first plane's bytes per line an application asked for with
+    /// S_FMT, kept when it is at least the format's own (as vivid does).
+    var requestedBytesPerLine: UInt32?
     var interval: (numerator: UInt32, denominator: UInt32)
     var brightness: Int64 = 128
     var buffers: [FakeCameraBuffer] = []
@@ -94,6 +97,21 @@ public final class FakeCamera: @unchecked Sendable {
         width = size.width
         height = size.height
         interval = (1, configuration.framesPerSecond.first ?? 30)
+    }
+
+    /// The memory planes of `format` at `width`x`height`, the first plane
+    /// widened to `bytesPerLine` when that is larger (packed formats only).
+    static func layout(_ format: FakeCameraFormat, width: UInt32, height: UInt32, bytesPerLine: UInt32?) -> [(bytesPerLine: UInt32, size: UInt32)] {
+        let layout = format.layout(width, height)
+        guard let bytesPerLine, layout.count == 1, format.fourcc == FakeCameraFormat.xbgr32.fourcc, bytesPerLine > layout[0].bytesPerLine else {
+            return layout
+        }
+        return [(bytesPerLine, bytesPerLine * height)]
+    }
+
+    /// The layout now set.
+    var currentLayout: [(bytesPerLine: UInt32, size: UInt32)] {
+        Self.layout(format, width: width, height: height, bytesPerLine: requestedBytesPerLine)
     }
 
     /// The buffer type the node serves.

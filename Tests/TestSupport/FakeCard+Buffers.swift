@@ -24,7 +24,8 @@ extension FakeCard {
             let request = argument.assumingMemoryBound(to: drm_mode_create_dumb.self)
             let (width, height, bitsPerPixel) = (request.pointee.width, request.pointee.height, request.pointee.bpp)
             guard width > 0, height > 0, bitsPerPixel > 0, width <= 8192, height <= 8192 else { throw FakeErrno(EINVAL) }
-            let pitch = (width * bitsPerPixel + 7) / 8
+            let alignment = configuration.pitchAlignment
+            let pitch = ((width * bitsPerPixel + 7) / 8 + alignment - 1) / alignment * alignment
             let size = (UInt64(pitch) * UInt64(height) + 4095) / 4096 * 4096
             let handle = client.handle(for: FakeGEMObject(size: Int(size), label: "dumb \(width)x\(height)x\(bitsPerPixel)"))
             request.pointee.handle = handle
@@ -170,7 +171,7 @@ extension FakeCard {
             guard let object = client.handles[handles[plane]] else { throw FakeErrno(ENOENT) }
             let planeWidth = UInt64(width / layout[plane].horizontal), planeHeight = UInt64(height / layout[plane].vertical)
             let lineBytes = planeWidth * UInt64(layout[plane].bytesPerPixel)
-            guard UInt64(pitches[plane]) >= lineBytes,
+            guard UInt64(pitches[plane]) >= lineBytes, pitches[plane] % configuration.pitchAlignment == 0,
                   UInt64(offsets[plane]) + UInt64(pitches[plane]) * (planeHeight - 1) + lineBytes <= UInt64(object.size) else {
                 throw FakeErrno(EINVAL)
             }

@@ -37,11 +37,17 @@ public final class FakeCard: @unchecked Sendable {
         public var implicitMasterOnOpen: Bool
         /// Whether a `poll` that would wait lets a pending flip complete.
         public var vblankWhileWaiting: Bool
+        /// The multiple of bytes every framebuffer pitch must be (AddFB2
+        /// fails with EINVAL otherwise), as display engines with a fixed
+        /// scan-out burst require; dumb buffers get pitches of this
+        /// multiple. 1: any pitch.
+        public var pitchAlignment: UInt32
 
         public init(
             overlayPlane: Bool = true, atomic: Bool = true, consoleOn: Bool = true,
-            implicitMasterOnOpen: Bool = false, vblankWhileWaiting: Bool = true
+            implicitMasterOnOpen: Bool = false, vblankWhileWaiting: Bool = true, pitchAlignment: UInt32 = 1
         ) {
+            self.pitchAlignment = pitchAlignment
             self.overlayPlane = overlayPlane
             self.atomic = atomic
             self.consoleOn = consoleOn
