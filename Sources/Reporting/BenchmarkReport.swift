@@ -17,6 +17,12 @@ public struct BenchmarkReport: Sendable, Codable, Equatable {
     public var height: Int
     /// The display mode set (`"1024x768@60.004Hz (preferred)"`).
     public var mode: String
+    /// Who allocated the frame buffers: `"camera memory"`, `"display
+    /// memory"` or `"heap NAME"`.
+    public var memory: String
+    /// The one-line plan the run used (`"plan: camera memory, XRGB8888
+    /// 640x480 → plane 33 (overlay) ..."`); `framepipe plan` lists the rest.
+    public var plan: String
     /// The mode's vertical refresh rate in hertz, from its timings.
     public var refreshHz: Double
     /// Seconds of streaming, from `VIDIOC_STREAMON` to the stop.
@@ -132,7 +138,8 @@ public struct BenchmarkReport: Sendable, Codable, Equatable {
         let sources = Set(records.compactMap(\.timestampSource))
         return BenchmarkReport(
             camera: summary.camera, card: summary.card, format: summary.format,
-            width: summary.width, height: summary.height, mode: summary.mode, refreshHz: refreshHz,
+            width: summary.width, height: summary.height, mode: summary.mode, memory: summary.memory, plan: summary.plan,
+            refreshHz: refreshHz,
             seconds: summary.seconds, shownPerSecond: summary.shownPerSecond,
             frames: Frames(total: records.count, captured: records.count - count(.droppedByCamera),
                            shown: allShown.count, superseded: count(.superseded), cameraErrors: count(.cameraError),
@@ -158,7 +165,7 @@ public struct BenchmarkReport: Sendable, Codable, Equatable {
         let missedText = earliestVblank.missed.sorted { (Int($0.key) ?? 0) < (Int($1.key) ?? 0) }
             .map { "\($0.value) frame(s) \($0.key) vblank(s) late" }.joined(separator: ", ")
         return [
-            "\(camera) → \(card): \(format) \(width)x\(height), display \(mode); timestamps: \(timestampSource)",
+            "\(camera) → \(card): \(format) \(width)x\(height), \(memory), display \(mode); timestamps: \(timestampSource)",
             String(format: "%d frames shown in %.2f s (%.2f fps); captured %d, superseded %d, camera errors %d, dropped by camera %d",
                    frames.shown, seconds, shownPerSecond, frames.captured, frames.superseded, frames.cameraErrors, frames.cameraDropped),
             "latency (capture timestamp → flip vblank):",
@@ -168,10 +175,12 @@ public struct BenchmarkReport: Sendable, Codable, Equatable {
             String(format: "earliest possible vblank: %.1f%% of shown frames", earliestVblank.share * 100)
                 + (missedText.isEmpty ? "" : "; missed: " + missedText),
             String(format: "CPU: %.1f ms per shown frame (user %.2f s, sys %.2f s)", cpu.perShownFrameMilliseconds, cpu.userSeconds, cpu.systemSeconds),
-            allocations.measured
-                ? String(format: "heap allocations per frame in steady state: %.2f (%d over %d frames)",
-                         allocations.perFrameSteadyState ?? 0, allocations.allocationsMeasured, allocations.framesMeasured)
-                : "heap allocations: not measured (malloc interposer not preloaded)",
+            !allocations.measured
+                ? "heap allocations: not measured (malloc interposer not preloaded)"
+                : allocations.perFrameSteadyState.map {
+                    String(format: "heap allocations per frame in steady state: %.2f (%d over %d frames)",
+                           $0, allocations.allocationsMeasured, allocations.framesMeasured)
+                } ?? "heap allocations per frame in steady state: none measured (no frame shown after the warm-up; --frames must exceed --warmup)",
         ].joined(separator: "\n")
     }
 }

@@ -35,6 +35,8 @@ final class BenchCommandDeviceTests: XCTestCase {
         let share = try XCTUnwrap((report["earliestVblank"] as? [String: Any])?["share"] as? Double)
         XCTAssertTrue((0...1).contains(share))
         XCTAssertEqual(report["poolViolations"] as? [String], [])
+        XCTAssertEqual(report["memory"] as? String, "camera memory")
+        XCTAssertTrue((report["plan"] as? String)?.hasPrefix("plan: camera memory, XRGB8888 640x480 → plane ") == true, "\(report["plan"] ?? "none")")
 
         // frames.csv: one line per frame, each sequence once, positive latencies for shown frames.
         let csv = try String(contentsOf: out.appendingPathComponent("frames.csv"), encoding: .utf8).split(separator: "\n").dropFirst()
