@@ -1,9 +1,10 @@
 import Platform
 
 extension Double {
-    /// "60", "59.94": no trailing ".0".
+    /// "60", "59.94": no trailing ".0". Whole numbers too large for an
+    /// integer keep Swift's own form ("6.9e+100"), which parses back.
     var formatted: String {
-        self == rounded() ? String(Int(self)) : String(self)
+        self == rounded() && abs(self) < 1e15 ? String(Int64(self)) : String(self)
     }
 }
 

@@ -54,6 +54,11 @@ final class DisplayPlanTests: XCTestCase {
         for text in ["1920x1080@60", "1920x1080@59.94", "1024x768", "1920x1080i"] {
             XCTAssertEqual(ModeRequest(parsing: text)?.description, text, "descriptions parse back")
         }
+        // A whole rate too large for an integer (found by scripts/fuzz: it
+        // trapped converting to Int) is written so that it parses back.
+        let huge = ModeRequest(parsing: "1920x1080@690000000000000000000000000")
+        XCTAssertEqual(huge.flatMap { ModeRequest(parsing: $0.description) }, huge)
+        XCTAssertEqual(huge?.description, "1920x1080@6.9e+26")
     }
 
     func testPlaneStringsParse() {
