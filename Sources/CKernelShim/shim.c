@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include "CKernelShim.h"
 #include <sys/ioctl.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <linux/videodev2.h>
 #include <libv4l2.h>
@@ -97,4 +98,7 @@ int fp_ioctl(int fd, unsigned long request, void *arg) { return ioctl(fd, reques
 int fp_v4l2_ioctl(int fd, unsigned long request, void *arg) { return v4l2_ioctl(fd, request, arg); }
 unsigned int fp_major(uint64_t device) { return major(device); }
 int fp_pipe2(int descriptors[2], int flags) { return pipe2(descriptors, flags); }
+long fp_perf_event_open(void *attribute, int pid, int cpu, int group, unsigned long flags) {
+    return syscall(SYS_perf_event_open, attribute, pid, cpu, group, flags);
+}
 int fp_stat(const char *path, void *information) { return stat(path, (struct stat *)information); }

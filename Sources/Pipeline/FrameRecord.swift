@@ -66,6 +66,8 @@ public struct FrameRecord: Sendable, Codable, Equatable {
     public var captureSideNanoseconds: Int64? { difference(dequeueNanoseconds, captureNanoseconds) }
     /// Pipeline side: flip vblank − dequeue.
     public var pipelineSideNanoseconds: Int64? { difference(flipNanoseconds, dequeueNanoseconds) }
+    /// The pipeline's own part before the commit: commit − dequeue.
+    public var dequeueToCommitNanoseconds: Int64? { difference(commitNanoseconds, dequeueNanoseconds) }
 
     private func difference(_ a: Int64?, _ b: Int64?) -> Int64? {
         guard let a, let b else { return nil }

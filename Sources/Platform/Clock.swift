@@ -23,3 +23,11 @@ public func processCPUSeconds() -> (user: Double, system: Double) {
     func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
     return (seconds(usage.ru_utime), seconds(usage.ru_stime))
 }
+
+/// Context switches of this process so far, all threads, living and
+/// exited (getrusage: voluntary, involuntary).
+public func processContextSwitches() -> (voluntary: Int, involuntary: Int) {
+    var usage = rusage()
+    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+    return (usage.ru_nvcsw, usage.ru_nivcsw)
+}

@@ -39,6 +39,11 @@ public struct BenchmarkReport: Sendable, Codable, Equatable {
     public var earliestVblank: EarliestVblank
     /// Process CPU time while streaming.
     public var cpu: CPU
+    /// What the event loop costs per shown frame: system calls and
+    /// context switches, counted over the same span as ``cpu``.
+    public var eventLoop: EventLoop
+    /// Time to the first frame.
+    public var startup: Startup
     /// Heap allocations in steady state.
     public var allocations: Allocations
     /// "start-of-exposure", "end-of-frame", "mixed" or "unknown".
@@ -73,10 +78,60 @@ public struct BenchmarkReport: Sendable, Codable, Equatable {
     public struct Latencies: Sendable, Codable, Equatable {
         /// Flip vblank − capture timestamp.
         public var total: LatencySummary
-        /// Dequeue − capture timestamp.
+        /// Dequeue − capture timestamp: the wake-up (the driver finished
+        /// the buffer shortly after its timestamp; user space cannot see when).
         public var captureSide: LatencySummary
         /// Flip vblank − dequeue.
         public var pipelineSide: LatencySummary
+        /// Commit − dequeue: the pipeline's own work before the commit
+        /// (and any wait for a flip still pending).
+        public var dequeueToCommit: LatencySummary
+    }
+
+    /// System calls and context switches per shown frame.
+    public struct EventLoop: Sendable, Codable, Equatable {
+        /// System calls of the whole process per shown frame (perf's
+        /// `raw_syscalls:sys_enter` per thread); nil when not measured.
+        public var systemCallsPerShownFrame: Double?
+        /// Why system calls were not counted (needs root and tracefs).
+        public var systemCallsNotMeasured: String?
+        /// Threads that started while counting and were still running at
+        /// the end: their system calls are missing from the count.
+        public var threadsNotCounted: Int
+        /// Voluntary plus involuntary context switches of the whole
+        /// process (getrusage) per shown frame.
+        public var contextSwitchesPerShownFrame: Double
+        /// Voluntary context switches (a thread blocked) over the span.
+        public var voluntaryContextSwitches: Int
+        /// Involuntary context switches (a thread was preempted).
+        public var involuntaryContextSwitches: Int
+
+        /// Figures with these values; no checks.
+        public init(systemCallsPerShownFrame: Double?, systemCallsNotMeasured: String?, threadsNotCounted: Int,
+                    contextSwitchesPerShownFrame: Double, voluntaryContextSwitches: Int, involuntaryContextSwitches: Int) {
+            self.systemCallsPerShownFrame = systemCallsPerShownFrame
+            self.systemCallsNotMeasured = systemCallsNotMeasured
+            self.threadsNotCounted = threadsNotCounted
+            self.contextSwitchesPerShownFrame = contextSwitchesPerShownFrame
+            self.voluntaryContextSwitches = voluntaryContextSwitches
+            self.involuntaryContextSwitches = involuntaryContextSwitches
+        }
+    }
+
+    /// From the command's start (CLOCK_MONOTONIC when `bench` began) to
+    /// the pipeline being set up and to the first frame on screen.
+    public struct Startup: Sendable, Codable, Equatable {
+        /// Opening the devices, planning, allocating and importing.
+        public var setupMilliseconds: Double
+        /// To the vblank of the first flip (the modeset's); nil when no
+        /// frame was shown.
+        public var firstFrameMilliseconds: Double?
+
+        /// Figures with these values; no checks.
+        public init(setupMilliseconds: Double, firstFrameMilliseconds: Double?) {
+            self.setupMilliseconds = setupMilliseconds
+            self.firstFrameMilliseconds = firstFrameMilliseconds
+        }
     }
 
     /// Whether shown frames reached the screen at the first vblank after
@@ -125,7 +180,8 @@ public struct BenchmarkReport: Sendable, Codable, Equatable {
     /// Builds the report from per-frame records and run-level measurements.
     public static func make(
         records: [FrameRecord], summary: PipelineSummary, refreshHz: Double,
-        cpu: (user: Double, system: Double, shownFrames: Int), allocations: Allocations
+        cpu: (user: Double, system: Double, shownFrames: Int), allocations: Allocations,
+        eventLoop: EventLoop, startup: Startup
     ) -> BenchmarkReport {
         let allShown = records.filter { $0.outcome == .shown }
         // The modeset frame stays out of the latency and vblank statistics
@@ -147,10 +203,12 @@ public struct BenchmarkReport: Sendable, Codable, Equatable {
             latencyMilliseconds: Latencies(
                 total: LatencySummary(nanoseconds: shown.compactMap(\.totalNanoseconds)),
                 captureSide: LatencySummary(nanoseconds: shown.compactMap(\.captureSideNanoseconds)),
-                pipelineSide: LatencySummary(nanoseconds: shown.compactMap(\.pipelineSideNanoseconds))),
+                pipelineSide: LatencySummary(nanoseconds: shown.compactMap(\.pipelineSideNanoseconds)),
+                dequeueToCommit: LatencySummary(nanoseconds: shown.compactMap(\.dequeueToCommitNanoseconds))),
             earliestVblank: EarliestVblank(share: shown.isEmpty ? 0 : Double(onTime) / Double(shown.count), missed: missed),
             cpu: CPU(userSeconds: cpu.user, systemSeconds: cpu.system,
                      perShownFrameMilliseconds: cpu.shownFrames == 0 ? 0 : (cpu.user + cpu.system) * 1000 / Double(cpu.shownFrames)),
+            eventLoop: eventLoop, startup: startup,
             allocations: allocations,
             timestampSource: sources.count == 1 ? (sources.first ?? "unknown") : sources.isEmpty ? "unknown" : "mixed",
             counters: summary.statistics, poolViolations: summary.poolViolations)
@@ -172,9 +230,15 @@ public struct BenchmarkReport: Sendable, Codable, Equatable {
             row("total", latencyMilliseconds.total),
             row("capture side", latencyMilliseconds.captureSide),
             row("pipeline side", latencyMilliseconds.pipelineSide),
+            row("dequeue→commit", latencyMilliseconds.dequeueToCommit),
             String(format: "earliest possible vblank: %.1f%% of shown frames", earliestVblank.share * 100)
                 + (missedText.isEmpty ? "" : "; missed: " + missedText),
-            String(format: "CPU: %.1f ms per shown frame (user %.2f s, sys %.2f s)", cpu.perShownFrameMilliseconds, cpu.userSeconds, cpu.systemSeconds),
+            String(format: "CPU: %.2f ms per shown frame (user %.2f s, sys %.2f s)", cpu.perShownFrameMilliseconds, cpu.userSeconds, cpu.systemSeconds),
+            (eventLoop.systemCallsPerShownFrame.map { String(format: "system calls: %.1f per shown frame", $0) }
+                ?? "system calls: not counted (\(eventLoop.systemCallsNotMeasured ?? "unknown"))")
+                + String(format: "; context switches: %.1f per shown frame", eventLoop.contextSwitchesPerShownFrame),
+            String(format: "start-up: set up after %.0f ms", startup.setupMilliseconds)
+                + (startup.firstFrameMilliseconds.map { String(format: ", first frame on screen after %.0f ms", $0) } ?? ", no frame shown"),
             !allocations.measured
                 ? "heap allocations: not measured (malloc interposer not preloaded)"
                 : allocations.perFrameSteadyState.map {

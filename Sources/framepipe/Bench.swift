@@ -56,10 +56,12 @@ struct Bench: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
+            let commandStart = monotonicNanoseconds()
             preloadAllocationCounterIfAvailable()
             let pipeline = try pipelineOptions.load()
 
             let session = try FramePipeline(configuration: pipeline)
+            let setupMilliseconds = Double(monotonicNanoseconds() - commandStart) / 1e6
             if explain { FileHandle.standardError.write(Data((session.plan.explanation + "\n").utf8)) }
             let refreshHz = session.displayPlan.mode.refreshRate
             let log = FrameLog(expectedFrames: frames)
@@ -70,15 +72,27 @@ struct Bench: ParsableCommand {
             var cpuStart: (user: Double, system: Double)?
             var cpuEnd = (user: 0.0, system: 0.0)
             var shownWhileTimed = 0
+            let systemCalls = SystemCallCounter()
+            var systemCallsAtStart: UInt64 = 0
+            var switchesStart = (voluntary: 0, involuntary: 0)
+            var switchesEnd = (voluntary: 0, involuntary: 0)
+            var systemCallsAtEnd: UInt64?
+            var threadsAtEnd: Set<Int32> = []
+            var firstFrameNanoseconds: Int64?
             session.onFrame = { record in
-                // CPU is counted from the first frame's fate on: opening,
-                // allocating and the modeset are start-up, not per frame;
-                // the frames shown after that point are what it paid for.
+                // CPU, system calls and context switches are counted from
+                // the first frame's fate on: opening, allocating and the
+                // modeset are start-up, not per frame; the frames shown
+                // after that point are what they paid for.
                 if cpuStart == nil {
+                    systemCalls.start()
+                    systemCallsAtStart = systemCalls.count()
+                    switchesStart = processContextSwitches()
                     cpuStart = processCPUSeconds()
                 } else if record.outcome == .shown {
                     shownWhileTimed += 1
                 }
+                if record.isModesetFrame { firstFrameNanoseconds = record.flipNanoseconds }
                 log.append(record)
                 if record.outcome == .shown {
                     shown += 1
@@ -97,7 +111,24 @@ struct Bench: ParsableCommand {
             let summary = try session.run(frames: frames, beforeTeardown: { _ in
                 counter?.stop()
                 cpuEnd = processCPUSeconds()
+                switchesEnd = processContextSwitches()
+                if systemCalls.unavailableReason == nil, !systemCalls.countedThreads.isEmpty {
+                    systemCallsAtEnd = systemCalls.count()
+                    threadsAtEnd = SystemCallCounter.threads()
+                }
             })
+            systemCalls.close()
+            let perShown = { (value: Double) in shownWhileTimed == 0 ? 0 : value / Double(shownWhileTimed) }
+            let switches = (switchesEnd.voluntary - switchesStart.voluntary, switchesEnd.involuntary - switchesStart.involuntary)
+            let eventLoop = BenchmarkReport.EventLoop(
+                systemCallsPerShownFrame: systemCallsAtEnd.map { perShown(Double($0 &- systemCallsAtStart)) },
+                systemCallsNotMeasured: systemCallsAtEnd == nil ? (systemCalls.unavailableReason ?? "no frame was measured") : nil,
+                threadsNotCounted: threadsAtEnd.subtracting(systemCalls.countedThreads).count,
+                contextSwitchesPerShownFrame: perShown(Double(switches.0 + switches.1)),
+                voluntaryContextSwitches: switches.0, involuntaryContextSwitches: switches.1)
+            let startup = BenchmarkReport.Startup(
+                setupMilliseconds: setupMilliseconds,
+                firstFrameMilliseconds: firstFrameNanoseconds.map { Double($0 - commandStart) / 1e6 })
             let start = cpuStart ?? cpuEnd
             let framesMeasured = countedFrom.map { shown - $0 } ?? 0
             let allocationCount = counter.map { Int($0.allocations) } ?? 0
@@ -108,7 +139,8 @@ struct Bench: ParsableCommand {
             let records = log.bySequence
             let report = BenchmarkReport.make(
                 records: records, summary: summary, refreshHz: refreshHz,
-                cpu: (cpuEnd.user - start.user, cpuEnd.system - start.system, shownWhileTimed), allocations: allocations)
+                cpu: (cpuEnd.user - start.user, cpuEnd.system - start.system, shownWhileTimed), allocations: allocations,
+                eventLoop: eventLoop, startup: startup)
 
             let json = try reportJSON(report)
             if let out {

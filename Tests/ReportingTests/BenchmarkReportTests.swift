@@ -17,7 +17,7 @@ final class BenchmarkReportTests: XCTestCase {
             FrameRecord(sequence: 1, bufferIndex: 1, captureNanoseconds: 15 * ms, timestampSource: "start-of-exposure",
                         dequeueNanoseconds: 20 * ms, outcome: .superseded),
             FrameRecord(sequence: 2, bufferIndex: 2, captureNanoseconds: 18 * ms, timestampSource: "start-of-exposure",
-                        dequeueNanoseconds: 21 * ms, commitNanoseconds: 21 * ms, flipNanoseconds: 48 * ms, vblankSequence: 3,
+                        dequeueNanoseconds: 21 * ms, commitNanoseconds: 23 * ms, flipNanoseconds: 48 * ms, vblankSequence: 3,
                         outcome: .shown, vblanksMissed: 1),
             FrameRecord(sequence: 3, outcome: .droppedByCamera),
             FrameRecord(sequence: 4, outcome: .droppedByCamera),
@@ -27,6 +27,11 @@ final class BenchmarkReportTests: XCTestCase {
                         dequeueNanoseconds: 60 * ms, outcome: .inFlight),
         ]
     }
+
+    private let eventLoop = BenchmarkReport.EventLoop(
+        systemCallsPerShownFrame: 12.5, systemCallsNotMeasured: nil, threadsNotCounted: 0,
+        contextSwitchesPerShownFrame: 3, voluntaryContextSwitches: 5, involuntaryContextSwitches: 1)
+    private let startup = BenchmarkReport.Startup(setupMilliseconds: 120, firstFrameMilliseconds: 180)
 
     private func summary(_ counters: PipelineStatistics = PipelineStatistics()) -> PipelineSummary {
         PipelineSummary(
@@ -41,7 +46,8 @@ final class BenchmarkReportTests: XCTestCase {
         counters.superseded = 1
         let report = BenchmarkReport.make(
             records: records, summary: summary(counters), refreshHz: 62.5, cpu: (0.5, 0.25, 2),
-            allocations: .init(measured: true, perFrameSteadyState: 0, framesMeasured: 2, allocationsMeasured: 0))
+            allocations: .init(measured: true, perFrameSteadyState: 0, framesMeasured: 2, allocationsMeasured: 0),
+            eventLoop: eventLoop, startup: startup)
         XCTAssertEqual(report.frames.total, 7)
         XCTAssertEqual(report.frames.captured, 5)
         XCTAssertEqual(report.frames.shown, 2)
@@ -57,6 +63,11 @@ final class BenchmarkReportTests: XCTestCase {
         XCTAssertEqual(report.latencyMilliseconds.total.max, 30, accuracy: 0.05)
         XCTAssertEqual(report.latencyMilliseconds.captureSide.max, 3, accuracy: 0.05)
         XCTAssertEqual(report.latencyMilliseconds.pipelineSide.max, 27, accuracy: 0.05)
+        XCTAssertEqual(report.latencyMilliseconds.dequeueToCommit.max, 2, accuracy: 0.05)
+        XCTAssertEqual(report.eventLoop, eventLoop)
+        XCTAssertEqual(report.startup, startup)
+        XCTAssertTrue(report.text.contains("system calls: 12.5 per shown frame; context switches: 3.0 per shown frame"), report.text)
+        XCTAssertTrue(report.text.contains("start-up: set up after 120 ms, first frame on screen after 180 ms"), report.text)
         XCTAssertEqual(report.cpu.perShownFrameMilliseconds, 375, accuracy: 0.001, "CPU over the frames shown while timed")
         XCTAssertEqual(report.timestampSource, "start-of-exposure")
     }
@@ -72,7 +83,8 @@ final class BenchmarkReportTests: XCTestCase {
     func testPlotHasOneDotPerMeasuredFrame() {
         let report = BenchmarkReport.make(
             records: records, summary: summary(), refreshHz: 62.5, cpu: (0, 0, 0),
-            allocations: .init(measured: false, perFrameSteadyState: nil, framesMeasured: 0, allocationsMeasured: 0))
+            allocations: .init(measured: false, perFrameSteadyState: nil, framesMeasured: 0, allocationsMeasured: 0),
+            eventLoop: eventLoop, startup: startup)
         let svg = BenchmarkPlot.svg(records: records, report: report)
         XCTAssertTrue(svg.hasPrefix("<svg"))
         XCTAssertEqual(svg.components(separatedBy: "<circle").count - 1, 1, "one dot per frame the percentiles count (not the modeset frame)")

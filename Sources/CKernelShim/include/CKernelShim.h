@@ -105,6 +105,8 @@ extern const uint64_t fp_DRM_FORMAT_MOD_INVALID;
 int fp_ioctl(int fd, unsigned long request, void *arg);
 /// libv4l2's v4l2_ioctl (variadic in C).
 int fp_v4l2_ioctl(int fd, unsigned long request, void *arg);
+/// perf_event_open(2), which glibc does not wrap (syscall(2) is variadic).
+long fp_perf_event_open(void *attribute, int pid, int cpu, int group, unsigned long flags);
 /// stat(2): Swift cannot name the function, whose name its struct shares.
 int fp_stat(const char *path, void *information);
 /// pipe2(2) (declared by glibc only under _GNU_SOURCE).
