@@ -14,7 +14,21 @@ extension FramePipeline {
     /// never make its descriptor readable).
     static let watchdogInterval = DispatchTimeInterval.milliseconds(250)
 
+    /// The shape of the frame path, and what it costs. Each time a read
+    /// source fires, libdispatch spends about 11 system calls (its manager
+    /// thread's epoll_wait and EPOLL_CTL_MOD to disarm, a futex to wake a
+    /// worker, the worker's eventfd write to re-arm and the manager's read,
+    /// EPOLL_CTL_MOD and epoll_wait, the worker's clock reads and futex to
+    /// park), about as much as the frame's own work. With a source each for
+    /// the camera and the card, every frame fired both (30.6 system calls
+    /// per shown frame at 640x480@25 in the lab, bench). So one wake-up
+    /// serves a frame: the camera's source reads the flip that completed
+    /// since the last frame (its vblank time is in the event), dequeues
+    /// once and commits; the card's source is resumed only while a ready
+    /// frame waits for the flip in flight, which is when the flip's event
+    /// must wake the pipeline.
     func installSources(duration: Double?) {
+        scheduler.shownLimit = frameLimit
         let camera = DispatchSource.makeReadSource(fileDescriptor: stream.fileDescriptor, queue: queue)
         camera.setEventHandler { [unowned self] in
             self.step { try self.scheduler.cameraReadable() }
@@ -22,10 +36,9 @@ extension FramePipeline {
         let flips = DispatchSource.makeReadSource(fileDescriptor: display.fileDescriptor, queue: queue)
         flips.setEventHandler { [unowned self] in
             self.step { try self.scheduler.displayReadable() }
-            if let limit = self.frameLimit, self.scheduler.statistics.shown >= limit {
-                self.finish(.frameCount, error: nil)
-            }
         }
+        flipSource = flips
+        flipSourceResumed = true
         let ticks = DispatchSource.makeTimerSource(queue: queue)
         ticks.schedule(deadline: .now() + Self.watchdogInterval, repeating: Self.watchdogInterval)
         ticks.setEventHandler { [unowned self] in self.tick() }
@@ -41,6 +54,28 @@ extension FramePipeline {
             source.setCancelHandler { [sourcesCancelled] in sourcesCancelled.leave() }
             source.resume()
         }
+        updateFlipSource()
+    }
+
+    /// Resumes the card's source while a frame waits for the flip in
+    /// flight, suspends it otherwise (a suspended source's descriptor
+    /// costs libdispatch one epoll_wait when the event comes, and nothing
+    /// else until it is resumed).
+    func updateFlipSource() {
+        guard let flips = flipSource else { return }
+        let wanted = stopReason != nil || scheduler.isWaitingForFlip
+        guard wanted != flipSourceResumed else { return }
+        if wanted { flips.resume() } else { flips.suspend() }
+        flipSourceResumed = wanted
+    }
+
+    /// Cancels the sources; the card's is resumed first (a suspended
+    /// source's cancellation handler would never run).
+    func cancelSources() {
+        if let flips = flipSource, !flipSourceResumed { flips.resume() }
+        flipSource = nil
+        for source in sources { source.cancel() }
+        sources.removeAll()
     }
 
     /// Watchdogs and status: a camera that fails without becoming readable,
@@ -48,6 +83,10 @@ extension FramePipeline {
     private func tick() {
         guard stopReason == nil else { return }
         checkCameraDescriptor()
+        guard stopReason == nil else { return }
+        // A flip whose event nobody needed yet is read now, before the
+        // watchdog calls it overdue.
+        if scheduler.isFlipPending { step { try self.scheduler.takeFlipEvents() } }
         guard stopReason == nil else { return }
         let verdict = watchdog.tick(
             now: monotonicNanoseconds(), captured: scheduler.statistics.captured,
@@ -88,6 +127,8 @@ extension FramePipeline {
         do { try body() } catch { finish(.failed, error: error) }
         let counters = scheduler.statistics
         published.withLock { $0 = counters }
+        if let limit = frameLimit, counters.shown >= limit { finish(.frameCount, error: nil) }
+        updateFlipSource()
     }
 
     /// A frame's fate is known: count its latency, pass it on.

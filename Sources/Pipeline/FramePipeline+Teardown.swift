@@ -13,6 +13,9 @@ extension FramePipeline {
         tornDown = true
         stoppedAfterSeconds = elapsedSeconds
         planeShown = display.activePlane?.id.rawValue
+        // A flip that completed since the last frame has its event still
+        // waiting (they are read at the next frame): count it as shown.
+        if started, scheduler.isFlipPending { try? scheduler.takeFlipEvents() }
         scheduler.finish()
         let displayErrors = display.close()
         scheduler.displayReleasedAll()

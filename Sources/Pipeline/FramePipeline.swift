@@ -81,6 +81,10 @@ public final class FramePipeline: @unchecked Sendable {
 
     // Queue-confined state.
     var sources: [any DispatchSourceProtocol] = []
+    /// The card's read source, and whether it is resumed (see
+    /// ``updateFlipSource()``).
+    var flipSource: (any DispatchSourceRead)?
+    var flipSourceResumed = false
     var stopReason: StopReason?
     var failure: (any Error)?
     var started = false
@@ -191,8 +195,7 @@ public final class FramePipeline: @unchecked Sendable {
         done.wait()
         queue.sync {
             finish(stopReason ?? .requested, error: nil)
-            for source in sources { source.cancel() }
-            sources.removeAll()
+            cancelSources()
         }
         sourcesCancelled.wait()
         var teardownError: (any Error)?

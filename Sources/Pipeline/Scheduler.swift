@@ -32,6 +32,9 @@ package final class Scheduler {
     private let clock: () -> Int64
     private let refreshPeriodNanoseconds: Int64
     private var lastSequence: UInt32?
+    /// Buffers completed flips released, until they go back to the camera
+    /// (storage reserved once: nothing is allocated per frame).
+    private var released: [BufferIndex]
     private var modesetFlipSeen = false
 
     /// Most missing frames reported one by one for a single sequence gap;
@@ -46,6 +49,8 @@ package final class Scheduler {
         refreshPeriodNanoseconds: Int64, clock: @escaping () -> Int64 = monotonicNanoseconds
     ) {
         pool = BufferPool(bufferCount: bufferCount)
+        released = []
+        released.reserveCapacity(bufferCount)
         self.camera = camera
         self.display = display
         self.refreshPeriodNanoseconds = refreshPeriodNanoseconds
@@ -60,41 +65,74 @@ package final class Scheduler {
         pool.committed.flatMap { pool.timeline(of: $0)?.commitNanoseconds }
     }
 
-    /// The camera fd is readable: drain every filled buffer.
+    /// True while a frame is ready and waits for the flip in flight: only
+    /// then does the pipeline need the display's descriptor to wake it.
+    /// Otherwise the flip's event waits in the kernel until the camera's
+    /// next frame, whose wake-up reads it (its vblank time is in the event).
+    package var isWaitingForFlip: Bool { pool.committed != nil && pool.newestReady != nil }
+
+    /// Stop taking frames once this many were shown (the pipeline ends the
+    /// run when it sees the count).
+    package var shownLimit: Int?
+
+    /// The camera fd is readable. In the order that puts the frame on
+    /// screen soonest: one `VIDIOC_DQBUF` (one per wake-up: the source is
+    /// level-triggered and fires again while buffers are waiting, so no
+    /// dequeue is spent to learn EAGAIN), the flip that completed since the
+    /// last frame (read here, so that one wake-up serves both), the commit,
+    /// and only then the buffer that flip released goes back to the camera.
     package func cameraReadable() throws {
-        while let frame = try camera.dequeue() {
-            let index = BufferIndex(frame.index)
-            statistics.captured += 1
-            noteSequence(frame.sequence)
-            let timeline = FrameTimeline(
-                sequence: frame.sequence, captureNanoseconds: frame.isMonotonic ? frame.timestampNanoseconds : nil,
-                timestampSource: frame.timestampSource.name, dequeueNanoseconds: clock())
-            guard pool.dequeued(index, timeline) else { continue }
-            if frame.hasError {
-                statistics.cameraErrors += 1
-                onFrame?(FrameRecord(timeline, buffer: index, outcome: .cameraError))
-                try requeue(index)
-                continue
-            }
-            if isFrozen {
-                try requeue(index)
-                continue
-            }
-            // Mailbox: only the newest ready frame is worth showing.
-            while let older = pool.readyOtherThan(index) {
-                statistics.superseded += 1
-                if let dropped = pool.timeline(of: older) {
-                    onFrame?(FrameRecord(dropped, buffer: older, outcome: .superseded))
-                }
-                try requeue(older)
-            }
-            try commitNewestIfIdle()
+        if let shownLimit, statistics.shown >= shownLimit { return }
+        guard let frame = try camera.dequeue() else {
+            if pool.committed != nil { try takeFlipEvents() }
+            return
         }
+        let index = BufferIndex(frame.index)
+        statistics.captured += 1
+        noteSequence(frame.sequence)
+        let timeline = FrameTimeline(
+            sequence: frame.sequence, captureNanoseconds: frame.isMonotonic ? frame.timestampNanoseconds : nil,
+            timestampSource: frame.timestampSource.name, dequeueNanoseconds: clock())
+        guard pool.dequeued(index, timeline) else { return }
+        if frame.hasError {
+            statistics.cameraErrors += 1
+            onFrame?(FrameRecord(timeline, buffer: index, outcome: .cameraError))
+            try requeue(index)
+            return
+        }
+        if pool.committed != nil { try takeFlipEvents(requeueLater: true) }
+        if isFrozen {
+            try requeue(index)
+            try requeueReleased()
+            return
+        }
+        if let shownLimit, statistics.shown >= shownLimit {
+            // The run is over: the frame stays ready, reported in flight.
+            try requeueReleased()
+            return
+        }
+        // Mailbox: only the newest ready frame is worth showing.
+        while let older = pool.readyOtherThan(index) {
+            statistics.superseded += 1
+            if let dropped = pool.timeline(of: older) {
+                onFrame?(FrameRecord(dropped, buffer: older, outcome: .superseded))
+            }
+            try requeue(older)
+        }
+        try commitNewestIfIdle()
+        try requeueReleased()
     }
 
     /// The display fd is readable: take flip events and move buffers on.
     package func displayReadable() throws {
-        var failure: (any Error)?
+        try takeFlipEvents()
+        try commitNewestIfIdle()
+    }
+
+    /// Reads the flip events waiting (none is not an error: the descriptor
+    /// is non-blocking), counts each frame shown and gives the frame it
+    /// replaced back to the camera.
+    package func takeFlipEvents(requeueLater: Bool = false) throws {
         try display.handleEvents { completion in
             statistics.flips += 1
             let index = completion.bufferIndex
@@ -102,12 +140,16 @@ package final class Scheduler {
             let replaced = pool.flipCompleted(index)
             statistics.shown += 1
             if let timeline { onFrame?(shownRecord(timeline, buffer: index, completion: completion)) }
-            if let replaced, failure == nil {
-                do { try requeue(replaced) } catch { failure = error }
-            }
+            if let replaced { released.append(replaced) }
         }
-        if let failure { throw failure }
-        try commitNewestIfIdle()
+        if !requeueLater { try requeueReleased() }
+    }
+
+    /// Gives the camera the buffers completed flips released.
+    private func requeueReleased() throws {
+        while !released.isEmpty {
+            try requeue(released.removeFirst())
+        }
     }
 
     /// The run is over: reports the frames still ready or committed as in

@@ -44,11 +44,11 @@ final class FaultSchedulerTests: XCTestCase {
     /// Shows buffer 0, then buffer 1: the flip of 1 hands 0 back to the camera.
     private func showTwoFrames() throws {
         camera.camera.fill(0, sequence: 0)
-        try scheduler.cameraReadable()
-        try scheduler.displayReadable()
+        try scheduler.cameraFires(camera.camera)
+        try scheduler.vblank(display)
         camera.camera.fill(1, sequence: 1)
-        try scheduler.cameraReadable()
-        try scheduler.displayReadable()
+        try scheduler.cameraFires(camera.camera)
+        try scheduler.vblank(display)
     }
 
     func testBufferRefusedOnceIsQueuedAgainAndStreamingGoesOn() throws {
@@ -60,8 +60,8 @@ final class FaultSchedulerTests: XCTestCase {
         XCTAssertEqual(scheduler.pool.state(of: 0), .queuedInCamera)
         // And the pipeline keeps going.
         camera.camera.fill(2, sequence: 2)
-        try scheduler.cameraReadable()
-        try scheduler.displayReadable()
+        try scheduler.cameraFires(camera.camera)
+        try scheduler.vblank(display)
         XCTAssertEqual(scheduler.statistics.shown, 3)
         XCTAssertEqual(scheduler.pool.violations, [])
     }

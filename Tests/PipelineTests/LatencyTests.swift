@@ -74,7 +74,7 @@ final class FrameRecordTests: XCTestCase {
         now = 70 * milliseconds
         camera.fill(0, sequence: 6, error: true, capturedAt: 66 * milliseconds)
         camera.fill(2, sequence: 7, capturedAt: 68 * milliseconds)
-        try scheduler.cameraReadable()
+        try scheduler.cameraFires(camera)
         scheduler.finish()
 
         let bySequence = records.sorted { $0.sequence < $1.sequence }
@@ -120,7 +120,7 @@ final class FrameRecordTests: XCTestCase {
         scheduler.onFrame = { if $0.outcome == .droppedByCamera { dropped += 1 } }
         camera.fill(0, sequence: 0)
         try scheduler.cameraReadable()
-        try scheduler.displayReadable()
+        try scheduler.vblank(display)
         camera.fill(1, sequence: 100_001)
         try scheduler.cameraReadable()
         XCTAssertEqual(scheduler.statistics.cameraDropped, 100_000)

@@ -25,6 +25,10 @@ final class FakeCamera: CameraQueue {
             bytesUsed: PlaneValues([640 * 480 * 4]), dataOffsets: PlaneValues([0])))
     }
 
+    /// Whether a filled buffer waits: the descriptor polls readable, and
+    /// the pipeline's level-triggered source fires again.
+    var hasFilled: Bool { !filled.isEmpty }
+
     func dequeue() throws -> CapturedFrame? {
         guard !filled.isEmpty else { return nil }
         let frame = filled.removeFirst()
@@ -41,12 +45,19 @@ final class FakeCamera: CameraQueue {
     }
 }
 
-/// A scripted display: commits are logged; the test completes flips.
+/// A scripted display: commits are logged; a flip completes when the test
+/// says a vblank passed (``vblankPasses()``, or setting ``vblank``), and its
+/// event is delivered by the next `handleEvents` after that, as the card's
+/// read would: none before.
 final class FakeDisplay: DisplayQueue {
     var log: [String] = []
     private var pending: [Int] = []
+    private var completed: [Int] = []
     /// The vblank the next flip completes at; its time is `vblank * period`.
-    var vblank: UInt32 = 100
+    /// Setting it completes the flip in flight.
+    var vblank: UInt32 = 100 {
+        didSet { completeFlip() }
+    }
     var period: Int64 = 16_666_667
     var onScreen: Int?
     var failNextShow = false
@@ -57,7 +68,7 @@ final class FakeDisplay: DisplayQueue {
             failNextShow = false
             throw FakeError.commitRejected
         }
-        XCTAssertTrue(pending.isEmpty, "never more than one commit in flight")
+        XCTAssertTrue(pending.isEmpty && completed.isEmpty, "never more than one commit in flight")
         log.append("COMMIT \(index)")
         pending.append(index)
     }
@@ -65,16 +76,35 @@ final class FakeDisplay: DisplayQueue {
     /// The next vblank happens: the pending commit (if any) completes.
     func vblankPasses() { vblank += 1 }
 
+    private func completeFlip() {
+        completed += pending
+        pending.removeAll()
+    }
+
     func handleEvents(_ body: (FlipCompletion) -> Void) throws {
-        for index in pending {
+        for index in completed {
             log.append("FLIP \(index)")
             onScreen = index
             body(FlipCompletion(bufferIndex: BufferIndex(index), vblankSequence: vblank, timestampNanoseconds: Int64(vblank) * period))
         }
-        pending.removeAll()
+        completed.removeAll()
     }
 
-    var hasPending: Bool { !pending.isEmpty }
+    var hasPending: Bool { !pending.isEmpty || !completed.isEmpty }
+}
+
+extension Scheduler {
+    /// The camera's source firing until no filled buffer waits (one
+    /// dequeue per wake-up).
+    func cameraFires(_ camera: FakeCamera) throws {
+        while camera.hasFilled { try cameraReadable() }
+    }
+
+    /// A vblank passes, and the card's source fires.
+    func vblank(_ display: FakeDisplay) throws {
+        display.vblankPasses()
+        try displayReadable()
+    }
 }
 
 enum FakeError: Error { case commitRejected }
@@ -99,21 +129,21 @@ final class SchedulerTests: XCTestCase {
 
     func testFirstFrameIsCommittedAndStaysUntilReplaced() throws {
         camera.fill(0, sequence: 0)
-        try scheduler.cameraReadable()
+        try scheduler.cameraFires(camera)
         XCTAssertEqual(display.log, ["COMMIT 0"])
         XCTAssertEqual(scheduler.pool.state(of: 0), .committed)
 
-        try scheduler.displayReadable()
+        try scheduler.vblank(display)
         XCTAssertEqual(scheduler.pool.state(of: 0), .onScreen)
         XCTAssertEqual(camera.log, ["DQBUF 0"], "nothing goes back while 0 is the only frame on screen")
 
         camera.fill(1, sequence: 1)
-        try scheduler.cameraReadable()
+        try scheduler.cameraFires(camera)
         XCTAssertEqual(display.log, ["COMMIT 0", "FLIP 0", "COMMIT 1"])
         XCTAssertEqual(scheduler.pool.state(of: 0), .onScreen, "0 still scanned out while 1's flip is pending")
         XCTAssertFalse(camera.log.contains("QBUF 0"))
 
-        try scheduler.displayReadable()
+        try scheduler.vblank(display)
         XCTAssertEqual(camera.log, ["DQBUF 0", "DQBUF 1", "QBUF 0"], "0 returns only after 1's flip completed")
         XCTAssertEqual(scheduler.pool.state(of: 1), .onScreen)
         XCTAssertEqual(scheduler.pool.state(of: 0), .queuedInCamera)
@@ -122,15 +152,15 @@ final class SchedulerTests: XCTestCase {
 
     func testMailboxDropsOlderReadyFrameAndCommitsNewest() throws {
         camera.fill(0, sequence: 0)
-        try scheduler.cameraReadable()  // 0 committed, flip pending
+        try scheduler.cameraFires(camera)  // 0 committed, flip pending
         camera.fill(1, sequence: 1)
         camera.fill(2, sequence: 2)
-        try scheduler.cameraReadable()  // 1 ready, then 2 supersedes it
+        try scheduler.cameraFires(camera)  // 1 ready, then 2 supersedes it
         XCTAssertEqual(camera.log, ["DQBUF 0", "DQBUF 1", "DQBUF 2", "QBUF 1"])
         XCTAssertEqual(scheduler.statistics.superseded, 1)
         XCTAssertEqual(display.log, ["COMMIT 0"], "no second commit while one is in flight")
 
-        try scheduler.displayReadable()
+        try scheduler.vblank(display)
         XCTAssertEqual(display.log, ["COMMIT 0", "FLIP 0", "COMMIT 2"], "the newest ready frame is committed")
         XCTAssertEqual(scheduler.statistics.commits, 2)
         XCTAssertEqual(scheduler.pool.violations, [])
@@ -138,7 +168,7 @@ final class SchedulerTests: XCTestCase {
 
     func testErroredBufferIsRequeuedAtOnceAndNeverShown() throws {
         camera.fill(0, sequence: 0, error: true)
-        try scheduler.cameraReadable()
+        try scheduler.cameraFires(camera)
         XCTAssertEqual(camera.log, ["DQBUF 0", "QBUF 0"])
         XCTAssertEqual(display.log, [])
         XCTAssertEqual(scheduler.statistics.cameraErrors, 1)
@@ -147,10 +177,10 @@ final class SchedulerTests: XCTestCase {
 
     func testSequenceGapsCountCameraDrops() throws {
         camera.fill(0, sequence: 10)
-        try scheduler.cameraReadable()
-        try scheduler.displayReadable()
+        try scheduler.cameraFires(camera)
+        try scheduler.vblank(display)
         camera.fill(1, sequence: 14)
-        try scheduler.cameraReadable()
+        try scheduler.cameraFires(camera)
         XCTAssertEqual(scheduler.statistics.cameraDropped, 3)
     }
 
@@ -161,7 +191,7 @@ final class SchedulerTests: XCTestCase {
         camera.fill(1, sequence: 8)
         camera.fill(2, sequence: 8)
         camera.fill(3, sequence: 9)
-        try scheduler.cameraReadable()
+        try scheduler.cameraFires(camera)
         XCTAssertEqual(scheduler.statistics.cameraRepeatedSequences, 1)
         XCTAssertEqual(scheduler.statistics.cameraDropped, 0)
         XCTAssertFalse(records.contains { $0.outcome == .droppedByCamera })
@@ -177,9 +207,8 @@ final class SchedulerTests: XCTestCase {
                 next += 1
                 if next % 3 == 0 { break }
             }
-            try scheduler.cameraReadable()
-            display.vblankPasses()
-            try scheduler.displayReadable()
+            try scheduler.cameraFires(camera)
+            try scheduler.vblank(display)
         }
         let stats = scheduler.statistics
         XCTAssertEqual(stats.captured, Int(next))
@@ -194,17 +223,69 @@ final class SchedulerTests: XCTestCase {
 
     func testFrozenSchedulerKeepsTheFrameOnScreen() throws {
         camera.fill(0, sequence: 0)
-        try scheduler.cameraReadable()
-        try scheduler.displayReadable()
+        try scheduler.cameraFires(camera)
+        try scheduler.vblank(display)
         scheduler.isFrozen = true
         camera.fill(1, sequence: 1)
-        try scheduler.cameraReadable()
+        try scheduler.cameraFires(camera)
         XCTAssertEqual(camera.log, ["DQBUF 0", "DQBUF 1", "QBUF 1"])
         XCTAssertEqual(scheduler.pool.onScreen, 0)
         scheduler.isFrozen = false
         camera.fill(2, sequence: 2)
-        try scheduler.cameraReadable()
+        try scheduler.cameraFires(camera)
         XCTAssertEqual(display.log.last, "COMMIT 2")
+    }
+
+    /// One wake-up per frame: the flip that completed since the last frame
+    /// is read when the camera's next frame arrives, and that frame is
+    /// committed in the same wake-up.
+    func testTheCamerasWakeUpReadsTheCompletedFlipAndCommitsTheNextFrame() throws {
+        camera.fill(0, sequence: 0)
+        try scheduler.cameraReadable()
+        XCTAssertFalse(scheduler.isWaitingForFlip, "nothing waits behind the flip: no display wake-up needed")
+        display.vblankPasses()  // 0's flip completes; nobody reads it yet
+        camera.fill(1, sequence: 1)
+        try scheduler.cameraReadable()
+        XCTAssertEqual(display.log, ["COMMIT 0", "FLIP 0", "COMMIT 1"])
+        XCTAssertEqual(camera.log, ["DQBUF 0", "DQBUF 1"])
+        XCTAssertEqual(scheduler.statistics.shown, 1)
+        // A frame that arrives before 1's flip waits for it: now the
+        // display's own wake-up is needed, and commits it.
+        camera.fill(2, sequence: 2)
+        try scheduler.cameraReadable()
+        XCTAssertTrue(scheduler.isWaitingForFlip)
+        try scheduler.vblank(display)
+        XCTAssertEqual(Array(display.log.suffix(2)), ["FLIP 1", "COMMIT 2"])
+        XCTAssertFalse(scheduler.isWaitingForFlip)
+        XCTAssertEqual(scheduler.pool.violations, [])
+    }
+
+    /// No `VIDIOC_DQBUF` only to learn EAGAIN: one per wake-up, and the
+    /// (level-triggered) source fires again while buffers wait.
+    func testOneDequeuePerWakeUp() throws {
+        camera.fill(0, sequence: 0)
+        camera.fill(1, sequence: 1)
+        try scheduler.cameraReadable()
+        XCTAssertEqual(camera.log, ["DQBUF 0"])
+        XCTAssertTrue(camera.hasFilled)
+        try scheduler.cameraReadable()
+        XCTAssertEqual(camera.log, ["DQBUF 0", "DQBUF 1"])
+        try scheduler.cameraReadable()
+        XCTAssertEqual(camera.log, ["DQBUF 0", "DQBUF 1"], "nothing waits: nothing dequeued")
+    }
+
+    /// Once the frames asked for were shown, no further frame is taken.
+    func testNoFrameIsTakenAfterTheShownLimit() throws {
+        scheduler.shownLimit = 1
+        camera.fill(0, sequence: 0)
+        try scheduler.cameraReadable()
+        display.vblankPasses()
+        camera.fill(1, sequence: 1)
+        try scheduler.cameraReadable()
+        XCTAssertEqual(scheduler.statistics.shown, 1)
+        XCTAssertEqual(camera.log, ["DQBUF 0", "DQBUF 1"], "frame 1 is not shown")
+        XCTAssertEqual(scheduler.pool.state(of: 1), .ready, "it is in flight when the run ends")
+        XCTAssertEqual(display.log, ["COMMIT 0", "FLIP 0"])
     }
 
     func testFailedCommitLeavesFrameReadyAndRethrows() throws {
