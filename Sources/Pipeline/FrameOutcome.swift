@@ -10,4 +10,8 @@ public enum FrameOutcome: String, Sendable, Codable, Equatable {
     case droppedByCamera
     /// Still ready or committed when the run stopped.
     case inFlight
+    /// Not shown, on purpose: the third frame in a row that arrived in time
+    /// for a vblank but had to wait for the previous flip; dropping it
+    /// lets the following frames land a vblank earlier (see the scheduler).
+    case droppedToCatchUp
 }

@@ -11,6 +11,9 @@ public struct PipelineStatistics: Sendable, Equatable, Codable {
     public var cameraErrors = 0
     /// Frames the camera never delivered (gaps in its sequence numbers).
     public var cameraDropped = 0
+    /// Good frames not shown to leave the state in which every frame waits
+    /// for the previous flip and lands a vblank late (``FrameOutcome/droppedToCatchUp``).
+    public var droppedToCatchUp = 0
     /// Frames whose sequence number did not advance past the previous
     /// frame's. vivid repeats a number when its thread wakes before the
     /// next frame period has begun (its count comes from elapsed jiffies);

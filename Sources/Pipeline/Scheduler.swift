@@ -32,6 +32,10 @@ package final class Scheduler {
     private let clock: () -> Int64
     private let refreshPeriodNanoseconds: Int64
     private var lastSequence: UInt32?
+    /// The vblank time of the last flip event.
+    private var lastFlipNanoseconds: Int64?
+    /// Detects the one-vblank-late lock at equal rates.
+    private var lock: VblankLock
     /// Buffers completed flips released, until they go back to the camera
     /// (storage reserved once: nothing is allocated per frame).
     private var released: [BufferIndex]
@@ -51,6 +55,7 @@ package final class Scheduler {
         pool = BufferPool(bufferCount: bufferCount)
         released = []
         released.reserveCapacity(bufferCount)
+        lock = VblankLock(periodNanoseconds: refreshPeriodNanoseconds)
         self.camera = camera
         self.display = display
         self.refreshPeriodNanoseconds = refreshPeriodNanoseconds
@@ -119,14 +124,24 @@ package final class Scheduler {
             }
             try requeue(older)
         }
+        if pool.committed == nil { lock.frameDidNotWait() }
         try commitNewestIfIdle()
         try requeueReleased()
     }
 
-    /// The display fd is readable: take flip events and move buffers on.
+    /// The display fd is readable (it is watched only while a frame waits
+    /// for the flip in flight): take the flip, and commit the waiting frame,
+    /// unless it is the one to drop to leave a one-vblank-late lock.
     package func displayReadable() throws {
-        try takeFlipEvents()
+        try takeFlipEvents(requeueLater: true)
+        if pool.committed == nil, let waiting = pool.newestReady, let timeline = pool.timeline(of: waiting),
+           let flip = lastFlipNanoseconds, lock.shouldDrop(waitingSince: timeline.dequeueNanoseconds, flip: flip) {
+            statistics.droppedToCatchUp += 1
+            onFrame?(FrameRecord(timeline, buffer: waiting, outcome: .droppedToCatchUp))
+            try requeue(waiting)
+        }
         try commitNewestIfIdle()
+        try requeueReleased()
     }
 
     /// Reads the flip events waiting (none is not an error: the descriptor
@@ -139,7 +154,17 @@ package final class Scheduler {
             let timeline = pool.timeline(of: index)
             let replaced = pool.flipCompleted(index)
             statistics.shown += 1
-            if let timeline { onFrame?(shownRecord(timeline, buffer: index, completion: completion)) }
+            if let timeline {
+                let record = shownRecord(timeline, buffer: index, completion: completion)
+                onFrame?(record)
+                // What a frame committed at its dequeue made or missed
+                // teaches the commit budget (not the modeset, which is slower).
+                if !record.isModesetFrame, let commit = timeline.commitNanoseconds,
+                   commit - timeline.dequeueNanoseconds < refreshPeriodNanoseconds / 4 {
+                    lock.noteShown(dequeue: timeline.dequeueNanoseconds, flip: completion.timestampNanoseconds)
+                }
+            }
+            lastFlipNanoseconds = completion.timestampNanoseconds
             if let replaced { released.append(replaced) }
         }
         if !requeueLater { try requeueReleased() }

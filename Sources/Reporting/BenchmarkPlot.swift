@@ -52,12 +52,13 @@ public enum BenchmarkPlot {
             let y = top + plotHeight - Double(total) / 1e6 / maxLatency * plotHeight
             svg += "<circle cx=\"\(f(x))\" cy=\"\(f(y))\" r=\"2\" fill=\"#4878a8\"/>\n"
         }
-        for record in records where record.outcome == .superseded || record.outcome == .droppedByCamera || record.outcome == .cameraError {
+        for record in records where record.outcome == .superseded || record.outcome == .droppedToCatchUp
+            || record.outcome == .droppedByCamera || record.outcome == .cameraError {
             let x = right + Double(Int(record.sequence) - Int(first)) / span * panel
-            let colour = record.outcome == .superseded ? "#e0a000" : "#d04040"
+            let colour = record.outcome == .superseded || record.outcome == .droppedToCatchUp ? "#e0a000" : "#d04040"
             svg += "<line x1=\"\(f(x))\" y1=\"\(f(top + plotHeight - 6))\" x2=\"\(f(x))\" y2=\"\(f(top + plotHeight))\" stroke=\"\(colour)\"/>\n"
         }
-        svg += "<text x=\"\(f(right))\" y=\"\(f(height - 14))\">ticks at the bottom: orange = superseded, red = dropped by camera or camera error</text>\n"
+        svg += "<text x=\"\(f(right))\" y=\"\(f(height - 14))\">ticks at the bottom: orange = superseded or dropped to catch up, red = dropped by camera or camera error</text>\n"
         svg += "</svg>\n"
         return svg
     }

@@ -66,6 +66,8 @@ public struct BenchmarkReport: Sendable, Codable, Equatable {
         public var shown: Int
         /// Frames dropped because a newer one was ready first (mailbox).
         public var superseded: Int
+        /// Frames not shown to leave a one-vblank-late lock at equal rates.
+        public var droppedToCatchUp: Int
         /// Buffers the camera flagged with `V4L2_BUF_FLAG_ERROR`.
         public var cameraErrors: Int
         /// Frames the camera never delivered (gaps in its sequence numbers).
@@ -198,7 +200,8 @@ public struct BenchmarkReport: Sendable, Codable, Equatable {
             refreshHz: refreshHz,
             seconds: summary.seconds, shownPerSecond: summary.shownPerSecond,
             frames: Frames(total: records.count, captured: records.count - count(.droppedByCamera),
-                           shown: allShown.count, superseded: count(.superseded), cameraErrors: count(.cameraError),
+                           shown: allShown.count, superseded: count(.superseded), droppedToCatchUp: count(.droppedToCatchUp),
+                           cameraErrors: count(.cameraError),
                            cameraDropped: count(.droppedByCamera), inFlightAtEnd: count(.inFlight)),
             latencyMilliseconds: Latencies(
                 total: LatencySummary(nanoseconds: shown.compactMap(\.totalNanoseconds)),
@@ -224,8 +227,9 @@ public struct BenchmarkReport: Sendable, Codable, Equatable {
             .map { "\($0.value) frame(s) \($0.key) vblank(s) late" }.joined(separator: ", ")
         return [
             "\(camera) → \(card): \(format) \(width)x\(height), \(memory), display \(mode); timestamps: \(timestampSource)",
-            String(format: "%d frames shown in %.2f s (%.2f fps); captured %d, superseded %d, camera errors %d, dropped by camera %d",
-                   frames.shown, seconds, shownPerSecond, frames.captured, frames.superseded, frames.cameraErrors, frames.cameraDropped),
+            String(format: "%d frames shown in %.2f s (%.2f fps); captured %d, superseded %d, dropped to catch up %d, camera errors %d, dropped by camera %d",
+                   frames.shown, seconds, shownPerSecond, frames.captured, frames.superseded, frames.droppedToCatchUp,
+                   frames.cameraErrors, frames.cameraDropped),
             "latency (capture timestamp → flip vblank):",
             row("total", latencyMilliseconds.total),
             row("capture side", latencyMilliseconds.captureSide),

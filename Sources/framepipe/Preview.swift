@@ -104,8 +104,9 @@ extension PipelineSummary {
         let s = statistics
         var lines = [
             "\(camera) → \(card): \(format) \(width)x\(height), \(bufferCount) buffers, \(connector) \(mode), plane \(plane.map(String.init) ?? "none"), \(atomic ? "atomic" : "legacy")",
-            String(format: "%d frames shown in %.2f s (%.1f fps); captured %d, superseded %d, camera errors %d, dropped by camera %d; commits %d, flips %d",
-                   s.shown, seconds, shownPerSecond, s.captured, s.superseded, s.cameraErrors, s.cameraDropped, s.commits, s.flips),
+            String(format: "%d frames shown in %.2f s (%.1f fps); captured %d, superseded %d, dropped to catch up %d, camera errors %d, dropped by camera %d; commits %d, flips %d",
+                   s.shown, seconds, shownPerSecond, s.captured, s.superseded, s.droppedToCatchUp, s.cameraErrors, s.cameraDropped,
+                   s.commits, s.flips),
             "stopped: \(stopReason.rawValue); \(framebuffersFromCaptureBuffers) framebuffers imported from capture dma-bufs; buffer-pool violations: \(poolViolations.count)",
         ]
         if !plan.isEmpty { lines.insert(plan, at: 1) }

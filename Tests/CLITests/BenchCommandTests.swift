@@ -21,7 +21,8 @@ final class BenchCommandDeviceTests: XCTestCase {
         // The per-frame accounting agrees with the pipeline's own counters,
         // which are counted where each event happens, not from the records.
         let counters = try XCTUnwrap(report["counters"] as? [String: Int])
-        for (frameKey, counterKey) in [("shown", "shown"), ("superseded", "superseded"), ("cameraErrors", "cameraErrors"),
+        for (frameKey, counterKey) in [("shown", "shown"), ("superseded", "superseded"), ("droppedToCatchUp", "droppedToCatchUp"),
+                                       ("cameraErrors", "cameraErrors"),
                                        ("cameraDropped", "cameraDropped"), ("captured", "captured")] {
             XCTAssertEqual(frames[frameKey], counters[counterKey], "report.frames.\(frameKey) vs the pipeline's \(counterKey)")
         }
@@ -51,7 +52,7 @@ final class BenchCommandDeviceTests: XCTestCase {
         XCTAssertEqual(Set(sequences), Set((sequences.first ?? 0)...(sequences.last ?? 0)), "no number missing")
         XCTAssertEqual(sequences.count - Set(sequences).count, counters["cameraRepeatedSequences"], "repeats as counted")
         // And each outcome is counted in the report as often as it appears.
-        for outcome in ["shown", "superseded", "cameraError", "droppedByCamera", "inFlight"] {
+        for outcome in ["shown", "superseded", "droppedToCatchUp", "cameraError", "droppedByCamera", "inFlight"] {
             let key = ["cameraError": "cameraErrors", "droppedByCamera": "cameraDropped", "inFlight": "inFlightAtEnd"][outcome] ?? outcome
             XCTAssertEqual(csv.filter { $0.contains(",\(outcome),") }.count, frames[key], outcome)
         }

@@ -136,7 +136,7 @@ final class FaultDeviceTests: XCTestCase {
         XCTAssertTrue(errored.isDisjoint(with: outcome.log.committedSequences), "an errored frame was committed")
         XCTAssertTrue(errored.isDisjoint(with: outcome.log.shownSequences), "an errored frame was shown")
         XCTAssertEqual(summary.poolViolations, [])
-        let unaccounted = s.captured - s.shown - s.superseded - s.cameraErrors
+        let unaccounted = s.captured - s.shown - s.superseded - s.droppedToCatchUp - s.cameraErrors
         XCTAssertTrue((0...summary.bufferCount).contains(unaccounted), "unaccounted frames: \(unaccounted)")
     }
 

@@ -112,6 +112,70 @@ final class FrameRecordTests: XCTestCase {
         XCTAssertEqual(scheduler.pool.violations, [])
     }
 
+    /// Camera and display at the same rate (16 ms), frames dequeued 10 ms
+    /// into each period. The modeset took a vblank more, so frame 1 finds
+    /// frame 0's flip pending, waits, and lands a vblank late; so does every
+    /// frame after it. The third needless wait in a row drops that frame,
+    /// and the next one is committed at once and lands on time.
+    func testTheThirdNeedlessWaitInARowIsDroppedAndTheNextFrameIsOnTime() throws {
+        let camera = FakeCamera(bufferCount: 4)
+        let display = FakeDisplay()
+        display.period = 16 * milliseconds
+        let scheduler = Scheduler(
+            bufferCount: 4, camera: camera, display: display, refreshPeriodNanoseconds: 16 * milliseconds,
+            clock: { [unowned self] in self.now })
+        var records: [FrameRecord] = []
+        scheduler.onFrame = { records.append($0) }
+        func arrive(_ index: Int, _ sequence: UInt32, at time: Int64) throws {
+            now = time * milliseconds
+            camera.fill(index, sequence: sequence, capturedAt: (time - 2) * milliseconds)
+            try scheduler.cameraReadable()
+        }
+        func vblank(_ number: UInt32) throws {
+            now = Int64(number) * 16 * milliseconds
+            display.vblank = number
+            try scheduler.displayReadable()
+        }
+        try arrive(0, 0, at: 10)
+        try arrive(1, 1, at: 26)
+        XCTAssertTrue(scheduler.isWaitingForFlip)
+        try vblank(2)  // 0 shown at 32 ms (the modeset's vblank 2); 1 committed
+        try arrive(2, 2, at: 42)
+        try vblank(3)  // 1 shown at 48 ms, one vblank late; 2 committed
+        try arrive(3, 3, at: 58)
+        try vblank(4)  // 2 shown at 64 ms, one late; 3 is dropped, nothing committed
+        XCTAssertEqual(display.log.last, "FLIP 2")
+        try arrive(0, 4, at: 74)
+        XCTAssertEqual(display.log.last, "COMMIT 0", "nothing pending: committed at once")
+        try vblank(5)  // 4 shown at 80 ms: on time
+
+        let bySequence = records.sorted { $0.sequence < $1.sequence }
+        XCTAssertEqual(bySequence.map(\.outcome), [.shown, .shown, .shown, .droppedToCatchUp, .shown])
+        XCTAssertEqual(bySequence.map(\.vblanksMissed), [1, 1, 1, nil, 0], "the modeset took a vblank more")
+        XCTAssertEqual(scheduler.statistics.droppedToCatchUp, 1)
+        XCTAssertEqual(scheduler.pool.violations, [])
+    }
+
+    /// At 25 fps on a 60 Hz display no frame waits for a flip: none is dropped.
+    func testFramesThatNeverWaitAreNeverDropped() throws {
+        let camera = FakeCamera(bufferCount: 4)
+        let display = FakeDisplay()
+        display.period = 16 * milliseconds
+        let scheduler = Scheduler(
+            bufferCount: 4, camera: camera, display: display, refreshPeriodNanoseconds: 16 * milliseconds,
+            clock: { [unowned self] in self.now })
+        for frame in 0..<40 {
+            now = Int64(frame) * 40 * milliseconds + 3 * milliseconds
+            let index = try XCTUnwrap(camera.queued.min())
+            camera.fill(index, sequence: UInt32(frame), capturedAt: now - milliseconds)
+            try scheduler.cameraReadable()
+            display.vblank = UInt32((now / (16 * milliseconds)) + 1)
+        }
+        XCTAssertEqual(scheduler.statistics.droppedToCatchUp, 0)
+        XCTAssertEqual(scheduler.statistics.shown, 39)
+        XCTAssertEqual(scheduler.pool.violations, [])
+    }
+
     func testALargeSequenceJumpIsCountedButListedOnlyUpToTheLimit() throws {
         let camera = FakeCamera(bufferCount: 4)
         let display = FakeDisplay()
