@@ -83,9 +83,11 @@ extension Display {
         let crtc = UInt64(candidate.crtc.rawValue)
         let layout = candidate.layout
         var request = AtomicRequest()
-        try request.set(candidate.connector.id, "CRTC_ID", to: crtc, using: cache)
-        try request.set(candidate.crtc, "MODE_ID", to: UInt64(modeBlob.rawValue), using: cache)
-        try request.set(candidate.crtc, "ACTIVE", to: 1, using: cache)
+        if !keepsCurrentMode(candidate) {
+            try request.set(candidate.connector.id, "CRTC_ID", to: crtc, using: cache)
+            try request.set(candidate.crtc, "MODE_ID", to: UInt64(modeBlob.rawValue), using: cache)
+            try request.set(candidate.crtc, "ACTIVE", to: 1, using: cache)
+        }
         try request.set(plane, "FB_ID", to: UInt64(framebuffer.rawValue), using: cache)
         try request.set(plane, "CRTC_ID", to: crtc, using: cache)
         // Source coordinates are 16.16 fixed point; CRTC ones whole pixels.
@@ -102,6 +104,17 @@ extension Display {
             try request.set(other, "CRTC_ID", to: 0, using: cache)
         }
         return request
+    }
+
+    /// Whether the CRTC was found on, driving the candidate's connector in
+    /// the candidate's mode: then the first commit leaves mode, ACTIVE and
+    /// routing alone and changes planes only. A new MODE_ID blob would be a
+    /// full modeset even for the same timings: the pipe is turned off and
+    /// on (a blank screen, a slower first frame) and its vblanks restart.
+    func keepsCurrentMode(_ candidate: DisplayPlan) -> Bool {
+        guard let found = saved.atomic, found.crtc == candidate.crtc, found.active == 1,
+              let modeBytes = found.modeBytes, candidate.mode.timings.hasSameTimings(asBlob: modeBytes) else { return false }
+        return found.connectors.contains { $0.0 == candidate.connector.id && $0.crtc == UInt64(candidate.crtc.rawValue) }
     }
 
     /// The legacy modeset: `drmModeSetCrtc` puts the framebuffer on the

@@ -79,6 +79,18 @@ public struct ModeTimings: Codable, Sendable, Hashable {
     }
 
     /// Whether each frame is sent as two fields of alternate lines.
+    /// Whether the mode blob `bytes` (a `drm_mode_modeinfo`, as read from a
+    /// CRTC's MODE_ID) has these timings; its type and name may differ.
+    func hasSameTimings(asBlob bytes: [UInt8]) -> Bool {
+        guard bytes.count == MemoryLayout<drmModeModeInfo>.size else { return false }
+        let other = ModeTimings(bytes.withUnsafeBytes { $0.loadUnaligned(as: drmModeModeInfo.self) })
+        return (pixelClockKilohertz, horizontalDisplay, horizontalSyncStart, horizontalSyncEnd, horizontalTotal, horizontalSkew)
+            == (other.pixelClockKilohertz, other.horizontalDisplay, other.horizontalSyncStart, other.horizontalSyncEnd,
+                other.horizontalTotal, other.horizontalSkew)
+            && (verticalDisplay, verticalSyncStart, verticalSyncEnd, verticalTotal, verticalScan, flags)
+            == (other.verticalDisplay, other.verticalSyncStart, other.verticalSyncEnd, other.verticalTotal, other.verticalScan, other.flags)
+    }
+
     public var isInterlaced: Bool { flags & UInt32(DRM_MODE_FLAG_INTERLACE) != 0 }
     /// Whether each line is sent twice.
     public var isDoubleScan: Bool { flags & UInt32(DRM_MODE_FLAG_DBLSCAN) != 0 }

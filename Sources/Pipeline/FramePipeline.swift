@@ -156,12 +156,18 @@ public final class FramePipeline: @unchecked Sendable {
     ///
     /// The corresponding ioctls are `VIDIOC_QBUF` (every buffer) and
     /// `VIDIOC_STREAMON`; the first frame then sets the mode.
-    public func start(frames: Int? = nil, duration: Double? = nil) {
+    ///
+    /// `startPhase` (0 ≤ phase < 1, for benchmarks) starts the camera that
+    /// fraction of a refresh period after a vblank of the display, so that
+    /// a camera whose frame clock starts at `VIDIOC_STREAMON` (vivid)
+    /// delivers its frames at that phase. The CRTC must be on.
+    public func start(frames: Int? = nil, duration: Double? = nil, startPhase: Double? = nil) {
         queue.async { [self] in
             guard !started, stopReason == nil else { return }
             started = true
             frameLimit = frames
             do {
+                if let startPhase { try waitForPhase(startPhase) }
                 try stream.start()
                 startNanoseconds = monotonicNanoseconds()
                 watchdog.reset(at: startNanoseconds)
@@ -170,6 +176,18 @@ public final class FramePipeline: @unchecked Sendable {
                 finish(.failed, error: error)
             }
         }
+    }
+
+    /// Sleeps until `phase` of a refresh period after a vblank, at least
+    /// 2 ms from now (the next such instant).
+    private func waitForPhase(_ phase: Double) throws {
+        let refreshHz = display.plan.mode.refreshRate
+        guard refreshHz > 0 else { return }
+        let period = Int64(1e9 / refreshHz)
+        let (_, last) = try display.lastVblank()
+        var target = last + Int64(phase * Double(period))
+        while target < monotonicNanoseconds() + 2_000_000 { target += period }
+        sleepUntil(monotonicNanoseconds: target)
     }
 
     /// Asks the run to end (from any thread; also before it started). The

@@ -31,3 +31,9 @@ public func processContextSwitches() -> (voluntary: Int, involuntary: Int) {
     getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
     return (usage.ru_nvcsw, usage.ru_nivcsw)
 }
+
+/// Sleeps until CLOCK_MONOTONIC reaches `nanoseconds` (at once if it has).
+public func sleepUntil(monotonicNanoseconds nanoseconds: Int64) {
+    var until = timespec(tv_sec: Int(nanoseconds / 1_000_000_000), tv_nsec: Int(nanoseconds % 1_000_000_000))
+    while clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, nil) == EINTR {}
+}

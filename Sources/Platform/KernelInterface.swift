@@ -90,6 +90,11 @@ package protocol KernelInterface: Sendable {
     ) -> Int32
     /// `drmHandleEvent`: reads the waiting events and calls the context's handlers.
     func drmHandleEvent(_ descriptor: Int32, _ context: UnsafeMutablePointer<drmEventContext>) -> Int32
+    /// `drmCrtcGetSequence`: the CRTC's vblank count and the CLOCK_MONOTONIC
+    /// time of its last vblank (`DRM_IOCTL_CRTC_GET_SEQUENCE`).
+    func drmCrtcGetSequence(
+        _ descriptor: Int32, _ crtc: UInt32, _ sequence: UnsafeMutablePointer<UInt64>, _ nanoseconds: UnsafeMutablePointer<UInt64>
+    ) -> Int32
 
     // MARK: libdrm: properties and blobs
 

@@ -158,6 +158,12 @@ package struct SystemKernel: KernelInterface {
         CDRM.drmHandleEvent(descriptor, context)
     }
 
+    package func drmCrtcGetSequence(
+        _ descriptor: Int32, _ crtc: UInt32, _ sequence: UnsafeMutablePointer<UInt64>, _ nanoseconds: UnsafeMutablePointer<UInt64>
+    ) -> Int32 {
+        CDRM.drmCrtcGetSequence(descriptor, crtc, sequence, nanoseconds)
+    }
+
     // MARK: libdrm: properties and blobs
 
     package func drmModeCreatePropertyBlob(_ descriptor: Int32, _ data: UnsafeRawPointer?, _ size: Int, _ id: UnsafeMutablePointer<UInt32>) -> Int32 {

@@ -49,9 +49,15 @@ struct Bench: ParsableCommand {
     @Flag(help: "Print report.json to stdout instead of the summary.")
     var json = false
 
+    @Option(help: ArgumentHelp(
+        "Instead of one run, N runs of --frames each, the camera started at N evenly spread phases of the display's refresh period (waiting for a vblank, then VIDIOC_STREAMON that fraction of a period later; the CRTC must be on). Prints latency and the share on the earliest vblank per phase; with --out, phase-sweep.json and phase-sweep.svg.",
+        valueName: "n"))
+    var phaseSweep: Int?
+
     func validate() throws {
         if frames < 1 { throw ValidationError("--frames must be at least 1, got \(frames)") }
         if warmup < 0 { throw ValidationError("--warmup must be 0 or more, got \(warmup)") }
+        if let phaseSweep, !(2...100).contains(phaseSweep) { throw ValidationError("--phase-sweep must be from 2 to 100 runs, got \(phaseSweep)") }
     }
 
     func run() throws {
@@ -59,6 +65,23 @@ struct Bench: ParsableCommand {
             let commandStart = monotonicNanoseconds()
             preloadAllocationCounterIfAvailable()
             let pipeline = try pipelineOptions.load()
+            if let phaseSweep {
+                let (sweep, stopReason) = try PhaseSweepRun(configuration: pipeline, runs: phaseSweep, frames: frames).run()
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                let json = try encoder.encode(sweep)
+                if let out {
+                    try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+                    try write(json, to: out + "/phase-sweep.json")
+                    try write(Data(sweep.svg.utf8), to: out + "/phase-sweep.svg")
+                }
+                if self.json { FileHandle.standardOutput.write(json) } else {
+                    print(sweep.text)
+                    if let out { print("written: \(out)/phase-sweep.json, \(out)/phase-sweep.svg") }
+                }
+                try exitForSignal(stopReason)
+                return
+            }
 
             let session = try FramePipeline(configuration: pipeline)
             let setupMilliseconds = Double(monotonicNanoseconds() - commandStart) / 1e6

@@ -63,5 +63,32 @@ final class BenchCommandDeviceTests: XCTestCase {
         }
         let svg = try String(contentsOf: out.appendingPathComponent("latency.svg"), encoding: .utf8)
         XCTAssertTrue(svg.hasPrefix("<svg"))
+
+        // What the event loop cost and how long start-up took: counted in
+        // the lab (root, tracefs), never made up.
+        let eventLoop = try XCTUnwrap(report["eventLoop"] as? [String: Any])
+        XCTAssertGreaterThan(eventLoop["systemCallsPerShownFrame"] as? Double ?? 0, 3, "at least DQBUF, commit, QBUF per frame: \(eventLoop)")
+        XCTAssertNil(eventLoop["systemCallsNotMeasured"] as? String)
+        XCTAssertGreaterThan(eventLoop["contextSwitchesPerShownFrame"] as? Double ?? 0, 0)
+        let startup = try XCTUnwrap(report["startup"] as? [String: Double])
+        XCTAssertGreaterThan(startup["setupMilliseconds"] ?? 0, 0)
+        XCTAssertGreaterThan(startup["firstFrameMilliseconds"] ?? 0, startup["setupMilliseconds"] ?? .infinity, "the first frame comes after setup")
+    }
+
+    /// `--phase-sweep`: one run per phase, each with its frames.
+    func testPhaseSweepRunsEachPhase() throws {
+        try Lab.require()
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let out = URL(fileURLWithPath: ProcessInfo.processInfo.environment["LAB_RESULTS"] ?? NSTemporaryDirectory())
+            .appendingPathComponent("sweep-\(getpid())")
+        let result = try runFramepipe(["bench", "--config", root.appendingPathComponent("configs/vivid-vkms.json").path,
+                                       "--frames", "20", "--phase-sweep", "3", "--out", out.path])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stdout.hasPrefix("phase sweep: 3 runs of 20 frames"), result.stdout)
+        let sweep = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("phase-sweep.json"))) as? [String: Any])
+        let runs = try XCTUnwrap(sweep["runs"] as? [[String: Any]])
+        XCTAssertEqual(runs.map { $0["startPhase"] as? Double }, [0, 1.0 / 3, 2.0 / 3])
+        for run in runs { XCTAssertGreaterThanOrEqual(run["shown"] as? Int ?? 0, 20) }
+        XCTAssertTrue(try String(contentsOf: out.appendingPathComponent("phase-sweep.svg"), encoding: .utf8).hasPrefix("<svg"))
     }
 }

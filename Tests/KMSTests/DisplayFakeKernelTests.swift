@@ -76,6 +76,7 @@ final class DisplayFakeKernelTests: XCTestCase {
             "DRM_IOCTL_MODE_ATOMIC PAGE_FLIP_EVENT|ALLOW_MODESET",
         ])
         XCTAssertEqual(display.plan.mode.width, 640)
+        XCTAssertNotNil(rig.fakeCard.commits.last?.value(of: "MODE_ID", on: FakeCard.crtcID), "another mode: a full modeset")
         XCTAssertEqual(display.plan.modeChoice, .frameSize)
         XCTAssertEqual(display.plan.placement, .unscaled)
         XCTAssertTrue(display.plan.layout.coversDisplay(width: 640, height: 480))
@@ -83,6 +84,26 @@ final class DisplayFakeKernelTests: XCTestCase {
         XCTAssertEqual(display.state, .modesetPending)
         XCTAssertEqual(display.close().map { "\($0)" }, [])
         withExtendedLifetime(frame) {}
+    }
+
+    /// The console already shows the plan's mode: the first commit changes
+    /// planes only (no MODE_ID, no ACTIVE, no connector routing), so the
+    /// pipe is not turned off and on and its vblanks go on; a console that
+    /// is off gets the full modeset.
+    func testTheModeTheConsoleShowsIsKeptWithoutAFullModeset() throws {
+        for consoleOn in [true, false] {
+            let rig = Rig(.init(consoleOn: consoleOn))
+            let card = try rig.openCard()
+            let display = try Display(card: card, selection: Rig.selection())
+            let frame = rig.makeFrame("frame 0")
+            try display.show(framebuffer: try display.importFramebuffer(Rig.layout(frame)), tag: 1)
+            let commit = try XCTUnwrap(rig.fakeCard.commits.last)
+            XCTAssertEqual(commit.value(of: "MODE_ID", on: FakeCard.crtcID) == nil, consoleOn, "console on: \(consoleOn)")
+            XCTAssertEqual(commit.value(of: "ACTIVE", on: FakeCard.crtcID) == nil, consoleOn)
+            XCTAssertEqual(display.plan.mode.width, 1024)
+            XCTAssertEqual(display.close().map { "\($0)" }, [])
+            withExtendedLifetime(frame) {}
+        }
     }
 
     /// With the mode pinned, nothing else is searched: both layouts on it

@@ -188,6 +188,12 @@ public final class FakeCard: @unchecked Sendable {
         return 1
     }
 
+    /// The vblank count and clock (µs) of `crtc`, nil while it is off.
+    func lastVblankLocked(crtc: UInt32) -> (UInt64, UInt64)? {
+        guard crtc == Self.crtcID, values[Self.crtcID]?[FakeProperty.active.id] == 1 else { return nil }
+        return (UInt64(vblankSequence), clockMicroseconds)
+    }
+
     func queueEvent(for flip: FakePendingFlip) {
         flip.client.events.append(FakeFlipEvent(
             crtc: Self.crtcID, sequence: vblankSequence, seconds: UInt32(clockMicroseconds / 1_000_000),

@@ -165,6 +165,21 @@ extension FakeKernel {
         return 0
     }
 
+    /// The fake CRTC's vblank count and the time of its last vblank; EINVAL
+    /// while the CRTC is off (its vblanks do not run), as the kernel says.
+    package func drmCrtcGetSequence(
+        _ descriptor: Int32, _ crtc: UInt32, _ sequence: UnsafeMutablePointer<UInt64>, _ nanoseconds: UnsafeMutablePointer<UInt64>
+    ) -> Int32 {
+        perform("drmCrtcGetSequence", descriptor: descriptor, failure: -1, detail: { _ in "\(crtc)" }) { file, note throws(FakeErrno) in
+            let (card, _) = try cardClient(file)
+            guard let (count, microseconds) = card.lastVblankLocked(crtc: crtc) else { throw FakeErrno(EINVAL) }
+            sequence.pointee = count
+            nanoseconds.pointee = microseconds * 1000
+            note = "\(count)"
+            return 0
+        }
+    }
+
     // MARK: Helpers
 
     /// Frees a top-level libdrm object the fake handed out, with its arrays.

@@ -1,0 +1,121 @@
+import Foundation
+import Pipeline
+
+/// `phase-sweep.json` of `framepipe bench --phase-sweep N`: N short runs
+/// whose camera was started at evenly spread phases of the display's
+/// refresh period, each with its latency and its share of frames on the
+/// earliest vblank. A camera at the display's rate keeps its phase for the
+/// whole run, so this shows how a pipeline fares wherever its frames fall.
+public struct PhaseSweep: Sendable, Codable, Equatable {
+    /// One run of the sweep.
+    public struct Run: Sendable, Codable, Equatable {
+        /// Where in the refresh period `VIDIOC_STREAMON` was issued, as a
+        /// fraction after a vblank (0 ≤ phase < 1).
+        public var startPhase: Double
+        /// Where in the refresh period the frames were dequeued (median of
+        /// (dequeue − flip vblank) modulo the period, as a fraction); nil
+        /// when no frame was shown.
+        public var dequeuePhase: Double?
+        /// Frames shown, the modeset's included.
+        public var shown: Int
+        /// Frames dropped to leave a one-vblank-late lock.
+        public var droppedToCatchUp: Int
+        /// Frames a newer one superseded.
+        public var superseded: Int
+        /// Capture timestamp → flip vblank, shown frames but the modeset's.
+        public var latencyMilliseconds: LatencySummary
+        /// Share of those on the first vblank after their dequeue.
+        public var earliestVblankShare: Double
+
+        /// The run of `records` (sorted or not), started at `startPhase`.
+        public init(records: [FrameRecord], startPhase: Double, periodNanoseconds: Int64) {
+            self.startPhase = startPhase
+            let counted = records.filter(\.countsTowardLatency)
+            shown = records.filter { $0.outcome == .shown }.count
+            droppedToCatchUp = records.filter { $0.outcome == .droppedToCatchUp }.count
+            superseded = records.filter { $0.outcome == .superseded }.count
+            latencyMilliseconds = LatencySummary(nanoseconds: counted.compactMap(\.totalNanoseconds))
+            earliestVblankShare = counted.isEmpty ? 0 : Double(counted.filter { $0.vblanksMissed == 0 }.count) / Double(counted.count)
+            let phases = counted.compactMap { record -> Double? in
+                guard let dequeue = record.dequeueNanoseconds, let flip = record.flipNanoseconds, periodNanoseconds > 0 else { return nil }
+                let offset = ((dequeue - flip) % periodNanoseconds + periodNanoseconds) % periodNanoseconds
+                return Double(offset) / Double(periodNanoseconds)
+            }.sorted()
+            dequeuePhase = phases.isEmpty ? nil : phases[phases.count / 2]
+        }
+    }
+
+    /// The display's refresh rate.
+    public var refreshHz: Double
+    /// Shown frames each run was asked for.
+    public var framesPerRun: Int
+    /// The runs, by start phase.
+    public var runs: [Run]
+
+    /// A sweep with these runs.
+    public init(refreshHz: Double, framesPerRun: Int, runs: [Run]) {
+        self.refreshHz = refreshHz
+        self.framesPerRun = framesPerRun
+        self.runs = runs
+    }
+
+    /// One line per run, for the terminal.
+    public var text: String {
+        var lines = [String(format: "phase sweep: %d runs of %d frames, display %.3f Hz", runs.count, framesPerRun, refreshHz),
+                     "start phase  dequeue phase  p50 ms  p90 ms  p99 ms  earliest vblank  dropped to catch up  superseded"]
+        for run in runs {
+            lines.append(String(format: "%11.3f  %13@  %6.2f  %6.2f  %6.2f  %14.1f%%  %19d  %10d",
+                                run.startPhase, (run.dequeuePhase.map { String(format: "%.3f", $0) } ?? "-") as NSString,
+                                run.latencyMilliseconds.p50, run.latencyMilliseconds.p90, run.latencyMilliseconds.p99,
+                                run.earliestVblankShare * 100, run.droppedToCatchUp, run.superseded))
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// phase-sweep.svg: latency (p50, p90, p99) and the share on the
+    /// earliest vblank against the phase at which the camera started.
+    public var svg: String {
+        let left = 70.0, top = 60.0, width = 600.0, height = 220.0, gap = 70.0
+        let maxLatency = max(1, (runs.map(\.latencyMilliseconds.p99).max() ?? 1) * 1.1)
+        var out = """
+        <svg xmlns="http://www.w3.org/2000/svg" width="760" height="\(Int(top + 2 * height + gap + 60))" font-family="sans-serif" font-size="12">
+        <rect width="100%" height="100%" fill="white"/>
+        <text x="20" y="28" font-size="16">framepipe phase sweep: \(runs.count) runs of \(framesPerRun) frames, display \(String(format: "%.3f", refreshHz)) Hz</text>
+
+        """
+        func x(_ phase: Double) -> Double { left + phase * width }
+        func panel(_ y: Double, _ label: String, _ yMax: Double, _ yText: (Double) -> String) -> String {
+            var box = "<rect x=\"\(f(left))\" y=\"\(f(y))\" width=\"\(f(width))\" height=\"\(f(height))\" fill=\"none\" stroke=\"#888\"/>\n"
+            for tick in 0...4 {
+                let fraction = Double(tick) / 4
+                box += "<text x=\"\(f(x(fraction)))\" y=\"\(f(y + height + 16))\" text-anchor=\"middle\">\(f(fraction))</text>\n"
+                box += "<text x=\"\(f(left - 6))\" y=\"\(f(y + height - fraction * height + 4))\" text-anchor=\"end\">\(yText(fraction * yMax))</text>\n"
+            }
+            box += "<text x=\"\(f(left + width / 2))\" y=\"\(f(y + height + 34))\" text-anchor=\"middle\">camera start phase (fraction of a refresh period after a vblank)</text>\n"
+            box += "<text transform=\"translate(\(f(left - 48)),\(f(y + height / 2))) rotate(-90)\" text-anchor=\"middle\">\(label)</text>\n"
+            return box
+        }
+        func line(_ y: Double, _ yMax: Double, _ colour: String, _ value: (Run) -> Double) -> String {
+            let points = runs.map { "\(f(x($0.startPhase))),\(f(y + height - value($0) / yMax * height))" }.joined(separator: " ")
+            var path = "<polyline points=\"\(points)\" fill=\"none\" stroke=\"\(colour)\"/>\n"
+            for run in runs {
+                path += "<circle cx=\"\(f(x(run.startPhase)))\" cy=\"\(f(y + height - value(run) / yMax * height))\" r=\"3\" fill=\"\(colour)\"/>\n"
+            }
+            return path
+        }
+        out += panel(top, "latency (ms)", maxLatency) { f($0) }
+        for (name, colour, value) in [("p50", "#2a9d2a", { (run: Run) in run.latencyMilliseconds.p50 }),
+                                      ("p90", "#4878a8", { (run: Run) in run.latencyMilliseconds.p90 }),
+                                      ("p99", "#d04040", { (run: Run) in run.latencyMilliseconds.p99 })] {
+            out += line(top, maxLatency, colour, value)
+            out += "<text x=\"\(f(left + width + 8))\" y=\"\(f(top + height - (runs.last.map(value) ?? 0) / maxLatency * height + 4))\" fill=\"\(colour)\">\(name)</text>\n"
+        }
+        let lower = top + height + gap
+        out += panel(lower, "on the earliest vblank (%)", 100) { String(format: "%.0f", $0) }
+        out += line(lower, 100, "#4878a8") { $0.earliestVblankShare * 100 }
+        out += "</svg>\n"
+        return out
+    }
+
+    private func f(_ value: Double) -> String { String(format: "%.1f", value) }
+}
