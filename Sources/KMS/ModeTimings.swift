@@ -78,7 +78,6 @@ public struct ModeTimings: Codable, Sendable, Hashable {
             name: String(fixedCString: info.name))
     }
 
-    /// Whether each frame is sent as two fields of alternate lines.
     /// Whether the mode blob `bytes` (a `drm_mode_modeinfo`, as read from a
     /// CRTC's MODE_ID) has these timings; its type and name may differ.
     func hasSameTimings(asBlob bytes: [UInt8]) -> Bool {
@@ -91,6 +90,7 @@ public struct ModeTimings: Codable, Sendable, Hashable {
             == (other.verticalDisplay, other.verticalSyncStart, other.verticalSyncEnd, other.verticalTotal, other.verticalScan, other.flags)
     }
 
+    /// Whether each frame is sent as two fields of alternate lines.
     public var isInterlaced: Bool { flags & UInt32(DRM_MODE_FLAG_INTERLACE) != 0 }
     /// Whether each line is sent twice.
     public var isDoubleScan: Bool { flags & UInt32(DRM_MODE_FLAG_DBLSCAN) != 0 }
