@@ -25,11 +25,19 @@ extension Card {
         var properties: [ModeObjectProperty] = []
         properties.reserveCapacity(ids.count)
         for (propertyID, value) in zip(ids, values) {
+            if let known = propertyDefinitions.withLock({ $0[propertyID] }) {
+                properties.append(ModeObjectProperty(
+                    id: known.id, name: known.name, value: value, kind: known.kind,
+                    isImmutable: known.isImmutable, isAtomicOnly: known.isAtomicOnly))
+                continue
+            }
             let property = try fetchObject("drmModeGetProperty", device: path) {
                 kernel.drmModeGetProperty(descriptor, propertyID)
             }
             defer { kernel.drmModeFreeProperty(property) }
-            properties.append(Self.property(property.pointee, value: value))
+            let made = Self.property(property.pointee, value: value)
+            propertyDefinitions.withLock { $0[propertyID] = made }
+            properties.append(made)
         }
         return ModeObjectProperties(properties)
     }

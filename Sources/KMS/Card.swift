@@ -1,6 +1,7 @@
 import CDRM
 import Logging
 import Platform
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -30,6 +31,12 @@ public final class Card: Sendable {
     /// one this card exported) returns the same handle, so closing must wait
     /// for the last holder.
     let gemHandles = GEMHandleTable()
+    /// What `drmModeGetProperty` said of each property id (its name, kind
+    /// and allowed values do not change while the card is open; values are
+    /// read per object). Property ids are shared by all objects of a type,
+    /// so describing a card with nine planes asks for each once, not 300
+    /// times (each ioctl costs at start-up).
+    let propertyDefinitions = Mutex<[UInt32: ModeObjectProperty]>([:])
 
     private init(fd: consuming OwnedFD, driver: DriverInfo, capabilities: CardCapabilities) {
         self.path = fd.path

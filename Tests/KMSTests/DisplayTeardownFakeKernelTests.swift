@@ -96,7 +96,7 @@ final class DisplayTeardownFakeKernelTests: XCTestCase {
         XCTAssertTrue(clean.fake.leakReport().isEmpty, clean.fake.leakReport().description)
         XCTAssertEqual(clean.fakeCard.screenState, Rig().fakeCard.screenState, "the clean run restores the console")
         let steps = clean.fake.callLog
-        XCTAssertGreaterThan(steps.count, 100)
+        XCTAssertGreaterThan(steps.count, 50, "setup, imports, modeset, flip and close are many calls")
 
         for (index, step) in steps.enumerated() {
             let context = "step \(index) (\(step.text))"
