@@ -244,7 +244,7 @@ public struct BenchmarkReport: Sendable, Codable, Equatable {
             String(format: "start-up: set up after %.0f ms", startup.setupMilliseconds)
                 + (startup.firstFrameMilliseconds.map { String(format: ", first frame on screen after %.0f ms", $0) } ?? ", no frame shown"),
             !allocations.measured
-                ? "heap allocations: not measured (malloc interposer not preloaded)"
+                ? "heap allocations: not counted (--count-allocations, with the malloc interposer built)"
                 : allocations.perFrameSteadyState.map {
                     String(format: "heap allocations per frame in steady state: %.2f (%d over %d frames)",
                            $0, allocations.allocationsMeasured, allocations.framesMeasured)

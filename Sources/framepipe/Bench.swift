@@ -19,10 +19,16 @@ struct Bench: ParsableCommand {
         after it was dequeued; the share of frames shown on that vblank is reported, and the \
         frames that missed it by how many vblanks.
 
-        Cost: process CPU (user+sys) per shown frame while streaming, and heap allocations per \
-        frame after --warmup frames (counted by ordo-one's malloc interposer, which bench \
-        preloads itself from beside the executable: build it with \
-        `swift build --product MallocInterposerSwift`).
+        Cost: process CPU (user+sys) per shown frame while streaming, and with \
+        --count-allocations heap allocations per frame after --warmup frames (counted by \
+        ordo-one's malloc interposer, which bench preloads itself from beside the executable: \
+        build it with `swift build --product MallocInterposerSwift`).
+
+        Event loop: system calls per shown frame (perf counters on the raw_syscalls:sys_enter \
+        tracepoint, every thread; needs root and tracefs, else the report says why) and context \
+        switches (getrusage). Start-up: from the command's start to the pipeline set up and to \
+        the first frame on screen. --phase-sweep N runs N times with the camera started at N \
+        phases of the refresh period, to show latency wherever the frames fall.
 
         With --out DIR: report.json, frames.csv and latency.svg (distribution and latency over \
         time). Use Start-of-Exposure timestamps (vivid: control timestamp_source=1, as in \
@@ -42,6 +48,9 @@ struct Bench: ParsableCommand {
 
     @Option(help: ArgumentHelp("Frames shown before allocations are counted.", valueName: "n"))
     var warmup: Int = 10
+
+    @Flag(help: "Count heap allocations: bench runs itself again with ordo-one's malloc interposer preloaded (libMallocInterposerSwift.so beside the executable; `swift build --product MallocInterposerSwift`). That costs start-up time and a little CPU per allocation, so it is off unless asked for.")
+    var countAllocations = false
 
     @Option(help: ArgumentHelp("Folder for report.json, frames.csv and latency.svg.", valueName: "dir"))
     var out: String?
@@ -63,7 +72,7 @@ struct Bench: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let commandStart = monotonicNanoseconds()
-            preloadAllocationCounterIfAvailable()
+            if countAllocations { preloadAllocationCounterIfAvailable() }
             let pipeline = try pipelineOptions.load()
             if let phaseSweep {
                 let (sweep, stopReason) = try PhaseSweepRun(configuration: pipeline, runs: phaseSweep, frames: frames).run()
