@@ -37,7 +37,7 @@ extension Display {
         activePlane = nil
         flipSlot = nil
         do {
-            try saved.restore(card: card, cache: propertyCache, planesToClear: planesToClear)
+            try saved.restore(card: card, cache: propertyCache, planesToClear: planesToClear, modeKept: keepsCurrentMode(plan))
         } catch {
             throw settleError ?? error
         }

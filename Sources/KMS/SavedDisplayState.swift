@@ -84,7 +84,11 @@ struct SavedDisplayState {
     /// If that fails (a saved framebuffer has vanished, say), a second
     /// commit turns off `planesToClear` so that nothing framepipe owns stays
     /// on screen; the first error is thrown either way.
-    func restore(card: Card, cache: PropertyIDCache?, planesToClear: [PlaneID]) throws {
+    ///
+    /// `modeKept`: the first commit left the CRTC's mode, ACTIVE and routing
+    /// as found, so only the planes are put back (no full modeset at exit
+    /// either: no blank screen, no wait for the pipe to restart).
+    func restore(card: Card, cache: PropertyIDCache?, planesToClear: [PlaneID], modeKept: Bool = false) throws {
         guard let atomic, let cache else {
             try restoreLegacy(card: card)
             return
@@ -96,12 +100,14 @@ struct SavedDisplayState {
         do {
             // Inside the do: a failure to make the mode's blob needs the
             // fallback as much as a refused commit does.
-            blob = try atomic.modeBytes.map { (bytes) throws(DeviceError) in try card.createBlob(bytes) }
             var request = AtomicRequest()
-            try request.set(atomic.crtc, "MODE_ID", to: UInt64(blob?.rawValue ?? 0), using: cache)
-            try request.set(atomic.crtc, "ACTIVE", to: atomic.active, using: cache)
-            for (connector, crtc) in atomic.connectors {
-                try request.set(connector, "CRTC_ID", to: crtc, using: cache)
+            if !modeKept {
+                blob = try atomic.modeBytes.map { (bytes) throws(DeviceError) in try card.createBlob(bytes) }
+                try request.set(atomic.crtc, "MODE_ID", to: UInt64(blob?.rawValue ?? 0), using: cache)
+                try request.set(atomic.crtc, "ACTIVE", to: atomic.active, using: cache)
+                for (connector, crtc) in atomic.connectors {
+                    try request.set(connector, "CRTC_ID", to: crtc, using: cache)
+                }
             }
             for (plane, values) in atomic.planes {
                 for (property, value) in values {

@@ -101,7 +101,11 @@ final class DisplayFakeKernelTests: XCTestCase {
             XCTAssertEqual(commit.value(of: "MODE_ID", on: FakeCard.crtcID) == nil, consoleOn, "console on: \(consoleOn)")
             XCTAssertEqual(commit.value(of: "ACTIVE", on: FakeCard.crtcID) == nil, consoleOn)
             XCTAssertEqual(display.plan.mode.width, 1024)
+            let before = rig.fakeCard.commits.count
             XCTAssertEqual(display.close().map { "\($0)" }, [])
+            let restore = try XCTUnwrap(rig.fakeCard.commits.dropFirst(before).first, "the restore commit")
+            XCTAssertEqual(restore.value(of: "MODE_ID", on: FakeCard.crtcID) == nil, consoleOn, "nor at exit: planes only")
+            XCTAssertEqual(rig.fakeCard.screenState, Rig(.init(consoleOn: consoleOn)).fakeCard.screenState, "as found")
             withExtendedLifetime(frame) {}
         }
     }
