@@ -95,6 +95,11 @@ public final class FramePipeline: @unchecked Sendable {
     var planeShown: UInt32?
     var watchdog = Watchdog()
     var latency = LatencyHistogram()
+    /// What configuring took, step by step: opening and describing the
+    /// camera (formats, controls) and the display (connectors, CRTCs,
+    /// planes, properties), planning, saving the display's state, and the
+    /// plan search (format, buffers, export, import, test commits).
+    public let setupSteps: [SetupStep]
 
     /// Configures a pipeline: opens the devices, negotiates the format,
     /// allocates and exports the capture buffers and imports each as a
@@ -111,16 +116,29 @@ public final class FramePipeline: @unchecked Sendable {
     /// ``init(configuration:)`` on `kernel` (a test's fake, or the system).
     package init(configuration: PipelineConfiguration, kernel: any KernelInterface) throws {
         self.configuration = configuration
+        var steps: [SetupStep] = []
+        var stepStart = monotonicNanoseconds()
+        func step(_ name: String) {
+            let now = monotonicNanoseconds()
+            steps.append(SetupStep(name: name, milliseconds: Double(now - stepStart) / 1e6))
+            stepStart = now
+        }
         let device = try Self.openCamera(configuration.source.device, kernel: kernel)
         let camera = try CameraDescription(device)
+        step("open camera")
         let (card, info) = try Self.openCard(configuration.sink.card, kernel: kernel)
+        step("open display")
         let planned = try PipelinePlanner.plan(configuration, camera: camera, card: info, heaps: DmaHeap.available(kernel: kernel))
         var displayPlans: [DisplayPlan] = []
         for candidate in planned.candidates where !displayPlans.contains(candidate.display) {
             displayPlans.append(candidate.display)
         }
+        step("plan")
         display = try Display(card: card, info: info, candidates: displayPlans)
+        step("display")
         let outcome = try PlanSearch(device: device, display: display, kernel: kernel).run(planned)
+        step("buffers")
+        setupSteps = steps
         candidate = outcome.candidate
         plan = outcome.plan
         allocation = outcome.allocation

@@ -37,3 +37,26 @@ public func sleepUntil(monotonicNanoseconds nanoseconds: Int64) {
     var until = timespec(tv_sec: Int(nanoseconds / 1_000_000_000), tv_nsec: Int(nanoseconds % 1_000_000_000))
     while clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, nil) == EINTR {}
 }
+
+/// How long ago the kernel started this process (`execve`), in
+/// nanoseconds: CLOCK_BOOTTIME now minus the start time in /proc/self/stat
+/// (field 22, in clock ticks since boot, so to ±1 tick: 10 ms at 100 Hz).
+/// Called first thing in `main`, it is what loading the executable and its
+/// libraries cost. Nil if /proc is not readable.
+public func processAgeNanoseconds() -> Int64? {
+    guard let file = fopen("/proc/self/stat", "r") else { return nil }
+    defer { fclose(file) }
+    var buffer = [CChar](repeating: 0, count: 1024)
+    guard fgets(&buffer, Int32(buffer.count), file) != nil else { return nil }
+    let line = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    // The command name (field 2) is in parentheses and may hold spaces:
+    // fields are counted from the last ')', which is followed by field 3.
+    guard let close = line.lastIndex(of: ")") else { return nil }
+    let fields = line[line.index(after: close)...].split(separator: " ")
+    let ticksPerSecond = sysconf(Int32(_SC_CLK_TCK))
+    guard fields.count > 19, let started = Int64(fields[19]), ticksPerSecond > 0 else { return nil }
+    var now = timespec()
+    clock_gettime(CLOCK_BOOTTIME, &now)
+    let nowNanoseconds = Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)
+    return nowNanoseconds - started * 1_000_000_000 / Int64(ticksPerSecond)
+}

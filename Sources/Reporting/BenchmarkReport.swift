@@ -119,23 +119,6 @@ public struct BenchmarkReport: Sendable, Codable, Equatable {
             self.involuntaryContextSwitches = involuntaryContextSwitches
         }
     }
-
-    /// From the command's start (CLOCK_MONOTONIC when `bench` began) to
-    /// the pipeline being set up and to the first frame on screen.
-    public struct Startup: Sendable, Codable, Equatable {
-        /// Opening the devices, planning, allocating and importing.
-        public var setupMilliseconds: Double
-        /// To the vblank of the first flip (the modeset's); nil when no
-        /// frame was shown.
-        public var firstFrameMilliseconds: Double?
-
-        /// Figures with these values; no checks.
-        public init(setupMilliseconds: Double, firstFrameMilliseconds: Double?) {
-            self.setupMilliseconds = setupMilliseconds
-            self.firstFrameMilliseconds = firstFrameMilliseconds
-        }
-    }
-
     /// Whether shown frames reached the screen at the first vblank after
     /// their dequeue (the modeset frame left out).
     public struct EarliestVblank: Sendable, Codable, Equatable {
@@ -241,8 +224,7 @@ public struct BenchmarkReport: Sendable, Codable, Equatable {
             (eventLoop.systemCallsPerShownFrame.map { String(format: "system calls: %.1f per shown frame", $0) }
                 ?? "system calls: not counted (\(eventLoop.systemCallsNotMeasured ?? "unknown"))")
                 + String(format: "; context switches: %.1f per shown frame", eventLoop.contextSwitchesPerShownFrame),
-            String(format: "start-up: set up after %.0f ms", startup.setupMilliseconds)
-                + (startup.firstFrameMilliseconds.map { String(format: ", first frame on screen after %.0f ms", $0) } ?? ", no frame shown"),
+            startup.text,
             !allocations.measured
                 ? "heap allocations: not counted (--count-allocations, with the malloc interposer built)"
                 : allocations.perFrameSteadyState.map {

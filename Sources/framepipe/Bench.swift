@@ -72,6 +72,7 @@ struct Bench: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let commandStart = monotonicNanoseconds()
+            let loadNanoseconds = processAgeNanoseconds()
             if countAllocations { preloadAllocationCounterIfAvailable() }
             let pipeline = try pipelineOptions.load()
             if let phaseSweep {
@@ -110,7 +111,25 @@ struct Bench: ParsableCommand {
             var switchesEnd = (voluntary: 0, involuntary: 0)
             var systemCallsAtEnd: UInt64?
             var threadsAtEnd: Set<Int32> = []
-            var firstFrameNanoseconds: Int64?
+            var firstShown: FrameRecord?
+            // The measured window ends with the last frame shown, on the
+            // pipeline queue; a run that stops early (a signal, an error)
+            // ends it before teardown instead. Ending it later counted the
+            // waiting thread's own work as the frames': 4 heap allocations
+            // (its DispatchQueue.sync calls) appeared as 0.08 per frame in a
+            // 50-frame window.
+            var windowEnded = false
+            let endWindow = {
+                guard !windowEnded else { return }
+                windowEnded = true
+                counter?.stop()
+                cpuEnd = processCPUSeconds()
+                switchesEnd = processContextSwitches()
+                if systemCalls.unavailableReason == nil, !systemCalls.countedThreads.isEmpty {
+                    systemCallsAtEnd = systemCalls.count()
+                    threadsAtEnd = SystemCallCounter.threads()
+                }
+            }
             session.onFrame = { record in
                 // CPU, system calls and context switches are counted from
                 // the first frame's fate on: opening, allocating and the
@@ -124,7 +143,7 @@ struct Bench: ParsableCommand {
                 } else if record.outcome == .shown {
                     shownWhileTimed += 1
                 }
-                if record.isModesetFrame { firstFrameNanoseconds = record.flipNanoseconds }
+                if record.isModesetFrame { firstShown = record }
                 log.append(record)
                 if record.outcome == .shown {
                     shown += 1
@@ -132,6 +151,7 @@ struct Bench: ParsableCommand {
                         counter.start()
                         countedFrom = shown
                     }
+                    if shown == frames { endWindow() }
                 }
             }
             if warmup == 0, let counter {
@@ -140,15 +160,7 @@ struct Bench: ParsableCommand {
             }
             let signals = SignalRelay(stopping: session)
             defer { signals.uninstall() }
-            let summary = try session.run(frames: frames, beforeTeardown: { _ in
-                counter?.stop()
-                cpuEnd = processCPUSeconds()
-                switchesEnd = processContextSwitches()
-                if systemCalls.unavailableReason == nil, !systemCalls.countedThreads.isEmpty {
-                    systemCallsAtEnd = systemCalls.count()
-                    threadsAtEnd = SystemCallCounter.threads()
-                }
-            })
+            let summary = try session.run(frames: frames, beforeTeardown: { _ in endWindow() })
             systemCalls.close()
             let perShown = { (value: Double) in shownWhileTimed == 0 ? 0 : value / Double(shownWhileTimed) }
             let switches = (switchesEnd.voluntary - switchesStart.voluntary, switchesEnd.involuntary - switchesStart.involuntary)
@@ -159,8 +171,9 @@ struct Bench: ParsableCommand {
                 contextSwitchesPerShownFrame: perShown(Double(switches.0 + switches.1)),
                 voluntaryContextSwitches: switches.0, involuntaryContextSwitches: switches.1)
             let startup = BenchmarkReport.Startup(
-                setupMilliseconds: setupMilliseconds,
-                firstFrameMilliseconds: firstFrameNanoseconds.map { Double($0 - commandStart) / 1e6 })
+                loadMilliseconds: loadNanoseconds.map { Double($0) / 1e6 },
+                setupMilliseconds: setupMilliseconds, setupSteps: session.setupSteps,
+                firstFrame: firstShown.flatMap { BenchmarkReport.Startup.FirstFrame(record: $0, commandStart: commandStart) })
             let start = cpuStart ?? cpuEnd
             let framesMeasured = countedFrom.map { shown - $0 } ?? 0
             let allocationCount = counter.map { Int($0.allocations) } ?? 0

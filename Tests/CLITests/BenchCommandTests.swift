@@ -70,9 +70,23 @@ final class BenchCommandDeviceTests: XCTestCase {
         XCTAssertGreaterThan(eventLoop["systemCallsPerShownFrame"] as? Double ?? 0, 3, "at least DQBUF, commit, QBUF per frame: \(eventLoop)")
         XCTAssertNil(eventLoop["systemCallsNotMeasured"] as? String)
         XCTAssertGreaterThan(eventLoop["contextSwitchesPerShownFrame"] as? Double ?? 0, 0)
-        let startup = try XCTUnwrap(report["startup"] as? [String: Double])
-        XCTAssertGreaterThan(startup["setupMilliseconds"] ?? 0, 0)
-        XCTAssertGreaterThan(startup["firstFrameMilliseconds"] ?? 0, startup["setupMilliseconds"] ?? .infinity, "the first frame comes after setup")
+        let startup = try XCTUnwrap(report["startup"] as? [String: Any])
+        let setup = try XCTUnwrap(startup["setupMilliseconds"] as? Double)
+        XCTAssertGreaterThan(setup, 0)
+        XCTAssertGreaterThan(startup["firstFrameMilliseconds"] as? Double ?? 0, setup, "the first frame comes after setup")
+        XCTAssertGreaterThan(startup["loadMilliseconds"] as? Double ?? 0, 0, "exec to main, from /proc/self/stat")
+        // The steps are timed back to back, from just after the command
+        // began until setup ended: together no more than setup.
+        let steps = try XCTUnwrap(startup["setupSteps"] as? [[String: Any]])
+        XCTAssertEqual(steps.compactMap { $0["name"] as? String }, ["open camera", "open display", "plan", "display", "buffers"])
+        let stepTotal = steps.compactMap { $0["milliseconds"] as? Double }.reduce(0, +)
+        XCTAssertGreaterThan(stepTotal, 0)
+        XCTAssertLessThanOrEqual(stepTotal, setup)
+        // The first frame in order: captured, dequeued, committed, shown.
+        let first = try XCTUnwrap(startup["firstFrame"] as? [String: Double])
+        let order = ["capturedMilliseconds", "dequeuedMilliseconds", "committedMilliseconds", "onScreenMilliseconds"].compactMap { first[$0] }
+        XCTAssertEqual(order.count, 4, "\(first)")
+        XCTAssertEqual(order, order.sorted(), "\(first)")
     }
 
     /// `--phase-sweep`: one run per phase, each with its frames.

@@ -31,7 +31,10 @@ final class BenchmarkReportTests: XCTestCase {
     private let eventLoop = BenchmarkReport.EventLoop(
         systemCallsPerShownFrame: 12.5, systemCallsNotMeasured: nil, threadsNotCounted: 0,
         contextSwitchesPerShownFrame: 3, voluntaryContextSwitches: 5, involuntaryContextSwitches: 1)
-    private let startup = BenchmarkReport.Startup(setupMilliseconds: 120, firstFrameMilliseconds: 180)
+    private let startup = BenchmarkReport.Startup(
+        loadMilliseconds: 90, setupMilliseconds: 120,
+        setupSteps: [SetupStep(name: "open camera", milliseconds: 20), SetupStep(name: "buffers", milliseconds: 99.6)],
+        firstFrame: .init(capturedMilliseconds: 150, dequeuedMilliseconds: 151, committedMilliseconds: 152.4, onScreenMilliseconds: 180))
 
     private func summary(_ counters: PipelineStatistics = PipelineStatistics()) -> PipelineSummary {
         PipelineSummary(
@@ -67,7 +70,9 @@ final class BenchmarkReportTests: XCTestCase {
         XCTAssertEqual(report.eventLoop, eventLoop)
         XCTAssertEqual(report.startup, startup)
         XCTAssertTrue(report.text.contains("system calls: 12.5 per shown frame; context switches: 3.0 per shown frame"), report.text)
-        XCTAssertTrue(report.text.contains("start-up: set up after 120 ms, first frame on screen after 180 ms"), report.text)
+        XCTAssertTrue(report.text.contains(
+            "start-up: loaded in 90 ms before main; set up after 120 ms (open camera 20, buffers 100); "
+                + "first frame captured 150, dequeued 151, committed 152, on screen 180 ms"), report.text)
         XCTAssertEqual(report.cpu.perShownFrameMilliseconds, 375, accuracy: 0.001, "CPU over the frames shown while timed")
         XCTAssertEqual(report.timestampSource, "start-of-exposure")
     }

@@ -1,0 +1,16 @@
+/// One step of ``FramePipeline/init(configuration:)`` and how long it
+/// took, so that start-up can be taken apart (`framepipe bench` reports
+/// them).
+public struct SetupStep: Sendable, Codable, Equatable {
+    /// What the step did: "open camera", "open display", "plan",
+    /// "display", "buffers".
+    public var name: String
+    /// Wall time the step took.
+    public var milliseconds: Double
+
+    /// A step with these values; no checks.
+    public init(name: String, milliseconds: Double) {
+        self.name = name
+        self.milliseconds = milliseconds
+    }
+}
