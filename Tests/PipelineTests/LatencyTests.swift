@@ -31,6 +31,25 @@ final class LatencyArithmeticTests: XCTestCase {
         XCTAssertEqual(summary.mean, 50.5, accuracy: 0.1)
         XCTAssertEqual(LatencySummary(nanoseconds: []), .empty)
     }
+
+    func testPercentilesAreExactNearestRank() {
+        // Ten samples, shuffled: p50 is the 5th smallest, p90 the 9th,
+        // p99 and p99.9 the largest; nanoseconds kept (no 3-digit rounding).
+        let samples: [Int64] = [7, 3, 10, 1, 9, 5, 2, 8, 6, 4].map { $0 * 1_000_000 + 123_456 }
+        let summary = LatencySummary(nanoseconds: samples)
+        XCTAssertEqual(summary.p50, 5.123456, accuracy: 1e-9)
+        XCTAssertEqual(summary.p90, 9.123456, accuracy: 1e-9)
+        XCTAssertEqual(summary.p99, 10.123456, accuracy: 1e-9)
+        XCTAssertEqual(summary.p99_9, 10.123456, accuracy: 1e-9)
+        XCTAssertEqual(summary.min, 1.123456, accuracy: 1e-9)
+        XCTAssertEqual(summary.mean, 5.623456, accuracy: 1e-9)
+        // A negative sample (end-of-frame stamp from the future) counts as 1 µs.
+        let clamped = LatencySummary(nanoseconds: [-5_000_000, 2_000_000])
+        XCTAssertEqual(clamped.count, 2)
+        XCTAssertEqual(clamped.min, 0.001, accuracy: 1e-9)
+        XCTAssertEqual(clamped.p50, 0.001, accuracy: 1e-9)
+        XCTAssertEqual(clamped.max, 2, accuracy: 1e-9)
+    }
 }
 
 /// The scheduler reports every frame's fate once, with its timeline.
