@@ -47,6 +47,7 @@ let package = Package(
             dependencies: [
                 "CKernelShim", "CV4L2", "CDRM",
                 .product(name: "SystemPackage", package: "swift-system"),
+                .product(name: "Logging", package: "swift-log"),
             ]),
         .target(
             name: "V4L2",

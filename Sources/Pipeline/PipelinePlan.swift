@@ -8,12 +8,17 @@ public struct PipelinePlan: Sendable, Codable, Equatable {
     /// Every candidate in the order of preference, with its outcome;
     /// allocators that could not be tried come first.
     public var entries: [PlanEntry]
+    /// The rate the camera took and why ("60 fps, the highest /dev/video0
+    /// offers at 640x480 up to the display's 60 Hz", "25 fps, as asked");
+    /// nil until a candidate was chosen.
+    public var frameRate: String?
 
     /// A plan with these entries.
-    public init(camera: String, card: String, entries: [PlanEntry]) {
+    public init(camera: String, card: String, entries: [PlanEntry], frameRate: String? = nil) {
         self.camera = camera
         self.card = card
         self.entries = entries
+        self.frameRate = frameRate
     }
 
     /// The entry the pipeline uses, if one was taken.
@@ -29,6 +34,7 @@ public struct PipelinePlan: Sendable, Codable, Equatable {
         var text = "plan: \(chosen.memory), \(chosen.format ?? "") \(chosen.size ?? "") → \(chosen.display ?? "")"
         let refused = rejected.count
         if refused > 0 { text += " (\(refused) candidate\(refused == 1 ? "" : "s") refused before it)" }
+        if let frameRate { text += "; " + frameRate }
         return text
     }
 

@@ -1,4 +1,5 @@
 import KMS
+import Logging
 import Platform
 import V4L2
 
@@ -32,10 +33,11 @@ struct PlanSearch {
     func run(_ planned: PipelinePlanner.Result) throws -> Outcome {
         var entries = planned.unavailable
         var chosen: (PipelineCandidate, FrameAllocation)?
+        var frameRate: String?
         var start = 0
         let candidates = planned.candidates
         while start < candidates.count {
-            let first = candidates[start]
+            var first = candidates[start]
             var end = start
             while end < candidates.count, candidates[end].memory == first.memory, candidates[end].pixelFormat == first.pixelFormat { end += 1 }
             let group = candidates[start..<end]
@@ -43,6 +45,14 @@ struct PlanSearch {
             if chosen != nil {
                 entries.append(Self.notTried(Array(group)))
                 continue
+            }
+            // No rate asked for: the highest the camera offers at this
+            // format and size, up to the display's refresh rate.
+            var rateChoice: FrameRateChoice?
+            if first.capture.frameInterval == nil {
+                let choice = chooseRate(first)
+                first.capture.frameInterval = choice.interval
+                rateChoice = choice
             }
             let allocation: FrameAllocation
             do {
@@ -67,16 +77,56 @@ struct PlanSearch {
                 }
                 display.select(candidate.display)
                 try allocation.completeImports()
+                var candidate = candidate
+                candidate.capture.frameInterval = first.capture.frameInterval
                 chosen = (candidate, allocation)
                 entries.append(PlanEntry(candidate, outcome: .chosen))
+                frameRate = Self.describeRate(allocation.stream.frameInterval, choice: rateChoice)
             }
             if chosen?.1 !== allocation { allocation.release() }
         }
-        let plan = PipelinePlan(camera: device.path, card: display.card.path, entries: entries)
+        let plan = PipelinePlan(camera: device.path, card: display.card.path, entries: entries, frameRate: frameRate)
+        for entry in entries {
+            planLogger.trace("candidate", metadata: ["camera": "\(device.path)", "entry": "\(entry)"])
+        }
+        if let chosen = plan.chosen {
+            planLogger.debug("plan chosen", metadata: [
+                "camera": "\(device.path)", "card": "\(display.card.path)", "entry": "\(chosen)", "rate": "\(frameRate ?? "unknown")"])
+        }
         guard let (candidate, allocation) = chosen else {
             throw PipelineError.nothingWorks(plan)
         }
         return Outcome(candidate: candidate, allocation: allocation, plan: plan)
+    }
+
+    /// ``FrameRateChoice`` for `candidate`'s format and size against its
+    /// display plan's refresh rate. A camera that cannot list intervals
+    /// keeps its rate.
+    ///
+    /// The corresponding ioctl is `VIDIOC_ENUM_FRAMEINTERVALS`.
+    func chooseRate(_ candidate: PipelineCandidate) -> FrameRateChoice {
+        let capture = candidate.capture
+        let size = "\(capture.width)x\(capture.height)"
+        let offered: [FrameIntervalRange]
+        do {
+            offered = try device.frameIntervals(for: capture.fourcc, width: capture.width, height: capture.height)
+        } catch {
+            return FrameRateChoice(interval: nil, reason: "the driver's rate: \(device.path) cannot list rates at \(size) (\(error))")
+        }
+        return FrameRateChoice.choose(
+            offered: offered, refreshHz: candidate.display.mode.refreshRate, camera: device.path, size: size)
+    }
+
+    /// The plan's rate line: the rate the camera took, and why.
+    static func describeRate(_ interval: Fraction?, choice: FrameRateChoice?) -> String {
+        let rate = interval.map { rateText($0.framesPerSecond) + " fps" } ?? "rate unknown"
+        guard let choice else { return rate + ", as asked" }
+        return rate + ", " + choice.reason
+    }
+
+    static func rateText(_ value: Double) -> String {
+        let rounded = (value * 100).rounded() / 100
+        return rounded == rounded.rounded() ? String(Int(rounded)) : String(rounded)
     }
 
     /// One entry for candidates left untried because one before them was taken.
@@ -122,3 +172,6 @@ struct PlanSearch {
         return text
     }
 }
+
+/// The plan search's log: each candidate at trace, the choice at debug.
+let planLogger = Logger(label: "framepipe.plan")

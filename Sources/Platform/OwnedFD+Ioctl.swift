@@ -1,3 +1,4 @@
+import Logging
 import SystemPackage
 
 #if canImport(Glibc)
@@ -24,6 +25,8 @@ extension OwnedFD {
             let code = Glibc.errno
             if code == EINTR { continue }
             if code == EAGAIN { return .wouldBlock }
+            deviceCallLogger.trace("device call failed", metadata: [
+                "device": "\(path)", "call": "\(request.name)", "errno": "\(errnoName(code))"])
             throw DeviceError(call: request.name, errno: Errno(rawValue: code), device: path)
         }
     }
@@ -79,6 +82,12 @@ package func checkedCall(
         // libdrm sometimes returns -errno and sometimes -1 with errno set.
         let code = result == -1 ? Glibc.errno : -result
         if code == EINTR { continue }
+        deviceCallLogger.trace("device call failed", metadata: ["device": "\(device)", "call": "\(call)", "errno": "\(errnoName(code))"])
         throw DeviceError(call: call, errno: Errno(rawValue: code), device: device)
     }
 }
+
+/// Every failed device call, at trace level (`framepipe --log-level
+/// trace`): many are expected (probing, TEST_ONLY commits), so they are
+/// not warnings.
+let deviceCallLogger = Logger(label: "framepipe.device")

@@ -63,6 +63,8 @@ struct Bench: ParsableCommand {
         valueName: "n"))
     var phaseSweep: Int?
 
+    @OptionGroup var logging: LoggingOptions
+
     func validate() throws {
         if frames < 1 { throw ValidationError("--frames must be at least 1, got \(frames)") }
         if warmup < 0 { throw ValidationError("--warmup must be 0 or more, got \(warmup)") }
@@ -70,6 +72,7 @@ struct Bench: ParsableCommand {
     }
 
     func run() throws {
+        logging.bootstrap()
         try reportingErrors {
             let commandStart = monotonicNanoseconds()
             let loadNanoseconds = processAgeNanoseconds()

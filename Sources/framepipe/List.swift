@@ -35,7 +35,10 @@ struct List: ParsableCommand {
     @Option(name: .customLong("card"), help: ArgumentHelp("A DRM card to describe (repeatable).", valueName: "path"))
     var cards: [String] = []
 
+    @OptionGroup var logging: LoggingOptions
+
     func run() throws {
+        logging.bootstrap()
         try reportingErrors {
             let explicit = !devices.isEmpty || !cards.isEmpty
             var report = ListReport()

@@ -1,14 +1,28 @@
 import ArgumentParser
 import FramePipe
 
-/// The pipeline file and the flags that override it, shared by `preview`
-/// and `bench`.
+/// The pipeline file and the flags that override it, shared by `plan`,
+/// `preview` and `bench`: the common cases need no file at all.
 struct PipelineOptions: ParsableArguments {
     @Option(help: ArgumentHelp("A pipeline file (JSON, see configs/).", valueName: "file"))
     var config: String?
 
     @Option(help: ArgumentHelp("V4L2 capture device, overriding source.device.", valueName: "path"))
     var device: String?
+
+    @Option(help: ArgumentHelp("Camera pixel format, a V4L2 fourcc (XR24, YUYV, NV12; `framepipe list` shows them), overriding source.format.", valueName: "fourcc"))
+    var format: String?
+
+    @Option(help: ArgumentHelp("Capture size WxH (e.g. 1280x720), overriding source.width and source.height.", valueName: "WxH"))
+    var size: String?
+
+    @Option(help: ArgumentHelp(
+        "Frames per second to ask the camera for, overriding source.frameRate. With no rate here or in the file, framepipe asks for the highest rate the camera offers at the size, up to the display's refresh rate (the plan line says which).",
+        valueName: "fps"))
+    var fps: Double?
+
+    @Option(help: ArgumentHelp("Capture buffers to allocate, 2 to 32, overriding source.buffers.", valueName: "n"))
+    var buffers: Int?
 
     @Option(help: ArgumentHelp("DRM card, overriding sink.card.", valueName: "path"))
     var card: String?
@@ -30,6 +44,18 @@ struct PipelineOptions: ParsableArguments {
     var memory: String?
 
     func validate() throws {
+        if let format, FourCC(format) == nil {
+            throw ValidationError("--format expects a fourcc of four characters such as XR24 or YUYV, got \(format)")
+        }
+        if let size, Self.parseSize(size) == nil {
+            throw ValidationError("--size expects WxH with each side from 1 to 16384 pixels (e.g. 1280x720), got \(size)")
+        }
+        if let fps, !(0.01...1000).contains(fps) {
+            throw ValidationError("--fps expects frames per second above 0 and at most 1000, got \(fps)")
+        }
+        if let buffers, !(2...32).contains(buffers) {
+            throw ValidationError("--buffers expects a buffer count from 2 to 32, got \(buffers)")
+        }
         if let mode, ModeRequest(parsing: mode) == nil {
             throw ValidationError("--mode expects \(ModeRequest.syntax), got \(mode)")
         }
@@ -45,6 +71,13 @@ struct PipelineOptions: ParsableArguments {
     func load() throws -> PipelineConfiguration {
         var pipeline = try config.map { try PipelineConfiguration.load(path: $0) } ?? PipelineConfiguration()
         if let device { pipeline.source.device = device }
+        if let format, let fourcc = FourCC(format) { pipeline.source.format = fourcc }
+        if let size, let (width, height) = Self.parseSize(size) {
+            pipeline.source.width = width
+            pipeline.source.height = height
+        }
+        if let fps { pipeline.source.frameRate = fps }
+        if let buffers { pipeline.source.buffers = buffers }
         if let card { pipeline.sink.card = card }
         if let connector { pipeline.sink.connector = connector }
         if let mode { pipeline.sink.mode = ModeRequest(parsing: mode) }
@@ -52,5 +85,13 @@ struct PipelineOptions: ParsableArguments {
         if legacy { pipeline.sink.legacy = true }
         if let memory, let request = MemoryRequest(parsing: memory) { pipeline.source.memory = request }
         return pipeline
+    }
+
+    /// "WxH" with each side 1...16384 (the pipeline file's limits).
+    static func parseSize(_ text: String) -> (width: Int, height: Int)? {
+        let parts = text.lowercased().split(separator: "x", omittingEmptySubsequences: false)
+        guard parts.count == 2, let width = Int(parts[0]), let height = Int(parts[1]),
+              (1...16384).contains(width), (1...16384).contains(height) else { return nil }
+        return (width, height)
     }
 }

@@ -34,7 +34,10 @@ struct Plan: ParsableCommand {
     @Flag(help: "Print the plan as JSON (camera, card, entries with memory, format, size, display, outcome, reason).")
     var json = false
 
+    @OptionGroup var logging: LoggingOptions
+
     func run() throws {
+        logging.bootstrap()
         try reportingErrors {
             let configuration = try pipelineOptions.load()
             let plan: PipelinePlan

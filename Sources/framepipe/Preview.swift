@@ -41,12 +41,15 @@ struct Preview: ParsableCommand {
     @Flag(help: "Print the summary as JSON.")
     var json = false
 
+    @OptionGroup var logging: LoggingOptions
+
     func validate() throws {
         if let frames, frames < 1 { throw ValidationError("--frames must be at least 1, got \(frames)") }
         if let duration, !(duration > 0) { throw ValidationError("--duration must be above 0 seconds, got \(duration)") }
     }
 
     func run() throws {
+        logging.bootstrap()
         try reportingErrors {
             var pipeline = try pipelineOptions.load()
             if let frames { pipeline.frames = frames }

@@ -34,7 +34,7 @@ final class PlanDeviceTests: XCTestCase {
         XCTAssertTrue(lines.dropFirst(2).first?.contains("(overlay) src 640x480+0+0 -> crtc 640x480+192+144, unscaled") == true, result.stdout)
         XCTAssertTrue(lines.contains { $0.contains("not tried: display memory") }, "later allocators are listed as not tried")
         XCTAssertTrue(lines.last?.hasPrefix("plan: camera memory, XRGB8888 640x480 → plane ") == true, result.stdout)
-        XCTAssertTrue(lines.last?.hasSuffix("(1 candidate refused before it)") == true, result.stdout)
+        XCTAssertTrue(lines.last?.hasSuffix("(1 candidate refused before it); 25 fps, as asked") == true, result.stdout)
         XCTAssertEqual(try ScreenState.current(), screenBefore, "plan shows nothing")
     }
 
