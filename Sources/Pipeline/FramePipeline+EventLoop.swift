@@ -29,10 +29,7 @@ extension FramePipeline {
     /// must wake the pipeline.
     func installSources(duration: Double?) {
         scheduler.shownLimit = frameLimit
-        let camera = DispatchSource.makeReadSource(fileDescriptor: stream.fileDescriptor, queue: queue)
-        camera.setEventHandler { [unowned self] in
-            self.step { try self.scheduler.cameraReadable() }
-        }
+        let camera = makeCameraSource()
         let flips = DispatchSource.makeReadSource(fileDescriptor: display.fileDescriptor, queue: queue)
         flips.setEventHandler { [unowned self] in
             self.step { try self.scheduler.displayReadable() }
@@ -42,19 +39,39 @@ extension FramePipeline {
         let ticks = DispatchSource.makeTimerSource(queue: queue)
         ticks.schedule(deadline: .now() + Self.watchdogInterval, repeating: Self.watchdogInterval)
         ticks.setEventHandler { [unowned self] in self.tick() }
-        sources = [camera, flips, ticks]
+        var others: [any DispatchSourceProtocol] = [flips, ticks]
         if let duration {
             let timer = DispatchSource.makeTimerSource(queue: queue)
             timer.schedule(deadline: .now() + duration)
             timer.setEventHandler { [unowned self] in self.finish(.duration, error: nil) }
-            sources.append(timer)
+            others.append(timer)
         }
-        for source in sources {
+        for source in others {
             sourcesCancelled.enter()
             source.setCancelHandler { [sourcesCancelled] in sourcesCancelled.leave() }
-            source.resume()
         }
+        sources = [camera] + others
+        for source in sources { source.resume() }
         updateFlipSource()
+    }
+
+    /// The camera's read source, remembered in ``cameraSource``; the
+    /// caller resumes it. Its cancellation handler (set here, once: a
+    /// handler replaced on a live source races with its cancellation)
+    /// closes the camera that went away, if it did, once libdispatch has
+    /// let go of its descriptor.
+    func makeCameraSource() -> any DispatchSourceRead {
+        let camera = DispatchSource.makeReadSource(fileDescriptor: stream.fileDescriptor, queue: queue)
+        camera.setEventHandler { [unowned self] in
+            self.step { try self.scheduler.cameraReadable() }
+        }
+        sourcesCancelled.enter()
+        camera.setCancelHandler { [unowned self, sourcesCancelled] in
+            self.releaseCameraThatWentAway()
+            sourcesCancelled.leave()
+        }
+        cameraSource = camera
+        return camera
     }
 
     /// Resumes the card's source while a frame waits for the flip in
@@ -82,6 +99,10 @@ extension FramePipeline {
     /// a stalled camera or a lost flip event ends the run with an error.
     private func tick() {
         guard stopReason == nil else { return }
+        if cameraAway != nil {
+            lookForCamera()
+            return
+        }
         checkCameraDescriptor()
         guard stopReason == nil else { return }
         // A flip whose event nobody needed yet is read now, before the
@@ -109,7 +130,7 @@ extension FramePipeline {
         let problems = stream.device.fd.pollNow() & (POLLERR | POLLHUP | POLLNVAL)
         guard problems != 0 else { return }
         step { try self.scheduler.cameraReadable() }
-        guard stopReason == nil else { return }
+        guard stopReason == nil, cameraAway == nil else { return }
         var names: [String] = []
         if problems & POLLERR != 0 { names.append("POLLERR") }
         if problems & POLLHUP != 0 { names.append("POLLHUP") }
@@ -128,6 +149,7 @@ extension FramePipeline {
         let counters = scheduler.statistics
         published.withLock { $0 = counters }
         if let limit = frameLimit, counters.shown >= limit { finish(.frameCount, error: nil) }
+        if heldFramebuffer != nil { releaseHeldFramebufferIfReplaced() }
         updateFlipSource()
     }
 
@@ -142,8 +164,13 @@ extension FramePipeline {
     /// Ends the run (the first reason wins) and wakes the waiter.
     func finish(_ reason: StopReason, error: (any Error)?) {
         guard stopReason == nil else { return }
+        let failure = error.map { PipelineError.cameraFault($0, device: stream.device.path) }
+        if configuration.reconnect, started, let failure, case PipelineError.cameraUnplugged = failure {
+            if cameraAway == nil { cameraWentAway() }
+            return
+        }
         stopReason = reason
-        failure = error.map { PipelineError.cameraFault($0, device: stream.device.path) }
+        self.failure = failure
         if let failure { logger.debug("pipeline stopping: \(failure)") }
         done.signal()
     }

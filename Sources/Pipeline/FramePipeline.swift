@@ -38,7 +38,7 @@ public final class FramePipeline: @unchecked Sendable {
     /// The configuration it was set up with.
     public let configuration: PipelineConfiguration
     /// The candidate setup chose: allocator, format, display plan.
-    public let candidate: PipelineCandidate
+    public private(set) var candidate: PipelineCandidate
     /// Every candidate setup considered, with what became of it.
     public let plan: PipelinePlan
 
@@ -53,17 +53,26 @@ public final class FramePipeline: @unchecked Sendable {
     public var cameraTimeout: Double = 3
     /// How long a flip may take before the run fails, in seconds.
     public var flipTimeout: Double = 1
+    /// Called on the pipeline queue when the camera went away and the run
+    /// waits for it (``PipelineConfiguration/reconnect``), with its path;
+    /// the last frame stays on screen. Set before starting.
+    public var onCameraAway: ((String) -> Void)?
+    /// Called on the pipeline queue when the camera is back and streaming,
+    /// with the path it came back at. Set before starting.
+    public var onCameraBack: ((String) -> Void)?
 
     /// The capture stream (for tests that inspect it; the pipeline owns it).
-    package let stream: CaptureStream
+    package internal(set) var stream: CaptureStream
     /// The display stage (for tests that inspect it; the pipeline owns it).
     package let display: Display
     /// The scheduler, the owner of the buffer pool.
-    package let scheduler: Scheduler
+    package internal(set) var scheduler: Scheduler
     /// The framebuffer imported from each capture buffer, by buffer index.
-    package let framebuffers: [FramebufferID]
+    package internal(set) var framebuffers: [FramebufferID]
     /// The chosen buffers (and, for display memory, the dumb buffers behind them).
-    let allocation: FrameAllocation
+    var allocation: FrameAllocation
+    /// The system or a test's fake, kept for finding the camera again.
+    let kernel: any KernelInterface
 
     let queue = DispatchQueue(label: "framepipe.pipeline")
     let logger = Logger(label: "framepipe.pipeline")
@@ -84,6 +93,17 @@ public final class FramePipeline: @unchecked Sendable {
     /// The card's read source, and whether it is resumed (see
     /// ``updateFlipSource()``).
     var flipSource: (any DispatchSourceRead)?
+    /// The camera's read source (replaced when the camera comes back).
+    var cameraSource: (any DispatchSourceRead)?
+    /// While the camera is away (``PipelineConfiguration/reconnect``).
+    var cameraAway: CameraAway?
+    /// The framebuffer left on screen when the camera went away, removed
+    /// once a frame of the camera's return has replaced it.
+    var heldFramebuffer: (ids: [FramebufferID], flipsBefore: Int)?
+    /// The stream of a camera that went away, until its source lets go.
+    var streamToRelease: CaptureStream?
+    /// The allocation behind the held framebuffers (display memory).
+    var heldAllocation: FrameAllocation?
     var flipSourceResumed = false
     var stopReason: StopReason?
     var failure: (any Error)?
@@ -116,6 +136,7 @@ public final class FramePipeline: @unchecked Sendable {
     /// ``init(configuration:)`` on `kernel` (a test's fake, or the system).
     package init(configuration: PipelineConfiguration, kernel: any KernelInterface) throws {
         self.configuration = configuration
+        self.kernel = kernel
         var steps: [SetupStep] = []
         var stepStart = monotonicNanoseconds()
         func step(_ name: String) {

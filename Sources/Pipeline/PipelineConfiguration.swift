@@ -15,19 +15,24 @@ public struct PipelineConfiguration: Sendable, Equatable, Codable {
     public var frames: Int?
     /// Stop after this many seconds of streaming.
     public var duration: Double?
+    /// When the camera is unplugged, keep its last frame on screen, wait
+    /// for a camera with the same bus info (or at the same path) and go on
+    /// (JSON key `reconnect`, default false: the run ends with an error).
+    public var reconnect: Bool
 
     /// A pipeline with these values; no checks. The defaults are an
     /// automatic camera and display, mailbox scheduling and no limit.
     public init(source: SourceConfiguration = .init(), sink: SinkConfiguration = .init(),
-                policy: SchedulingPolicy = .mailbox, frames: Int? = nil, duration: Double? = nil) {
+                policy: SchedulingPolicy = .mailbox, frames: Int? = nil, duration: Double? = nil, reconnect: Bool = false) {
         self.source = source
         self.sink = sink
         self.policy = policy
         self.frames = frames
         self.duration = duration
+        self.reconnect = reconnect
     }
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case source, sink, policy, frames, duration }
+    enum CodingKeys: String, CodingKey, CaseIterable { case source, sink, policy, frames, duration, reconnect }
 
     /// Decodes a pipeline object strictly: unknown keys and out-of-range
     /// values are errors naming the key; missing keys take the defaults.
@@ -41,5 +46,6 @@ public struct PipelineConfiguration: Sendable, Equatable, Codable {
         try container.check(frames, forKey: .frames, in: 1...1_000_000_000, "a whole number of frames from 1 to 1000000000")
         duration = try container.optional(Double.self, .duration)
         try container.check(duration, forKey: .duration, in: 0.001...86_400, "a number of seconds above 0 and at most 86400")
+        reconnect = try container.optional(Bool.self, .reconnect) ?? false
     }
 }

@@ -26,6 +26,11 @@ public struct PipelineStatistics: Sendable, Equatable, Codable {
     /// Buffers the camera refused once (`VIDIOC_QBUF` failed) and took back
     /// when asked again.
     public var cameraQueueRetries = 0
+    /// Times the camera went away and came back (``PipelineConfiguration/reconnect``).
+    public var cameraReconnects = 0
+    /// Seconds spent waiting for the camera to come back, the last frame
+    /// on screen.
+    public var secondsWithoutCamera = 0.0
 
     /// All zero.
     public init() {}

@@ -20,7 +20,7 @@ import Glibc
 /// when the run ends (``finish()``).
 package final class Scheduler {
     package private(set) var pool: BufferPool
-    package private(set) var statistics = PipelineStatistics()
+    package internal(set) var statistics = PipelineStatistics()
     /// While frozen, new frames are queued straight back and nothing is
     /// committed, so the frame on screen stays (used for snapshots).
     package var isFrozen = false
@@ -39,7 +39,9 @@ package final class Scheduler {
     /// Buffers completed flips released, until they go back to the camera
     /// (storage reserved once: nothing is allocated per frame).
     private var released: [BufferIndex]
-    private var modesetFlipSeen = false
+    /// Whether the first flip (the modeset's) has been seen; a scheduler
+    /// that takes over a display already showing frames starts with true.
+    package var modesetFlipSeen = false
 
     /// Most missing frames reported one by one for a single sequence gap;
     /// a larger gap (a camera restart) is counted but not listed.

@@ -74,6 +74,15 @@ public struct OwnedFD: ~Copyable, Sendable {
         return OwnedFD(adopting: take(), path: path, backend: backend, kernel: kernel)
     }
 
+    /// Closes the descriptor now rather than when its owner goes away
+    /// (a camera that was unplugged: its driver module cannot be unloaded
+    /// while a descriptor is open). Later calls on it fail with EBADF.
+    package mutating func close() {
+        guard rawValue >= 0 else { return }
+        _ = kernel.close(rawValue, backend: backend)
+        rawValue = -1
+    }
+
     deinit {
         // close(2) releases the descriptor even when it reports an error
         // (EINTR, EIO on NFS): retrying could close someone else's number.

@@ -42,4 +42,22 @@ extension VideoDevice {
     }
 }
 
+extension VideoDevice {
+    /// Opens the capture node of the camera that was at `path` with
+    /// `busInfo` (`VIDIOC_QUERYCAP`'s bus_info, the same for a camera
+    /// plugged back in, whichever /dev/videoN it gets); with an empty
+    /// `busInfo`, the node at `path` if it captures. Nil if there is none
+    /// (yet).
+    package static func findCapture(busInfo: String, path: String, kernel: any KernelInterface) -> VideoDevice? {
+        // The old path first: most often the camera comes back there.
+        var paths = nodePaths(kernel: kernel)
+        if let index = paths.firstIndex(of: path) { paths.insert(paths.remove(at: index), at: 0) }
+        for candidate in paths {
+            guard let device = try? open(candidate, kernel: kernel), (try? device.requireCapture()) != nil else { continue }
+            if busInfo.isEmpty ? candidate == path : device.capability.busInfo == busInfo { return device }
+        }
+        return nil
+    }
+}
+
 private let discoveryLogger = Logger(label: "framepipe.v4l2")

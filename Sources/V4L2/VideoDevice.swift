@@ -21,7 +21,7 @@ import Glibc
 /// is released.
 public final class VideoDevice {
     /// The owned descriptor; every ioctl goes through its funnel.
-    package let fd: OwnedFD
+    package private(set) var fd: OwnedFD
     /// What `VIDIOC_QUERYCAP` said when the device was opened.
     public let capability: CapabilityInfo
 
@@ -64,6 +64,11 @@ public final class VideoDevice {
         }
         return VideoDevice(fd: plain.rebound(to: .libv4l2), capability: capability)
     }
+
+    /// Closes the descriptor before the device object goes away (after an
+    /// unplug, so that the driver can let go of the node); later calls
+    /// fail with EBADF.
+    package func close() { fd.close() }
 
     /// Whether ioctls go through libv4l2 (`v4l2_ioctl`) or straight to the driver.
     public var usesLibV4L2: Bool { fd.backend == .libv4l2 }

@@ -38,6 +38,9 @@ struct Preview: ParsableCommand {
     @Option(help: ArgumentHelp("After the last frame, save the composed screen (read back through the display's writeback connector) as PNG.", valueName: "file.png"))
     var snapshot: String?
 
+    @Flag(help: "When the camera is unplugged, keep its last frame on screen, wait for it to come back (the same bus info, or path) and go on, saying \"waiting for /dev/videoN\" on stderr. Without it (or \"reconnect\": true in the file) the run ends with exit 74.")
+    var reconnect = false
+
     @Flag(help: "Print the summary as JSON.")
     var json = false
 
@@ -54,6 +57,7 @@ struct Preview: ParsableCommand {
             var pipeline = try pipelineOptions.load()
             if let frames { pipeline.frames = frames }
             if let duration { pipeline.duration = duration }
+            if reconnect { pipeline.reconnect = true }
 
             let session = try FramePipeline(configuration: pipeline)
             if explain { print(session.plan.explanation) }
@@ -65,6 +69,12 @@ struct Preview: ParsableCommand {
                                       rate, statistics.shown, statistics.superseded, statistics.cameraErrors, statistics.cameraDropped)
                     FileHandle.standardError.write(Data(line.utf8))
                 }
+            }
+            session.onCameraAway = { path in
+                FileHandle.standardError.write(Data("\(interactive ? "\n" : "")waiting for \(path) (unplugged; its last frame stays on screen)\n".utf8))
+            }
+            session.onCameraBack = { path in
+                FileHandle.standardError.write(Data("camera back at \(path)\n".utf8))
             }
             var snapshotFile: (path: String, bytes: [UInt8])?
             let signals = SignalRelay(stopping: session)
@@ -110,7 +120,9 @@ extension PipelineSummary {
             String(format: "%d frames shown in %.2f s (%.1f fps); captured %d, superseded %d, dropped to catch up %d, camera errors %d, dropped by camera %d; commits %d, flips %d",
                    s.shown, seconds, shownPerSecond, s.captured, s.superseded, s.droppedToCatchUp, s.cameraErrors, s.cameraDropped,
                    s.commits, s.flips),
-            "stopped: \(stopReason.rawValue); \(framebuffersFromCaptureBuffers) framebuffers imported from capture dma-bufs; buffer-pool violations: \(poolViolations.count)",
+            "stopped: \(stopReason.rawValue); "
+                + (s.cameraReconnects > 0 ? String(format: "camera reconnected %d times, %.1f s without it; ", s.cameraReconnects, s.secondsWithoutCamera) : "")
+                + "\(framebuffersFromCaptureBuffers) framebuffers imported from capture dma-bufs; buffer-pool violations: \(poolViolations.count)",
         ]
         if !plan.isEmpty { lines.insert(plan, at: 1) }
         if let snapshot { lines.append("snapshot: \(snapshot)") }

@@ -10,28 +10,24 @@ import Glibc
 #endif
 
 /// vivid's `disconnect` while streaming. Pressing it unregisters every node
-/// of that vivid instance for the rest of the boot, so these tests need a
-/// lab boot of their own; run them alone:
+/// of that vivid instance until vivid is loaded again, so these tests run in
+/// a lab boot of their own ('unplug' in scripts/test), each starting from a
+/// freshly loaded vivid:
 ///
-///     scripts/lab -- .build/debug/framepipePackageTests.xctest PipelineTests.UnplugDeviceTests
+///     scripts/lab --env FRAMEPIPE_LAB_BOOT=unplug -- .build/debug/framepipePackageTests.xctest PipelineTests.UnplugDeviceTests
 ///
 /// Each test unplugs a different instance (lab defaults `n_devs=2
 /// multiplanar=1,2`): the library test /dev/video0 (single-planar, through
 /// libv4l2), the command-line test /dev/video4 (multiplanar, plain ioctls).
-/// Started with any other filter, they skip, and the lab's device-test run
-/// counts a skip as a failure.
+/// In any other boot they fail (a skip would hide that they did not run).
 final class UnplugDeviceTests: XCTestCase {
     static let filter = "PipelineTests.UnplugDeviceTests"
 
-    /// True when this process was started to run only these tests.
+    /// Only in the 'unplug' boot (scripts/test), where vivid may be lost;
+    /// vivid is loaded again first, whatever ran before.
     private func requireOwnBoot() throws {
-        try Lab.require()
-        let arguments = CommandLine.arguments.dropFirst()
-        let alone = arguments.contains { $0 == Self.filter || $0.hasPrefix(Self.filter + "/") }
-            && !arguments.contains { $0.contains(",") }
-        if !alone {
-            throw XCTSkip("disconnect kills vivid for the rest of the boot: run these alone, scripts/lab -- <bundle> \(Self.filter)")
-        }
+        try Lab.require(boot: "unplug", "a vivid that may be disconnected and reloaded")
+        try ReconnectDeviceTests.reloadVivid()
     }
 
     func testUnplugWhileStreamingEndsTheRunWithinOneSecondAndLeavesNothingBehind() throws {
