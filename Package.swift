@@ -6,6 +6,7 @@ import PackageDescription
 //   CKernelShim      C, forwarding only: ioctl numbers and fourccs as constants, variadic wrappers
 //   Platform         the kernel seam, owned fds, the one ioctl funnel, typed device errors
 //   V4L2, KMS        the two device APIs, independent of each other
+//   CYUV, Conversion libyuv (Debian libyuv-dev, linked as `yuv`) and the copy path's frame converter
 //   Pipeline         format table, request resolution, buffer pool, scheduler, FramePipeline
 //   FramePipe        the library product: re-exports what an embedder needs
 //   Reporting        what the tool writes: exit statuses, bench report, CSV, SVG, PNG
@@ -41,6 +42,8 @@ let package = Package(
         .systemLibrary(
             name: "CV4L2", pkgConfig: "libv4l2",
             providers: [.apt(["libv4l-dev"])]),
+        // libyuv ships no pkg-config file: the module map links `yuv`.
+        .systemLibrary(name: "CYUV", providers: [.apt(["libyuv-dev"])]),
         .target(name: "CKernelShim", dependencies: ["CDRM", "CV4L2"]),
         .target(
             name: "Platform",
@@ -68,6 +71,7 @@ let package = Package(
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
+        .target(name: "Conversion", dependencies: ["CYUV", "Platform"]),
         .target(name: "FramePipe", dependencies: ["Pipeline", "V4L2", "KMS", "Platform"]),
         .target(name: "Reporting", dependencies: ["Pipeline", "Platform"]),
         .target(
@@ -96,6 +100,7 @@ let package = Package(
             dependencies: ["Pipeline", "V4L2", "KMS", "Platform", "CKernelShim", "CV4L2", "TestSupport", "SignalHandling"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Pipeline", "Platform", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+        .testTarget(name: "ConversionTests", dependencies: ["Conversion", "Platform", "CYUV"]),
     ],
     swiftLanguageModes: [.v6]
 )
