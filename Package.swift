@@ -7,6 +7,7 @@ import PackageDescription
 //   Platform         the kernel seam, owned fds, the one ioctl funnel, typed device errors
 //   V4L2, KMS        the two device APIs, independent of each other
 //   CYUV, Conversion libyuv (Debian libyuv-dev, linked as `yuv`) and the copy path's frame converter
+//                    (beside V4L2 and KMS: it knows neither)
 //   Pipeline         format table, request resolution, buffer pool, scheduler, FramePipeline
 //   FramePipe        the library product: re-exports what an embedder needs
 //   Reporting        what the tool writes: exit statuses, bench report, CSV, SVG, PNG
@@ -67,7 +68,7 @@ let package = Package(
         .target(
             name: "Pipeline",
             dependencies: [
-                "Platform", "V4L2", "KMS",
+                "Platform", "V4L2", "KMS", "Conversion",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]),

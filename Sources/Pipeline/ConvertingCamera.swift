@@ -1,0 +1,180 @@
+import Conversion
+import Dispatch
+import Platform
+import V4L2
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The copy path's camera, as the scheduler sees it. Its buffers are the
+/// display's (dumb buffers in a format a plane shows, mapped once); the
+/// real camera's buffers (MMAP, mapped read-only once) are converted into
+/// them with libyuv. So the scheduler's pool keeps its one discipline for
+/// the buffers that reach the screen: a display buffer is written again
+/// only after the scheduler gave it back (`queue`), which it does only once
+/// the flip that replaced it has completed. A camera buffer goes back to
+/// the camera as soon as its frame has been converted.
+///
+/// Conversion runs on its own serial queue, so that a slow conversion
+/// (MJPEG at 1080p takes tens of milliseconds on a small core) never holds
+/// up the pipeline queue, where flip events are read and commits issued.
+/// At most one conversion runs and at most one camera frame waits for it
+/// (mailbox: a newer frame replaces the waiting one, which goes straight
+/// back to the camera, counted as superseded).
+///
+/// Everything but the conversion itself runs on the pipeline queue (hence
+/// `@unchecked Sendable`: its state is confined to that queue, and a job's
+/// memory to the conversion queue while it runs).
+package final class ConvertingCamera: CameraQueue, @unchecked Sendable {
+    /// One conversion's inputs: memory owned by the job until it ends.
+    private struct Job: @unchecked Sendable {
+        let cameraIndex: BufferIndex
+        let displayIndex: BufferIndex
+        let frame: CapturedFrame
+        let source: UnsafeRawBufferPointer
+        let destination: UnsafeMutableRawPointer
+        let destinationStride: Int
+        let converter: FrameConverter
+    }
+
+    private let camera: any CameraQueue
+    private let sourceMemory: [UnsafeRawBufferPointer]
+    private let displayMemory: [(base: UnsafeMutableRawPointer, stride: Int)]
+    private let converter: FrameConverter
+    private let conversionQueue = DispatchQueue(label: "framepipe.conversion")
+    private let pipelineQueue: DispatchQueue
+    private var free: [BufferIndex]
+    private var waiting: CapturedFrame?
+    private var converting = false
+    private var converted: [CapturedFrame] = []
+    private var failure: (any Error)?
+
+    /// What the copy path did so far.
+    package private(set) var statistics = CopyStatistics()
+    /// Called on the pipeline queue when a converted frame is ready for
+    /// ``dequeue()`` (the scheduler's `cameraReadable`).
+    package var onConverted: (() -> Void)?
+    /// Called on the pipeline queue when the converter refused a frame.
+    package var onRefused: ((CapturedFrame, ConversionError) -> Void)?
+
+    /// `camera` fills `sourceMemory` (by its buffer index, mapped
+    /// read-only); frames are converted into `displayMemory` (by display
+    /// buffer index) with `converter`; `pipelineQueue` owns this object.
+    package init(
+        camera: any CameraQueue, sourceMemory: [UnsafeRawBufferPointer],
+        displayMemory: [(base: UnsafeMutableRawPointer, stride: Int)], converter: FrameConverter, pipelineQueue: DispatchQueue
+    ) {
+        self.camera = camera
+        self.sourceMemory = sourceMemory
+        self.displayMemory = displayMemory
+        self.converter = converter
+        self.pipelineQueue = pipelineQueue
+        free = displayMemory.indices.map { BufferIndex($0) }
+        free.reserveCapacity(displayMemory.count)
+        converted.reserveCapacity(displayMemory.count)
+    }
+
+    /// The real camera is readable: take one frame and convert it, or let
+    /// it wait for the conversion in progress.
+    package func cameraReadable() throws {
+        dispatchPrecondition(condition: .onQueue(pipelineQueue))
+        if let failure { throw failure }
+        guard let frame = try camera.dequeue() else { return }
+        if frame.hasError {
+            // The scheduler counts camera errors; the frame is not converted.
+            try camera.queue(BufferIndex(frame.index))
+            converted.append(frame)
+            onConverted?()
+            return
+        }
+        if let older = waiting {
+            statistics.superseded += 1
+            try camera.queue(BufferIndex(older.index))
+        }
+        waiting = frame
+        try startNext()
+    }
+
+    /// Starts converting the waiting frame if nothing is being converted
+    /// and a display buffer is free.
+    private func startNext() throws {
+        guard !converting, let frame = waiting, !free.isEmpty else { return }
+        waiting = nil
+        let cameraIndex = BufferIndex(frame.index)
+        guard sourceMemory.indices.contains(frame.index), let base = sourceMemory[frame.index].baseAddress else {
+            try camera.queue(cameraIndex)
+            return
+        }
+        let displayIndex = free.removeFirst()
+        let used = converter.format.isCompressed ? Int(frame.bytesUsed[0]) : sourceMemory[frame.index].count
+        let job = Job(
+            cameraIndex: cameraIndex, displayIndex: displayIndex, frame: frame,
+            source: UnsafeRawBufferPointer(start: base, count: min(max(used, 0), sourceMemory[frame.index].count)),
+            destination: displayMemory[displayIndex.rawValue].base, destinationStride: displayMemory[displayIndex.rawValue].stride,
+            converter: converter)
+        converting = true
+        conversionQueue.async { [pipelineQueue] in
+            let start = Self.threadCPUNanoseconds()
+            let refusal = Self.run(job)
+            let cpu = Self.threadCPUNanoseconds() - start
+            pipelineQueue.async { [weak self] in self?.finished(job, cpu: cpu, refusal: refusal) }
+        }
+    }
+
+    /// Converts one frame (on the conversion queue); the refusal, if any.
+    private static func run(_ job: Job) -> ConversionError? {
+        do throws(ConversionError) {
+            try job.converter.convert(job.source, into: job.destination, destinationStride: job.destinationStride)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    private func finished(_ job: Job, cpu: Int64, refusal: ConversionError?) {
+        converting = false
+        statistics.cpuNanoseconds += cpu
+        do {
+            try camera.queue(job.cameraIndex)
+            if let refusal {
+                statistics.refused += 1
+                free.append(job.displayIndex)
+                onRefused?(job.frame, refusal)
+            } else {
+                statistics.converted += 1
+                statistics.bytesRead += job.source.count
+                statistics.bytesWritten += converter.outputWidth * converter.outputHeight * 4
+                var frame = job.frame
+                frame.index = job.displayIndex.rawValue
+                converted.append(frame)
+                onConverted?()
+            }
+            try startNext()
+        } catch {
+            failure = error
+            onConverted?()
+        }
+    }
+
+    // MARK: CameraQueue (display buffers, for the scheduler)
+
+    /// The oldest converted frame, its index a display buffer's.
+    package func dequeue() throws -> CapturedFrame? {
+        if let failure { throw failure }
+        return converted.isEmpty ? nil : converted.removeFirst()
+    }
+
+    /// The scheduler gives display buffer `index` back: the flip that
+    /// replaced it has completed, so it may be written again.
+    package func queue(_ index: BufferIndex) throws {
+        free.append(index)
+        try startNext()
+    }
+
+    private static func threadCPUNanoseconds() -> Int64 {
+        var now = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now)
+        return Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)
+    }
+}
