@@ -3,7 +3,7 @@ import Platform
 /// A camera format framepipe can convert to XRGB8888 with libyuv, by its
 /// V4L2 fourcc. Conversion is the copy path's only way: no pixel loop is
 /// written by hand where libyuv has the function.
-public enum ConvertibleFormat: String, Sendable, CaseIterable, CustomStringConvertible {
+public enum ConvertibleFormat: String, Sendable, Codable, CaseIterable, CustomStringConvertible {
     /// 'YUYV': packed 4:2:2, Y0 U Y1 V (libyuv YUY2ToARGB).
     case yuyv = "YUYV"
     /// 'UYVY': packed 4:2:2, U Y0 V Y1 (UYVYToARGB).

@@ -22,15 +22,18 @@ final class FrameAllocation {
     /// Display memory: the buffers themselves; freed after the stream and
     /// the framebuffers let go of them.
     private let dumbBuffers: [DumbBuffer]
+    /// The copy path's mapped memory and converter (nil for zero-copy).
+    let copy: CopyBuffers?
 
-    private init(memory: FrameMemory, pixelFormat: PixelFormat, stream: CaptureStream, framebuffers: [FramebufferID],
-                 display: Display, dumbBuffers: [DumbBuffer] = []) {
+    init(memory: FrameMemory, pixelFormat: PixelFormat, stream: CaptureStream, framebuffers: [FramebufferID],
+         display: Display, dumbBuffers: [DumbBuffer] = [], copy: CopyBuffers? = nil) {
         self.memory = memory
         self.pixelFormat = pixelFormat
         self.stream = stream
         self.framebuffers = framebuffers
         self.display = display
         self.dumbBuffers = dumbBuffers
+        self.copy = copy
     }
 
     /// Allocates buffers for `candidate`'s memory and format and proves both
@@ -44,6 +47,7 @@ final class FrameAllocation {
         case .camera: return try cameraMemory(candidate, device: device, display: display)
         case .display: return try displayMemory(candidate, device: device, display: display)
         case .heap(let name): return try heapMemory(candidate, heap: name, device: device, display: display, kernel: kernel)
+        case .copy(let format): return try copyMemory(candidate, format: format, device: device, display: display, kernel: kernel)
         }
     }
 
@@ -137,6 +141,7 @@ final class FrameAllocation {
     /// Imports the buffers not imported yet (camera memory imports one to
     /// test with), once a candidate of this allocation was chosen.
     func completeImports() throws {
+        guard copy == nil else { return }  // the copy path's framebuffers are all made at once
         for index in framebuffers.count..<stream.buffers.count {
             framebuffers.append(try FramePipeline.importFramebuffer(of: stream, buffer: index, into: display, format: pixelFormat))
         }

@@ -63,7 +63,13 @@ extension FramePipeline {
     func makeCameraSource() -> any DispatchSourceRead {
         let camera = DispatchSource.makeReadSource(fileDescriptor: stream.fileDescriptor, queue: queue)
         camera.setEventHandler { [unowned self] in
-            self.step { try self.scheduler.cameraReadable() }
+            // The copy path: the converter takes the frame; the scheduler
+            // hears of it when it is converted (onConverted).
+            if let converting = self.converting {
+                self.step { try converting.cameraReadable() }
+            } else {
+                self.step { try self.scheduler.cameraReadable() }
+            }
         }
         sourcesCancelled.enter()
         camera.setCancelHandler { [unowned self, sourcesCancelled] in

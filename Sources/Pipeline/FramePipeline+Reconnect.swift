@@ -97,11 +97,9 @@ extension FramePipeline {
         var statistics = scheduler.statistics
         statistics.cameraReconnects += 1
         statistics.secondsWithoutCamera += Double(monotonicNanoseconds() - away.since) / 1e9
-        let refreshHz = display.plan.mode.refreshRate
-        let next = Scheduler(
-            bufferCount: stream.buffers.count, camera: CameraStage(stream: stream),
-            display: DisplayStage(display: display, framebuffers: framebuffers),
-            refreshPeriodNanoseconds: refreshHz > 0 ? Int64(1e9 / refreshHz) : 16_666_667)
+        let (next, nextConverting) = Self.makeScheduler(allocation: fresh, display: display, queue: queue)
+        converting = nextConverting
+        converting?.onConverted = { [unowned self] in self.step { try self.scheduler.cameraReadable() } }
         next.statistics = statistics
         next.modesetFlipSeen = true
         next.shownLimit = frameLimit

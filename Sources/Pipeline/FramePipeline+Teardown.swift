@@ -35,6 +35,13 @@ extension FramePipeline {
             atomic: display.usesAtomic, memory: candidate.memory.description, placement: display.plan.placement.rawValue,
             plan: self.plan.summary, statistics: scheduler.statistics, latency: latency.summary,
             seconds: stoppedAfterSeconds ?? elapsedSeconds, stopReason: stopReason ?? .requested,
-            framebuffersFromCaptureBuffers: framebuffers.count, poolViolations: scheduler.pool.violations)
+            framebuffersFromCaptureBuffers: converting == nil ? framebuffers.count : 0, poolViolations: scheduler.pool.violations,
+            copyPath: copyPath, copy: converting?.statistics)
+    }
+
+    /// "YUYV 640x480 → XRGB8888 (libyuv)" on the copy path.
+    private var copyPath: String? {
+        guard case .copy(let format) = candidate.memory else { return nil }
+        return "\(format.rawValue) \(stream.format.width)x\(stream.format.height) → XRGB8888 (libyuv)"
     }
 }

@@ -74,7 +74,7 @@ public final class FramePipeline: @unchecked Sendable {
     /// The system or a test's fake, kept for finding the camera again.
     let kernel: any KernelInterface
 
-    let queue = DispatchQueue(label: "framepipe.pipeline")
+    let queue: DispatchQueue
     let logger = Logger(label: "framepipe.pipeline")
     /// The counters as of the last event handled, for readers on any thread.
     let published = Mutex(PipelineStatistics())
@@ -100,6 +100,9 @@ public final class FramePipeline: @unchecked Sendable {
     /// The framebuffer left on screen when the camera went away, removed
     /// once a frame of the camera's return has replaced it.
     var heldFramebuffer: (ids: [FramebufferID], flipsBefore: Int)?
+    /// The copy path's converting camera (nil for zero-copy): the
+    /// scheduler's camera, fed by the real one's source.
+    var converting: ConvertingCamera?
     /// The stream of a camera that went away, until its source lets go.
     var streamToRelease: CaptureStream?
     /// The allocation behind the held framebuffers (display memory).
@@ -165,27 +168,12 @@ public final class FramePipeline: @unchecked Sendable {
         allocation = outcome.allocation
         stream = outcome.allocation.stream
         framebuffers = outcome.allocation.framebuffers
-        let refreshHz = display.plan.mode.refreshRate
-        scheduler = Scheduler(
-            bufferCount: stream.buffers.count, camera: CameraStage(stream: stream),
-            display: DisplayStage(display: display, framebuffers: framebuffers),
-            refreshPeriodNanoseconds: refreshHz > 0 ? Int64(1e9 / refreshHz) : 16_666_667)
+        let queue = DispatchQueue(label: "framepipe.pipeline")
+        self.queue = queue
+        (scheduler, converting) = Self.makeScheduler(allocation: outcome.allocation, display: display, queue: queue)
         scheduler.onFrame = { [unowned self] record in self.frameCompleted(record) }
+        converting?.onConverted = { [unowned self] in self.step { try self.scheduler.cameraReadable() } }
     }
-
-    // MARK: What was set up
-
-    /// The format the camera agreed to.
-    public var captureFormat: CaptureFormat { stream.format }
-    /// The display's connector, mode, CRTC, plane candidates and layout.
-    public var displayPlan: DisplayPlan { display.plan }
-    /// The camera's device node.
-    public var cameraPath: String { stream.device.path }
-    /// The display's card.
-    public var cardPath: String { display.card.path }
-
-    /// The counters as of the last event handled. Safe from any thread.
-    public var statistics: PipelineStatistics { published.withLock { $0 } }
 
     // MARK: Running
 

@@ -19,20 +19,25 @@ public struct PipelineConfiguration: Sendable, Equatable, Codable {
     /// for a camera with the same bus info (or at the same path) and go on
     /// (JSON key `reconnect`, default false: the run ends with an error).
     public var reconnect: Bool
+    /// Whether frames may be converted (copied) when no zero-copy path
+    /// works (JSON key `copy`: "never", the default, or "allowed").
+    public var copy: CopyPolicy
 
     /// A pipeline with these values; no checks. The defaults are an
     /// automatic camera and display, mailbox scheduling and no limit.
     public init(source: SourceConfiguration = .init(), sink: SinkConfiguration = .init(),
-                policy: SchedulingPolicy = .mailbox, frames: Int? = nil, duration: Double? = nil, reconnect: Bool = false) {
+                policy: SchedulingPolicy = .mailbox, frames: Int? = nil, duration: Double? = nil, reconnect: Bool = false,
+                copy: CopyPolicy = .never) {
         self.source = source
         self.sink = sink
         self.policy = policy
         self.frames = frames
         self.duration = duration
         self.reconnect = reconnect
+        self.copy = copy
     }
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case source, sink, policy, frames, duration, reconnect }
+    enum CodingKeys: String, CodingKey, CaseIterable { case source, sink, policy, frames, duration, reconnect, copy }
 
     /// Decodes a pipeline object strictly: unknown keys and out-of-range
     /// values are errors naming the key; missing keys take the defaults.
@@ -47,5 +52,6 @@ public struct PipelineConfiguration: Sendable, Equatable, Codable {
         duration = try container.optional(Double.self, .duration)
         try container.check(duration, forKey: .duration, in: 0.001...86_400, "a number of seconds above 0 and at most 86400")
         reconnect = try container.optional(Bool.self, .reconnect) ?? false
+        copy = try container.optional(CopyPolicy.self, .copy) ?? .never
     }
 }

@@ -35,7 +35,14 @@ public enum PipelinePlanner {
         _ configuration: PipelineConfiguration, camera: CameraDescription, card: CardInfo, heaps: [String]
     ) throws -> Result {
         let (memories, unavailable) = try allocators(configuration.source.memory, camera: camera, card: card, heaps: heaps)
-        let formats = try sharedFormats(configuration, camera: camera, card: card)
+        let formats: [PixelFormat]
+        do {
+            formats = try sharedFormats(configuration, camera: camera, card: card)
+        } catch {
+            // No zero-copy format: the copy path is the only way, if allowed.
+            guard configuration.copy == .allowed else { throw error.withCopyHint(camera: camera) }
+            return try copyOnly(configuration, camera: camera, card: card, leftOut: unavailable, zeroCopyRefusal: error)
+        }
         var candidates: [PipelineCandidate] = []
         var leftOut = unavailable
         for memory in memories {
@@ -55,6 +62,9 @@ public enum PipelinePlanner {
                     candidates.append(PipelineCandidate(memory: memory, pixelFormat: format, capture: request.capture, display: plan))
                 }
             }
+        }
+        if configuration.copy == .allowed {
+            candidates += try copyCandidates(configuration, camera: camera, card: card, leftOut: &leftOut)
         }
         return Result(candidates: candidates, unavailable: leftOut)
     }
@@ -126,6 +136,10 @@ public enum PipelinePlanner {
             }
             if !streaming.dmabuf { return "\(camera.path) imports no dma-bufs (no V4L2_BUF_CAP_SUPPORTS_DMABUF)" }
             if !card.capabilities.primeImport { return "\(card.path) imports no dma-bufs (no DRM_PRIME_CAP_IMPORT)" }
+        case .copy:
+            if !streaming.mmap { return "\(camera.path) allocates no buffers (no V4L2_MEMORY_MMAP)" }
+            if streaming.exportable == false { return "\(camera.path) cannot export its buffers to be read (VIDIOC_EXPBUF)" }
+            if !card.capabilities.dumbBuffer { return "\(card.path) allocates no dumb buffers (no DRM_CAP_DUMB_BUFFER)" }
         }
         return nil
     }

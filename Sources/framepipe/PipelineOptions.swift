@@ -36,6 +36,9 @@ struct PipelineOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Plane: auto, primary, overlay or an id, overriding sink.plane.", valueName: "plane"))
     var plane: String?
 
+    @Flag(help: "When no zero-copy path works, convert each frame with libyuv into a display buffer (XRGB8888), counted and reported; overrides \"copy\" in the file. Without it such a pipeline is refused (exit 65).")
+    var allowCopy = false
+
     @Flag(help: "Use legacy KMS (SetCrtc + PageFlip) even when atomic is available.")
     var legacy = false
 
@@ -83,6 +86,7 @@ struct PipelineOptions: ParsableArguments {
         if let mode { pipeline.sink.mode = ModeRequest(parsing: mode) }
         if let plane, let request = PlaneRequest(parsing: plane) { pipeline.sink.plane = request }
         if legacy { pipeline.sink.legacy = true }
+        if allowCopy { pipeline.copy = .allowed }
         if let memory, let request = MemoryRequest(parsing: memory) { pipeline.source.memory = request }
         return pipeline
     }

@@ -125,6 +125,7 @@ extension PipelineSummary {
                 + "\(framebuffersFromCaptureBuffers) framebuffers imported from capture dma-bufs; buffer-pool violations: \(poolViolations.count)",
         ]
         if !plan.isEmpty { lines.insert(plan, at: 1) }
+        if let copyLine { lines.insert(copyLine, at: 2) }
         if let snapshot { lines.append("snapshot: \(snapshot)") }
         return lines.joined(separator: "\n")
     }

@@ -1,0 +1,70 @@
+import Conversion
+import KMS
+import Platform
+import V4L2
+
+/// The copy path's candidates: after every zero-copy one, and only with
+/// ``CopyPolicy/allowed``. The camera captures a format libyuv converts
+/// (in its own order of preference), and the display shows XRGB8888 from
+/// dumb buffers of the frame's size, with the same display plans (mode,
+/// plane, placement) as a zero-copy frame of that size would get.
+extension PipelinePlanner {
+    /// The display side of every copy: XRGB8888, the format KMS drivers
+    /// all scan out (vkms, cirrus, every SoC's primary plane).
+    static var copyTarget: PixelFormat? { PixelFormat.all.first { $0.drm == FourCC("XR24") } }
+
+    /// The copy candidates for `camera` on `card`; what keeps them out is
+    /// noted in `leftOut`.
+    static func copyCandidates(
+        _ configuration: PipelineConfiguration, camera: CameraDescription, card: CardInfo, leftOut: inout [PlanEntry]
+    ) throws -> [PipelineCandidate] {
+        let requested = configuration.source.format
+        let convertible = camera.formats.compactMap(ConvertibleFormat.init).filter { requested == nil || $0.fourcc == requested }
+        guard let target = copyTarget, !convertible.isEmpty else { return [] }
+        let displayFormats = PipelineRequest.displayFormats(card, plane: configuration.sink.plane)
+        guard displayFormats.contains(target.drm) else {
+            leftOut.append(PlanEntry(memory: "copy", outcome: .unavailable, reason: "no plane of \(card.path) shows XRGB8888"))
+            return []
+        }
+        var candidates: [PipelineCandidate] = []
+        for format in convertible {
+            let memory = FrameMemory.copy(format)
+            if let reason = whyNot(memory, camera: camera, card: card, heaps: []) {
+                leftOut.append(PlanEntry(memory: memory.description, outcome: .unavailable, reason: reason))
+                continue
+            }
+            var request = PipelineRequest.make(configuration, pixelFormat: target)
+            request.capture.fourcc = format.fourcc
+            for plan in try DisplayPlanner.candidates(for: card, selection: request.display) {
+                candidates.append(PipelineCandidate(memory: memory, pixelFormat: target, capture: request.capture, display: plan))
+            }
+        }
+        return candidates
+    }
+
+    /// No zero-copy format at all, copy allowed: the copy candidates, or
+    /// an error that says what the camera captures and what can be converted.
+    static func copyOnly(
+        _ configuration: PipelineConfiguration, camera: CameraDescription, card: CardInfo, leftOut: [PlanEntry],
+        zeroCopyRefusal: NegotiationError
+    ) throws -> Result {
+        var leftOut = leftOut
+        let candidates = try copyCandidates(configuration, camera: camera, card: card, leftOut: &leftOut)
+        if candidates.isEmpty, camera.formats.allSatisfy({ ConvertibleFormat($0) == nil }) {
+            throw NegotiationError.nothingConvertible(camera: camera.path, cameraFormats: camera.formats)
+        }
+        guard !candidates.isEmpty else { throw zeroCopyRefusal }
+        return Result(candidates: candidates, unavailable: leftOut)
+    }
+}
+
+extension NegotiationError {
+    /// The refusal, with the hint to allow a copy when one could work (the
+    /// camera captures a format framepipe converts).
+    func withCopyHint(camera: CameraDescription) -> NegotiationError {
+        guard case .noCommonFormat(let path, let requested, let cameraFormats, let display, let displayFormats) = self,
+              cameraFormats.contains(where: { ConvertibleFormat($0) != nil }) else { return self }
+        return .noCommonFormatCopyPossible(
+            camera: path, requested: requested, cameraFormats: cameraFormats, display: display, displayFormats: displayFormats)
+    }
+}
