@@ -29,7 +29,8 @@ extension FramePipeline {
     func makeSummary() -> PipelineSummary {
         let plan = display.plan
         return PipelineSummary(
-            camera: stream.device.path, card: display.card.path, format: candidate.pixelFormat.description,
+            camera: stream.device.path, card: display.card.path,
+            format: copyPath.map { _ in "\(stream.format.fourcc) copied to \(candidate.pixelFormat.description)" } ?? candidate.pixelFormat.description,
             width: Int(stream.format.width), height: Int(stream.format.height), bufferCount: framebuffers.count,
             connector: plan.connector.name, mode: plan.mode.description, plane: planeShown ?? display.activePlane?.id.rawValue,
             atomic: display.usesAtomic, memory: candidate.memory.description, placement: display.plan.placement.rawValue,

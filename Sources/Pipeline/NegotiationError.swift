@@ -13,6 +13,9 @@ public enum NegotiationError: UserFacingError, Sendable, Equatable {
     case noCommonFormatCopyPossible(camera: String, requested: FourCC?, cameraFormats: [FourCC], display: String, displayFormats: [FourCC])
     /// Copying is allowed, but nothing the camera captures can be converted.
     case nothingConvertible(camera: String, cameraFormats: [FourCC])
+    /// Copying is allowed, but the format asked for is neither shown by
+    /// the display as is nor converted.
+    case cannotConvert(camera: String, requested: FourCC)
 
     /// One line naming both devices and their formats, e.g.
     /// `"camera /dev/video0 cannot capture 'NV12'; it offers XR24 YUYV"`.
@@ -28,6 +31,9 @@ public enum NegotiationError: UserFacingError, Sendable, Equatable {
             return NegotiationError.noCommonFormat(
                 camera: camera, requested: requested, cameraFormats: cameraFormats, display: display, displayFormats: displayFormats
             ).description + "; --allow-copy (\"copy\": \"allowed\") would convert \(formatList(convertible)) to XRGB8888 with libyuv, counted"
+        case .cannotConvert(let camera, let requested):
+            return "'\(requested)' from camera \(camera) is not shown by the display as is and cannot be converted; "
+                + "framepipe converts \(ConvertibleFormat.allCases.map(\.description).joined(separator: ", ")) to XRGB8888"
         case .nothingConvertible(let camera, let cameraFormats):
             return "camera \(camera) captures \(formatList(cameraFormats)): none is shown by the display as is and none can be converted; "
                 + "framepipe converts \(ConvertibleFormat.allCases.map(\.description).joined(separator: ", "))"

@@ -49,6 +49,9 @@ extension PipelinePlanner {
         zeroCopyRefusal: NegotiationError
     ) throws -> Result {
         var leftOut = leftOut
+        if let requested = configuration.source.format, camera.formats.contains(requested), ConvertibleFormat(requested) == nil {
+            throw NegotiationError.cannotConvert(camera: camera.path, requested: requested)
+        }
         let candidates = try copyCandidates(configuration, camera: camera, card: card, leftOut: &leftOut)
         if candidates.isEmpty, camera.formats.allSatisfy({ ConvertibleFormat($0) == nil }) {
             throw NegotiationError.nothingConvertible(camera: camera.path, cameraFormats: camera.formats)

@@ -46,6 +46,8 @@ final class ConfigurationTests: XCTestCase {
         XCTAssertEqual(config.sink.position, .init(x: 10, y: 20))
         XCTAssertTrue(config.reconnect)
         XCTAssertFalse(try decode("{}").reconnect, "off unless asked for")
+        XCTAssertEqual(try decode("{}").copy, .never, "zero-copy or nothing unless asked for")
+        XCTAssertEqual(try decode(#"{"copy": "allowed"}"#).copy, .allowed)
         XCTAssertEqual(config.source.frameRate, 30)
         let again = try JSONDecoder().decode(PipelineConfiguration.self, from: JSONEncoder().encode(config))
         XCTAssertEqual(again, config)
@@ -70,7 +72,7 @@ final class ConfigurationTests: XCTestCase {
             (#"{"source": {"controls": {"brightness": "high"}}}"#, "test.json: source.controls.brightness: expected an integer"),
             (#"{"source": {"controls": [1, 2]}}"#, "test.json: source.controls: expected an object"),
             (#"{"source": {"widht": 640}}"#, "test.json: source.widht: unknown key; expected one of device, format, width, height, frameRate, buffers, controls, memory"),
-            (#"{"sorce": {}}"#, "test.json: sorce: unknown key; expected one of source, sink, policy, frames, duration, reconnect"),
+            (#"{"sorce": {}}"#, "test.json: sorce: unknown key; expected one of source, sink, policy, frames, duration, reconnect, copy"),
             (#"{"sink": {"mode": "big"}}"#, #"test.json: sink.mode: expected a mode: "WIDTHxHEIGHT" (e.g. "1024x768"), "WIDTHxHEIGHT@HZ" (e.g. "1920x1080@60") or an interlaced mode's kernel name (e.g. "1920x1080i"); got "big""#),
             (#"{"sink": {"mode": "1024x0"}}"#, #"test.json: sink.mode: expected a mode: "WIDTHxHEIGHT" (e.g. "1024x768"), "WIDTHxHEIGHT@HZ" (e.g. "1920x1080@60") or an interlaced mode's kernel name (e.g. "1920x1080i"); got "1024x0""#),
             (#"{"source": {"memory": "gpu"}}"#, #"test.json: source.memory: expected "auto", "camera", "display", "heap" or "heap:NAME" (e.g. "heap:linux,cma"), got "gpu""#),
@@ -86,7 +88,7 @@ final class ConfigurationTests: XCTestCase {
             (#"{"frames": 0}"#, "test.json: frames: expected a whole number of frames from 1 to 1000000000, got 0"),
             (#"{"frames": 99999999999}"#, "test.json: frames: expected a whole number of frames from 1 to 1000000000, got 99999999999"),
             (#"{"duration": -1}"#, "test.json: duration: expected a number of seconds above 0 and at most 86400, got -1.0"),
-            ("{\"so\\nurce\": 1}", "test.json: so\\u{a}urce: unknown key; expected one of source, sink, policy, frames, duration, reconnect"),
+            ("{\"so\\nurce\": 1}", "test.json: so\\u{a}urce: unknown key; expected one of source, sink, policy, frames, duration, reconnect, copy"),
             ("{\"source\": {\"controls\": {\"a\u{2028}b\": \"x\"}}}", "test.json: source.controls.a\\u{2028}b: expected an integer"),
             (#"[]"#, "test.json: expected an object"),
             (#"42"#, "test.json: expected an object"),
@@ -142,11 +144,11 @@ final class ConfigurationTests: XCTestCase {
             Set(((object?["properties"] as? [String: Any]) ?? [:]).keys)
         }
         let top = try XCTUnwrap(schema["properties"] as? [String: Any])
-        XCTAssertEqual(keys(schema), ["source", "sink", "policy", "frames", "duration", "reconnect"])
+        XCTAssertEqual(keys(schema), ["source", "sink", "policy", "frames", "duration", "reconnect", "copy"])
         XCTAssertEqual(keys(top["source"] as? [String: Any]), ["device", "format", "width", "height", "frameRate", "buffers", "controls", "memory"])
         XCTAssertEqual(keys(top["sink"] as? [String: Any]), ["card", "connector", "mode", "plane", "position", "legacy"])
         XCTAssertEqual(schema["additionalProperties"] as? Bool, false)
         // Every key the schema lists is accepted by the decoder, every other rejected.
-        XCTAssertNoThrow(try decode(#"{"source": {"device": "auto", "format": "XR24", "width": 2, "height": 2, "frameRate": 1, "buffers": 2, "controls": {}, "memory": "heap:linux,cma"}, "sink": {"card": "auto", "connector": "A", "mode": "1x1", "plane": "auto", "position": {"x": 0, "y": 0}, "legacy": false}, "policy": "mailbox", "frames": 1, "duration": 1, "reconnect": false}"#))
+        XCTAssertNoThrow(try decode(#"{"source": {"device": "auto", "format": "XR24", "width": 2, "height": 2, "frameRate": 1, "buffers": 2, "controls": {}, "memory": "heap:linux,cma"}, "sink": {"card": "auto", "connector": "A", "mode": "1x1", "plane": "auto", "position": {"x": 0, "y": 0}, "legacy": false}, "policy": "mailbox", "frames": 1, "duration": 1, "reconnect": false, "copy": "never"}"#))
     }
 }

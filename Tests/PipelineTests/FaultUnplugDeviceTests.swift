@@ -71,4 +71,21 @@ final class UnplugDeviceTests: XCTestCase {
         XCTAssertLessThan(seconds(from: unplugged, to: outcome.exitTime), 1.0)
         XCTAssertEqual(try ScreenState.current(), screenBefore)
     }
+
+    func testUnplugDuringACopyRunIsTheSameOneLineAndLeavesNothingBehind() throws {
+        try requireOwnBoot()
+        let screenBefore = try ScreenState.current()
+        let child = try ChildProcess(Lab.framepipeExecutable.path, arguments: [
+            "preview", "--config", repositoryRoot.appendingPathComponent("configs/vivid-vkms.json").path,
+            "--format", "YUYV", "--allow-copy", "--frames", "100000",
+        ], environment: ProcessInfo.processInfo.environment)
+        XCTAssertTrue(try waitUntil(timeout: 20) { try framebufferOnScreen(allocatedBy: "framepipe") }, "framepipe put a frame on screen")
+        usleep(300_000)
+        try FaultInjector("/dev/video0").press("disconnect")
+        let outcome = try XCTUnwrap(child.wait(timeout: 10), "framepipe did not exit")
+        XCTAssertEqual(outcome.result.status, 74, outcome.result.stderr)
+        XCTAssertEqual(outcome.result.stderr,
+                       "framepipe: /dev/video0: the camera was unplugged while streaming (ENODEV, POLLERR|POLLHUP on its descriptor); reconnect it and start again\n")
+        XCTAssertEqual(try ScreenState.current(), screenBefore)
+    }
 }

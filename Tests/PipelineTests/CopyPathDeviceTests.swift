@@ -1,0 +1,114 @@
+import Conversion
+import Foundation
+import KMS
+import Pipeline
+import Platform
+import TestSupport
+import V4L2
+import XCTest
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The copy path in the lab: vivid formats vkms cannot show, converted with
+/// libyuv into XRGB8888 display buffers, only when allowed.
+final class CopyPathDeviceTests: XCTestCase {
+    private var vividVkms: String { repositoryRoot.appendingPathComponent("configs/vivid-vkms.json").path }
+
+    /// vivid at 640x480 in `format`, its on-screen text off so that every
+    /// frame is the same picture (75 % colour bars), copy allowed.
+    private func configuration(_ format: String) throws -> PipelineConfiguration {
+        var configuration = try PipelineConfiguration.load(path: vividVkms)
+        configuration.source.format = try XCTUnwrap(FourCC(format))
+        configuration.source.controls["osd_text_mode"] = 2
+        configuration.copy = .allowed
+        return configuration
+    }
+
+    func testYUYVNV12AndRGB24AreShownAsLibyuvConvertsThem() throws {
+        try Lab.require()
+        let screenBefore = try ScreenState.current()
+        let descriptorsBefore = try ProcessResources.descriptorCount()
+        for format in ["YUYV", "NV12", "RGB3"] {
+            let session = try FramePipeline(configuration: try configuration(format))
+            XCTAssertEqual(session.plan.chosen?.memory, "copy from \(format) (libyuv)")
+            var comparison: ScreenComparison?
+            let summary = try session.run(frames: 20, beforeTeardown: { session in
+                let shot = try session.snapshot()
+                // The reference: the camera's own frame (every frame is the
+                // same picture), converted here with libyuv; only the test
+                // maps it.
+                let capture = session.captureFormat
+                let width = Int(capture.width), height = Int(capture.height)
+                let converter = try FrameConverter(
+                    format: try XCTUnwrap(ConvertibleFormat(capture.fourcc)), width: width, height: height,
+                    bytesPerLine: Int(capture.planes[0].bytesPerLine))
+                let fd = try XCTUnwrap(session.dmaBufDescriptors(of: BufferIndex(0)).first)
+                let length = converter.frameBytes
+                guard let memory = mmap(nil, length, PROT_READ, MAP_SHARED, fd, 0), memory != MAP_FAILED else {
+                    throw ComparisonError(description: "mmap of the camera's buffer failed: errno \(errno)")
+                }
+                defer { munmap(memory, length) }
+                var reference = [UInt8](repeating: 0, count: width * height * 4)
+                try reference.withUnsafeMutableBytes { out in
+                    guard let base = out.baseAddress else { return }
+                    try converter.convert(UnsafeRawBufferPointer(start: memory, count: length), into: base, destinationStride: width * 4)
+                }
+                comparison = reference.withUnsafeBytes {
+                    ScreenComparison.compare(camera: $0, pitch: width * 4, screen: shot.screen, layout: shot.layout)
+                }
+            })
+            try XCTUnwrap(comparison).assertExact(expectedPixels: 640 * 480)
+            XCTAssertEqual(summary.statistics.shown, 20, format)
+            let copy = try XCTUnwrap(summary.copy, format)
+            XCTAssertGreaterThanOrEqual(copy.converted, 20, "every shown frame was converted")
+            XCTAssertEqual(copy.refused, 0)
+            XCTAssertEqual(copy.bytesWritten, copy.converted * 640 * 480 * 4)
+            XCTAssertGreaterThan(copy.cpuNanoseconds, 0)
+            XCTAssertEqual(summary.copyPath, "\(format) 640x480 → XRGB8888 (libyuv)")
+            XCTAssertEqual(summary.framebuffersFromCaptureBuffers, 0, "nothing of the camera's is on screen")
+            XCTAssertEqual(summary.poolViolations, [])
+        }
+        XCTAssertEqual(try ScreenState.current(), screenBefore)
+        XCTAssertEqual(try ProcessResources.descriptorCount(), descriptorsBefore, "\(ProcessResources.descriptorTargets())")
+        XCTAssertEqual(try ProcessResources.frameMappings(), [], "every mapping of the copy path is gone")
+    }
+
+    func testWithoutAllowCopyTheRefusalSaysHowAndLeavesNothingBehind() throws {
+        try Lab.require()
+        let screenBefore = try ScreenState.current()
+        let result = try runFramepipe(["preview", "--config", vividVkms, "--format", "YUYV", "--frames", "5"])
+        XCTAssertEqual(result.status, 65, result.stderr)
+        XCTAssertEqual(result.stderr.filter { $0 == "\n" }.count, 1, "one line: \(result.stderr)")
+        XCTAssertTrue(result.stderr.hasPrefix("framepipe: no common format: camera /dev/video0 ('YUYV' requested; captures "), result.stderr)
+        XCTAssertTrue(result.stderr.contains("; --allow-copy (\"copy\": \"allowed\") would convert YUYV UYVY"), result.stderr)
+        XCTAssertEqual(result.stdout, "")
+        XCTAssertEqual(try ScreenState.current(), screenBefore)
+    }
+
+    func testABayerFormatIsRefusedListingWhatCanBeConverted() throws {
+        try Lab.require()
+        let result = try runFramepipe(["preview", "--config", vividVkms, "--format", "BA81", "--allow-copy", "--frames", "5"])
+        XCTAssertEqual(result.status, 65, result.stderr)
+        XCTAssertEqual(result.stderr, "framepipe: 'BA81' from camera /dev/video0 is not shown by the display as is and cannot be converted; "
+            + "framepipe converts YUYV (YUYV 4:2:2), UYVY (UYVY 4:2:2), NV12 (NV12), NV21 (NV21), YU12 (YUV420), NV16 (NV16), "
+            + "RGBP (RGB565), RGB3 (RGB24), BGR3 (BGR24), MJPG (MJPEG) to XRGB8888\n")
+    }
+
+    func testSIGINTDuringACopyRunStopsCleanlyWithItsCounts() throws {
+        try Lab.require()
+        let screenBefore = try ScreenState.current()
+        let child = try ChildProcess(Lab.framepipeExecutable.path, arguments: [
+            "preview", "--config", vividVkms, "--format", "YUYV", "--allow-copy", "--frames", "100000",
+        ], environment: ProcessInfo.processInfo.environment)
+        XCTAssertTrue(try waitUntil(timeout: 20) { try framebufferOnScreen(allocatedBy: "framepipe") }, "framepipe put a frame on screen")
+        usleep(500_000)
+        child.send(SIGINT)
+        let outcome = try XCTUnwrap(child.wait(timeout: 10), "framepipe did not exit")
+        XCTAssertEqual(outcome.result.status, 130, outcome.result.stderr)
+        XCTAssertTrue(outcome.result.stdout.contains("copy path: YUYV 640x480 → XRGB8888 (libyuv), "), outcome.result.stdout)
+        XCTAssertTrue(outcome.result.stdout.contains("stopped: SIGINT"), outcome.result.stdout)
+        XCTAssertEqual(try ScreenState.current(), screenBefore)
+    }
+}
