@@ -49,6 +49,8 @@ package final class ConvertingCamera: CameraQueue, @unchecked Sendable {
     private var converting = false
     private var converted: [CapturedFrame] = []
     private var failure: (any Error)?
+    /// The CPU time of the conversion that last filled each display buffer.
+    private var lastConversion: [Int64]
 
     /// What the copy path did so far.
     package private(set) var statistics = CopyStatistics()
@@ -71,6 +73,7 @@ package final class ConvertingCamera: CameraQueue, @unchecked Sendable {
         self.converter = converter
         self.pipelineQueue = pipelineQueue
         free = displayMemory.indices.map { BufferIndex($0) }
+        lastConversion = Array(repeating: 0, count: displayMemory.count)
         free.reserveCapacity(displayMemory.count)
         converted.reserveCapacity(displayMemory.count)
     }
@@ -82,9 +85,17 @@ package final class ConvertingCamera: CameraQueue, @unchecked Sendable {
         if let failure { throw failure }
         guard let frame = try camera.dequeue() else { return }
         if frame.hasError {
-            // The scheduler counts camera errors; the frame is not converted.
+            // Not converted; the scheduler counts it, under a display
+            // buffer's index that nothing writes to and that it gives back
+            // at once (with none free, the copy path counts it as refused).
             try camera.queue(BufferIndex(frame.index))
-            converted.append(frame)
+            guard !free.isEmpty else {
+                statistics.refused += 1
+                return
+            }
+            var flagged = frame
+            flagged.index = free.removeFirst().rawValue
+            converted.append(flagged)
             onConverted?()
             return
         }
@@ -143,6 +154,7 @@ package final class ConvertingCamera: CameraQueue, @unchecked Sendable {
                 onRefused?(job.frame, refusal)
             } else {
                 statistics.converted += 1
+                lastConversion[job.displayIndex.rawValue] = cpu
                 statistics.bytesRead += job.source.count
                 statistics.bytesWritten += converter.outputWidth * converter.outputHeight * 4
                 var frame = job.frame
@@ -155,6 +167,12 @@ package final class ConvertingCamera: CameraQueue, @unchecked Sendable {
             failure = error
             onConverted?()
         }
+    }
+
+    /// The CPU time of the conversion that filled display buffer `index`
+    /// (its frame's, until the buffer is written again).
+    package func conversionNanoseconds(of index: Int) -> Int64? {
+        lastConversion.indices.contains(index) ? lastConversion[index] : nil
     }
 
     // MARK: CameraQueue (display buffers, for the scheduler)

@@ -161,6 +161,10 @@ extension FramePipeline {
 
     /// A frame's fate is known: count its latency, pass it on.
     func frameCompleted(_ record: FrameRecord) {
+        var record = record
+        if let converting, let index = record.bufferIndex, record.outcome != .cameraError, record.outcome != .droppedByCamera {
+            record.conversionNanoseconds = converting.conversionNanoseconds(of: index)
+        }
         if record.countsTowardLatency, let total = record.totalNanoseconds {
             latency.record(nanoseconds: total)
         }

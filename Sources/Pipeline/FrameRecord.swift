@@ -28,6 +28,9 @@ public struct FrameRecord: Sendable, Codable, Equatable {
     /// modeset's vblank rather than a page flip's, so its latency says
     /// nothing about the steady state: ``countsTowardLatency`` is false.
     public var isModesetFrame: Bool
+    /// On the copy path, the CPU time its conversion took (libyuv, on the
+    /// conversion thread); nil for zero-copy.
+    public var conversionNanoseconds: Int64?
 
     /// A record with the given fields; unknown times stay nil.
     public init(sequence: UInt32, bufferIndex: Int? = nil, captureNanoseconds: Int64? = nil, timestampSource: String? = nil,

@@ -78,7 +78,10 @@ public struct PipelineSummary: Sendable, Codable, Equatable {
     /// The copy path in one line, counted: "copy path: YUYV 640x480 →
     /// XRGB8888 (libyuv), 300 frames converted, 1.9 ms each"; nil for
     /// zero-copy.
-    public var copyLine: String? {
+    public var copyLine: String? { Self.copyLine(path: copyPath, copy: copy) }
+
+    /// ``copyLine`` for `path` and `copy` (reports carry both).
+    public static func copyLine(path copyPath: String?, copy: CopyStatistics?) -> String? {
         guard let copyPath, let copy else { return nil }
         var line = "copy path: \(copyPath), \(copy.converted) frames converted, \((copy.millisecondsPerFrame * 10).rounded() / 10) ms each"
         if copy.refused > 0 { line += ", \(copy.refused) refused (corrupt)" }

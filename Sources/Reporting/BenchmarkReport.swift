@@ -54,6 +54,10 @@ public struct BenchmarkReport: Sendable, Codable, Equatable {
     /// Buffer-pool invariant violations seen during the run; empty in a
     /// correct run.
     public var poolViolations: [String]
+    /// The copy path, if one ran: "YUYV 640x480 → XRGB8888 (libyuv)".
+    public var copyPath: String? = nil
+    /// What the copy path did (frames converted, refused, bytes, CPU).
+    public var copy: CopyStatistics? = nil
 
     /// Camera frames by fate (``FrameOutcome``), counted from the records.
     public struct Frames: Sendable, Codable, Equatable {
@@ -88,6 +92,9 @@ public struct BenchmarkReport: Sendable, Codable, Equatable {
         /// Commit − dequeue: the pipeline's own work before the commit
         /// (and any wait for a flip still pending).
         public var dequeueToCommit: LatencySummary
+        /// On the copy path: the CPU time each shown frame's conversion
+        /// took (part of the capture side); nil for zero-copy.
+        public var conversion: LatencySummary?
     }
 
     /// System calls and context switches per shown frame.
@@ -190,14 +197,16 @@ public struct BenchmarkReport: Sendable, Codable, Equatable {
                 total: LatencySummary(nanoseconds: shown.compactMap(\.totalNanoseconds)),
                 captureSide: LatencySummary(nanoseconds: shown.compactMap(\.captureSideNanoseconds)),
                 pipelineSide: LatencySummary(nanoseconds: shown.compactMap(\.pipelineSideNanoseconds)),
-                dequeueToCommit: LatencySummary(nanoseconds: shown.compactMap(\.dequeueToCommitNanoseconds))),
+                dequeueToCommit: LatencySummary(nanoseconds: shown.compactMap(\.dequeueToCommitNanoseconds)),
+                conversion: summary.copy == nil ? nil : LatencySummary(nanoseconds: shown.compactMap(\.conversionNanoseconds))),
             earliestVblank: EarliestVblank(share: shown.isEmpty ? 0 : Double(onTime) / Double(shown.count), missed: missed),
             cpu: CPU(userSeconds: cpu.user, systemSeconds: cpu.system,
                      perShownFrameMilliseconds: cpu.shownFrames == 0 ? 0 : (cpu.user + cpu.system) * 1000 / Double(cpu.shownFrames)),
             eventLoop: eventLoop, startup: startup,
             allocations: allocations,
             timestampSource: sources.count == 1 ? (sources.first ?? "unknown") : sources.isEmpty ? "unknown" : "mixed",
-            counters: summary.statistics, poolViolations: summary.poolViolations)
+            counters: summary.statistics, poolViolations: summary.poolViolations,
+            copyPath: summary.copyPath, copy: summary.copy)
     }
 
     /// The human-readable summary printed by `framepipe bench`.
@@ -208,7 +217,10 @@ public struct BenchmarkReport: Sendable, Codable, Equatable {
         }
         let missedText = earliestVblank.missed.sorted { (Int($0.key) ?? 0) < (Int($1.key) ?? 0) }
             .map { "\($0.value) frame(s) \($0.key) vblank(s) late" }.joined(separator: ", ")
-        return [
+        var copyLines: [String] = []
+        if let conversion = latencyMilliseconds.conversion { copyLines.append(row("conversion (CPU)", conversion)) }
+        if let line = PipelineSummary.copyLine(path: copyPath, copy: copy) { copyLines.append(line) }
+        let head: [String] = [
             "\(camera) → \(card): \(format) \(width)x\(height), \(memory), display \(mode); timestamps: \(timestampSource)",
             String(format: "%d frames shown in %.2f s (%.2f fps); captured %d, superseded %d, dropped to catch up %d, camera errors %d, dropped by camera %d",
                    frames.shown, seconds, shownPerSecond, frames.captured, frames.superseded, frames.droppedToCatchUp,
@@ -218,6 +230,8 @@ public struct BenchmarkReport: Sendable, Codable, Equatable {
             row("capture side", latencyMilliseconds.captureSide),
             row("pipeline side", latencyMilliseconds.pipelineSide),
             row("dequeue→commit", latencyMilliseconds.dequeueToCommit),
+        ]
+        let tail: [String] = [
             String(format: "earliest possible vblank: %.1f%% of shown frames", earliestVblank.share * 100)
                 + (missedText.isEmpty ? "" : "; missed: " + missedText),
             String(format: "CPU: %.2f ms per shown frame (user %.2f s, sys %.2f s)", cpu.perShownFrameMilliseconds, cpu.userSeconds, cpu.systemSeconds),
@@ -231,6 +245,7 @@ public struct BenchmarkReport: Sendable, Codable, Equatable {
                     String(format: "heap allocations per frame in steady state: %.2f (%d over %d frames)",
                            $0, allocations.allocationsMeasured, allocations.framesMeasured)
                 } ?? "heap allocations per frame in steady state: none measured (no frame shown after the warm-up; --frames must exceed --warmup)",
-        ].joined(separator: "\n")
+        ]
+        return (head + copyLines + tail).joined(separator: "\n")
     }
 }

@@ -141,4 +141,28 @@ final class ConvertingCameraTests: XCTestCase {
         }
         XCTAssertEqual(queue.sync { converting?.statistics.converted }, 0)
     }
+
+    func testAFrameTheCameraFlaggedIsCountedByTheSchedulerAndWritesNothing() throws {
+        try makePipeline()
+        try queue.sync {
+            camera.fill(0, sequence: 1, error: true)
+            try converting?.cameraReadable()
+        }
+        queue.sync {
+            XCTAssertEqual(scheduler?.statistics.cameraErrors, 1)
+            XCTAssertEqual(display.log, [], "nothing committed")
+            XCTAssertEqual(camera.log, ["DQBUF 0", "QBUF 0"])
+        }
+        XCTAssertEqual(shown(0), [0, 0, 0, 0], "no display buffer written")
+        // The display buffer lent for the count is free again: frames go on.
+        try capture(1, sequence: 2)
+        try queue.sync { try scheduler?.vblank(display) }
+        try capture(2, sequence: 3)
+        try queue.sync { try scheduler?.vblank(display) }
+        try capture(3, sequence: 4)
+        queue.sync {
+            XCTAssertEqual(scheduler?.pool.violations, [])
+            XCTAssertEqual(converting?.statistics.converted, 3)
+        }
+    }
 }

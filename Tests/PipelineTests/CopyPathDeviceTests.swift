@@ -111,4 +111,27 @@ final class CopyPathDeviceTests: XCTestCase {
         XCTAssertTrue(outcome.result.stdout.contains("stopped: SIGINT"), outcome.result.stdout)
         XCTAssertEqual(try ScreenState.current(), screenBefore)
     }
+
+    func testBenchReportsTheConversionTimePerFrame() throws {
+        try Lab.require()
+        let out = URL(fileURLWithPath: ProcessInfo.processInfo.environment["LAB_RESULTS"] ?? NSTemporaryDirectory())
+            .appendingPathComponent("copy-bench-\(getpid())")
+        let result = try runFramepipe(["bench", "--config", vividVkms, "--format", "YUYV", "--allow-copy", "--frames", "30", "--out", out.path])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stdout.contains("copy path: YUYV 640x480 → XRGB8888 (libyuv), "), result.stdout)
+        let report = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("report.json"))) as? [String: Any])
+        XCTAssertEqual(report["copyPath"] as? String, "YUYV 640x480 → XRGB8888 (libyuv)")
+        let latencies = try XCTUnwrap(report["latencyMilliseconds"] as? [String: Any])
+        let conversion = try XCTUnwrap(latencies["conversion"] as? [String: Any], "\(latencies.keys)")
+        XCTAssertGreaterThanOrEqual(conversion["count"] as? Int ?? 0, 29)
+        XCTAssertGreaterThan(conversion["p50"] as? Double ?? 0, 0)
+        let copy = try XCTUnwrap(report["copy"] as? [String: Any])
+        XCTAssertGreaterThanOrEqual(copy["converted"] as? Int ?? 0, 30)
+        // frames.csv: the last column is the conversion, filled for every shown frame.
+        let csv = try String(contentsOf: out.appendingPathComponent("frames.csv"), encoding: .utf8).split(separator: "\n")
+        XCTAssertTrue(csv.first?.hasSuffix(",conversion_ms") == true)
+        for line in csv.dropFirst() where line.contains(",shown,") {
+            XCTAssertGreaterThan(Double(line.split(separator: ",", omittingEmptySubsequences: false).last ?? "") ?? 0, 0, String(line))
+        }
+    }
 }
