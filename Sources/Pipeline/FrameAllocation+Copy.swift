@@ -52,8 +52,11 @@ extension FrameAllocation {
                 throw PlanRefusal("the copy path reads one-plane frames; \(format.rawValue) came in \(stream.format.planes.count) planes")
             }
             let width = Int(stream.format.width), height = Int(stream.format.height)
+            let layout = candidate.copyLayout
+                ?? CopyLayout(bufferWidth: width, bufferHeight: height, target: PixelRectangle(x: 0, y: 0, width: width, height: height))
             let converter = try FrameConverter(
-                format: format, width: width, height: height, bytesPerLine: Int(stream.format.planes[0].bytesPerLine))
+                format: format, width: width, height: height, bytesPerLine: Int(stream.format.planes[0].bytesPerLine),
+                outputWidth: layout.target.width, outputHeight: layout.target.height)
             var sources: [UnsafeRawBufferPointer] = []
             for buffer in stream.buffers {
                 let plane = buffer.planes[0]
@@ -66,14 +69,16 @@ extension FrameAllocation {
                 sources.append(UnsafeRawBufferPointer(start: address + offset, count: length - offset))
             }
             let dumb = try (0..<copyDisplayBuffers).map { _ in
-                try display.card.createDumbBuffer(width: width, height: height, bitsPerPixel: 32)
+                try display.card.createDumbBuffer(width: layout.bufferWidth, height: layout.bufferHeight, bitsPerPixel: 32)
             }
             var targets: [(base: UnsafeMutableRawPointer, stride: Int)] = []
             for buffer in dumb {
                 guard let base = try buffer.mappedBytes().baseAddress else {
-                    throw PlanRefusal("a display buffer of \(width)x\(height) mapped to nothing")
+                    throw PlanRefusal("a display buffer of \(layout.bufferWidth)x\(layout.bufferHeight) mapped to nothing")
                 }
-                targets.append((base, buffer.pitch))
+                // The frame goes into its rectangle; the kernel zero-filled
+                // the rest (black), and nothing writes there.
+                targets.append((base + layout.target.y * buffer.pitch + layout.target.x * 4, buffer.pitch))
             }
             var framebuffers: [FramebufferID] = []
             do {

@@ -13,6 +13,11 @@ public struct PipelineCandidate: Sendable, Equatable, CustomStringConvertible {
     public var capture: CaptureConfiguration
     /// How the display shows the frames.
     public var display: DisplayPlan
+    /// On the copy path with software scaling: the display buffers' size
+    /// and where in them each frame is converted to (scaled by libyuv,
+    /// keeping its aspect ratio; the rest stays black). Nil: buffers of
+    /// the frame's size, unscaled.
+    public var copyLayout: CopyLayout?
 
     /// A candidate with these parts.
     public init(memory: FrameMemory, pixelFormat: PixelFormat, capture: CaptureConfiguration, display: DisplayPlan) {
@@ -24,6 +29,7 @@ public struct PipelineCandidate: Sendable, Equatable, CustomStringConvertible {
 
     /// "camera memory, XRGB8888 640x480 → plane 33 (overlay) ...".
     public var description: String {
-        "\(memory), \(pixelFormat.name) \(capture.width)x\(capture.height) → \(display)"
+        let scaled = copyLayout.map { " scaled by libyuv to \($0.target.width)x\($0.target.height) in \($0.bufferWidth)x\($0.bufferHeight)" } ?? ""
+        return "\(memory), \(pixelFormat.name) \(capture.width)x\(capture.height)\(scaled) → \(display)"
     }
 }

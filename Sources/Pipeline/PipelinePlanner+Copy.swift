@@ -35,11 +35,40 @@ extension PipelinePlanner {
             }
             var request = PipelineRequest.make(configuration, pixelFormat: target)
             request.capture.fourcc = format.fourcc
-            for plan in try DisplayPlanner.candidates(for: card, selection: request.display) {
-                candidates.append(PipelineCandidate(memory: memory, pixelFormat: target, capture: request.capture, display: plan))
-            }
+            // Frame-size plans, then libyuv scaling to the mode, and only
+            // then cropping: a copy may as well show the whole picture.
+            let plans = try DisplayPlanner.candidates(for: card, selection: request.display)
+            let make = { (plan: DisplayPlan) in PipelineCandidate(memory: memory, pixelFormat: target, capture: request.capture, display: plan) }
+            candidates += plans.filter { $0.placement != .cropped }.map(make)
+            candidates += try softwareScaled(request, memory: memory, pixelFormat: target, mode: plans.first?.mode, card: card)
+            candidates += plans.filter { $0.placement == .cropped }.map(make)
         }
         return candidates
+    }
+
+    /// After the frame-size plans (before cropping), one that no plane has to scale: display
+    /// buffers of the mode's size, covering the screen, with libyuv scaling
+    /// each frame into them (aspect ratio kept, centred, the rest black).
+    /// It is what a display whose only plane must cover the screen and
+    /// cannot scale (cirrus, vkms without overlays) shows best. Nil when
+    /// the frame already has the mode's size, or no mode is known.
+    static func softwareScaled(
+        _ request: PipelineRequest, memory: FrameMemory, pixelFormat: PixelFormat, mode: DisplayMode?, card: CardInfo
+    ) throws -> [PipelineCandidate] {
+        guard let mode, (Int(request.capture.width), Int(request.capture.height)) != (mode.width, mode.height) else { return [] }
+        var selection = request.display
+        selection.frameWidth = mode.width
+        selection.frameHeight = mode.height
+        selection.mode = .size(width: mode.width, height: mode.height, refreshRate: mode.refreshRate)
+        selection.position = nil
+        let layout = CopyLayout.fitting(width: Int(request.capture.width), height: Int(request.capture.height), into: mode.width, mode.height)
+        return try DisplayPlanner.candidates(for: card, selection: selection)
+            .filter { $0.placement == .unscaled && $0.layout.destination.width == mode.width && $0.layout.destination.height == mode.height }
+            .map { plan in
+                var candidate = PipelineCandidate(memory: memory, pixelFormat: pixelFormat, capture: request.capture, display: plan)
+                candidate.copyLayout = layout
+                return candidate
+            }
     }
 
     /// No zero-copy format at all, copy allowed: the copy candidates, or

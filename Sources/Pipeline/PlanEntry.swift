@@ -41,7 +41,9 @@ public struct PlanEntry: Sendable, Codable, Equatable, CustomStringConvertible {
     init(_ candidate: PipelineCandidate, outcome: Outcome, reason: String? = nil) {
         self.init(
             memory: candidate.memory.description, format: candidate.pixelFormat.name,
-            size: "\(candidate.capture.width)x\(candidate.capture.height)", display: candidate.display.description,
+            size: "\(candidate.capture.width)x\(candidate.capture.height)"
+                + (candidate.copyLayout.map { " scaled by libyuv to \($0.target.width)x\($0.target.height) in \($0.bufferWidth)x\($0.bufferHeight)" } ?? ""),
+            display: candidate.display.description,
             outcome: outcome, reason: reason)
     }
 

@@ -39,7 +39,10 @@ struct PlanSearch {
         while start < candidates.count {
             var first = candidates[start]
             var end = start
-            while end < candidates.count, candidates[end].memory == first.memory, candidates[end].pixelFormat == first.pixelFormat { end += 1 }
+            // One allocation per allocator, format and buffer layout (the
+            // copy path's buffers differ in size when libyuv scales).
+            while end < candidates.count, candidates[end].memory == first.memory, candidates[end].pixelFormat == first.pixelFormat,
+                  candidates[end].copyLayout == first.copyLayout { end += 1 }
             let group = candidates[start..<end]
             start = end
             if chosen != nil {

@@ -66,4 +66,32 @@ final class CopyPlannerTests: XCTestCase {
         // A camera that allocates nothing cannot copy: said, not tried.
         XCTAssertThrowsError(try plan(camera(["YUYV"], mmap: false), copy: .allowed))
     }
+
+    func testLibyuvScalesToTheModeWhenNoFrameSizePlanCoversTheScreen() throws {
+        // A 640x360 camera on a card whose only plane must cover the CRTC:
+        // after the frame-size plans, one with display buffers of the
+        // preferred mode's size, the frame scaled into the middle.
+        var configuration = PipelineConfiguration()
+        configuration.copy = .allowed
+        configuration.source.width = 640
+        configuration.source.height = 360
+        let card = RecordedCard.primaryOnly()
+        let result = try PipelinePlanner.plan(configuration, camera: camera(["YUYV"]), card: card, heaps: [])
+        let scaled = result.candidates.filter { $0.copyLayout != nil }
+        let first = try XCTUnwrap(scaled.first)
+        XCTAssertEqual(first.copyLayout, CopyLayout(bufferWidth: 1024, bufferHeight: 768, target: PixelRectangle(x: 0, y: 96, width: 1024, height: 576)))
+        XCTAssertEqual(first.display.layout.destination, PixelRectangle(x: 0, y: 0, width: 1024, height: 768), "covering the screen")
+        XCTAssertEqual(first.display.placement, .unscaled, "no plane scales")
+        XCTAssertEqual(first.capture.width, 640, "the camera still captures its own size")
+        let lastFrameSize = try XCTUnwrap(result.candidates.lastIndex { $0.copyLayout == nil && $0.display.placement != .cropped })
+        let firstScaled = try XCTUnwrap(result.candidates.firstIndex { $0.copyLayout != nil })
+        XCTAssertLessThan(lastFrameSize, firstScaled, "after the frame-size plans that show the whole frame (cropping comes after)")
+        XCTAssertTrue(first.description.hasPrefix("copy from YUYV (libyuv), XRGB8888 640x360 scaled by libyuv to 1024x576 in 1024x768 → "), first.description)
+    }
+
+    func testFittingKeepsTheAspectRatio() {
+        XCTAssertEqual(CopyLayout.fitting(width: 640, height: 480, into: 1024, 768).target, PixelRectangle(x: 0, y: 0, width: 1024, height: 768))
+        XCTAssertEqual(CopyLayout.fitting(width: 1280, height: 720, into: 1024, 768).target, PixelRectangle(x: 0, y: 96, width: 1024, height: 576))
+        XCTAssertEqual(CopyLayout.fitting(width: 480, height: 640, into: 1920, 1080).target, PixelRectangle(x: 555, y: 0, width: 810, height: 1080))
+    }
 }

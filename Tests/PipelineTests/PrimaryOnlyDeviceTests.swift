@@ -1,9 +1,14 @@
+import Conversion
 import Foundation
 import KMS
 import Pipeline
 import Platform
 import TestSupport
 import XCTest
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A display whose only plane must cover the CRTC and cannot scale (vkms
 /// `enable_overlay=0`, the lab boot 'fit' of scripts/test), with cameras
@@ -92,5 +97,46 @@ final class PrimaryOnlyDeviceTests: XCTestCase {
         XCTAssertEqual(plan.layout.source, PixelRectangle(x: 448, y: 156, width: 1024, height: 768), "the middle of the frame")
         XCTAssertEqual(plan.layout.destination, PixelRectangle(x: 0, y: 0, width: 1024, height: 768))
         try show(pipeline)
+    }
+
+    /// The copy path on this display: a YUYV camera (vkms shows no YUV) of
+    /// 640x360, which no plane here can show unscaled or scale: libyuv
+    /// scales it into display buffers of the 1024x768 mode, 1024x576 in the
+    /// middle, the rest black, pixel for pixel as libyuv does it.
+    func testTheCopyPathScalesWhatNoPlaneCan() throws {
+        var configuration = try configuration(width: 640, height: 360)
+        configuration.source.format = FourCC("YUYV")
+        configuration.source.frameRate = 25
+        configuration.source.controls["osd_text_mode"] = 2  // every frame the same picture
+        configuration.copy = .allowed
+        let pipeline = try FramePipeline(configuration: configuration)
+        XCTAssertEqual(pipeline.candidate.copyLayout, CopyLayout(
+            bufferWidth: 1024, bufferHeight: 768, target: PixelRectangle(x: 0, y: 96, width: 1024, height: 576)), pipeline.plan.explanation)
+        var comparison: ScreenComparison?
+        let summary = try pipeline.run(frames: 20, beforeTeardown: { session in
+            let shot = try session.snapshot()
+            let capture = session.captureFormat
+            let converter = try FrameConverter(
+                format: .yuyv, width: 640, height: 360, bytesPerLine: Int(capture.planes[0].bytesPerLine), outputWidth: 1024, outputHeight: 576)
+            let fd = try XCTUnwrap(session.dmaBufDescriptors(of: BufferIndex(0)).first)
+            guard let memory = mmap(nil, converter.frameBytes, PROT_READ, MAP_SHARED, fd, 0), memory != MAP_FAILED else {
+                throw ComparisonError(description: "mmap of the camera's buffer failed: errno \(errno)")
+            }
+            defer { munmap(memory, converter.frameBytes) }
+            var reference = [UInt8](repeating: 0, count: 1024 * 768 * 4)
+            try reference.withUnsafeMutableBytes { out in
+                guard let base = out.baseAddress else { return }
+                try converter.convert(UnsafeRawBufferPointer(start: memory, count: converter.frameBytes),
+                                      into: base + 96 * 1024 * 4, destinationStride: 1024 * 4)
+            }
+            // Black outside the picture, as the screen must be.
+            for pixel in stride(from: 3, to: reference.count, by: 4) { reference[pixel] = 0 }
+            comparison = reference.withUnsafeBytes {
+                ScreenComparison.compare(camera: $0, pitch: 1024 * 4, screen: shot.screen, layout: shot.layout)
+            }
+        })
+        try XCTUnwrap(comparison).assertExact(expectedPixels: 1024 * 768)
+        XCTAssertEqual(summary.copyPath, "YUYV 640x360 → XRGB8888 scaled to 1024x576 in 1024x768 (libyuv)")
+        XCTAssertEqual(summary.poolViolations, [])
     }
 }
