@@ -13,6 +13,7 @@
 #include <drm_mode.h>
 #include <drm_fourcc.h>
 #include <linux/dma-heap.h>
+#include <linux/dma-buf.h>
 
 const unsigned long fp_VIDIOC_QUERYCAP = VIDIOC_QUERYCAP;
 const unsigned long fp_VIDIOC_ENUM_FMT = VIDIOC_ENUM_FMT;
@@ -49,6 +50,10 @@ const unsigned long fp_DRM_IOCTL_MODE_DESTROY_DUMB = DRM_IOCTL_MODE_DESTROY_DUMB
 const unsigned long fp_DRM_IOCTL_GEM_CLOSE = DRM_IOCTL_GEM_CLOSE;
 const unsigned long fp_DRM_IOCTL_MODE_ATOMIC = DRM_IOCTL_MODE_ATOMIC;
 const unsigned long fp_DMA_HEAP_IOCTL_ALLOC = DMA_HEAP_IOCTL_ALLOC;
+const unsigned long fp_DMA_BUF_IOCTL_SYNC = DMA_BUF_IOCTL_SYNC;
+const uint64_t fp_DMA_BUF_SYNC_READ = DMA_BUF_SYNC_READ;
+const uint64_t fp_DMA_BUF_SYNC_START = DMA_BUF_SYNC_START;
+const uint64_t fp_DMA_BUF_SYNC_END = DMA_BUF_SYNC_END;
 const uint32_t fp_V4L2_PIX_FMT_XBGR32 = V4L2_PIX_FMT_XBGR32;
 const uint32_t fp_V4L2_PIX_FMT_ABGR32 = V4L2_PIX_FMT_ABGR32;
 const uint32_t fp_V4L2_PIX_FMT_XRGB32 = V4L2_PIX_FMT_XRGB32;

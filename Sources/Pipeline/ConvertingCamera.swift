@@ -33,6 +33,8 @@ package final class ConvertingCamera: CameraQueue, @unchecked Sendable {
         let displayIndex: BufferIndex
         let frame: CapturedFrame
         let source: UnsafeRawBufferPointer
+        /// The camera buffer's dma-buf, for DMA_BUF_IOCTL_SYNC around the read.
+        let sourceDmaBuf: DmaBuf?
         let destination: UnsafeMutableRawPointer
         let destinationStride: Int
         let converter: FrameConverter
@@ -40,6 +42,7 @@ package final class ConvertingCamera: CameraQueue, @unchecked Sendable {
 
     private let camera: any CameraQueue
     private let sourceMemory: [UnsafeRawBufferPointer]
+    private let sourceDmaBufs: [DmaBuf]
     private let displayMemory: [(base: UnsafeMutableRawPointer, stride: Int)]
     private let converter: FrameConverter
     private let conversionQueue = DispatchQueue(label: "framepipe.conversion")
@@ -61,14 +64,17 @@ package final class ConvertingCamera: CameraQueue, @unchecked Sendable {
     package var onRefused: ((CapturedFrame, ConversionError) -> Void)?
 
     /// `camera` fills `sourceMemory` (by its buffer index, mapped
-    /// read-only); frames are converted into `displayMemory` (by display
-    /// buffer index) with `converter`; `pipelineQueue` owns this object.
+    /// read-only; `sourceDmaBufs` are those buffers' dma-bufs, whose CPU
+    /// reads are bracketed with `DMA_BUF_IOCTL_SYNC`, or empty); frames are
+    /// converted into `displayMemory` (by display buffer index) with
+    /// `converter`; `pipelineQueue` owns this object.
     package init(
-        camera: any CameraQueue, sourceMemory: [UnsafeRawBufferPointer],
+        camera: any CameraQueue, sourceMemory: [UnsafeRawBufferPointer], sourceDmaBufs: [DmaBuf] = [],
         displayMemory: [(base: UnsafeMutableRawPointer, stride: Int)], converter: FrameConverter, pipelineQueue: DispatchQueue
     ) {
         self.camera = camera
         self.sourceMemory = sourceMemory
+        self.sourceDmaBufs = sourceDmaBufs
         self.displayMemory = displayMemory
         self.converter = converter
         self.pipelineQueue = pipelineQueue
@@ -122,6 +128,7 @@ package final class ConvertingCamera: CameraQueue, @unchecked Sendable {
         let job = Job(
             cameraIndex: cameraIndex, displayIndex: displayIndex, frame: frame,
             source: UnsafeRawBufferPointer(start: base, count: min(max(used, 0), sourceMemory[frame.index].count)),
+            sourceDmaBuf: sourceDmaBufs.indices.contains(frame.index) ? sourceDmaBufs[frame.index] : nil,
             destination: displayMemory[displayIndex.rawValue].base, destinationStride: displayMemory[displayIndex.rawValue].stride,
             converter: converter)
         converting = true
@@ -135,6 +142,11 @@ package final class ConvertingCamera: CameraQueue, @unchecked Sendable {
 
     /// Converts one frame (on the conversion queue); the refusal, if any.
     private static func run(_ job: Job) -> ConversionError? {
+        // The camera wrote the buffer by DMA: on memory that is not
+        // coherent the CPU must not read stale cache lines. A driver that
+        // has no sync to do answers at once; one that fails is read anyway.
+        try? job.sourceDmaBuf?.beginCPURead()
+        defer { try? job.sourceDmaBuf?.endCPURead() }
         do throws(ConversionError) {
             try job.converter.convert(job.source, into: job.destination, destinationStride: job.destinationStride)
             return nil

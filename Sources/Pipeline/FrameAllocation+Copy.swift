@@ -17,12 +17,16 @@ final class CopyBuffers {
     let targets: [(base: UnsafeMutableRawPointer, stride: Int)]
     /// Camera format and size to XRGB8888 of the display buffers' size.
     let converter: FrameConverter
+    /// Each camera buffer's dma-buf (its reads are bracketed with
+    /// DMA_BUF_IOCTL_SYNC), by camera buffer index.
+    let sourceDmaBufs: [DmaBuf]
     private let mappings: [(address: UnsafeMutableRawPointer, length: Int)]
     private let kernel: any KernelInterface
 
-    init(sources: [UnsafeRawBufferPointer], mappings: [(address: UnsafeMutableRawPointer, length: Int)],
+    init(sources: [UnsafeRawBufferPointer], sourceDmaBufs: [DmaBuf], mappings: [(address: UnsafeMutableRawPointer, length: Int)],
          targets: [(base: UnsafeMutableRawPointer, stride: Int)], converter: FrameConverter, kernel: any KernelInterface) {
         self.sources = sources
+        self.sourceDmaBufs = sourceDmaBufs
         self.mappings = mappings
         self.targets = targets
         self.converter = converter
@@ -87,7 +91,9 @@ extension FrameAllocation {
                 for framebuffer in framebuffers { try? display.removeFramebuffer(framebuffer) }
                 throw error
             }
-            let copy = CopyBuffers(sources: sources, mappings: mappings, targets: targets, converter: converter, kernel: kernel)
+            let copy = CopyBuffers(
+                sources: sources, sourceDmaBufs: stream.buffers.map { $0.planes[0].dmabuf }, mappings: mappings, targets: targets,
+                converter: converter, kernel: kernel)
             mappings = []
             return FrameAllocation(memory: .copy(format), pixelFormat: candidate.pixelFormat, stream: stream, framebuffers: framebuffers,
                                    display: display, dumbBuffers: dumb, copy: copy)

@@ -37,7 +37,8 @@ extension FramePipeline {
             return (scheduler, nil)
         }
         let converting = ConvertingCamera(
-            camera: CameraStage(stream: allocation.stream), sourceMemory: copy.sources, displayMemory: copy.targets,
+            camera: CameraStage(stream: allocation.stream), sourceMemory: copy.sources, sourceDmaBufs: copy.sourceDmaBufs,
+            displayMemory: copy.targets,
             converter: copy.converter, pipelineQueue: queue)
         let scheduler = Scheduler(bufferCount: allocation.framebuffers.count, camera: converting, display: stage, refreshPeriodNanoseconds: period)
         return (scheduler, converting)

@@ -1,3 +1,4 @@
+import CKernelShim
 import SystemPackage
 
 #if canImport(Glibc)
@@ -72,4 +73,27 @@ public final class DmaBuf: Sendable, CustomStringConvertible {
 
     /// "dma-buf fd N (origin)".
     public var description: String { "dma-buf fd \(rawValue) (\(origin))" }
+
+    /// Starts a CPU read of this buffer's mapping: the kernel makes what
+    /// the device wrote visible to the CPU (caches invalidated where the
+    /// memory is not coherent). Pair with ``endCPURead()``. Allocates nothing.
+    ///
+    /// The corresponding ioctl is `DMA_BUF_IOCTL_SYNC` (`DMA_BUF_SYNC_START | DMA_BUF_SYNC_READ`).
+    public func beginCPURead() throws(DeviceError) {
+        var flags = fp_DMA_BUF_SYNC_START | fp_DMA_BUF_SYNC_READ
+        try fd.control(.dmaBufSync, &flags)
+    }
+
+    /// Ends the CPU read begun with ``beginCPURead()``.
+    ///
+    /// The corresponding ioctl is `DMA_BUF_IOCTL_SYNC` (`DMA_BUF_SYNC_END | DMA_BUF_SYNC_READ`).
+    public func endCPURead() throws(DeviceError) {
+        var flags = fp_DMA_BUF_SYNC_END | fp_DMA_BUF_SYNC_READ
+        try fd.control(.dmaBufSync, &flags)
+    }
+}
+
+extension IoctlRequest {
+    /// `DMA_BUF_IOCTL_SYNC`: brackets CPU access to a mapped dma-buf.
+    static let dmaBufSync = IoctlRequest("DMA_BUF_IOCTL_SYNC", fp_DMA_BUF_IOCTL_SYNC)
 }

@@ -167,6 +167,18 @@ final class CaptureStreamDeviceTests: XCTestCase {
         }
     }
 
+    /// The copy path reads camera buffers through their dma-bufs, bracketed
+    /// with DMA_BUF_IOCTL_SYNC: vivid's exporter (videobuf2) takes both.
+    func testAnExportedBufferTakesCPUReadSync() throws {
+        try Lab.require()
+        let device = try VideoDevice.open(try vividNode(.singlePlanar))
+        let stream = try CaptureStream(device: device, configuration: configuration())
+        defer { try? stream.stop() }
+        let dmabuf = try XCTUnwrap(stream.buffers.first?.planes.first?.dmabuf)
+        XCTAssertNoThrow(try dmabuf.beginCPURead())
+        XCTAssertNoThrow(try dmabuf.endCPURead())
+    }
+
     func testNV12MHasTwoPlanesWithTwoDmaBufs() throws {
         try Lab.require()
         let device = try VideoDevice.open(try vividNode(.multiplanar))

@@ -51,6 +51,12 @@ extern const unsigned long fp_DRM_IOCTL_MODE_ATOMIC;
 // MARK: dma-buf heap request number (linux/dma-heap.h)
 extern const unsigned long fp_DMA_HEAP_IOCTL_ALLOC;
 
+// MARK: dma-buf CPU access (linux/dma-buf.h)
+extern const unsigned long fp_DMA_BUF_IOCTL_SYNC;
+extern const uint64_t fp_DMA_BUF_SYNC_READ;
+extern const uint64_t fp_DMA_BUF_SYNC_START;
+extern const uint64_t fp_DMA_BUF_SYNC_END;
+
 // MARK: Fourcc codes as the kernel headers define them. The pixel-format table
 // in Swift spells each code from its four characters; unit tests compare the
 // two so a typo in either place cannot pass.
