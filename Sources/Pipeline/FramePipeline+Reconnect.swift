@@ -30,6 +30,18 @@ extension FramePipeline {
     func cameraWentAway() {
         let path = stream.device.path
         cameraAway = CameraAway(path: path, busInfo: stream.device.capability.busInfo, since: monotonicNanoseconds())
+        // The camera's source first: its descriptor polls hung up for as
+        // long as it is registered, and libdispatch must let go of it
+        // before it is closed (the cancellation handler releases the
+        // stream, after this block).
+        streamToRelease = stream
+        if let camera = cameraSource {
+            sources.removeAll { ObjectIdentifier($0 as AnyObject) == ObjectIdentifier(camera as AnyObject) }
+            camera.cancel()
+        } else {
+            releaseCameraThatWentAway()
+        }
+        cameraSource = nil
         logger.warning("camera gone, waiting for it to come back", metadata: ["device": "\(path)"])
         // The flip in flight lands first: which frame stays is known then.
         scheduler.isFrozen = true
@@ -43,16 +55,6 @@ extension FramePipeline {
         let kept = [scheduler.pool.onScreen, scheduler.pool.committed].compactMap { $0 }.map { framebuffers[$0.rawValue] }
         for id in framebuffers where !kept.contains(id) { try? display.removeFramebuffer(id) }
         heldFramebuffer = (ids: (heldFramebuffer?.ids ?? []) + kept, flipsBefore: scheduler.statistics.flips)
-        // libdispatch must let go of the descriptor before it is closed:
-        // the source's cancellation handler releases the stream.
-        streamToRelease = stream
-        if let camera = cameraSource {
-            sources.removeAll { ObjectIdentifier($0 as AnyObject) == ObjectIdentifier(camera as AnyObject) }
-            camera.cancel()
-        } else {
-            releaseCameraThatWentAway()
-        }
-        cameraSource = nil
         onCameraAway?(path)
     }
 
@@ -69,7 +71,7 @@ extension FramePipeline {
 
     /// Watchdog tick while the camera is away: is it back?
     func lookForCamera() {
-        guard let away = cameraAway,
+        guard let away = cameraAway, !cameraSearchPaused,
               let device = VideoDevice.findCapture(busInfo: away.busInfo, path: away.path, kernel: kernel) else { return }
         do {
             try cameraCameBack(device, away: away)

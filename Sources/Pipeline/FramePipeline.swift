@@ -103,6 +103,9 @@ public final class FramePipeline: @unchecked Sendable {
     /// The copy path's converting camera (nil for zero-copy): the
     /// scheduler's camera, fed by the real one's source.
     var converting: ConvertingCamera?
+    /// While set, a camera that went away is not looked for (tests that
+    /// unload and reload its driver first).
+    package var cameraSearchPaused = false
     /// The stream of a camera that went away, until its source lets go.
     var streamToRelease: CaptureStream?
     /// The allocation behind the held framebuffers (display memory).

@@ -13,8 +13,9 @@ import Glibc
 /// A camera unplugged and plugged back in with `reconnect` on: vivid's
 /// `disconnect` (vivid 6.1 keeps the instance unplugged while any
 /// descriptor on it is open, and plugs it back in, "vivid-000: reconnect",
-/// when the last one closes). Each test starts from a vivid unloaded and
-/// loaded again. Runs in the lab's 'unplug' boot (scripts/test).
+/// when the last one closes), and for the library test vivid unloaded and
+/// loaded again while framepipe waits. Each test starts from a vivid
+/// unloaded and loaded again. Runs in the lab's 'unplug' boot (scripts/test).
 final class ReconnectDeviceTests: XCTestCase {
     /// Unloads vivid and loads it again with this boot's options: every
     /// instance comes back, as cameras plugged in again. rmmod fails while
@@ -87,8 +88,16 @@ final class ReconnectDeviceTests: XCTestCase {
         XCTAssertEqual(waiting.bytes == before.bytes, true, "the last frame stays on screen while the camera is away")
         XCTAssertEqual(try ProcessResources.frameMappings(), [], "nothing mapped while waiting either")
 
-        // Plugged back in: the last descriptor on vivid closes.
+        // Plugged back in as a new device: vivid unloaded and loaded again
+        // (rmmod fails while any descriptor on vivid is open, so this also
+        // proves the pipeline let go of all of them). The search waits
+        // meanwhile: vivid would otherwise plug the old instance back in
+        // as soon as the injector's descriptor closes.
+        session.onQueue { session.cameraSearchPaused = true }
         injector = nil
+        try Self.reloadVivid()
+        XCTAssertTrue(session.onQueue { session.isWaitingForCamera }, "still waiting")
+        session.onQueue { session.cameraSearchPaused = false }
         XCTAssertEqual(back.wait(timeout: .now() + 10), .success, "the camera was found again")
         let shownAtReturn = session.statistics.shown
         XCTAssertTrue(waitUntil(timeout: 15) { session.statistics.shown >= shownAtReturn + 10 }, "new frames after the return")
