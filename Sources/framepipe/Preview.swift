@@ -8,20 +8,25 @@ struct Preview: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show the camera on the screen, zero-copy, until a frame count, a duration or Ctrl-C.",
         discussion: """
-        Reads a pipeline file (see configs/ and configs/pipeline.schema.json), negotiates a \
-        pixel format both the camera and a display plane support natively, exports every \
-        capture buffer as a dma-buf, imports each once as a KMS framebuffer, and flips \
-        between them with non-blocking atomic commits. A buffer returns to the camera only \
-        after the frame that replaced it on screen has been flipped in.
+        Finds a pipeline that works (who allocates the buffers, a pixel format both the \
+        camera and a display plane support natively, the mode, plane and placement; \
+        `framepipe plan` lists the search), exports every capture buffer as a dma-buf, \
+        imports each once as a KMS framebuffer, and flips between them with non-blocking \
+        atomic commits. A buffer returns to the camera only after the frame that replaced it \
+        on screen has been flipped in. Where no zero-copy path exists, --allow-copy converts \
+        each frame with libyuv instead (counted in the summary); without it the run is refused.
 
-        Command-line options override the file. On a terminal a status line shows the rate \
-        and counts; at the end a summary is printed. Ctrl-C (SIGINT) or SIGTERM stops \
-        cleanly and restores the display as it was found (exit 130 / 143).
+        The flags need no file (a file, see configs/, holds the same settings); flags override \
+        the file. With no rate given, the camera is asked for the highest it offers up to the \
+        display's refresh rate. On a terminal a status line shows the rate and counts; at the \
+        end a summary is printed. Ctrl-C (SIGINT) or SIGTERM stops cleanly and restores the \
+        display as it was found (exit 130 / 143).
 
         Examples:
-          framepipe preview --config configs/vivid-vkms.json
+          framepipe preview --device /dev/video0 --size 1280x720
+          framepipe preview --device /dev/video0 --format YUYV --allow-copy
           framepipe preview --config configs/vivid-vkms.json --frames 100 --snapshot screen.png
-          framepipe preview --device /dev/video0 --card /dev/dri/card0 --duration 10
+          framepipe preview --device /dev/video0 --reconnect --log-level debug
         """)
 
     @OptionGroup var pipelineOptions: PipelineOptions
