@@ -100,7 +100,9 @@ let package = Package(
             name: "PipelineTests",
             dependencies: ["Pipeline", "V4L2", "KMS", "Platform", "CKernelShim", "CV4L2", "TestSupport", "SignalHandling"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Pipeline", "Platform", "TestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+        // framepipe itself too: the list text is tested on fixed descriptions
+        // (`@testable import framepipe`), besides running the built tool.
+        .testTarget(name: "CLITests", dependencies: ["TestSupport", "framepipe", "KMS", "V4L2", "Platform"]),
         .testTarget(name: "ConversionTests", dependencies: ["Conversion", "Platform", "CYUV"]),
     ],
     swiftLanguageModes: [.v6]

@@ -14,6 +14,10 @@ struct Framepipe: ParsableCommand {
 
         Start with `framepipe list` to see the cameras and displays this machine has.
 
+        Shell completions: `framepipe --generate-completion-script bash|zsh|fish`. \
+        A man page: `swift package plugin generate-manual` in the source tree. The \
+        README says where to install both.
+
         EXIT CODES
         \(ExitStatus.allCases.map { "  \(String($0.rawValue).padding(toLength: 4, withPad: " ", startingAt: 0)) \($0.meaning)" }.joined(separator: "\n"))
         """,

@@ -18,10 +18,26 @@ struct List: ParsableCommand {
 
         For each DRM card: driver, capabilities (PRIME, atomic, universal planes, \
         writeback), connectors with modes, CRTCs, and planes with their formats and \
-        modifiers (IN_FORMATS).
+        modifiers (IN_FORMATS). A DRM format is shown as its fourcc with its name \
+        from framepipe's format table, e.g. XR24 (XRGB8888); a capture format also names \
+        the DRM format its frames are displayed as ('RGB3' is DRM BG24 (BGR888)).
+
+        --brief prints one line per camera (a V4L2 node that captures video), per \
+        connector and per plane, each starting with what it describes:
+          camera PATH DRIVER "CARD" BUS PLANES N formats, memory KINDS
+          connector CARD NAME STATUS MODE on crtc ID
+          connector CARD NAME STATUS off[, prefers MODE]
+          plane CARD ID TYPE on crtc ID|off: FOURCC (NAME), FOURCC, ...
+
+        PLANES is single-planar or multiplanar. KINDS is what --memory can ask of \
+        the camera: camera (it exports its own buffers; camera? when the export \
+        could not be tried), display and heap (it imports dma-bufs), or none. \
+        STATUS is connected, disconnected, unknown or writeback; MODE is WxH@HZ. \
+        Nodes that capture no video have no line.
 
         Examples:
           framepipe list
+          framepipe list --brief | grep '^plane'
           framepipe list --json > devices.json
           framepipe list --device /dev/video0 --card /dev/dri/card0
         """)
@@ -29,13 +45,24 @@ struct List: ParsableCommand {
     @Flag(help: "Print the report as JSON.")
     var json = false
 
-    @Option(name: .customLong("device"), help: ArgumentHelp("A V4L2 node to describe (repeatable).", valueName: "path"))
+    @Flag(help: "One line per camera, per connector and per plane (see above).")
+    var brief = false
+
+    @Option(
+        name: .customLong("device"), help: ArgumentHelp("A V4L2 node to describe (repeatable).", valueName: "path"),
+        completion: .file())
     var devices: [String] = []
 
-    @Option(name: .customLong("card"), help: ArgumentHelp("A DRM card to describe (repeatable).", valueName: "path"))
+    @Option(
+        name: .customLong("card"), help: ArgumentHelp("A DRM card to describe (repeatable).", valueName: "path"),
+        completion: .file())
     var cards: [String] = []
 
     @OptionGroup var logging: LoggingOptions
+
+    func validate() throws {
+        if json && brief { throw ValidationError("--brief and --json cannot be combined: the JSON report is the complete one") }
+    }
 
     func run() throws {
         logging.bootstrap()
@@ -58,6 +85,9 @@ struct List: ParsableCommand {
             }
             if json {
                 FileHandle.standardOutput.write(try reportJSON(report))
+            } else if brief {
+                print(report.briefText, terminator: "")
+                for problem in report.problems { printError(problem) }
             } else {
                 print(report.text, terminator: "")
                 for problem in report.problems { printError(problem) }

@@ -38,7 +38,8 @@ extension VideoDeviceInfo {
         }
         out += "  formats:\n"
         for format in formats {
-            out += "    '\(format.fourcc)' \(format.description)\(format.compressed ? " (compressed)" : "")\n"
+            let drm = drmLabel(forCameraFormat: format.fourcc).map { ", DRM \($0)" } ?? ""
+            out += "    '\(format.fourcc)' \(format.description)\(format.compressed ? " (compressed)" : "")\(drm)\n"
             for size in format.frameSizes {
                 let rates = size.intervals.map { interval -> String in
                     let fps = String(format: "%g", interval.framesPerSecond)
@@ -85,9 +86,10 @@ extension CardInfo {
         for plane in planes {
             let formats = plane.formats.map { format -> String in
                 let modifiers = format.modifiers.map(\.description)
-                return modifiers.isEmpty || modifiers == ["LINEAR"] ? "\(format.format)" : "\(format.format)[\(modifiers.joined(separator: ","))]"
+                let label = drmFormatLabel(format.format)
+                return modifiers.isEmpty || modifiers == ["LINEAR"] ? label : "\(label) [\(modifiers.joined(separator: ","))]"
             }
-            out += "  plane \(plane.id) \(plane.type.rawValue): CRTCs \(plane.possibleCrtcs.map(\.description).joined(separator: ",")); formats \(formats.joined(separator: " "))\n"
+            out += "  plane \(plane.id) \(plane.type.rawValue): CRTCs \(plane.possibleCrtcs.map(\.description).joined(separator: ",")); formats \(formats.joined(separator: ", "))\n"
         }
         return out
     }

@@ -4,7 +4,7 @@ import FramePipe
 /// The pipeline file and the flags that override it, shared by `plan`,
 /// `preview` and `bench`: the common cases need no file at all.
 struct PipelineOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("A pipeline file (JSON, see configs/).", valueName: "file"))
+    @Option(help: ArgumentHelp("A pipeline file (JSON, see configs/).", valueName: "file"), completion: .file(extensions: ["json"]))
     var config: String?
 
     @Option(help: ArgumentHelp("V4L2 capture device, overriding source.device.", valueName: "path"))

@@ -45,6 +45,20 @@ final class ListCommandTests: XCTestCase {
         }
     }
 
+    func testBriefAndJSONTogetherAreAUsageError() throws {
+        let result = try runFramepipe(["list", "--brief", "--json"])
+        XCTAssertEqual(result.status, 64)
+        XCTAssertEqual(result.stdout, "")
+    }
+
+    func testHelpDocumentsBriefLines() throws {
+        let result = try runFramepipe(["list", "--help"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        for text in ["--brief", "camera PATH", "connector CARD NAME", "plane CARD ID", "XR24 (XRGB8888)"] {
+            XCTAssertTrue(result.stdout.contains(text), "list --help mentions \(text)")
+        }
+    }
+
     func testJSONOnMachineWithoutDevicesIsStillValid() throws {
         // On the host there are no cameras or displays; inside the lab there
         // are. Either way the output must be a JSON object with both lists.
@@ -103,6 +117,57 @@ final class ListCommandDeviceTests: XCTestCase {
         XCTAssertTrue(result.stdout.contains("'XR24'"))
         XCTAssertTrue(result.stdout.contains("video-capture-mplane (multiplanar)"))
         XCTAssertTrue(result.stdout.contains("vkms"))
+    }
+
+    /// `--brief` has exactly one line per capture node, per connector and per
+    /// plane that `--json` reports, and names the formats it lists.
+    func testBriefHasOneLinePerCameraConnectorAndPlane() throws {
+        try Lab.require()
+        let report = try listJSON()
+        let result = try runFramepipe(["list", "--brief"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        let devices = try XCTUnwrap(report["videoDevices"] as? [[String: Any]])
+        let cards = try XCTUnwrap(report["cards"] as? [[String: Any]])
+        let capture = devices.filter { $0["captureBufferType"] != nil }
+        let connectors = cards.flatMap { $0["connectors"] as? [[String: Any]] ?? [] }
+        let planes = cards.flatMap { $0["planes"] as? [[String: Any]] ?? [] }
+        XCTAssertGreaterThanOrEqual(capture.count, 2)
+        XCTAssertGreaterThanOrEqual(connectors.count, 2)
+        XCTAssertGreaterThanOrEqual(planes.count, 2)
+
+        let cameraLines = lines.filter { $0.hasPrefix("camera ") }
+        let connectorLines = lines.filter { $0.hasPrefix("connector ") }
+        let planeLines = lines.filter { $0.hasPrefix("plane ") }
+        XCTAssertEqual(cameraLines.count, capture.count)
+        XCTAssertEqual(connectorLines.count, connectors.count)
+        XCTAssertEqual(planeLines.count, planes.count)
+        XCTAssertEqual(lines.count, cameraLines.count + connectorLines.count + planeLines.count, "no other lines")
+
+        for node in capture {
+            let path = try XCTUnwrap(node["path"] as? String)
+            let formats = (node["formats"] as? [Any])?.count ?? -1
+            XCTAssertTrue(cameraLines.contains { $0.hasPrefix("camera \(path) vivid ") && $0.contains(" \(formats) formats, memory camera,display,heap") }, "\(path): \(cameraLines)")
+        }
+        for card in cards {
+            let path = try XCTUnwrap(card["path"] as? String)
+            for plane in card["planes"] as? [[String: Any]] ?? [] {
+                let id = try XCTUnwrap(plane["id"] as? Int)
+                XCTAssertEqual(planeLines.filter { $0.hasPrefix("plane \(path) \(id) ") }.count, 1, "plane \(id) of \(path)")
+            }
+        }
+        XCTAssertTrue(connectorLines.contains { $0.hasPrefix("connector /dev/dri/card0 Virtual-1 connected ") }, "\(connectorLines)")
+        XCTAssertTrue(connectorLines.contains { $0.hasPrefix("connector /dev/dri/card0 Writeback-1 writeback ") }, "\(connectorLines)")
+        let primary = try XCTUnwrap(planeLines.first { $0.hasPrefix("plane /dev/dri/card0 ") && $0.contains(" primary ") })
+        XCTAssertTrue(primary.contains("XR24 (XRGB8888)"), primary)
+    }
+
+    func testFullTextNamesDRMFormats() throws {
+        try Lab.require()
+        let result = try runFramepipe(["list"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stdout.contains(", DRM XR24 (XRGB8888)\n"), "vivid's 'XR24' names its DRM format")
+        XCTAssertTrue(result.stdout.contains("formats XR24 (XRGB8888), "), "vkms's planes name their formats")
     }
 
     func testDRMNodeGivenAsCameraIsRejected() throws {
