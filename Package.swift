@@ -3,6 +3,7 @@ import PackageDescription
 
 // Layering (each line may only use the lines above it):
 //   CDRM, CV4L2      system libraries found with pkg-config (libdrm-dev, libv4l-dev)
+//   CPNG             libpng (libpng-dev), for Reporting's snapshot PNGs (and TestSupport, which reads them back)
 //   CKernelShim      C, forwarding only: ioctl numbers and fourccs as constants, variadic wrappers
 //   Platform         the kernel seam, owned fds, the one ioctl funnel, typed device errors
 //   V4L2, KMS        the two device APIs, independent of each other
@@ -45,6 +46,9 @@ let package = Package(
             providers: [.apt(["libv4l-dev"])]),
         // libyuv ships no pkg-config file: the module map links `yuv`.
         .systemLibrary(name: "CYUV", providers: [.apt(["libyuv-dev"])]),
+        .systemLibrary(
+            name: "CPNG", pkgConfig: "libpng",
+            providers: [.apt(["libpng-dev"])]),
         .target(name: "CKernelShim", dependencies: ["CDRM", "CV4L2"]),
         .target(
             name: "Platform",
@@ -74,7 +78,7 @@ let package = Package(
             ]),
         .target(name: "Conversion", dependencies: ["CYUV", "Platform"]),
         .target(name: "FramePipe", dependencies: ["Pipeline", "V4L2", "KMS", "Platform"]),
-        .target(name: "Reporting", dependencies: ["Pipeline", "Platform"]),
+        .target(name: "Reporting", dependencies: ["Pipeline", "Platform", "CPNG"]),
         .target(
             name: "SignalHandling",
             dependencies: ["Pipeline", "Platform", .product(name: "Logging", package: "swift-log")]),
@@ -91,14 +95,14 @@ let package = Package(
             path: "Examples/MinimalPreview"),
         .target(
             name: "TestSupport",
-            dependencies: ["Platform", "KMS", "CDRM", "CV4L2", "CKernelShim"],
+            dependencies: ["Platform", "KMS", "CDRM", "CV4L2", "CKernelShim", "CPNG"],
             path: "Tests/TestSupport"),
         .testTarget(name: "PlatformTests", dependencies: ["Platform", "CKernelShim", "TestSupport"]),
         .testTarget(name: "V4L2Tests", dependencies: ["V4L2", "Platform", "CV4L2", "TestSupport"]),
         .testTarget(name: "KMSTests", dependencies: ["KMS", "Platform", "TestSupport"]),
         .testTarget(
             name: "PipelineTests",
-            dependencies: ["Pipeline", "V4L2", "KMS", "Platform", "CKernelShim", "CV4L2", "TestSupport", "SignalHandling"]),
+            dependencies: ["Pipeline", "V4L2", "KMS", "Platform", "CKernelShim", "CV4L2", "TestSupport", "SignalHandling", "Reporting"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Pipeline", "Platform", "TestSupport"]),
         // framepipe itself too: the list text is tested on fixed descriptions
         // (`@testable import framepipe`), besides running the built tool.

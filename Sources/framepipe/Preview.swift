@@ -40,7 +40,7 @@ struct Preview: ParsableCommand {
     @Option(help: ArgumentHelp("Stop after this many seconds.", valueName: "seconds"))
     var duration: Double?
 
-    @Option(help: ArgumentHelp("After the last frame, save the composed screen (read back through the display's writeback connector) as PNG.", valueName: "file.png"))
+    @Option(help: ArgumentHelp("After the last frame, save the composed screen (read back through the display's writeback connector) as a compressed PNG.", valueName: "file.png"))
     var snapshot: String?
 
     @Flag(help: "When the camera is unplugged, keep its last frame on screen, wait for it to come back (the same bus info, or path) and go on, saying \"waiting for /dev/videoN\" on stderr. Without it (or \"reconnect\": true in the file) the run ends with exit 74.")
@@ -81,40 +81,30 @@ struct Preview: ParsableCommand {
             session.onCameraBack = { path in
                 FileHandle.standardError.write(Data("camera back at \(path)\n".utf8))
             }
-            var snapshotFile: (path: String, bytes: [UInt8])?
+            // The screen is copied out before teardown; compressing and
+            // writing it waits until the display is restored.
+            var screen: WritebackSnapshot?
             let signals = SignalRelay(stopping: session)
             defer { signals.uninstall() }
             let summary = try session.run(
                 frames: pipeline.frames, duration: pipeline.duration,
-                beforeTeardown: snapshot.map { path in
-                    { session in
-                        let shot = try session.snapshot()
-                        let png = shot.screen.bytes.withUnsafeBytes {
-                            PNG.encodeXRGB8888($0, width: shot.screen.width, height: shot.screen.height, stride: shot.screen.stride)
-                        }
-                        snapshotFile = (path, png)
-                    }
+                beforeTeardown: snapshot.map { _ in
+                    { session in screen = try session.snapshot().screen }
                 })
             if interactive { FileHandle.standardError.write(Data("\n".utf8)) }
-            if let snapshotFile {
-                guard FileManager.default.createFile(atPath: snapshotFile.path, contents: Data(snapshotFile.bytes)) else {
-                    throw SnapshotWriteError(path: snapshotFile.path)
+            if let snapshot, let screen {
+                try screen.bytes.withUnsafeBytes {
+                    try PNG.writeXRGB8888($0, width: screen.width, height: screen.height, stride: screen.stride, to: snapshot)
                 }
             }
             if json {
                 FileHandle.standardOutput.write(try reportJSON(summary))
             } else {
-                print(summary.text(snapshot: snapshotFile?.path))
+                print(summary.text(snapshot: screen == nil ? nil : snapshot))
             }
             try exitForSignal(summary.stopReason)
         }
     }
-}
-
-struct SnapshotWriteError: UserFacingError {
-    let path: String
-    var description: String { "\(path): cannot write the snapshot PNG (is the folder writable?)" }
-    var category: ErrorCategory { .deviceFailed }
 }
 
 extension PipelineSummary {

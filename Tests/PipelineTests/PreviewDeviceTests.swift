@@ -2,6 +2,7 @@ import Foundation
 import KMS
 import Pipeline
 import Platform
+import Reporting
 import TestSupport
 import XCTest
 
@@ -122,6 +123,27 @@ final class PreviewDeviceTests: XCTestCase {
         try XCTUnwrap(comparison).assertExact(expectedPixels: 640 * 480)
     }
 
+    /// The same through the PNG that `--snapshot` writes: the screen,
+    /// compressed by libpng and read back by it, still holds exactly the
+    /// on-screen capture buffer's pixels, and is far smaller than raw.
+    func testSnapshotPNGHoldsTheCaptureBufferPixels() throws {
+        try Lab.require()
+        var comparison: ScreenComparison?
+        var pngSize = 0
+        let session = try FramePipeline(configuration: try config("vivid-vkms.json"))
+        _ = try session.run(frames: 30, beforeTeardown: {
+            comparison = try ScreenComparison.take($0, screen: { screen in
+                let png = try screen.bytes.withUnsafeBytes {
+                    try PNG.encodeXRGB8888($0, width: screen.width, height: screen.height, stride: screen.stride)
+                }
+                pngSize = png.count
+                return try DecodedPNG(png).xrgb8888Snapshot
+            })
+        })
+        try XCTUnwrap(comparison).assertExact(expectedPixels: 640 * 480)
+        XCTAssertLessThan(pngSize, 1024 * 768 * 4 / 20, "under 5% of the raw screen")
+    }
+
     func testNV12ConfigFailsWithNoCommonFormatOnVkms() throws {
         try Lab.require()
         let result = try runFramepipe(["preview", "--config", repositoryRoot.appendingPathComponent("configs/nv12-yuv-plane.json").path])
@@ -140,9 +162,36 @@ final class PreviewDeviceTests: XCTestCase {
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertTrue(result.stdout.contains("frames shown in"), result.stdout)
         XCTAssertTrue(result.stdout.contains("buffer-pool violations: 0"), result.stdout)
-        let data = try Data(contentsOf: png)
-        XCTAssertEqual(Array(data.prefix(4)), [0x89, 0x50, 0x4e, 0x47])
-        XCTAssertGreaterThan(data.count, 1024 * 768 * 3)
+        XCTAssertTrue(result.stdout.contains("snapshot: \(png.path)"), result.stdout)
+        let size = try XCTUnwrap(try FileManager.default.attributesOfItem(atPath: png.path)[.size] as? Int)
+        print("snapshot \(png.path): \(size) bytes")
+        XCTAssertLessThan(size, 1024 * 768 * 4 / 20, "libpng-compressed: under 5% of the raw screen")
+        // The camera's 640x480 centred on the 1024x768 screen, black around it.
+        let screen = try DecodedPNG(contentsOf: png.path)
+        XCTAssertEqual(screen.width, 1024)
+        XCTAssertEqual(screen.height, 768)
+        XCTAssertTrue(screen.isEightBitRGB, "format \(screen.fileFormat)")
+        var litOutside = 0, litInside = 0
+        for y in 0..<screen.height {
+            for x in 0..<screen.width {
+                let p = (y * screen.width + x) * 3
+                guard screen.rgb[p] | screen.rgb[p + 1] | screen.rgb[p + 2] != 0 else { continue }
+                if (192..<832).contains(x) && (144..<624).contains(y) { litInside += 1 } else { litOutside += 1 }
+            }
+        }
+        XCTAssertEqual(litOutside, 0, "black outside the camera's rectangle")
+        XCTAssertGreaterThan(litInside, 640 * 480 / 2, "the camera's picture inside it")
+    }
+
+    func testPreviewCommandNamesAnUnwritableSnapshotPath() throws {
+        try Lab.require()
+        let png = URL(fileURLWithPath: ProcessInfo.processInfo.environment["LAB_RESULTS"] ?? NSTemporaryDirectory())
+            .appendingPathComponent("missing-\(getpid())/screen.png")
+        let result = try runFramepipe(["preview", "--config", repositoryRoot.appendingPathComponent("configs/vivid-vkms.json").path,
+                                       "--frames", "10", "--snapshot", png.path])
+        XCTAssertEqual(result.status, 74, result.stderr)
+        XCTAssertEqual(result.stderr, "framepipe: \(png.path): cannot write the PNG: No such file or directory\n")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: png.path))
     }
 
     func testSIGINTStopsCleanlyWithSummaryAndExit130() throws {

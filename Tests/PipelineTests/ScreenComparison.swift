@@ -24,8 +24,11 @@ struct ScreenComparison {
     var layout: PlaneLayout
 
     /// Takes a snapshot and compares. Call from `beforeTeardown`. Only the
-    /// test maps the dma-buf; the pipeline never does.
-    static func take(_ pipeline: FramePipeline) throws -> ScreenComparison {
+    /// test maps the dma-buf; the pipeline never does. `screen` turns the
+    /// captured screen into what is compared: by default the screen
+    /// itself, or e.g. the PNG `--snapshot` writes, read back.
+    static func take(_ pipeline: FramePipeline,
+                     screen: (WritebackSnapshot) throws -> WritebackSnapshot = { $0 }) throws -> ScreenComparison {
         let shot = try pipeline.snapshot()
         let format = pipeline.captureFormat
         guard ["XR24", "AR24"].contains(format.fourcc.description) else {
@@ -39,7 +42,7 @@ struct ScreenComparison {
             throw ComparisonError(description: "mmap of the capture dma-buf failed: errno \(errno)")
         }
         defer { munmap(memory, length) }
-        return compare(camera: UnsafeRawBufferPointer(start: memory, count: length), pitch: pitch, screen: shot.screen, layout: shot.layout)
+        return compare(camera: UnsafeRawBufferPointer(start: memory, count: length), pitch: pitch, screen: try screen(shot.screen), layout: shot.layout)
     }
 
     /// Compares `camera` (32-bit pixels, `pitch` bytes per line) with `screen`.
