@@ -56,6 +56,15 @@ struct Preview: ParsableCommand {
         if let duration, !(duration > 0) { throw ValidationError("--duration must be above 0 seconds, got \(duration)") }
     }
 
+    /// Throws the error writing `path` would end with if its folder is
+    /// missing or not writable (`access(2)`).
+    static func checkWritable(_ path: String) throws {
+        let folder = (path as NSString).deletingLastPathComponent
+        guard access(folder.isEmpty ? "." : folder, W_OK) == 0 else {
+            throw PNGError(path: path, reason: String(cString: strerror(errno)), category: .deviceFailed)
+        }
+    }
+
     func run() throws {
         logging.bootstrap()
         try reportingErrors {
@@ -63,6 +72,9 @@ struct Preview: ParsableCommand {
             if let frames { pipeline.frames = frames }
             if let duration { pipeline.duration = duration }
             if reconnect { pipeline.reconnect = true }
+            // A snapshot that could not be written is found out now, not
+            // after the whole run.
+            if let snapshot { try Self.checkWritable(snapshot) }
 
             let session = try FramePipeline(configuration: pipeline)
             if explain { print(session.plan.explanation) }

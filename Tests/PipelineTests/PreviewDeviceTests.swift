@@ -187,11 +187,19 @@ final class PreviewDeviceTests: XCTestCase {
         try Lab.require()
         let png = URL(fileURLWithPath: ProcessInfo.processInfo.environment["LAB_RESULTS"] ?? NSTemporaryDirectory())
             .appendingPathComponent("missing-\(getpid())/screen.png")
-        let result = try runFramepipe(["preview", "--config", repositoryRoot.appendingPathComponent("configs/vivid-vkms.json").path,
-                                       "--frames", "10", "--snapshot", png.path])
-        XCTAssertEqual(result.status, 74, result.stderr)
-        XCTAssertEqual(result.stderr, "framepipe: \(png.path): cannot write the PNG: No such file or directory\n")
+        // Found before streaming: a run that would never end on its own
+        // ends at once, the display untouched.
+        let screenBefore = try ScreenState.current()
+        let child = try ChildProcess(Lab.framepipeExecutable.path, arguments: [
+            "preview", "--config", repositoryRoot.appendingPathComponent("configs/vivid-vkms.json").path,
+            "--frames", "1000000", "--snapshot", png.path,
+        ], environment: ProcessInfo.processInfo.environment)
+        let outcome = try XCTUnwrap(child.wait(timeout: 20), "framepipe streamed instead of refusing the path")
+        XCTAssertEqual(outcome.result.status, 74, outcome.result.stderr)
+        XCTAssertEqual(outcome.result.stderr, "framepipe: \(png.path): cannot write the PNG: No such file or directory\n")
+        XCTAssertEqual(outcome.result.stdout, "")
         XCTAssertFalse(FileManager.default.fileExists(atPath: png.path))
+        XCTAssertEqual(try ScreenState.current(), screenBefore)
     }
 
     func testSIGINTStopsCleanlyWithSummaryAndExit130() throws {
