@@ -52,6 +52,8 @@ package final class ConvertingCamera: CameraQueue, @unchecked Sendable {
     private var converting = false
     private var converted: [CapturedFrame] = []
     private var failure: (any Error)?
+    /// Set by ``close()``: nothing is converted or handed on any more.
+    private var closed = false
     /// The CPU time of the conversion that last filled each display buffer.
     private var lastConversion: [Int64]
 
@@ -116,7 +118,7 @@ package final class ConvertingCamera: CameraQueue, @unchecked Sendable {
     /// Starts converting the waiting frame if nothing is being converted
     /// and a display buffer is free.
     private func startNext() throws {
-        guard !converting, let frame = waiting, !free.isEmpty else { return }
+        guard !closed, !converting, let frame = waiting, !free.isEmpty else { return }
         waiting = nil
         let cameraIndex = BufferIndex(frame.index)
         guard sourceMemory.indices.contains(frame.index), let base = sourceMemory[frame.index].baseAddress else {
@@ -157,6 +159,7 @@ package final class ConvertingCamera: CameraQueue, @unchecked Sendable {
 
     private func finished(_ job: Job, cpu: Int64, refusal: ConversionError?) {
         converting = false
+        guard !closed else { return }
         statistics.cpuNanoseconds += cpu
         do {
             try camera.queue(job.cameraIndex)
@@ -185,6 +188,19 @@ package final class ConvertingCamera: CameraQueue, @unchecked Sendable {
     /// (its frame's, until the buffer is written again).
     package func conversionNanoseconds(of index: Int) -> Int64? {
         lastConversion.indices.contains(index) ? lastConversion[index] : nil
+    }
+
+    /// Stops converting and waits for a conversion in progress to end, so
+    /// that the memory it reads and writes may be unmapped (teardown, or
+    /// the camera gone). Frames converted but not handed on are dropped;
+    /// nothing starts again. Call on the pipeline queue.
+    package func close() {
+        dispatchPrecondition(condition: .onQueue(pipelineQueue))
+        closed = true
+        waiting = nil
+        // The conversion's own hop back to the pipeline queue is async, so
+        // this cannot deadlock; its `finished` then sees `closed`.
+        conversionQueue.sync {}
     }
 
     // MARK: CameraQueue (display buffers, for the scheduler)

@@ -42,6 +42,9 @@ extension FramePipeline {
             releaseCameraThatWentAway()
         }
         cameraSource = nil
+        // The copy path: a conversion still reading the camera's buffer
+        // ends before the stream frees it.
+        converting?.close()
         logger.warning("camera gone, waiting for it to come back", metadata: ["device": "\(path)"])
         // The flip in flight lands first: which frame stays is known then.
         scheduler.isFrozen = true

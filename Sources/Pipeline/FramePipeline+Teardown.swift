@@ -16,6 +16,9 @@ extension FramePipeline {
         // A flip that completed since the last frame has its event still
         // waiting (they are read at the next frame): count it as shown.
         if started, scheduler.isFlipPending { try? scheduler.takeFlipEvents() }
+        // A conversion still running writes into a display buffer and reads
+        // a camera buffer: it ends before either is unmapped.
+        converting?.close()
         scheduler.finish()
         let displayErrors = display.close()
         scheduler.displayReleasedAll()

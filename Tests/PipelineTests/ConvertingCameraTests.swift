@@ -165,4 +165,26 @@ final class ConvertingCameraTests: XCTestCase {
             XCTAssertEqual(converting?.statistics.converted, 3)
         }
     }
+
+    func testCloseWaitsForTheConversionInProgressAndHandsNothingOn() throws {
+        try makePipeline()
+        try queue.sync {
+            camera.fill(0, sequence: 1)
+            try converting?.cameraReadable()  // the conversion starts on its own queue
+            converting?.close()  // returns only once it has ended
+        }
+        usleep(50_000)
+        queue.sync {}  // its hop back has run, and seen the close
+        queue.sync {
+            XCTAssertEqual(display.log, [], "nothing committed after the close")
+            XCTAssertEqual(converting?.statistics.converted, 0)
+        }
+        // Nothing starts again.
+        try queue.sync {
+            camera.fill(1, sequence: 2)
+            try converting?.cameraReadable()
+        }
+        usleep(50_000)
+        queue.sync { XCTAssertEqual(display.log, []) }
+    }
 }
