@@ -21,19 +21,14 @@ public struct CopyLayout: Sendable, Equatable {
 
     /// A `width` x `height` frame fitted into a `bufferWidth` x
     /// `bufferHeight` buffer: as large as fits with the frame's aspect
-    /// ratio (even sizes), centred.
+    /// ratio (even sizes), centred, as ``LayoutPreset`` fits a camera into
+    /// its cell.
     public static func fitting(width: Int, height: Int, into bufferWidth: Int, _ bufferHeight: Int) -> CopyLayout {
-        // Compare w/h with W/H without rounding: w * H against W * h.
-        var fittedWidth = bufferWidth, fittedHeight = bufferHeight
-        if width * bufferHeight > bufferWidth * height {
-            fittedHeight = bufferWidth * height / width
-        } else {
-            fittedWidth = bufferHeight * width / height
-        }
-        fittedWidth -= fittedWidth % 2
-        fittedHeight -= fittedHeight % 2
-        let target = PixelRectangle(
-            x: (bufferWidth - fittedWidth) / 2, y: (bufferHeight - fittedHeight) / 2, width: fittedWidth, height: fittedHeight)
+        let target = LayoutPreset.fit((width, height), in: PixelRectangle(x: 0, y: 0, width: bufferWidth, height: bufferHeight))
         return CopyLayout(bufferWidth: bufferWidth, bufferHeight: bufferHeight, target: target)
     }
+
+    /// Where the frame goes, as plans and summaries say it: "1024x576 in
+    /// 1024x768".
+    public var targetDescription: String { "\(target.width)x\(target.height) in \(bufferWidth)x\(bufferHeight)" }
 }

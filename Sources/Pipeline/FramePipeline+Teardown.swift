@@ -46,7 +46,7 @@ extension FramePipeline {
     /// "YUYV 640x480 → XRGB8888 (libyuv)" on the copy path.
     private var copyPath: String? {
         guard case .copy(let format) = candidate.memory else { return nil }
-        let scaled = candidate.copyLayout.map { " scaled to \($0.target.width)x\($0.target.height) in \($0.bufferWidth)x\($0.bufferHeight)" } ?? ""
+        let scaled = candidate.copyLayout.map { " scaled to \($0.targetDescription)" } ?? ""
         return "\(format.rawValue) \(stream.format.width)x\(stream.format.height) → XRGB8888\(scaled) (libyuv)"
     }
 }

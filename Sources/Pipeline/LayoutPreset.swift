@@ -57,18 +57,14 @@ public enum LayoutPreset: String, Sendable, Codable, CaseIterable {
         }
     }
 
-    /// `size` as large as fits in `box` with its aspect ratio, even-sized
-    /// and centred.
+    /// `size` as large as fits in `box` with its aspect ratio
+    /// (``PlaneLayout/scaledToFit(frameWidth:frameHeight:displayWidth:displayHeight:)``),
+    /// made even-sized and centred in `box`.
     static func fit(_ size: (width: Int, height: Int), in box: PixelRectangle) -> PixelRectangle {
-        guard size.width > 0, size.height > 0 else { return box }
-        var width = box.width, height = box.height
-        if size.width * box.height > box.width * size.height {
-            height = box.width * size.height / size.width
-        } else {
-            width = box.height * size.width / size.height
-        }
-        width -= width % 2
-        height -= height % 2
+        guard let fitted = try? PlaneLayout.scaledToFit(
+            frameWidth: size.width, frameHeight: size.height, displayWidth: box.width, displayHeight: box.height
+        ).destination else { return box }
+        let width = fitted.width - fitted.width % 2, height = fitted.height - fitted.height % 2
         return PixelRectangle(x: box.x + (box.width - width) / 2, y: box.y + (box.height - height) / 2, width: width, height: height)
     }
 }

@@ -29,7 +29,7 @@ public struct PipelineCandidate: Sendable, Equatable, CustomStringConvertible {
 
     /// "camera memory, XRGB8888 640x480 → plane 33 (overlay) ...".
     public var description: String {
-        let scaled = copyLayout.map { " scaled by libyuv to \($0.target.width)x\($0.target.height) in \($0.bufferWidth)x\($0.bufferHeight)" } ?? ""
+        let scaled = copyLayout.map { " scaled by libyuv to \($0.targetDescription)" } ?? ""
         return "\(memory), \(pixelFormat.name) \(capture.width)x\(capture.height)\(scaled) → \(display)"
     }
 }

@@ -42,7 +42,7 @@ public struct PlanEntry: Sendable, Codable, Equatable, CustomStringConvertible {
         self.init(
             memory: candidate.memory.description, format: candidate.pixelFormat.name,
             size: "\(candidate.capture.width)x\(candidate.capture.height)"
-                + (candidate.copyLayout.map { " scaled by libyuv to \($0.target.width)x\($0.target.height) in \($0.bufferWidth)x\($0.bufferHeight)" } ?? ""),
+                + (candidate.copyLayout.map { " scaled by libyuv to \($0.targetDescription)" } ?? ""),
             display: candidate.display.description,
             outcome: outcome, reason: reason)
     }
