@@ -56,13 +56,13 @@ public struct FrameRateChoice: Sendable, Equatable {
         }
         let allowed = candidates.filter { $0.seconds >= shortest * 0.999_999 }
         if let best = allowed.min(by: { $0.seconds < $1.seconds }) {
-            let limit = refreshHz > 0 ? " up to the display's \(hertz(refreshHz)) Hz" : ""
+            let limit = refreshHz > 0 ? " up to the display's \(rateLabel(refreshHz)) Hz" : ""
             return FrameRateChoice(interval: best.interval, reason: "the highest \(camera) offers \(size)\(limit)")
         }
         let slowest = candidates.max { $0.seconds < $1.seconds }
         return FrameRateChoice(
             interval: slowest?.interval,
-            reason: "the lowest \(camera) offers \(size); every rate it offers is above the display's \(hertz(refreshHz)) Hz")
+            reason: "the lowest \(camera) offers \(size); every rate it offers is above the display's \(rateLabel(refreshHz)) Hz")
     }
 
     private static func seconds(_ fraction: Fraction) -> Double {
@@ -73,10 +73,5 @@ public struct FrameRateChoice: Sendable, Equatable {
     /// denominator.
     private static func interval(seconds: Double) -> Fraction {
         Fraction(numerator: UInt32((seconds * 1_000_000).rounded()), denominator: 1_000_000)
-    }
-
-    private static func hertz(_ value: Double) -> String {
-        let rounded = (value * 100).rounded() / 100
-        return rounded == rounded.rounded() ? String(Int(rounded)) : String(rounded)
     }
 }

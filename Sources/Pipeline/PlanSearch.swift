@@ -122,14 +122,9 @@ struct PlanSearch {
 
     /// The plan's rate line: the rate the camera took, and why.
     static func describeRate(_ interval: Fraction?, choice: FrameRateChoice?) -> String {
-        let rate = interval.map { rateText($0.framesPerSecond) + " fps" } ?? "rate unknown"
+        let rate = interval.map { rateLabel($0.framesPerSecond) + " fps" } ?? "rate unknown"
         guard let choice else { return rate + ", as asked" }
         return rate + ", " + choice.reason
-    }
-
-    static func rateText(_ value: Double) -> String {
-        let rounded = (value * 100).rounded() / 100
-        return rounded == rounded.rounded() ? String(Int(rounded)) : String(rounded)
     }
 
     /// One entry for candidates left untried because one before them was taken.

@@ -24,12 +24,3 @@ func drmFormatLabel(_ format: FourCC) -> String {
 func drmLabel(forCameraFormat v4l2: FourCC) -> String? {
     PixelFormat.forV4L2(v4l2).map { drmFormatLabel($0.drm) }
 }
-
-/// A refresh rate in hertz to two decimals without trailing zeros:
-/// 60.004 is "60", 59.94 is "59.94", 29.970 is "29.97".
-func hertzLabel(_ rate: Double) -> String {
-    var text = String(format: "%.2f", rate)
-    while text.hasSuffix("0") { text.removeLast() }
-    if text.hasSuffix(".") { text.removeLast() }
-    return text
-}

@@ -1,4 +1,5 @@
 import KMS
+import Pipeline
 import V4L2
 
 // `framepipe list --brief`: one line per camera, per connector and per plane,
@@ -83,6 +84,6 @@ extension CardInfo {
     }
 
     private func briefMode(_ mode: DisplayMode) -> String {
-        "\(mode.width)x\(mode.height)\(mode.isInterlaced ? "i" : "")@\(hertzLabel(mode.refreshRate))"
+        "\(mode.width)x\(mode.height)\(mode.isInterlaced ? "i" : "")@\(rateLabel(mode.refreshRate))"
     }
 }

@@ -54,14 +54,6 @@ final class ListTextTests: XCTestCase {
         XCTAssertNil(drmLabel(forCameraFormat: fourcc("MJPG")))
     }
 
-    func testHertzLabels() {
-        XCTAssertEqual(hertzLabel(60.004), "60")
-        XCTAssertEqual(hertzLabel(59.94), "59.94")
-        XCTAssertEqual(hertzLabel(29.970), "29.97")
-        XCTAssertEqual(hertzLabel(75.5), "75.5")
-        XCTAssertEqual(hertzLabel(100), "100")
-    }
-
     func testBriefLinesOfTheRecordedCard() {
         XCTAssertEqual(RecordedCard.card().briefLines, [
             "connector /dev/dri/card0 Virtual-1 connected 1024x768@60 on crtc 37",

@@ -61,4 +61,14 @@ final class FrameRateChoiceTests: XCTestCase {
         XCTAssertEqual(choice.reason, "the driver's rate: /dev/video0 lists none at 640x480")
         XCTAssertNil(choose([interval(0, 0)], 60).interval, "a zero interval is no rate")
     }
+
+    /// One formatting for every rate framepipe prints (plan lines, `list`).
+    func testRateLabels() {
+        XCTAssertEqual(rateLabel(60.004), "60")
+        XCTAssertEqual(rateLabel(59.94), "59.94")
+        XCTAssertEqual(rateLabel(29.970), "29.97")
+        XCTAssertEqual(rateLabel(75.5), "75.5")
+        XCTAssertEqual(rateLabel(100), "100")
+        XCTAssertEqual(rateLabel(12.5), "12.5")
+    }
 }
