@@ -135,9 +135,9 @@ package final class ConvertingCamera: CameraQueue, @unchecked Sendable {
             converter: converter)
         converting = true
         conversionQueue.async { [pipelineQueue] in
-            let start = Self.threadCPUNanoseconds()
+            let start = threadCPUNanoseconds()
             let refusal = Self.run(job)
-            let cpu = Self.threadCPUNanoseconds() - start
+            let cpu = threadCPUNanoseconds() - start
             pipelineQueue.async { [weak self] in self?.finished(job, cpu: cpu, refusal: refusal) }
         }
     }
@@ -216,11 +216,5 @@ package final class ConvertingCamera: CameraQueue, @unchecked Sendable {
     package func queue(_ index: BufferIndex) throws {
         free.append(index)
         try startNext()
-    }
-
-    private static func threadCPUNanoseconds() -> Int64 {
-        var now = timespec()
-        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now)
-        return Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)
     }
 }

@@ -6,8 +6,18 @@ import Glibc
 /// (V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC) and DRM vblank events
 /// (DRM_CAP_TIMESTAMP_MONOTONIC) use, so the three can be subtracted.
 public func monotonicNanoseconds() -> Int64 {
+    nanoseconds(on: CLOCK_MONOTONIC)
+}
+
+/// CPU time the calling thread has used so far (CLOCK_THREAD_CPUTIME_ID),
+/// in nanoseconds: what one piece of work cost on the thread that did it.
+public func threadCPUNanoseconds() -> Int64 {
+    nanoseconds(on: CLOCK_THREAD_CPUTIME_ID)
+}
+
+private func nanoseconds(on clock: clockid_t) -> Int64 {
     var now = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &now)
+    clock_gettime(clock, &now)
     return Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)
 }
 
@@ -55,8 +65,5 @@ public func processAgeNanoseconds() -> Int64? {
     let fields = line[line.index(after: close)...].split(separator: " ")
     let ticksPerSecond = sysconf(Int32(_SC_CLK_TCK))
     guard fields.count > 19, let started = Int64(fields[19]), ticksPerSecond > 0 else { return nil }
-    var now = timespec()
-    clock_gettime(CLOCK_BOOTTIME, &now)
-    let nowNanoseconds = Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)
-    return nowNanoseconds - started * 1_000_000_000 / Int64(ticksPerSecond)
+    return nanoseconds(on: CLOCK_BOOTTIME) - started * 1_000_000_000 / Int64(ticksPerSecond)
 }
