@@ -35,29 +35,14 @@ final class CopyPathDeviceTests: XCTestCase {
             XCTAssertEqual(session.plan.chosen?.memory, "copy from \(format) (libyuv)")
             var comparison: ScreenComparison?
             let summary = try session.run(frames: 20, beforeTeardown: { session in
-                let shot = try session.snapshot()
                 // The reference: the camera's own frame (every frame is the
-                // same picture), converted here with libyuv; only the test
-                // maps it.
+                // same picture), converted here with libyuv.
                 let capture = session.captureFormat
                 let width = Int(capture.width), height = Int(capture.height)
                 let converter = try FrameConverter(
                     format: try XCTUnwrap(ConvertibleFormat(capture.fourcc)), width: width, height: height,
                     bytesPerLine: Int(capture.planes[0].bytesPerLine))
-                let fd = try XCTUnwrap(session.dmaBufDescriptors(of: BufferIndex(0)).first)
-                let length = converter.frameBytes
-                guard let memory = mmap(nil, length, PROT_READ, MAP_SHARED, fd, 0), memory != MAP_FAILED else {
-                    throw ComparisonError(description: "mmap of the camera's buffer failed: errno \(errno)")
-                }
-                defer { munmap(memory, length) }
-                var reference = [UInt8](repeating: 0, count: width * height * 4)
-                try reference.withUnsafeMutableBytes { out in
-                    guard let base = out.baseAddress else { return }
-                    try converter.convert(UnsafeRawBufferPointer(start: memory, count: length), into: base, destinationStride: width * 4)
-                }
-                comparison = reference.withUnsafeBytes {
-                    ScreenComparison.compare(camera: $0, pitch: width * 4, screen: shot.screen, layout: shot.layout)
-                }
+                comparison = try ScreenComparison.takeConverted(session, converter: converter, bufferWidth: width, bufferHeight: height)
             })
             try XCTUnwrap(comparison).assertExact(expectedPixels: 640 * 480)
             XCTAssertEqual(summary.statistics.shown, 20, format)

@@ -57,13 +57,20 @@ final class FrameRecordTests: XCTestCase {
     private var now: Int64 = 0
     private let milliseconds: Int64 = 1_000_000
 
-    func testShownSupersededErroredDroppedAndInFlightFramesAreEachReportedOnce() throws {
+    /// A scripted camera and a 16 ms display under a scheduler on the
+    /// test's clock (`now`).
+    private func rig() -> (FakeCamera, FakeDisplay, Scheduler) {
         let camera = FakeCamera(bufferCount: 4)
         let display = FakeDisplay()
         display.period = 16 * milliseconds
         let scheduler = Scheduler(
             bufferCount: 4, camera: camera, display: display, refreshPeriodNanoseconds: 16 * milliseconds,
             clock: { [unowned self] in self.now })
+        return (camera, display, scheduler)
+    }
+
+    func testShownSupersededErroredDroppedAndInFlightFramesAreEachReportedOnce() throws {
+        let (camera, display, scheduler) = rig()
         var records: [FrameRecord] = []
         scheduler.onFrame = { records.append($0) }
 
@@ -137,12 +144,7 @@ final class FrameRecordTests: XCTestCase {
     /// frame after it. The third needless wait in a row drops that frame,
     /// and the next one is committed at once and lands on time.
     func testTheThirdNeedlessWaitInARowIsDroppedAndTheNextFrameIsOnTime() throws {
-        let camera = FakeCamera(bufferCount: 4)
-        let display = FakeDisplay()
-        display.period = 16 * milliseconds
-        let scheduler = Scheduler(
-            bufferCount: 4, camera: camera, display: display, refreshPeriodNanoseconds: 16 * milliseconds,
-            clock: { [unowned self] in self.now })
+        let (camera, display, scheduler) = rig()
         var records: [FrameRecord] = []
         scheduler.onFrame = { records.append($0) }
         func arrive(_ index: Int, _ sequence: UInt32, at time: Int64) throws {
@@ -177,12 +179,7 @@ final class FrameRecordTests: XCTestCase {
 
     /// At 25 fps on a 60 Hz display no frame waits for a flip: none is dropped.
     func testFramesThatNeverWaitAreNeverDropped() throws {
-        let camera = FakeCamera(bufferCount: 4)
-        let display = FakeDisplay()
-        display.period = 16 * milliseconds
-        let scheduler = Scheduler(
-            bufferCount: 4, camera: camera, display: display, refreshPeriodNanoseconds: 16 * milliseconds,
-            clock: { [unowned self] in self.now })
+        let (camera, display, scheduler) = rig()
         for frame in 0..<40 {
             now = Int64(frame) * 40 * milliseconds + 3 * milliseconds
             let index = try XCTUnwrap(camera.queued.min())

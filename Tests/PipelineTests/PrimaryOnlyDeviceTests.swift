@@ -114,26 +114,11 @@ final class PrimaryOnlyDeviceTests: XCTestCase {
             bufferWidth: 1024, bufferHeight: 768, target: PixelRectangle(x: 0, y: 96, width: 1024, height: 576)), pipeline.plan.explanation)
         var comparison: ScreenComparison?
         let summary = try pipeline.run(frames: 20, beforeTeardown: { session in
-            let shot = try session.snapshot()
             let capture = session.captureFormat
             let converter = try FrameConverter(
                 format: .yuyv, width: 640, height: 360, bytesPerLine: Int(capture.planes[0].bytesPerLine), outputWidth: 1024, outputHeight: 576)
-            let fd = try XCTUnwrap(session.dmaBufDescriptors(of: BufferIndex(0)).first)
-            guard let memory = mmap(nil, converter.frameBytes, PROT_READ, MAP_SHARED, fd, 0), memory != MAP_FAILED else {
-                throw ComparisonError(description: "mmap of the camera's buffer failed: errno \(errno)")
-            }
-            defer { munmap(memory, converter.frameBytes) }
-            var reference = [UInt8](repeating: 0, count: 1024 * 768 * 4)
-            try reference.withUnsafeMutableBytes { out in
-                guard let base = out.baseAddress else { return }
-                try converter.convert(UnsafeRawBufferPointer(start: memory, count: converter.frameBytes),
-                                      into: base + 96 * 1024 * 4, destinationStride: 1024 * 4)
-            }
-            // Black outside the picture, as the screen must be.
-            for pixel in stride(from: 3, to: reference.count, by: 4) { reference[pixel] = 0 }
-            comparison = reference.withUnsafeBytes {
-                ScreenComparison.compare(camera: $0, pitch: 1024 * 4, screen: shot.screen, layout: shot.layout)
-            }
+            comparison = try ScreenComparison.takeConverted(
+                session, converter: converter, bufferWidth: 1024, bufferHeight: 768, target: PixelPoint(x: 0, y: 96))
         })
         try XCTUnwrap(comparison).assertExact(expectedPixels: 1024 * 768)
         XCTAssertEqual(summary.copyPath, "YUYV 640x360 → XRGB8888 scaled to 1024x576 in 1024x768 (libyuv)")

@@ -1,3 +1,4 @@
+import Conversion
 import KMS
 import Pipeline
 import Platform
@@ -43,6 +44,31 @@ struct ScreenComparison {
         }
         defer { munmap(memory, length) }
         return compare(camera: UnsafeRawBufferPointer(start: memory, count: length), pitch: pitch, screen: try screen(shot.screen), layout: shot.layout)
+    }
+
+    /// Takes a snapshot and compares it with what the copy path must show
+    /// when every camera frame is the same picture: the camera's buffer 0
+    /// converted by `converter` (libyuv) into a `bufferWidth` x
+    /// `bufferHeight` image at `target`, the rest black. Call from
+    /// `beforeTeardown`; only the test maps the camera's buffer.
+    static func takeConverted(
+        _ pipeline: FramePipeline, converter: FrameConverter, bufferWidth: Int, bufferHeight: Int, target: PixelPoint = PixelPoint(x: 0, y: 0)
+    ) throws -> ScreenComparison {
+        let shot = try pipeline.snapshot()
+        let fd = try XCTUnwrap(pipeline.dmaBufDescriptors(of: BufferIndex(0)).first)
+        let length = converter.frameBytes
+        guard let memory = mmap(nil, length, PROT_READ, MAP_SHARED, fd, 0), memory != MAP_FAILED else {
+            throw ComparisonError(description: "mmap of the camera's buffer failed: errno \(errno)")
+        }
+        defer { munmap(memory, length) }
+        let pitch = bufferWidth * 4
+        var reference = [UInt8](repeating: 0, count: pitch * bufferHeight)
+        try reference.withUnsafeMutableBytes { out in
+            guard let base = out.baseAddress else { return }
+            try converter.convert(UnsafeRawBufferPointer(start: memory, count: length),
+                                  into: base + target.y * pitch + target.x * 4, destinationStride: pitch)
+        }
+        return reference.withUnsafeBytes { compare(camera: $0, pitch: pitch, screen: shot.screen, layout: shot.layout) }
     }
 
     /// Compares `camera` (32-bit pixels, `pitch` bytes per line) with `screen`.
