@@ -21,6 +21,14 @@ extension FramePipeline {
     /// pipeline queue, or after the run.
     public var copyStatistics: CopyStatistics? { converting?.statistics }
 
+    /// Routes the current scheduler's frame records to ``onFrame`` and, on
+    /// the copy path, each converted frame to the scheduler (at setup, and
+    /// for the scheduler of a camera that came back).
+    func connectScheduler() {
+        scheduler.onFrame = { [unowned self] record in self.frameCompleted(record) }
+        converting?.onConverted = { [unowned self] in self.step { try self.scheduler.cameraReadable() } }
+    }
+
     /// The scheduler for `allocation`: over the camera's own buffers
     /// (zero-copy), or over the display's buffers that a
     /// ``ConvertingCamera`` fills from the camera's (the copy path).

@@ -102,14 +102,11 @@ extension FramePipeline {
         var statistics = scheduler.statistics
         statistics.cameraReconnects += 1
         statistics.secondsWithoutCamera += Double(monotonicNanoseconds() - away.since) / 1e9
-        let (next, nextConverting) = Self.makeScheduler(allocation: fresh, display: display, queue: queue)
-        converting = nextConverting
-        converting?.onConverted = { [unowned self] in self.step { try self.scheduler.cameraReadable() } }
-        next.statistics = statistics
-        next.modesetFlipSeen = true
-        next.shownLimit = frameLimit
-        next.onFrame = { [unowned self] record in self.frameCompleted(record) }
-        scheduler = next
+        (scheduler, converting) = Self.makeScheduler(allocation: fresh, display: display, queue: queue)
+        connectScheduler()
+        scheduler.statistics = statistics
+        scheduler.modesetFlipSeen = true
+        scheduler.shownLimit = frameLimit
         heldFramebuffer?.flipsBefore = statistics.flips
         cameraAway = nil
         do {

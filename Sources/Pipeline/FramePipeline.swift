@@ -174,8 +174,7 @@ public final class FramePipeline: @unchecked Sendable {
         let queue = DispatchQueue(label: "framepipe.pipeline")
         self.queue = queue
         (scheduler, converting) = Self.makeScheduler(allocation: outcome.allocation, display: display, queue: queue)
-        scheduler.onFrame = { [unowned self] record in self.frameCompleted(record) }
-        converting?.onConverted = { [unowned self] in self.step { try self.scheduler.cameraReadable() } }
+        connectScheduler()
     }
 
     // MARK: Running
