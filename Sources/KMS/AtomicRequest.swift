@@ -39,6 +39,14 @@ package struct AtomicRequest: Sendable, Equatable, CustomStringConvertible {
     package init() {}
 
     /// The number of (object, property, value) triples.
+    /// Empties the request, keeping its storage (a request rebuilt per commit allocates nothing).
+    package mutating func removeAll() {
+        objectIDs.removeAll(keepingCapacity: true)
+        propertyCounts.removeAll(keepingCapacity: true)
+        propertyIDs.removeAll(keepingCapacity: true)
+        values.removeAll(keepingCapacity: true)
+    }
+
     package var count: Int { values.count }
     package var isEmpty: Bool { values.isEmpty }
 

@@ -69,7 +69,7 @@ extension Display {
     /// The property blob of `mode` (made once, destroyed at close).
     ///
     /// The corresponding call is `drmModeCreatePropertyBlob`.
-    private func modeBlob(for mode: DisplayMode) throws -> BlobID {
+    func modeBlob(for mode: DisplayMode) throws -> BlobID {
         if let blob = modeBlobs[mode.timings] { return blob }
         let blob = try card.createBlob(mode.timings.modeBlobBytes)
         modeBlobs[mode.timings] = blob
@@ -80,16 +80,33 @@ extension Display {
         _ candidate: DisplayPlan, framebuffer: FramebufferID, modeBlob: BlobID, cache: PropertyIDCache
     ) throws -> AtomicRequest {
         guard let plane = candidate.plane?.id else { throw DisplayError.closed(device: card.path) }
-        let crtc = UInt64(candidate.crtc.rawValue)
         let layout = candidate.layout
         var request = AtomicRequest()
-        if !keepsCurrentMode(candidate) {
-            try request.set(candidate.connector.id, "CRTC_ID", to: crtc, using: cache)
-            try request.set(candidate.crtc, "MODE_ID", to: UInt64(modeBlob.rawValue), using: cache)
-            try request.set(candidate.crtc, "ACTIVE", to: 1, using: cache)
+        try setMode(candidate, in: &request, modeBlob: modeBlob, cache: cache)
+        try Self.setPlane(plane, in: &request, crtc: candidate.crtc, layout: layout, framebuffer: framebuffer, cache: cache)
+        for other in candidate.planesTurnedOff {
+            try request.set(other, "FB_ID", to: 0, using: cache)
+            try request.set(other, "CRTC_ID", to: 0, using: cache)
         }
+        return request
+    }
+
+    /// The connector's route, the mode and ACTIVE, unless the CRTC was
+    /// found showing them (``keepsCurrentMode(_:)``).
+    func setMode(_ candidate: DisplayPlan, in request: inout AtomicRequest, modeBlob: BlobID, cache: PropertyIDCache) throws {
+        guard !keepsCurrentMode(candidate) else { return }
+        try request.set(candidate.connector.id, "CRTC_ID", to: UInt64(candidate.crtc.rawValue), using: cache)
+        try request.set(candidate.crtc, "MODE_ID", to: UInt64(modeBlob.rawValue), using: cache)
+        try request.set(candidate.crtc, "ACTIVE", to: 1, using: cache)
+    }
+
+    /// `plane` on `crtc` showing `framebuffer` as `layout` says.
+    static func setPlane(
+        _ plane: PlaneID, in request: inout AtomicRequest, crtc: CrtcID, layout: PlaneLayout, framebuffer: FramebufferID,
+        cache: PropertyIDCache
+    ) throws {
         try request.set(plane, "FB_ID", to: UInt64(framebuffer.rawValue), using: cache)
-        try request.set(plane, "CRTC_ID", to: crtc, using: cache)
+        try request.set(plane, "CRTC_ID", to: UInt64(crtc.rawValue), using: cache)
         // Source coordinates are 16.16 fixed point; CRTC ones whole pixels.
         try request.set(plane, "SRC_X", to: UInt64(layout.source.x) << 16, using: cache)
         try request.set(plane, "SRC_Y", to: UInt64(layout.source.y) << 16, using: cache)
@@ -99,11 +116,6 @@ extension Display {
         try request.set(plane, "CRTC_Y", to: UInt64(layout.destination.y), using: cache)
         try request.set(plane, "CRTC_W", to: UInt64(layout.destination.width), using: cache)
         try request.set(plane, "CRTC_H", to: UInt64(layout.destination.height), using: cache)
-        for other in candidate.planesTurnedOff {
-            try request.set(other, "FB_ID", to: 0, using: cache)
-            try request.set(other, "CRTC_ID", to: 0, using: cache)
-        }
-        return request
     }
 
     /// Whether the CRTC was found on, driving the candidate's connector in

@@ -30,12 +30,16 @@ extension Display {
             if let settleError { throw settleError }
             return
         }
-        let planesToClear = activePlane.map { [$0.id] } ?? []
+        var planesToClear = activePlane.map { [$0.id] } ?? []
+        for (layer, plan) in layerPlans.enumerated() where layersOn.indices.contains(layer) && layersOn[layer] {
+            if let plane = plan.plane?.id, !planesToClear.contains(plane) { planesToClear.append(plane) }
+        }
         // Whatever happens now, the display no longer shows our frames as
         // far as this object is concerned.
         state = .idle
         activePlane = nil
         flipSlot = nil
+        layersOn = layersOn.map { _ in false }
         do {
             try saved.restore(card: card, cache: propertyCache, planesToClear: planesToClear, modeKept: keepsCurrentMode(plan))
         } catch {

@@ -62,6 +62,14 @@ public final class Display {
     public internal(set) var state: State = .idle
     /// The plane that shows the frames, once the first frame set the mode.
     public internal(set) var activePlane: PlaneInfo?
+    /// The plans of a composition (several sources on one CRTC, one plane
+    /// each, in z-order), once ``selectLayers(_:)`` settled them; empty for
+    /// one frame on one plane.
+    public internal(set) var layerPlans: [DisplayPlan] = []
+    /// Which layers' planes show a framebuffer of ours (committed).
+    var layersOn: [Bool] = []
+    /// The reusable request of a composition's commits (capacity kept).
+    var layerRequest = AtomicRequest()
 
     var propertyCache: PropertyIDCache?
     let saved: SavedDisplayState
@@ -118,7 +126,10 @@ public final class Display {
     ///
     /// - Throws: `DisplayError.noCandidate` for an empty list; otherwise as
     ///   ``init(card:info:selection:)``.
-    public init(card: Card, info: CardInfo, candidates: [DisplayPlan]) throws {
+    ///
+    /// `alsoSaving`: more planes to save and put back (the planes several
+    /// sources on one screen may take).
+    public init(card: Card, info: CardInfo, candidates: [DisplayPlan], alsoSaving extraPlanes: [PlaneID] = []) throws {
         guard let plan = candidates.first else {
             throw DisplayError.noCandidate(device: card.path, selection: "any frame")
         }
@@ -130,6 +141,7 @@ public final class Display {
             for candidate in candidates {
                 if let plane = candidate.plane?.id, !planes.contains(plane) { planes.append(plane) }
             }
+            for plane in extraPlanes where !planes.contains(plane) { planes.append(plane) }
             if card.capabilities.atomic {
                 var loading = PropertyIDCache(device: card.path)
                 try loading.load(plan.crtc, from: card)

@@ -36,7 +36,16 @@ public enum DisplayPlanner {
         let connector = try chooseConnector(selection.connector, in: card)
         let modes = try modeCandidates(selection.mode, connector: connector, device: card.path, frameWidth: width, frameHeight: height)
         let (crtc, allPlanes) = try chooseCrtcAndPlanes(connector: connector, in: card, selection: selection, isLegacy: isLegacy)
-        let planes = distinct(allPlanes)
+        var planes = distinct(allPlanes)
+        if let only = selection.planes {
+            planes = only.compactMap { id in allPlanes.first { $0.id == id } }
+            guard !planes.isEmpty else {
+                throw .formatNotSupported(
+                    format: selection.format, modifier: selection.modifier, plane: only.first, crtc: crtc, device: card.path,
+                    planes: card.planes.filter { only.contains($0.id) }.map(PlaneSummary.init))
+            }
+        }
+        let region = selection.region
         let planesOnCrtc = card.planes.filter { $0.currentCrtc == crtc }.map(\.id)
         let writeback = card.connectors.first { $0.isWriteback && $0.possibleCrtcs.contains(crtc) }
         let planeChoices: [PlaneInfo?] = planes.isEmpty ? [nil] : planes
@@ -50,7 +59,8 @@ public enum DisplayPlanner {
                 return
             }
             for plane in planeChoices {
-                let others = planesOnCrtc.filter { $0 != plane?.id }
+                // In a region, the composition as a whole says which planes go off.
+                let others = region != nil ? [] : planesOnCrtc.filter { $0 != plane?.id }
                 for turnedOff in others.isEmpty ? [others] : [others, []] {
                     let plan = DisplayPlan(
                         device: card.path, connector: connector, mode: mode.0, modeChoice: mode.1, crtc: crtc, plane: plane,
@@ -60,22 +70,28 @@ public enum DisplayPlanner {
                 }
             }
         }
-        func fits(_ mode: DisplayMode) -> Bool { width <= mode.width && height <= mode.height }
-        let first = modes[0], alternatives = modes.dropFirst()
+        // The area the frame goes in: the region's size, else the mode's.
+        func area(_ mode: DisplayMode) -> (width: Int, height: Int) { region.map { ($0.width, $0.height) } ?? (mode.width, mode.height) }
+        func fits(_ mode: DisplayMode) -> Bool { width <= area(mode).width && height <= area(mode).height }
+        let first = modes[0], alternatives = region != nil ? [] : modes.dropFirst()
+        let position = region != nil ? nil : selection.position
         func unscaled(_ mode: DisplayMode) throws(DisplayError) -> PlaneLayout {
             try PlaneLayout.fitting(
-                frameWidth: width, frameHeight: height, displayWidth: mode.width, displayHeight: mode.height, position: selection.position)
+                frameWidth: width, frameHeight: height, displayWidth: area(mode).width, displayHeight: area(mode).height, position: position
+            ).offset(by: region)
         }
         // 1. Unscaled on the first mode, where the frame (at its position) shows whole.
-        if fits(first.0) || selection.position != nil {
+        if fits(first.0) || position != nil {
             let layout = try? unscaled(first.0)
             let whole = layout.map { $0.source.width == width && $0.source.height == height } ?? true
             add(first, whole ? .unscaled : .cropped) { () throws(DisplayError) in try unscaled(first.0) }
         }
         // 2. Scaled to fit the first mode.
-        if selection.position == nil, !isLegacy, (width, height) != (first.0.width, first.0.height) {
+        if position == nil, !isLegacy, (width, height) != area(first.0) {
             add(first, .scaledToFit) { () throws(DisplayError) in
-                try PlaneLayout.scaledToFit(frameWidth: width, frameHeight: height, displayWidth: first.0.width, displayHeight: first.0.height)
+                try PlaneLayout.scaledToFit(
+                    frameWidth: width, frameHeight: height, displayWidth: area(first.0).width, displayHeight: area(first.0).height
+                ).offset(by: region)
             }
         }
         // 3. Another mode that holds the frame, unscaled.
@@ -83,7 +99,7 @@ public enum DisplayPlanner {
             add(mode, .unscaled) { () throws(DisplayError) in try unscaled(mode.0) }
         }
         // 4. Cropped: on the first mode, then filling the largest mode the frame covers.
-        if selection.position == nil {
+        if position == nil {
             if !fits(first.0) {
                 add(first, .cropped) { () throws(DisplayError) in try unscaled(first.0) }
             }

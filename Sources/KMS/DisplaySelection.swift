@@ -40,12 +40,21 @@ public struct DisplaySelection: Sendable, Equatable {
     /// Use `drmModeSetCrtc` and `drmModePageFlip` even when the card does
     /// atomic modesetting (to test the fallback for cards without it).
     public var forceLegacy: Bool
+    /// The part of the mode the frame is placed in (one source of several
+    /// on one screen); nil for the whole mode. The frame is fitted into it
+    /// as into a whole screen (unscaled, scaled, cropped), on the first
+    /// mode only, and ``position`` is not used.
+    public var region: PixelRectangle?
+    /// The only planes to consider, in this order (the planes a source of
+    /// several may still take); nil for every plane. Twins are kept: each
+    /// is a distinct layer.
+    public var planes: [PlaneID]?
 
     /// A selection with these values; checked by ``DisplayPlan/make(for:selection:)``.
     public init(
         frameWidth: Int, frameHeight: Int, format: FourCC, modifier: FormatModifier = .linear,
         connector: Connector? = nil, mode: ModeRequest? = nil, plane: PlaneRequest = .automatic,
-        position: PixelPoint? = nil, forceLegacy: Bool = false
+        position: PixelPoint? = nil, forceLegacy: Bool = false, region: PixelRectangle? = nil, planes: [PlaneID]? = nil
     ) {
         self.frameWidth = frameWidth
         self.frameHeight = frameHeight
@@ -56,5 +65,7 @@ public struct DisplaySelection: Sendable, Equatable {
         self.plane = plane
         self.position = position
         self.forceLegacy = forceLegacy
+        self.region = region
+        self.planes = planes
     }
 }

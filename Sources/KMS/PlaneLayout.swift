@@ -84,6 +84,16 @@ public struct PlaneLayout: Sendable, Hashable, CustomStringConvertible {
             destination: PixelRectangle(x: (displayWidth - width) / 2, y: (displayHeight - height) / 2, width: width, height: height))
     }
 
+    /// The layout with its destination moved by `region`'s origin (a
+    /// layout computed for the region's size); unchanged for nil.
+    public func offset(by region: PixelRectangle?) -> PlaneLayout {
+        guard let region else { return self }
+        var moved = self
+        moved.destination.x += region.x
+        moved.destination.y += region.y
+        return moved
+    }
+
     /// Whether the plane scales: the rectangles differ in size.
     public var isScaled: Bool {
         source.width != destination.width || source.height != destination.height

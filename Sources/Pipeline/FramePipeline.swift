@@ -34,7 +34,7 @@ import V4L2
 /// thread; callbacks run on the pipeline's queue; set them before starting.
 /// The class is `@unchecked Sendable` because its mutable state is confined
 /// to that queue.
-public final class FramePipeline: @unchecked Sendable {
+public final class FramePipeline: StoppablePipeline, @unchecked Sendable {
     /// The configuration it was set up with.
     public let configuration: PipelineConfiguration
     /// The candidate setup chose: allocator, format, display plan.

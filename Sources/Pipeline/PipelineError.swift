@@ -34,6 +34,13 @@ public enum PipelineError: UserFacingError, Sendable, Equatable {
     /// The camera refused a buffer back twice in a row (`VIDIOC_QBUF`). One
     /// failure is retried; a second means the driver will not take it.
     case bufferNotReturned(device: String, index: Int, cause: String)
+    /// Several sources need a plane each on the CRTC; the card has fewer
+    /// usable ones (`planes`, described) than `sources` (camera paths).
+    case tooFewPlanes(card: String, crtc: String, planes: [String], sources: [String])
+    /// Several sources need atomic KMS (one commit carrying several planes).
+    case severalSourcesNeedAtomic(card: String)
+    /// A source's rectangle reaches past the mode.
+    case rectangleOutsideMode(source: String, rectangle: String, mode: String)
 
     /// One line naming the device and what happened.
     public var description: String {
@@ -56,6 +63,13 @@ public enum PipelineError: UserFacingError, Sendable, Equatable {
             return "\(device): the camera stopped streaming with a fatal error (\(cause)); restart it and start again"
         case .bufferNotReturned(let device, let index, let cause):
             return "\(device): the camera did not take buffer \(index) back (\(cause)); stopping"
+        case .tooFewPlanes(let card, let crtc, let planes, let sources):
+            return "\(card): \(sources.count) sources need a plane each on CRTC \(crtc), but it has \(planes.count) usable: "
+                + "planes \(planes.isEmpty ? "none" : planes.joined(separator: ", ")); sources \(sources.joined(separator: ", "))"
+        case .severalSourcesNeedAtomic(let card):
+            return "\(card): several sources on one screen need atomic KMS (one commit for several planes); the card has none"
+        case .rectangleOutsideMode(let source, let rectangle, let mode):
+            return "\(source): its rect \(rectangle) reaches past the mode \(mode); expected a rectangle inside it"
         }
     }
 
@@ -63,7 +77,8 @@ public enum PipelineError: UserFacingError, Sendable, Equatable {
     public var category: ErrorCategory {
         switch self {
         case .cameraStalled, .flipTimedOut, .cameraUnplugged, .cameraFailed, .bufferNotReturned: return .deviceFailed
-        case .inconsistentPlanes, .dataOffsetChanged, .memoryUnavailable: return .unavailable
+        case .inconsistentPlanes, .dataOffsetChanged, .memoryUnavailable, .tooFewPlanes, .severalSourcesNeedAtomic: return .unavailable
+        case .rectangleOutsideMode: return .invalidRequest
         case .nothingWorks: return .invalidRequest
         }
     }

@@ -31,8 +31,12 @@ public enum PipelinePlanner {
     ///   pinned is not); ``PipelineError/memoryUnavailable(memory:reason:)``
     ///   when the pinned allocator (or, for "auto", every one) cannot work
     ///   here; ``DisplayError`` when a pinned display choice does not exist.
+    ///
+    /// `region` and `planes` place one source of several: its frame goes in
+    /// that part of the mode, on one of those planes (``DisplaySelection``).
     public static func plan(
-        _ configuration: PipelineConfiguration, camera: CameraDescription, card: CardInfo, heaps: [String]
+        _ configuration: PipelineConfiguration, camera: CameraDescription, card: CardInfo, heaps: [String],
+        region: PixelRectangle? = nil, planes: [PlaneID]? = nil
     ) throws -> Result {
         let (memories, unavailable) = try allocators(configuration.source.memory, camera: camera, card: card, heaps: heaps)
         let formats: [PixelFormat]
@@ -57,7 +61,9 @@ public enum PipelinePlanner {
                 }
             }
             for format in usable {
-                let request = PipelineRequest.make(configuration, pixelFormat: format)
+                var request = PipelineRequest.make(configuration, pixelFormat: format)
+                request.display.region = region
+                request.display.planes = planes
                 for plan in try DisplayPlanner.candidates(for: card, selection: request.display) {
                     candidates.append(PipelineCandidate(memory: memory, pixelFormat: format, capture: request.capture, display: plan))
                 }

@@ -24,6 +24,10 @@ struct PlanSearch {
     let device: VideoDevice
     let display: Display
     let kernel: any KernelInterface
+    /// For one source of several: the layers already settled, which each
+    /// candidate is tested with (the composition so far plus its own
+    /// plane); the display's single plan is then left alone.
+    var settledLayers: [DisplayLayer]?
 
     /// Tries `planned` in order.
     ///
@@ -74,11 +78,11 @@ struct PlanSearch {
                     entries.append(Self.notTried(Array(group.dropFirst(position))))
                     break
                 }
-                if let refusal = try display.test(candidate.display, framebuffer: allocation.framebuffers[0]) {
+                if let refusal = try test(candidate.display, framebuffer: allocation.framebuffers[0]) {
                     entries.append(PlanEntry(candidate, outcome: .rejected, reason: Self.explain(refusal, plan: candidate.display)))
                     continue
                 }
-                display.select(candidate.display)
+                if settledLayers == nil { display.select(candidate.display) }
                 try allocation.completeImports()
                 var candidate = candidate
                 candidate.capture.frameInterval = first.capture.frameInterval
@@ -100,6 +104,12 @@ struct PlanSearch {
             throw PipelineError.nothingWorks(plan)
         }
         return Outcome(candidate: candidate, allocation: allocation, plan: plan)
+    }
+
+    /// TEST_ONLY of `plan` alone, or with the layers already settled.
+    private func test(_ plan: DisplayPlan, framebuffer: FramebufferID) throws -> DeviceError? {
+        guard let settledLayers else { return try display.test(plan, framebuffer: framebuffer) }
+        return try display.testLayers(settledLayers + [DisplayLayer(plan: plan, framebuffer: framebuffer)])
     }
 
     /// ``FrameRateChoice`` for `candidate`'s format and size against its

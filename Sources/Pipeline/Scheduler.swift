@@ -31,7 +31,7 @@ package final class Scheduler {
     private let display: any DisplayQueue
     private let clock: () -> Int64
     private let refreshPeriodNanoseconds: Int64
-    private var lastSequence: UInt32?
+    private var sequences = SequenceTracker()
     /// The vblank time of the last flip event.
     private var lastFlipNanoseconds: Int64?
     /// Detects the one-vblank-late lock at equal rates.
@@ -198,20 +198,12 @@ package final class Scheduler {
     /// Counts (and reports) the frames a jump in sequence numbers skipped,
     /// and counts numbers that did not advance.
     private func noteSequence(_ sequence: UInt32) {
-        guard let last = lastSequence else {
-            lastSequence = sequence
-            return
-        }
-        guard sequence > last else {
-            statistics.cameraRepeatedSequences += 1
-            return
-        }
-        lastSequence = sequence
-        guard sequence > last &+ 1 else { return }
-        let missing = sequence - last - 1
+        let (missing, firstMissing, repeated) = sequences.note(sequence)
+        if repeated { statistics.cameraRepeatedSequences += 1 }
+        guard missing > 0 else { return }
         statistics.cameraDropped += Int(missing)
         guard onFrame != nil else { return }
-        for skipped in (last + 1)..<(last + 1 + min(missing, Self.gapRecordLimit)) {
+        for skipped in firstMissing..<(firstMissing + min(missing, Self.gapRecordLimit)) {
             onFrame?(FrameRecord(sequence: skipped, outcome: .droppedByCamera))
         }
     }
@@ -241,31 +233,9 @@ package final class Scheduler {
         statistics.commits += 1
     }
 
-    /// Hands `index` back to the camera. A `VIDIOC_QBUF` that fails is
-    /// asked once more (a driver may refuse a buffer once, as vivid's
-    /// `inject_vidioc_qbuf_error` does); a second refusal ends the run with
-    /// ``PipelineError/bufferNotReturned(device:index:cause:)``, since a
-    /// camera that keeps its buffers would starve. Errors that mean the
-    /// stream is over (ENODEV: unplugged, EIO: fatal driver error) are not
-    /// retried.
+    /// Hands `index` back to the camera (``CameraQueue/queueRetryingOnce(_:)``).
     private func requeue(_ index: BufferIndex) throws {
         guard pool.requeue(index) else { return }
-        do {
-            try camera.queue(index)
-        } catch let refusal as DeviceError where !Self.endsStream(refusal) {
-            do {
-                try camera.queue(index)
-            } catch let again as DeviceError where !Self.endsStream(again) {
-                throw PipelineError.bufferNotReturned(
-                    device: again.device, index: index.rawValue,
-                    cause: "\(again.call) failed twice: \(errnoName(refusal.errnoCode)), then \(errnoName(again.errnoCode))")
-            }
-            statistics.cameraQueueRetries += 1
-        }
-    }
-
-    /// Errors after which no ioctl on the queue can succeed.
-    private static func endsStream(_ error: DeviceError) -> Bool {
-        [ENODEV, ENXIO, EIO].contains(error.errnoCode)
+        if try camera.queueRetryingOnce(index) { statistics.cameraQueueRetries += 1 }
     }
 }

@@ -22,12 +22,16 @@ public struct SourceConfiguration: Sendable, Equatable, Codable {
     public var controls: [String: Int64]
     /// Who allocates the frame buffers: searched ("auto"), or pinned.
     public var memory: MemoryRequest
+    /// Where this source goes on screen, for one of several (`sources`);
+    /// nil leaves it to the layout preset. Not used by a single `source`.
+    public var rect: SourceRectangle?
 
     /// A camera side with these values; no checks. The defaults are the first
     /// capture device at 640x480, format and rate left to negotiation, four
     /// buffers.
     public init(device: String = "auto", format: FourCC? = nil, width: Int = 640, height: Int = 480,
-                frameRate: Double? = nil, buffers: Int = 4, controls: [String: Int64] = [:], memory: MemoryRequest = .automatic) {
+                frameRate: Double? = nil, buffers: Int = 4, controls: [String: Int64] = [:], memory: MemoryRequest = .automatic,
+                rect: SourceRectangle? = nil) {
         self.device = device
         self.format = format
         self.width = width
@@ -36,9 +40,10 @@ public struct SourceConfiguration: Sendable, Equatable, Codable {
         self.buffers = buffers
         self.controls = controls
         self.memory = memory
+        self.rect = rect
     }
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case device, format, width, height, frameRate, buffers, controls, memory }
+    enum CodingKeys: String, CodingKey, CaseIterable { case device, format, width, height, frameRate, buffers, controls, memory, rect }
 
     /// Decodes the `source` object strictly (see
     /// `configs/pipeline.schema.json`): unknown keys and out-of-range values
@@ -69,6 +74,7 @@ public struct SourceConfiguration: Sendable, Equatable, Codable {
         } else {
             memory = defaults.memory
         }
+        rect = try container.optional(SourceRectangle.self, .rect)
     }
 
     /// Encodes as the file is written: memory as text.
@@ -82,5 +88,6 @@ public struct SourceConfiguration: Sendable, Equatable, Codable {
         try container.encode(buffers, forKey: .buffers)
         try container.encode(controls, forKey: .controls)
         try container.encode(memory.description, forKey: .memory)
+        try container.encodeIfPresent(rect, forKey: .rect)
     }
 }

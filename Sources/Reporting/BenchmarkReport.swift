@@ -175,46 +175,60 @@ public struct BenchmarkReport: Sendable, Codable, Equatable {
         cpu: (user: Double, system: Double, shownFrames: Int), allocations: Allocations,
         eventLoop: EventLoop, startup: Startup
     ) -> BenchmarkReport {
+        let measured = measure(records, hasConversion: summary.copy != nil)
+        return BenchmarkReport(
+            camera: summary.camera, card: summary.card, format: summary.format,
+            width: summary.width, height: summary.height, mode: summary.mode, memory: summary.memory, plan: summary.plan,
+            refreshHz: refreshHz,
+            seconds: summary.seconds, shownPerSecond: summary.shownPerSecond,
+            frames: measured.frames, latencyMilliseconds: measured.latency, earliestVblank: measured.earliestVblank,
+            cpu: CPU(userSeconds: cpu.user, systemSeconds: cpu.system,
+                     perShownFrameMilliseconds: cpu.shownFrames == 0 ? 0 : (cpu.user + cpu.system) * 1000 / Double(cpu.shownFrames)),
+            eventLoop: eventLoop, startup: startup,
+            allocations: allocations,
+            timestampSource: measured.timestampSource,
+            counters: summary.statistics, poolViolations: summary.poolViolations,
+            copyPath: summary.copyPath, copy: summary.copy)
+    }
+
+    /// What one camera's frame records say: their fates, the latency
+    /// percentiles and the share on the earliest vblank (the modeset frame
+    /// left out: its event is the modeset's, not a page flip's; it is in
+    /// frames.csv), and the timestamp source.
+    static func measure(
+        _ records: [FrameRecord], hasConversion: Bool
+    ) -> (frames: Frames, latency: Latencies, earliestVblank: EarliestVblank, timestampSource: String) {
         let allShown = records.filter { $0.outcome == .shown }
-        // The modeset frame stays out of the latency and vblank statistics
-        // (its event is the modeset's, not a page flip's); it is in frames.csv.
         let shown = records.filter { $0.outcome == .shown && !$0.isModesetFrame }
         let count = { (outcome: FrameOutcome) in records.filter { $0.outcome == outcome }.count }
         var missed: [String: Int] = [:]
         for record in shown { if let late = record.vblanksMissed, late > 0 { missed[String(late), default: 0] += 1 } }
         let onTime = shown.filter { $0.vblanksMissed == 0 }.count
         let sources = Set(records.compactMap(\.timestampSource))
-        return BenchmarkReport(
-            camera: summary.camera, card: summary.card, format: summary.format,
-            width: summary.width, height: summary.height, mode: summary.mode, memory: summary.memory, plan: summary.plan,
-            refreshHz: refreshHz,
-            seconds: summary.seconds, shownPerSecond: summary.shownPerSecond,
-            frames: Frames(total: records.count, captured: records.count - count(.droppedByCamera),
-                           shown: allShown.count, superseded: count(.superseded), droppedToCatchUp: count(.droppedToCatchUp),
-                           cameraErrors: count(.cameraError),
-                           cameraDropped: count(.droppedByCamera), inFlightAtEnd: count(.inFlight)),
-            latencyMilliseconds: Latencies(
-                total: LatencySummary(nanoseconds: shown.compactMap(\.totalNanoseconds)),
-                captureSide: LatencySummary(nanoseconds: shown.compactMap(\.captureSideNanoseconds)),
-                pipelineSide: LatencySummary(nanoseconds: shown.compactMap(\.pipelineSideNanoseconds)),
-                dequeueToCommit: LatencySummary(nanoseconds: shown.compactMap(\.dequeueToCommitNanoseconds)),
-                conversion: summary.copy == nil ? nil : LatencySummary(nanoseconds: shown.compactMap(\.conversionNanoseconds))),
-            earliestVblank: EarliestVblank(share: shown.isEmpty ? 0 : Double(onTime) / Double(shown.count), missed: missed),
-            cpu: CPU(userSeconds: cpu.user, systemSeconds: cpu.system,
-                     perShownFrameMilliseconds: cpu.shownFrames == 0 ? 0 : (cpu.user + cpu.system) * 1000 / Double(cpu.shownFrames)),
-            eventLoop: eventLoop, startup: startup,
-            allocations: allocations,
-            timestampSource: sources.count == 1 ? (sources.first ?? "unknown") : sources.isEmpty ? "unknown" : "mixed",
-            counters: summary.statistics, poolViolations: summary.poolViolations,
-            copyPath: summary.copyPath, copy: summary.copy)
+        let frames = Frames(
+            total: records.count, captured: records.count - count(.droppedByCamera),
+            shown: allShown.count, superseded: count(.superseded), droppedToCatchUp: count(.droppedToCatchUp),
+            cameraErrors: count(.cameraError), cameraDropped: count(.droppedByCamera), inFlightAtEnd: count(.inFlight))
+        let latency = Latencies(
+            total: LatencySummary(nanoseconds: shown.compactMap(\.totalNanoseconds)),
+            captureSide: LatencySummary(nanoseconds: shown.compactMap(\.captureSideNanoseconds)),
+            pipelineSide: LatencySummary(nanoseconds: shown.compactMap(\.pipelineSideNanoseconds)),
+            dequeueToCommit: LatencySummary(nanoseconds: shown.compactMap(\.dequeueToCommitNanoseconds)),
+            conversion: hasConversion ? LatencySummary(nanoseconds: shown.compactMap(\.conversionNanoseconds)) : nil)
+        let earliest = EarliestVblank(share: shown.isEmpty ? 0 : Double(onTime) / Double(shown.count), missed: missed)
+        let source = sources.count == 1 ? (sources.first ?? "unknown") : sources.isEmpty ? "unknown" : "mixed"
+        return (frames, latency, earliest, source)
+    }
+
+    /// One latency line of the text summary.
+    static func latencyRow(_ name: String, _ l: LatencySummary) -> String {
+        String(format: "  %-14@ p50 %7.2f  p90 %7.2f  p99 %7.2f  p99.9 %7.2f  max %7.2f ms  (n=%d)",
+               name as NSString, l.p50, l.p90, l.p99, l.p99_9, l.max, l.count)
     }
 
     /// The human-readable summary printed by `framepipe bench`.
     public var text: String {
-        func row(_ name: String, _ l: LatencySummary) -> String {
-            String(format: "  %-14@ p50 %7.2f  p90 %7.2f  p99 %7.2f  p99.9 %7.2f  max %7.2f ms  (n=%d)",
-                   name as NSString, l.p50, l.p90, l.p99, l.p99_9, l.max, l.count)
-        }
+        let row = Self.latencyRow
         let missedText = earliestVblank.missed.sorted { (Int($0.key) ?? 0) < (Int($1.key) ?? 0) }
             .map { "\($0.value) frame(s) \($0.key) vblank(s) late" }.joined(separator: ", ")
         var copyLines: [String] = []

@@ -43,7 +43,7 @@ public final class SignalRelay: @unchecked Sendable {
     private var source: (any DispatchSourceRead)?
 
     /// Installs the handlers; the first SIGINT or SIGTERM stops `pipeline`.
-    public init(stopping pipeline: FramePipeline) {
+    public init(stopping pipeline: any StoppablePipeline) {
         guard kernel.pipe2(&pipeDescriptors, O_CLOEXEC | O_NONBLOCK) == 0 else {
             // Without the pipe the default actions stay: a signal still
             // ends the process, only without the clean teardown.

@@ -36,6 +36,12 @@ struct Bench: ParsableCommand {
 
         Example:
           framepipe bench --config configs/vivid-vkms.json --frames 300 --out bench-out
+          framepipe bench --config configs/vivid-two-grid.json --frames 250
+
+        With several cameras (--device more than once, or "sources" in the file) the run \
+        ends once every camera has shown --frames frames; the report has per camera its \
+        frames and latency, and for the screen the commits (planes per commit, flips per \
+        vblank) and CPU per shown frame; frames.csv gains a camera column.
         """)
 
     @OptionGroup var pipelineOptions: PipelineOptions
@@ -96,6 +102,10 @@ struct Bench: ParsableCommand {
                 return
             }
 
+            if pipeline.isComposite {
+                try runComposite(pipeline)
+                return
+            }
             let session = try FramePipeline(configuration: pipeline)
             let setupMilliseconds = Double(monotonicNanoseconds() - commandStart) / 1e6
             if explain { FileHandle.standardError.write(Data((session.plan.explanation + "\n").utf8)) }
@@ -207,7 +217,7 @@ struct Bench: ParsableCommand {
         }
     }
 
-    private func write(_ data: Data, to path: String) throws {
+    func write(_ data: Data, to path: String) throws {
         guard FileManager.default.createFile(atPath: path, contents: data) else {
             throw OutputWriteError(path: path)
         }

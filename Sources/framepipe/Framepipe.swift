@@ -34,6 +34,10 @@ func reportingErrors(_ body: () throws -> Void) throws {
         throw ExitCode(ExitStatus(error.category).rawValue)
     } catch let error as ExitCode {
         throw error
+    } catch let error as ValidationError {
+        // A flag that contradicts the pipeline file: a usage error.
+        printError(error.message)
+        throw ExitCode(ExitStatus.usage.rawValue)
     } catch {
         printError(String(describing: error))
         throw ExitCode(ExitStatus.failure.rawValue)

@@ -7,8 +7,20 @@ struct PipelineOptions: ParsableArguments {
     @Option(help: ArgumentHelp("A pipeline file (JSON, see configs/).", valueName: "file"), completion: .file(extensions: ["json"]))
     var config: String?
 
-    @Option(help: ArgumentHelp("V4L2 capture device, overriding source.device.", valueName: "path"))
-    var device: String?
+    @Option(help: ArgumentHelp(
+        "V4L2 capture device, overriding source.device. Give it again for several cameras on one screen, a plane each (see --layout).",
+        valueName: "path"))
+    var device: [String] = []
+
+    @Option(help: ArgumentHelp(
+        "Where several cameras go: grid, side-by-side or picture-in-picture (the first full screen), overriding \"layout\".",
+        valueName: "layout"))
+    var layout: String?
+
+    @Option(help: ArgumentHelp(
+        "When one of several cameras fails or is unplugged: stop (the run ends with its error) or continue (its plane goes off, the others go on), overriding \"onSourceLoss\".",
+        valueName: "stop|continue"))
+    var onSourceLoss: String?
 
     @Option(help: ArgumentHelp("Camera pixel format, a V4L2 fourcc (XR24, YUYV, NV12; `framepipe list` shows them), overriding source.format.", valueName: "fourcc"))
     var format: String?
@@ -47,6 +59,15 @@ struct PipelineOptions: ParsableArguments {
     var memory: String?
 
     func validate() throws {
+        if let layout, LayoutPreset(rawValue: layout) == nil {
+            throw ValidationError("--layout expects \(LayoutPreset.allCases.map(\.rawValue).joined(separator: ", ")), got \(layout)")
+        }
+        if let onSourceLoss, SourceLossPolicy(rawValue: onSourceLoss) == nil {
+            throw ValidationError("--on-source-loss expects stop or continue, got \(onSourceLoss)")
+        }
+        if let twice = device.first(where: { path in device.filter { $0 == path }.count > 1 }) {
+            throw ValidationError("--device \(twice) is given twice; each camera can be shown once")
+        }
         if let format, FourCC(format) == nil {
             throw ValidationError("--format expects a fourcc of four characters such as XR24 or YUYV, got \(format)")
         }
@@ -73,21 +94,45 @@ struct PipelineOptions: ParsableArguments {
     /// The file (or the defaults) with the flags applied.
     func load() throws -> PipelineConfiguration {
         var pipeline = try config.map { try PipelineConfiguration.load(path: $0) } ?? PipelineConfiguration()
-        if let device { pipeline.source.device = device }
-        if let format, let fourcc = FourCC(format) { pipeline.source.format = fourcc }
-        if let size, let (width, height) = Self.parseSize(size) {
-            pipeline.source.width = width
-            pipeline.source.height = height
+        if pipeline.isComposite, !device.isEmpty {
+            throw ValidationError("--device replaces one camera; \(config ?? "the file") lists \(pipeline.sources.count) sources, so edit their devices there")
         }
-        if let fps { pipeline.source.frameRate = fps }
-        if let buffers { pipeline.source.buffers = buffers }
+        if device.count > 1 {
+            pipeline.sources = device.map { path in
+                var source = pipeline.source
+                source.device = path
+                return source
+            }
+        } else if let path = device.first {
+            pipeline.source.device = path
+        }
+        if let layout { pipeline.layout = LayoutPreset(rawValue: layout) }
+        if let onSourceLoss, let policy = SourceLossPolicy(rawValue: onSourceLoss) { pipeline.onSourceLoss = policy }
+        // The camera flags apply to every source.
+        var sources = pipeline.isComposite ? pipeline.sources : [pipeline.source]
+        for index in sources.indices {
+            if let format, let fourcc = FourCC(format) { sources[index].format = fourcc }
+            if let size, let (width, height) = Self.parseSize(size) {
+                sources[index].width = width
+                sources[index].height = height
+            }
+            if let fps { sources[index].frameRate = fps }
+            if let buffers { sources[index].buffers = buffers }
+            if let memory, let request = MemoryRequest(parsing: memory) { sources[index].memory = request }
+        }
+        if pipeline.isComposite { pipeline.sources = sources }
+        pipeline.source = sources[0]
         if let card { pipeline.sink.card = card }
         if let connector { pipeline.sink.connector = connector }
         if let mode { pipeline.sink.mode = ModeRequest(parsing: mode) }
         if let plane, let request = PlaneRequest(parsing: plane) { pipeline.sink.plane = request }
         if legacy { pipeline.sink.legacy = true }
         if allowCopy { pipeline.copy = .allowed }
-        if let memory, let request = MemoryRequest(parsing: memory) { pipeline.source.memory = request }
+        if pipeline.isComposite {
+            try Self.checkComposite(pipeline, plane: plane)
+        } else if layout != nil || onSourceLoss != nil {
+            throw ValidationError("--layout and --on-source-loss place several cameras; give --device more than once (or \"sources\" in the file)")
+        }
         return pipeline
     }
 
@@ -97,5 +142,14 @@ struct PipelineOptions: ParsableArguments {
         guard parts.count == 2, let width = Int(parts[0]), let height = Int(parts[1]),
               (1...16384).contains(width), (1...16384).contains(height) else { return nil }
         return (width, height)
+    }
+
+    /// What several cameras on one screen cannot be combined with, as flags say it.
+    static func checkComposite(_ pipeline: PipelineConfiguration, plane: String?) throws {
+        let count = pipeline.sources.count
+        if plane != nil { throw ValidationError("--plane picks one plane; \(count) cameras take a plane each, bottom to top") }
+        if pipeline.sink.legacy { throw ValidationError("--legacy shows one plane; \(count) cameras need atomic commits") }
+        if pipeline.copy == .allowed { throw ValidationError("--allow-copy converts one camera; \(count) cameras are shown zero-copy only") }
+        if pipeline.reconnect { throw ValidationError("--reconnect waits for one camera; with \(count), use --on-source-loss continue") }
     }
 }

@@ -27,6 +27,11 @@ struct Plan: ParsableCommand {
         Examples:
           framepipe plan --config configs/vivid-vkms.json
           framepipe plan --device /dev/video0 --memory display --json
+          framepipe plan --device /dev/video0 --device /dev/video4 --layout grid
+
+        With several cameras each is planned in turn, in its rectangle of the one mode, on a \
+        plane above the previous camera's, every candidate tested together with the cameras \
+        already placed; fewer usable planes than cameras is refused naming both (exit 69).
         """)
 
     @OptionGroup var pipelineOptions: PipelineOptions
@@ -40,6 +45,22 @@ struct Plan: ParsableCommand {
         logging.bootstrap()
         try reportingErrors {
             let configuration = try pipelineOptions.load()
+            if configuration.isComposite {
+                let pipeline = try CompositePipeline(configuration: configuration)
+                let plans = pipeline.sources.map(\.plan)
+                let regions = pipeline.sources.map { "\($0.region)" }
+                pipeline.close()
+                if json {
+                    FileHandle.standardOutput.write(try reportJSON(plans))
+                } else {
+                    for (plan, region) in zip(plans, regions) {
+                        Swift.print("\(plan.camera) in \(region):")
+                        Swift.print(plan.explanation)
+                        Swift.print(plan.summary)
+                    }
+                }
+                return
+            }
             let plan: PipelinePlan
             do {
                 let pipeline = try FramePipeline(configuration: configuration)

@@ -27,6 +27,12 @@ struct Preview: ParsableCommand {
           framepipe preview --device /dev/video0 --format YUYV --allow-copy
           framepipe preview --config configs/vivid-vkms.json --frames 100 --snapshot screen.png
           framepipe preview --device /dev/video0 --reconnect --log-level debug
+          framepipe preview --device /dev/video0 --device /dev/video4 --layout picture-in-picture
+          framepipe preview --config configs/vivid-four-grid.json --on-source-loss continue
+
+        Several cameras (--device more than once, or "sources" in the file) share the \
+        screen, a plane each, bottom to top in the order given; one atomic commit per vblank \
+        at most carries every camera that has a newer frame. The summary has a line per camera.
         """)
 
     @OptionGroup var pipelineOptions: PipelineOptions
@@ -75,6 +81,11 @@ struct Preview: ParsableCommand {
             // A snapshot that could not be written is found out now, not
             // after the whole run.
             if let snapshot { try Self.checkWritable(snapshot) }
+            if pipeline.isComposite {
+                if reconnect { throw ValidationError("--reconnect waits for one camera; with \(pipeline.sources.count), use --on-source-loss continue") }
+                try runComposite(pipeline)
+                return
+            }
 
             let session = try FramePipeline(configuration: pipeline)
             if explain { print(session.plan.explanation) }

@@ -193,7 +193,7 @@ final class PreviewCommandTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: file) }
         let result = try runFramepipe(["preview", "--config", file.path])
         XCTAssertEqual(result.status, 65)
-        XCTAssertEqual(result.stderr, "framepipe: \(file.path): source.widht: unknown key; expected one of device, format, width, height, frameRate, buffers, controls, memory\n")
+        XCTAssertEqual(result.stderr, "framepipe: \(file.path): source.widht: unknown key; expected one of device, format, width, height, frameRate, buffers, controls, memory, rect\n")
     }
 
     func testMissingConfigIsNoInput() throws {

@@ -27,6 +27,37 @@ final class PipelineFlagsTests: XCTestCase {
         }
     }
 
+    /// Several cameras: what cannot go with them is a usage error before
+    /// any device is opened, naming the flag.
+    func testSeveralCameraFlagsThatContradictAreUsageErrors() throws {
+        let two = ["--device", "/dev/video0", "--device", "/dev/video4"]
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("fp-two-\(getpid()).json")
+        try Data(#"{"sources": [{"device": "/dev/video0"}, {"device": "/dev/video4"}]}"#.utf8).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let cases: [([String], String)] = [
+            (["--device", "/dev/video0", "--device", "/dev/video0"], "--device /dev/video0 is given twice"),
+            (two + ["--plane", "33"], "--plane picks one plane; 2 cameras take a plane each"),
+            (two + ["--legacy"], "--legacy shows one plane; 2 cameras need atomic commits"),
+            (two + ["--allow-copy"], "--allow-copy converts one camera"),
+            (two + ["--layout", "mosaic"], "--layout expects grid, side-by-side, picture-in-picture, got mosaic"),
+            (two + ["--on-source-loss", "ignore"], "--on-source-loss expects stop or continue"),
+            (["--layout", "grid"], "--layout and --on-source-loss place several cameras"),
+            (["--config", file.path, "--device", "/dev/video8"], "--device replaces one camera; \(file.path) lists 2 sources"),
+        ]
+        for command in ["plan", "preview", "bench"] {
+            for (flags, message) in cases {
+                let extra = command == "bench" ? ["--frames", "1"] : []
+                let result = try runFramepipe([command] + extra + flags)
+                XCTAssertEqual(result.status, 64, "\(command) \(flags): \(result.stderr)")
+                XCTAssertTrue(result.stderr.contains(message), "\(command) \(flags): \(result.stderr)")
+                XCTAssertEqual(result.stdout, "")
+            }
+        }
+        let reconnect = try runFramepipe(["preview"] + two + ["--reconnect"])
+        XCTAssertEqual(reconnect.status, 64, reconnect.stderr)
+        XCTAssertTrue(reconnect.stderr.contains("--reconnect waits for one camera; with 2, use --on-source-loss continue"), reconnect.stderr)
+    }
+
     func testBadLogLevelInTheEnvironmentIsAUsageError() throws {
         let result = try runFramepipe(["list", "--json"], environment: ["FRAMEPIPE_LOG_LEVEL": "chatty"])
         XCTAssertEqual(result.status, 64, result.stderr)

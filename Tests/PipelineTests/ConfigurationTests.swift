@@ -71,8 +71,8 @@ final class ConfigurationTests: XCTestCase {
             (#"{"source": {"device": 3}}"#, "test.json: source.device: expected a string"),
             (#"{"source": {"controls": {"brightness": "high"}}}"#, "test.json: source.controls.brightness: expected an integer"),
             (#"{"source": {"controls": [1, 2]}}"#, "test.json: source.controls: expected an object"),
-            (#"{"source": {"widht": 640}}"#, "test.json: source.widht: unknown key; expected one of device, format, width, height, frameRate, buffers, controls, memory"),
-            (#"{"sorce": {}}"#, "test.json: sorce: unknown key; expected one of source, sink, policy, frames, duration, reconnect, copy"),
+            (#"{"source": {"widht": 640}}"#, "test.json: source.widht: unknown key; expected one of device, format, width, height, frameRate, buffers, controls, memory, rect"),
+            (#"{"sorce": {}}"#, "test.json: sorce: unknown key; expected one of source, sources, layout, onSourceLoss, sink, policy, frames, duration, reconnect, copy"),
             (#"{"sink": {"mode": "big"}}"#, #"test.json: sink.mode: expected a mode: "WIDTHxHEIGHT" (e.g. "1024x768"), "WIDTHxHEIGHT@HZ" (e.g. "1920x1080@60") or an interlaced mode's kernel name (e.g. "1920x1080i"); got "big""#),
             (#"{"sink": {"mode": "1024x0"}}"#, #"test.json: sink.mode: expected a mode: "WIDTHxHEIGHT" (e.g. "1024x768"), "WIDTHxHEIGHT@HZ" (e.g. "1920x1080@60") or an interlaced mode's kernel name (e.g. "1920x1080i"); got "1024x0""#),
             (#"{"source": {"memory": "gpu"}}"#, #"test.json: source.memory: expected "auto", "camera", "display", "heap" or "heap:NAME" (e.g. "heap:linux,cma"), got "gpu""#),
@@ -88,7 +88,7 @@ final class ConfigurationTests: XCTestCase {
             (#"{"frames": 0}"#, "test.json: frames: expected a whole number of frames from 1 to 1000000000, got 0"),
             (#"{"frames": 99999999999}"#, "test.json: frames: expected a whole number of frames from 1 to 1000000000, got 99999999999"),
             (#"{"duration": -1}"#, "test.json: duration: expected a number of seconds above 0 and at most 86400, got -1.0"),
-            ("{\"so\\nurce\": 1}", "test.json: so\\u{a}urce: unknown key; expected one of source, sink, policy, frames, duration, reconnect, copy"),
+            ("{\"so\\nurce\": 1}", "test.json: so\\u{a}urce: unknown key; expected one of source, sources, layout, onSourceLoss, sink, policy, frames, duration, reconnect, copy"),
             ("{\"source\": {\"controls\": {\"a\u{2028}b\": \"x\"}}}", "test.json: source.controls.a\\u{2028}b: expected an integer"),
             (#"[]"#, "test.json: expected an object"),
             (#"42"#, "test.json: expected an object"),
@@ -144,11 +144,18 @@ final class ConfigurationTests: XCTestCase {
             Set(((object?["properties"] as? [String: Any]) ?? [:]).keys)
         }
         let top = try XCTUnwrap(schema["properties"] as? [String: Any])
-        XCTAssertEqual(keys(schema), ["source", "sink", "policy", "frames", "duration", "reconnect", "copy"])
+        XCTAssertEqual(keys(schema), ["source", "sources", "layout", "onSourceLoss", "sink", "policy", "frames", "duration", "reconnect", "copy"])
+        let item = try XCTUnwrap((top["sources"] as? [String: Any])?["items"] as? [String: Any])
+        XCTAssertEqual(keys(item), ["device", "format", "width", "height", "frameRate", "buffers", "controls", "memory", "rect"])
+        XCTAssertEqual(keys(item["properties"].flatMap { ($0 as? [String: Any])?["rect"] as? [String: Any] }), ["x", "y", "width", "height"])
+        XCTAssertEqual(Set(((top["layout"] as? [String: Any])?["enum"] as? [String]) ?? []), Set(LayoutPreset.allCases.map(\.rawValue)))
+        XCTAssertEqual(Set(((top["onSourceLoss"] as? [String: Any])?["enum"] as? [String]) ?? []), Set(SourceLossPolicy.allCases.map(\.rawValue)))
         XCTAssertEqual(keys(top["source"] as? [String: Any]), ["device", "format", "width", "height", "frameRate", "buffers", "controls", "memory"])
         XCTAssertEqual(keys(top["sink"] as? [String: Any]), ["card", "connector", "mode", "plane", "position", "legacy"])
         XCTAssertEqual(schema["additionalProperties"] as? Bool, false)
         // Every key the schema lists is accepted by the decoder, every other rejected.
         XCTAssertNoThrow(try decode(#"{"source": {"device": "auto", "format": "XR24", "width": 2, "height": 2, "frameRate": 1, "buffers": 2, "controls": {}, "memory": "heap:linux,cma"}, "sink": {"card": "auto", "connector": "A", "mode": "1x1", "plane": "auto", "position": {"x": 0, "y": 0}, "legacy": false}, "policy": "mailbox", "frames": 1, "duration": 1, "reconnect": false, "copy": "never"}"#))
+        XCTAssertNoThrow(try decode(#"{"sources": [{"device": "/dev/video0", "format": "XR24", "width": 2, "height": 2, "frameRate": 1, "buffers": 2, "controls": {}, "memory": "camera", "rect": {"x": 0, "y": 0, "width": 2, "height": 2}}], "onSourceLoss": "continue"}"#))
+        XCTAssertNoThrow(try decode(#"{"sources": [{"device": "/dev/video0"}], "layout": "grid"}"#))
     }
 }

@@ -1,0 +1,160 @@
+import Dispatch
+import KMS
+import Platform
+import V4L2
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The event loop of several sources: a read source per camera and one on
+/// the card (always resumed: with several cameras a flip's event is what
+/// lets the waiting sources' frames go), the watchdog tick, and how a
+/// source's loss and the run's end are handled. All on the pipeline queue.
+extension CompositePipeline {
+    func installSources(duration: Double?) {
+        for index in streams.indices {
+            let camera = DispatchSource.makeReadSource(fileDescriptor: streams[index].fileDescriptor, queue: queue)
+            camera.setEventHandler { [unowned self] in
+                step(source: index) { try self.scheduler.cameraReadable(index) }
+            }
+            sourcesCancelled.enter()
+            camera.setCancelHandler { [sourcesCancelled] in sourcesCancelled.leave() }
+            cameraSources[index] = camera
+        }
+        let flips = DispatchSource.makeReadSource(fileDescriptor: display.fileDescriptor, queue: queue)
+        flips.setEventHandler { [unowned self] in step(source: nil) { try self.scheduler.displayReadable() } }
+        let ticks = DispatchSource.makeTimerSource(queue: queue)
+        ticks.schedule(deadline: .now() + FramePipeline.watchdogInterval, repeating: FramePipeline.watchdogInterval)
+        ticks.setEventHandler { [unowned self] in tick() }
+        otherSources = [flips, ticks]
+        if let duration {
+            let timer = DispatchSource.makeTimerSource(queue: queue)
+            timer.schedule(deadline: .now() + duration)
+            timer.setEventHandler { [unowned self] in finish(.duration, error: nil) }
+            otherSources.append(timer)
+        }
+        for source in otherSources {
+            sourcesCancelled.enter()
+            source.setCancelHandler { [sourcesCancelled] in sourcesCancelled.leave() }
+        }
+        for camera in cameraSources { camera?.resume() }
+        for source in otherSources { source.resume() }
+    }
+
+    /// Runs one scheduler step. An error of a camera's step is that
+    /// source's loss (``sourceFailed(_:error:)``); any other ends the run.
+    func step(source: Int?, _ body: () throws -> Void) {
+        guard stopReason == nil else { return }
+        do {
+            try body()
+        } catch {
+            if let source {
+                sourceFailed(source, error: error)
+            } else {
+                finish(.failed, error: error)
+            }
+        }
+        let counters = scheduler.lanes.map(\.statistics)
+        published.withLock { $0 = counters }
+        if let limit = frameLimit, stopReason == nil {
+            let streaming = scheduler.lanes.filter { $0.state == .active }
+            if !streaming.isEmpty, streaming.allSatisfy({ $0.statistics.shown >= limit }) { finish(.frameCount, error: nil) }
+        }
+    }
+
+    /// Source `index` failed: the run ends with its error, or with
+    /// `onSourceLoss: continue` its camera's source is cancelled, its plane
+    /// goes off with the next commit and the others go on (the run ends
+    /// when none is left).
+    func sourceFailed(_ index: Int, error: any Error) {
+        let fault = PipelineError.cameraFault(error, device: streams[index].device.path)
+        guard configuration.onSourceLoss == .continue, lost[index] == nil, !isDisplayError(fault) else {
+            finish(.failed, error: fault)
+            return
+        }
+        lost[index] = "\(fault)"
+        logger.warning("source lost; the others go on", metadata: ["camera": "\(streams[index].device.path)", "error": "\(fault)"])
+        cameraSources[index]?.cancel()
+        onSourceLost?(index, fault)
+        do {
+            try scheduler.sourceLost(index)
+        } catch {
+            finish(.failed, error: error)
+            return
+        }
+        if scheduler.activeSources == 0 { finish(.failed, error: fault) }
+    }
+
+    /// Errors of the card, which no source's loss explains.
+    private func isDisplayError(_ error: any Error) -> Bool {
+        if error is DisplayError || error is KMSError { return true }
+        if let failure = error as? DeviceError { return failure.device == display.card.path }
+        return false
+    }
+
+    /// Watchdogs and status: each source's stall and fatal error, the flip
+    /// in flight, twice a second the status callback.
+    private func tick() {
+        guard stopReason == nil else { return }
+        let now = monotonicNanoseconds()
+        for index in streams.indices where scheduler.lanes[index].state == .active {
+            let problems = streams[index].device.fd.pollNow() & (POLLERR | POLLHUP | POLLNVAL)
+            if problems != 0 {
+                step(source: index) { try self.scheduler.cameraReadable(index) }
+                guard stopReason == nil else { return }
+                if scheduler.lanes[index].state == .active {
+                    let device = streams[index].device.path
+                    sourceFailed(index, error: problems & POLLHUP != 0
+                        ? PipelineError.cameraUnplugged(device: device)
+                        : PipelineError.cameraFailed(device: device, cause: "poll reports an error"))
+                }
+                continue
+            }
+            let verdict = watchdogs[index].tick(
+                now: now, captured: scheduler.lanes[index].statistics.captured, pendingCommit: nil,
+                cameraTimeout: cameraTimeout, flipTimeout: flipTimeout)
+            if case .cameraStalled(let seconds) = verdict {
+                sourceFailed(index, error: PipelineError.cameraStalled(device: streams[index].device.path, seconds: seconds))
+            }
+            guard stopReason == nil else { return }
+        }
+        if scheduler.isFlipPending { step(source: nil) { try self.scheduler.takeFlipEvents() } }
+        guard stopReason == nil else { return }
+        let captured = scheduler.lanes.reduce(0) { $0 + $1.statistics.captured }
+        let verdict = flipWatchdog.tick(
+            now: now, captured: captured, pendingCommit: scheduler.pendingCommitNanoseconds,
+            cameraTimeout: .infinity, flipTimeout: flipTimeout)
+        if case .flipOverdue(let seconds) = verdict {
+            finish(.failed, error: PipelineError.flipTimedOut(device: display.card.path, seconds: seconds))
+        } else if flipWatchdog.ticks % 2 == 0 {
+            onStatus?(scheduler.lanes.map(\.statistics), elapsedSeconds)
+        }
+    }
+
+    /// A lost source's plane is off: its framebuffers go now (nothing
+    /// scans them out); its buffers and descriptor at teardown, once its
+    /// read source has let go.
+    func removeFramebuffers(of index: Int) {
+        guard !framebuffersRemoved[index] else { return }
+        framebuffersRemoved[index] = true
+        for framebuffer in framebuffers[index] {
+            do { try display.removeFramebuffer(framebuffer) } catch {
+                logger.warning("framebuffer of a lost source not removed", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+
+    /// Ends the run (the first reason wins) and wakes the waiter.
+    func finish(_ reason: StopReason, error: (any Error)?) {
+        guard stopReason == nil else { return }
+        stopReason = reason
+        failure = error
+        if let error { logger.debug("pipeline stopping: \(error)") }
+        done.signal()
+    }
+
+    var elapsedSeconds: Double {
+        startNanoseconds == 0 ? 0 : Double(monotonicNanoseconds() - startNanoseconds) / 1e9
+    }
+}

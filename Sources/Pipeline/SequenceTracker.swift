@@ -1,0 +1,55 @@
+import Platform
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Follows a camera's sequence numbers: a jump means the camera dropped
+/// frames (it had no buffer to fill), a number that does not advance is
+/// counted apart. Shared by both schedulers.
+struct SequenceTracker {
+    private var last: UInt32?
+
+    /// What `sequence` says after the one before it: how many frames were
+    /// skipped (their numbers start at `firstMissing`), or that it repeated.
+    mutating func note(_ sequence: UInt32) -> (missing: UInt32, firstMissing: UInt32, repeated: Bool) {
+        guard let last else {
+            self.last = sequence
+            return (0, sequence, false)
+        }
+        guard sequence > last else { return (0, sequence, true) }
+        self.last = sequence
+        return (sequence - last - 1, last &+ 1, false)
+    }
+}
+
+extension CameraQueue {
+    /// Hands `index` back, asking once more when the driver refuses (a
+    /// driver may refuse a buffer once, as vivid's `inject_vidioc_qbuf_error`
+    /// does). Errors that mean the stream is over (ENODEV: unplugged, EIO:
+    /// fatal) are not retried; a second refusal is
+    /// ``PipelineError/bufferNotReturned(device:index:cause:)``, since a
+    /// camera that keeps its buffers would starve.
+    ///
+    /// - Returns: whether it took a second try.
+    func queueRetryingOnce(_ index: BufferIndex) throws -> Bool {
+        do {
+            try queue(index)
+            return false
+        } catch let refusal as DeviceError where !refusal.endsStream {
+            do {
+                try queue(index)
+            } catch let again as DeviceError where !again.endsStream {
+                throw PipelineError.bufferNotReturned(
+                    device: again.device, index: index.rawValue,
+                    cause: "\(again.call) failed twice: \(errnoName(refusal.errnoCode)), then \(errnoName(again.errnoCode))")
+            }
+            return true
+        }
+    }
+}
+
+extension DeviceError {
+    /// Whether no ioctl on the queue can succeed after this error.
+    var endsStream: Bool { [ENODEV, ENXIO, EIO].contains(errnoCode) }
+}
