@@ -1,0 +1,186 @@
+import Foundation
+import KMS
+import Pipeline
+import Platform
+import TestSupport
+import V4L2
+import XCTest
+
+/// Several vivid cameras on vkms (default boot: vivid `n_devs=4
+/// multiplanar=1,2,1,1`, vkms with overlays): 2 and 4 cameras in a grid
+/// and picture-in-picture, each rectangle pixel-exact against its camera's
+/// buffer on screen; different rates; one commit per vblank at most; the
+/// command line; nothing left behind.
+final class CompositeDeviceTests: XCTestCase {
+    static let cameras = ["/dev/video0", "/dev/video4", "/dev/video8", "/dev/video12"]
+
+    private func configuration(
+        _ count: Int, layout: LayoutPreset, sizes: [(Int, Int)]? = nil, rates: [Double]? = nil
+    ) -> PipelineConfiguration {
+        let sources = (0..<count).map { index in
+            let size = sizes.map { $0[index] } ?? (320, 180)
+            return SourceConfiguration(
+                device: Self.cameras[index], format: FourCC("XR24"), width: size.0, height: size.1,
+                frameRate: rates.map { $0[index] } ?? 25, controls: ["timestamp_source": 1])
+        }
+        return PipelineConfiguration(
+            sink: SinkConfiguration(card: "/dev/dri/card0", connector: "Virtual-1", mode: ModeRequest(parsing: "1024x768")),
+            sources: sources, layout: layout)
+    }
+
+    /// Runs `configuration`, compares the screen before teardown, and checks
+    /// that nothing is left behind.
+    private func runAndCompare(_ configuration: PipelineConfiguration, frames: Int = 20) throws -> (CompositeSummary, LayerComparison, [CompositeSource]) {
+        let descriptors = try ProcessResources.descriptorCount()
+        let framebuffers = ProcessResources.kernelFramebufferIDs()
+        let screen = try ScreenState.current()
+        var comparison: LayerComparison?
+        var mappedWhileStreaming: [String]?
+        let (summary, sources) = try { () throws -> (CompositeSummary, [CompositeSource]) in
+            let pipeline = try CompositePipeline(configuration: configuration)
+            pipeline.onFrame = { _, record in
+                if record.outcome == .shown, mappedWhileStreaming == nil { mappedWhileStreaming = try? ProcessResources.frameMappings() }
+            }
+            return (try pipeline.run(frames: frames) { comparison = try LayerComparison.take($0) }, pipeline.sources)
+        }()
+        XCTAssertEqual(mappedWhileStreaming, [], "zero-copy: no frame memory mapped while streaming")
+        XCTAssertEqual(summary.stopReason, .frameCount)
+        XCTAssertEqual(summary.poolViolations, [])
+        XCTAssertEqual(try ScreenState.current(), screen, "the display shows what it showed before")
+        XCTAssertEqual(ProcessResources.kernelFramebufferIDs(), framebuffers, "every framebuffer removed")
+        XCTAssertEqual(try ProcessResources.descriptorCount(), descriptors, "every fd closed: \(ProcessResources.descriptorTargets())")
+        return (summary, try XCTUnwrap(comparison), sources)
+    }
+
+    /// Each source on its own plane, bottom to top in the list's order, in
+    /// its rectangle, and every one shown.
+    private func checkLayers(_ summary: CompositeSummary, _ sources: [CompositeSource], count: Int, frames: Int) {
+        XCTAssertEqual(summary.sources.map(\.camera), Array(Self.cameras.prefix(count)))
+        let planes = summary.sources.compactMap(\.plane)
+        XCTAssertEqual(planes.count, count)
+        XCTAssertEqual(planes, planes.sorted(), "z-order: each source on a plane above the one before")
+        XCTAssertEqual(Set(planes).count, count, "a plane each")
+        for (source, setUp) in zip(summary.sources, sources) {
+            XCTAssertGreaterThanOrEqual(source.statistics.shown, frames, source.camera)
+            let d = setUp.candidate.display.layout.destination
+            let r = setUp.region
+            XCTAssertTrue(d.x >= r.x && d.y >= r.y && d.x + d.width <= r.x + r.width && d.y + d.height <= r.y + r.height,
+                          "\(source.camera): \(d) inside its rectangle \(r)")
+        }
+        XCTAssertEqual(summary.statistics.maximumCommitsPerVblank, 1)
+        XCTAssertEqual(summary.statistics.flipsSharingVblank, 0)
+    }
+
+    func testTwoCamerasInAGridArePixelExact() throws {
+        try Lab.require()
+        let (summary, comparison, sources) = try runAndCompare(configuration(2, layout: .grid))
+        checkLayers(summary, sources, count: 2, frames: 20)
+        comparison.assertExact(visible: [320 * 180, 320 * 180])
+        // 1024x768 in two columns: each 320x180 frame unscaled in the middle of its half.
+        XCTAssertEqual(comparison.layouts.map(\.destination), [
+            PixelRectangle(x: 96, y: 294, width: 320, height: 180), PixelRectangle(x: 608, y: 294, width: 320, height: 180),
+        ])
+    }
+
+    func testFourCamerasInAGridArePixelExact() throws {
+        try Lab.require()
+        let (summary, comparison, sources) = try runAndCompare(configuration(4, layout: .grid))
+        checkLayers(summary, sources, count: 4, frames: 20)
+        comparison.assertExact(visible: Array(repeating: 320 * 180, count: 4))
+        XCTAssertGreaterThan(summary.statistics.planeUpdates, summary.statistics.commits,
+                             "some commits carried several cameras' frames")
+    }
+
+    func testPictureInPictureWithTwoAndFourCamerasIsPixelExact() throws {
+        try Lab.require()
+        for count in [2, 4] {
+            let sizes = [(640, 480)] + Array(repeating: (320, 180), count: count - 1)
+            let (summary, comparison, sources) = try runAndCompare(configuration(count, layout: .pictureInPicture, sizes: sizes))
+            checkLayers(summary, sources, count: count, frames: 20)
+            // The first fills the screen's height as far as it can unscaled
+            // (640x480 centred); the insets sit over it, cropped to their
+            // quarter-screen boxes where the plane cannot scale.
+            XCTAssertEqual(comparison.layouts[0].destination, PixelRectangle(x: 192, y: 144, width: 640, height: 480))
+            for inset in comparison.layouts.dropFirst() {
+                XCTAssertLessThanOrEqual(inset.destination.width, 256)
+                XCTAssertGreaterThan(inset.destination.y, 384, "in the lower half")
+            }
+            XCTAssertEqual(comparison.layouts[1].destination.x + comparison.layouts[1].destination.width, 1024 - 16, "the first inset at the right, a margin from the edge")
+            XCTAssertLessThan(comparison.visiblePixels[0], 640 * 480, "the insets cover part of the first camera")
+            comparison.assertExact(visible: comparison.visiblePixels)
+        }
+    }
+
+    /// 25 and 12.5 fps: each camera's frames are all shown (none held back
+    /// by the other), at the rate its driver reports, and no vblank saw two
+    /// commits.
+    func testDifferentRatesAreEachShownAtTheirCamerasRate() throws {
+        try Lab.require()
+        let pipeline = try CompositePipeline(configuration: configuration(2, layout: .sideBySide, rates: [25, 12.5]))
+        XCTAssertEqual(pipeline.streams.map { $0.frameInterval }, [Fraction(numerator: 1, denominator: 25), Fraction(numerator: 2, denominator: 25)],
+                       "the drivers' intervals")
+        let summary = try pipeline.run(frames: 40)
+        for source in summary.sources {
+            let s = source.statistics
+            XCTAssertEqual(s.superseded, 0, "\(source.camera): no frame was replaced by the next before its turn")
+            XCTAssertEqual(s.cameraDropped, 0, "\(source.camera): the camera always had a buffer")
+            XCTAssertGreaterThanOrEqual(s.shown, s.captured - 1, "\(source.camera): every frame shown (one may be in flight)")
+        }
+        let fast = Double(summary.sources[0].statistics.shown), slow = Double(summary.sources[1].statistics.shown)
+        XCTAssertEqual(fast / slow, 2, accuracy: 0.15, "in the same run the 25 fps camera showed twice the frames of the 12.5 fps one")
+        XCTAssertEqual(summary.statistics.maximumCommitsPerVblank, 1)
+        XCTAssertLessThanOrEqual(summary.statistics.commits, summary.statistics.vblanksSpanned + 1)
+    }
+
+    func testTheCommandLineRunsTheExampleFilesAndBenchReportsPerCamera() throws {
+        try Lab.require()
+        let screen = try ScreenState.current()
+        for name in ["vivid-two-grid.json", "vivid-four-grid.json", "vivid-picture-in-picture.json", "vivid-two-rects.json"] {
+            let path = repositoryRoot.appendingPathComponent("configs/\(name)").path
+            let result = try runFramepipe(["preview", "--config", path, "--frames", "10", "--duration", "20"])
+            XCTAssertEqual(result.status, 0, "\(name): \(result.stderr)")
+            let count = try PipelineConfiguration.load(path: path).sources.count
+            XCTAssertTrue(result.stdout.hasPrefix("\(count) cameras → /dev/dri/card0"), result.stdout)
+            XCTAssertEqual(result.stdout.split(separator: "\n").filter { $0.hasPrefix("/dev/video") }.count, count, result.stdout)
+            XCTAssertTrue(result.stdout.contains("at most 1 per vblank"), result.stdout)
+        }
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("fp-bench-two-\(getpid())").path
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let bench = try runFramepipe(["bench", "--config", repositoryRoot.appendingPathComponent("configs/vivid-two-grid.json").path,
+                                      "--frames", "30", "--out", out])
+        XCTAssertEqual(bench.status, 0, bench.stderr)
+        let report = try JSONDecoder().decode(CompositeBenchmarkReportShape.self, from: Data(contentsOf: URL(fileURLWithPath: out + "/report.json")))
+        XCTAssertEqual(report.sources.map(\.camera), ["/dev/video0", "/dev/video4"])
+        for source in report.sources {
+            XCTAssertGreaterThanOrEqual(source.frames.shown, 30)
+            // Every shown frame is measured but the one that rode on the
+            // modeset (the first commit carries the first camera's frame only).
+            XCTAssertTrue((source.frames.shown - 1...source.frames.shown).contains(source.latencyMilliseconds.total.count))
+            XCTAssertGreaterThan(source.latencyMilliseconds.total.p50, 0)
+        }
+        XCTAssertEqual(report.commits.maximumCommitsPerVblank, 1)
+        let csv = try String(contentsOfFile: out + "/frames.csv", encoding: .utf8).split(separator: "\n")
+        XCTAssertTrue(csv.first?.hasPrefix("camera,sequence,") ?? false)
+        XCTAssertEqual(csv.dropFirst().filter { $0.hasPrefix("/dev/video4,") && $0.contains(",shown,") }.count, report.sources[1].frames.shown)
+        // Two cameras from flags alone, and plan.
+        let flags = try runFramepipe(["plan", "--device", "/dev/video0", "--device", "/dev/video4", "--format", "XR24", "--size", "320x180"])
+        XCTAssertEqual(flags.status, 0, flags.stderr)
+        for camera in ["/dev/video0", "/dev/video4"] {
+            XCTAssertEqual(flags.stdout.split(separator: "\n").filter { $0.hasPrefix(camera + " in ") }.count, 1, flags.stdout)
+        }
+        XCTAssertEqual(try ScreenState.current(), screen)
+    }
+}
+
+/// The parts of bench's report.json for several cameras that the test reads.
+private struct CompositeBenchmarkReportShape: Decodable {
+    struct Source: Decodable {
+        struct Frames: Decodable { var shown: Int }
+        struct Latencies: Decodable { var total: LatencySummary }
+        var camera: String
+        var frames: Frames
+        var latencyMilliseconds: Latencies
+    }
+    var sources: [Source]
+    var commits: CompositeStatistics
+}
