@@ -24,10 +24,18 @@ extension CompositePipeline {
         }
         let flips = DispatchSource.makeReadSource(fileDescriptor: display.fileDescriptor, queue: queue)
         flips.setEventHandler { [unowned self] in step(source: nil) { try self.scheduler.displayReadable() } }
+        // The gathered commit's timer, one-shot, re-armed by the scheduler.
+        let due = DispatchSource.makeTimerSource(queue: queue)
+        due.schedule(deadline: .distantFuture)
+        due.setEventHandler { [unowned self] in step(source: nil) { try self.scheduler.commitDue() } }
+        scheduler.commitLeadNanoseconds = commitLeadMilliseconds.map { Int64($0 * 1e6) }
+        scheduler.onCommitDue = { time in
+            due.schedule(deadline: .now() + .nanoseconds(Int(max(0, time - monotonicNanoseconds()))), leeway: .microseconds(100))
+        }
         let ticks = DispatchSource.makeTimerSource(queue: queue)
         ticks.schedule(deadline: .now() + FramePipeline.watchdogInterval, repeating: FramePipeline.watchdogInterval)
         ticks.setEventHandler { [unowned self] in tick() }
-        otherSources = [flips, ticks]
+        otherSources = [flips, due, ticks]
         if let duration {
             let timer = DispatchSource.makeTimerSource(queue: queue)
             timer.schedule(deadline: .now() + duration)

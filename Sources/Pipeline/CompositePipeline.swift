@@ -53,6 +53,12 @@ public final class CompositePipeline: StoppablePipeline, @unchecked Sendable {
     public var cameraTimeout: Double = 3
     /// How long a flip may take before the run fails, in seconds.
     public var flipTimeout: Double = 1
+    /// How long before each vblank the frames gathered for it are
+    /// committed, in milliseconds, so that cameras whose frames arrive a
+    /// little apart share one vblank; nil commits each frame as it comes
+    /// (it then makes the next vblank, and a frame of another camera
+    /// arriving just after it waits for that flip). Set before starting.
+    public var commitLeadMilliseconds: Double? = 6
 
     /// The display (for tests that inspect it; the pipeline owns it).
     package let display: Display

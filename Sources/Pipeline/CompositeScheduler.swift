@@ -41,6 +41,18 @@ package final class CompositeScheduler {
     /// Called on the owning queue once a lost source's plane is off: its
     /// framebuffers and buffers may go.
     package var onSourceCleared: ((Int) -> Void)?
+    /// How long before a vblank the frames gathered for it are committed;
+    /// nil commits each frame at once. Cameras rarely deliver in step: a
+    /// frame committed the moment it arrives makes the next vblank, but a
+    /// second camera's frame arriving a millisecond later then waits for
+    /// that flip and misses it. Committing at the vblank minus this lead
+    /// shows both on the same vblank; a frame that arrives later than that
+    /// is committed at once (it may still make it).
+    package var commitLeadNanoseconds: Int64?
+    /// Asks the owner to call ``commitDue()`` at this CLOCK_MONOTONIC time
+    /// (a one-shot timer on the owning queue). Without it frames are
+    /// committed at once.
+    package var onCommitDue: ((Int64) -> Void)?
 
     private let display: any LayerDisplayQueue
     private let clock: () -> Int64
@@ -50,6 +62,10 @@ package final class CompositeScheduler {
     private var changes: [SourceChange]
     private var inFlight: [SourceChange]
     private var commitPending = false
+    /// When a gathered commit is due, while one is.
+    private var commitDueNanoseconds: Int64?
+    /// The vblank time of the last flip (the vblank clock's phase).
+    private var lastFlipNanoseconds: Int64?
     private var commitNanoseconds: Int64?
     private var lastVblank: UInt32?
     private var firstVblank: UInt32?
@@ -120,13 +136,20 @@ package final class CompositeScheduler {
             }
             try requeue(older, source: source)
         }
-        try commitIfIdle()
+        try commitSoon()
         try requeueReleased()
     }
 
     /// The card's descriptor is readable: take the flip, commit what waits.
     package func displayReadable() throws {
         try takeFlipEvents(requeueLater: true)
+        try commitSoon()
+        try requeueReleased()
+    }
+
+    /// The time ``onCommitDue`` asked for has come: commit what was gathered.
+    package func commitDue() throws {
+        commitDueNanoseconds = nil
         try commitIfIdle()
         try requeueReleased()
     }
@@ -142,7 +165,7 @@ package final class CompositeScheduler {
         let showing = pool.onScreen != nil || pool.committed != nil
         lanes[source].state = showing ? .losing : .cleared
         if !showing { onSourceCleared?(source) }
-        try commitIfIdle()
+        try commitSoon()
         try requeueReleased()
     }
 
@@ -154,6 +177,7 @@ package final class CompositeScheduler {
             commitPending = false
             statistics.flips += 1
             noteVblank(completion.vblankSequence)
+            lastFlipNanoseconds = completion.timestampNanoseconds
             let isModeset = !modesetFlipSeen
             modesetFlipSeen = true
             for change in inFlight {
@@ -206,10 +230,33 @@ package final class CompositeScheduler {
 
     // MARK: Steps
 
+    /// Commits now, or (with a lead and once the vblank clock is known from
+    /// a flip) at the next vblank minus the lead, so that frames of other
+    /// cameras arriving meanwhile ride the same commit.
+    private func commitSoon() throws {
+        guard !isFrozen, !commitPending, commitDueNanoseconds == nil else { return }
+        guard let lead = commitLeadNanoseconds, let onCommitDue, let lastFlip = lastFlipNanoseconds, refreshPeriodNanoseconds > 0,
+              hasSomethingToCommit else {
+            return try commitIfIdle()
+        }
+        let now = clock()
+        var vblank = lastFlip + refreshPeriodNanoseconds
+        if vblank <= now { vblank += (now - vblank) / refreshPeriodNanoseconds * refreshPeriodNanoseconds + refreshPeriodNanoseconds }
+        let due = vblank - lead
+        guard due > now else { return try commitIfIdle() }
+        commitDueNanoseconds = due
+        onCommitDue(due)
+    }
+
+    /// Whether a commit now would carry anything.
+    private var hasSomethingToCommit: Bool {
+        lanes.contains { ($0.state == .active && $0.pool.newestReady != nil) || $0.state == .losing }
+    }
+
     /// One commit for every source with a newer frame (and every lost
     /// source's plane off), unless a commit is in flight or nothing changed.
     private func commitIfIdle() throws {
-        guard !isFrozen, !commitPending else { return }
+        guard !isFrozen, !commitPending, commitDueNanoseconds == nil else { return }
         changes.removeAll(keepingCapacity: true)
         let now = clock()
         for source in lanes.indices {

@@ -10,7 +10,7 @@ extension Bench {
         if phaseSweep != nil || countAllocations {
             throw ValidationError("--phase-sweep and --count-allocations measure one camera; the file lists \(pipeline.sources.count)")
         }
-        let session = try CompositePipeline(configuration: pipeline)
+        let session = try pipelineOptions.makeComposite(pipeline)
         if explain {
             for source in session.sources { FileHandle.standardError.write(Data((source.plan.explanation + "\n").utf8)) }
         }

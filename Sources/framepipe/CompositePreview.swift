@@ -7,7 +7,7 @@ import SignalHandling
 /// `preview` with several cameras on one screen.
 extension Preview {
     func runComposite(_ pipeline: PipelineConfiguration) throws {
-        let session = try CompositePipeline(configuration: pipeline)
+        let session = try pipelineOptions.makeComposite(pipeline)
         if explain {
             for source in session.sources { print(source.plan.explanation) }
         }

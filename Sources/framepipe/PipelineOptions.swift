@@ -18,6 +18,11 @@ struct PipelineOptions: ParsableArguments {
     var layout: String?
 
     @Option(help: ArgumentHelp(
+        "Several cameras: commit the frames gathered for a vblank this many milliseconds before it (default 6), so that cameras whose frames arrive a little apart share that vblank; 0 commits each frame as it comes.",
+        valueName: "ms"))
+    var commitLead: Double?
+
+    @Option(help: ArgumentHelp(
         "When one of several cameras fails or is unplugged: stop (the run ends with its error) or continue (its plane goes off, the others go on), overriding \"onSourceLoss\".",
         valueName: "stop|continue"))
     var onSourceLoss: String?
@@ -64,6 +69,9 @@ struct PipelineOptions: ParsableArguments {
         }
         if let onSourceLoss, SourceLossPolicy(rawValue: onSourceLoss) == nil {
             throw ValidationError("--on-source-loss expects stop or continue, got \(onSourceLoss)")
+        }
+        if let commitLead, !(0...100).contains(commitLead) {
+            throw ValidationError("--commit-lead expects milliseconds from 0 to 100, got \(commitLead)")
         }
         if let twice = device.first(where: { path in device.filter { $0 == path }.count > 1 }) {
             throw ValidationError("--device \(twice) is given twice; each camera can be shown once")
@@ -130,8 +138,8 @@ struct PipelineOptions: ParsableArguments {
         if allowCopy { pipeline.copy = .allowed }
         if pipeline.isComposite {
             try Self.checkComposite(pipeline, plane: plane)
-        } else if layout != nil || onSourceLoss != nil {
-            throw ValidationError("--layout and --on-source-loss place several cameras; give --device more than once (or \"sources\" in the file)")
+        } else if layout != nil || onSourceLoss != nil || commitLead != nil {
+            throw ValidationError("--layout, --on-source-loss and --commit-lead are for several cameras; give --device more than once (or \"sources\" in the file)")
         }
         return pipeline
     }
@@ -151,5 +159,12 @@ struct PipelineOptions: ParsableArguments {
         if pipeline.sink.legacy { throw ValidationError("--legacy shows one plane; \(count) cameras need atomic commits") }
         if pipeline.copy == .allowed { throw ValidationError("--allow-copy converts one camera; \(count) cameras are shown zero-copy only") }
         if pipeline.reconnect { throw ValidationError("--reconnect waits for one camera; with \(count), use --on-source-loss continue") }
+    }
+
+    /// A pipeline for several cameras, with the flags that only it takes.
+    func makeComposite(_ configuration: PipelineConfiguration) throws -> CompositePipeline {
+        let pipeline = try CompositePipeline(configuration: configuration)
+        if let commitLead { pipeline.commitLeadMilliseconds = commitLead > 0 ? commitLead : nil }
+        return pipeline
     }
 }

@@ -41,7 +41,8 @@ final class PipelineFlagsTests: XCTestCase {
             (two + ["--allow-copy"], "--allow-copy converts one camera"),
             (two + ["--layout", "mosaic"], "--layout expects grid, side-by-side, picture-in-picture, got mosaic"),
             (two + ["--on-source-loss", "ignore"], "--on-source-loss expects stop or continue"),
-            (["--layout", "grid"], "--layout and --on-source-loss place several cameras"),
+            (["--layout", "grid"], "--layout, --on-source-loss and --commit-lead are for several cameras"),
+            (two + ["--commit-lead", "200"], "--commit-lead expects milliseconds from 0 to 100"),
             (["--config", file.path, "--device", "/dev/video8"], "--device replaces one camera; \(file.path) lists 2 sources"),
         ]
         for command in ["plan", "preview", "bench"] {

@@ -215,4 +215,45 @@ final class CompositeSchedulerTests: XCTestCase {
         try scheduler.displayReadable()
         XCTAssertEqual(display.log.last, "COMMIT 0:1 1:0")
     }
+
+    /// With a commit lead, frames of both cameras that arrive before the
+    /// vblank minus the lead go in one commit at that time; a frame that
+    /// arrives later is committed at once.
+    func testFramesGatheredUntilTheLeadBeforeTheVblankShareOneCommit() throws {
+        let period: Int64 = 16_666_667
+        var now: Int64 = 0
+        var due: [Int64] = []
+        scheduler = CompositeScheduler(
+            cameras: cameras, bufferCounts: [4, 4], display: display, refreshPeriodNanoseconds: period, clock: { now })
+        scheduler.commitLeadNanoseconds = 6_000_000
+        scheduler.onCommitDue = { due.append($0) }
+        // Before the first flip the vblank clock is unknown: at once.
+        now = 100 * period
+        cameras[0].fill(0, sequence: 0)
+        try fire(0)
+        XCTAssertEqual(display.log, ["COMMIT 0:0"])
+        try vblank()  // flip at vblank 101
+        XCTAssertEqual(display.log.last, "FLIP 0")
+        // Two frames a few milliseconds apart, early in the period: gathered.
+        now = 101 * period + 2_000_000
+        cameras[0].fill(1, sequence: 1)
+        try fire(0)
+        now += 3_000_000
+        cameras[1].fill(0, sequence: 0)
+        try fire(1)
+        XCTAssertEqual(display.log.last, "FLIP 0", "nothing committed before it is due")
+        XCTAssertEqual(due, [102 * period - 6_000_000], "due at the next vblank minus the lead")
+        now = 102 * period - 6_000_000
+        try scheduler.commitDue()
+        XCTAssertEqual(display.log.last, "COMMIT 0:1 1:0")
+        try vblank()
+        // A frame inside the lead of the next vblank goes at once.
+        now = 103 * period - 2_000_000
+        cameras[1].fill(1, sequence: 1)
+        try fire(1)
+        XCTAssertEqual(display.log.last, "COMMIT 1:1")
+        XCTAssertEqual(due.count, 1)
+        XCTAssertEqual(scheduler.statistics.planeUpdates, 4)
+        XCTAssertEqual(scheduler.violations, [])
+    }
 }
