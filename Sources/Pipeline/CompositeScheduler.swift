@@ -24,15 +24,15 @@ package final class CompositeScheduler {
             case cleared
         }
         let camera: any CameraQueue
-        package fileprivate(set) var pool: BufferPool
-        package fileprivate(set) var statistics = PipelineStatistics()
-        package fileprivate(set) var state = State.active
-        fileprivate var sequences = SequenceTracker()
-        fileprivate var released: [BufferIndex]
+        package internal(set) var pool: BufferPool
+        package internal(set) var statistics = PipelineStatistics()
+        package internal(set) var state = State.active
+        var sequences = SequenceTracker()
+        var released: [BufferIndex]
     }
 
-    package private(set) var lanes: [Lane]
-    package private(set) var statistics = CompositeStatistics()
+    package internal(set) var lanes: [Lane]
+    package internal(set) var statistics = CompositeStatistics()
     /// While frozen, new frames go straight back and nothing is committed,
     /// so the frames on screen stay (snapshots).
     package var isFrozen = false
@@ -67,9 +67,9 @@ package final class CompositeScheduler {
     /// The vblank time of the last flip (the vblank clock's phase).
     private var lastFlipNanoseconds: Int64?
     private var commitNanoseconds: Int64?
-    private var lastVblank: UInt32?
-    private var firstVblank: UInt32?
-    private var flipsOnThisVblank = 0
+    var lastVblank: UInt32?
+    var firstVblank: UInt32?
+    var flipsOnThisVblank = 0
     private var modesetFlipSeen = false
 
     /// A scheduler for one camera per entry of `bufferCounts`, each with
@@ -111,7 +111,10 @@ package final class CompositeScheduler {
         }
         let index = BufferIndex(frame.index)
         lanes[source].statistics.captured += 1
-        noteSequence(frame.sequence, source: source)
+        var tracker = lanes[source].sequences, counters = lanes[source].statistics
+        tracker.note(frame.sequence, into: &counters) { onFrame?(source, $0) }
+        lanes[source].sequences = tracker
+        lanes[source].statistics = counters
         let timeline = FrameTimeline(
             sequence: frame.sequence, captureNanoseconds: frame.isMonotonic ? frame.timestampNanoseconds : nil,
             timestampSource: frame.timestampSource.name, dequeueNanoseconds: clock())
@@ -291,42 +294,5 @@ package final class CompositeScheduler {
         swap(&changes, &inFlight)
         commitPending = true
         commitNanoseconds = now
-    }
-
-    private func noteVblank(_ sequence: UInt32) {
-        if firstVblank == nil { firstVblank = sequence }
-        if sequence == lastVblank {
-            statistics.flipsSharingVblank += 1
-            flipsOnThisVblank += 1
-        } else {
-            flipsOnThisVblank = 1
-        }
-        statistics.maximumCommitsPerVblank = max(statistics.maximumCommitsPerVblank, flipsOnThisVblank)
-        lastVblank = sequence
-        if let firstVblank { statistics.vblanksSpanned = Int(sequence &- firstVblank) + 1 }
-    }
-
-    private func noteSequence(_ sequence: UInt32, source: Int) {
-        let (missing, firstMissing, repeated) = lanes[source].sequences.note(sequence)
-        if repeated { lanes[source].statistics.cameraRepeatedSequences += 1 }
-        guard missing > 0 else { return }
-        lanes[source].statistics.cameraDropped += Int(missing)
-        guard onFrame != nil else { return }
-        for skipped in firstMissing..<(firstMissing + min(missing, Scheduler.gapRecordLimit)) {
-            onFrame?(source, FrameRecord(sequence: skipped, outcome: .droppedByCamera))
-        }
-    }
-
-    private func requeueReleased() throws {
-        for source in lanes.indices {
-            while !lanes[source].released.isEmpty {
-                try requeue(lanes[source].released.removeFirst(), source: source)
-            }
-        }
-    }
-
-    private func requeue(_ index: BufferIndex, source: Int) throws {
-        guard lanes[source].state == .active, lanes[source].pool.requeue(index) else { return }
-        if try lanes[source].camera.queueRetryingOnce(index) { lanes[source].statistics.cameraQueueRetries += 1 }
     }
 }

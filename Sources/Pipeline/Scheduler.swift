@@ -96,7 +96,7 @@ package final class Scheduler {
         }
         let index = BufferIndex(frame.index)
         statistics.captured += 1
-        noteSequence(frame.sequence)
+        sequences.note(frame.sequence, into: &statistics) { onFrame?($0) }
         let timeline = FrameTimeline(
             sequence: frame.sequence, captureNanoseconds: frame.isMonotonic ? frame.timestampNanoseconds : nil,
             timestampSource: frame.timestampSource.name, dequeueNanoseconds: clock())
@@ -194,19 +194,6 @@ package final class Scheduler {
     }
 
     // MARK: Steps
-
-    /// Counts (and reports) the frames a jump in sequence numbers skipped,
-    /// and counts numbers that did not advance.
-    private func noteSequence(_ sequence: UInt32) {
-        let (missing, firstMissing, repeated) = sequences.note(sequence)
-        if repeated { statistics.cameraRepeatedSequences += 1 }
-        guard missing > 0 else { return }
-        statistics.cameraDropped += Int(missing)
-        guard onFrame != nil else { return }
-        for skipped in firstMissing..<(firstMissing + min(missing, Self.gapRecordLimit)) {
-            onFrame?(FrameRecord(sequence: skipped, outcome: .droppedByCamera))
-        }
-    }
 
     private func shownRecord(_ timeline: FrameTimeline, buffer: BufferIndex, completion: FlipCompletion) -> FrameRecord {
         var record = FrameRecord(timeline, buffer: buffer, outcome: .shown)

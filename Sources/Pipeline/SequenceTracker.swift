@@ -23,6 +23,22 @@ struct SequenceTracker {
     }
 }
 
+extension SequenceTracker {
+    /// Notes `sequence`: a repeat is counted in `statistics`, a gap counted
+    /// as frames the camera dropped and each reported through `report` (up
+    /// to ``Scheduler/gapRecordLimit``; a larger gap, a camera restart, is
+    /// counted but not listed).
+    mutating func note(_ sequence: UInt32, into statistics: inout PipelineStatistics, report: (FrameRecord) -> Void) {
+        let (missing, firstMissing, repeated) = note(sequence)
+        if repeated { statistics.cameraRepeatedSequences += 1 }
+        guard missing > 0 else { return }
+        statistics.cameraDropped += Int(missing)
+        for skipped in firstMissing..<(firstMissing + min(missing, Scheduler.gapRecordLimit)) {
+            report(FrameRecord(sequence: skipped, outcome: .droppedByCamera))
+        }
+    }
+}
+
 extension CameraQueue {
     /// Hands `index` back, asking once more when the driver refuses (a
     /// driver may refuse a buffer once, as vivid's `inject_vidioc_qbuf_error`
