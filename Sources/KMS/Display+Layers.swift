@@ -85,7 +85,9 @@ extension Display {
                 try layerRequest.set(plane, "CRTC_ID", to: 0, using: cache)
             }
         }
-        guard !layerRequest.isEmpty else { return }
+        // Nothing to change would leave the caller waiting for an event
+        // that never comes: say so instead.
+        guard !layerRequest.isEmpty else { throw DisplayError.noCandidate(device: card.path, selection: "a commit that changes no layer") }
         try card.commit(layerRequest, flags: .pageFlip, userData: userData)
         for change in changes where layersOn.indices.contains(change.layer) {
             layersOn[change.layer] = change.framebuffer != nil

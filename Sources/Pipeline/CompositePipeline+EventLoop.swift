@@ -63,11 +63,17 @@ extension CompositePipeline {
                 finish(.failed, error: error)
             }
         }
-        let counters = scheduler.lanes.map(\.statistics)
-        published.withLock { $0 = counters }
+        // In place, without allocating: this runs for every frame.
+        published.withLock { counters in
+            for index in counters.indices { counters[index] = scheduler.lanes[index].statistics }
+        }
         if let limit = frameLimit, stopReason == nil {
-            let streaming = scheduler.lanes.filter { $0.state == .active }
-            if !streaming.isEmpty, streaming.allSatisfy({ $0.statistics.shown >= limit }) { finish(.frameCount, error: nil) }
+            var streaming = 0, reached = 0
+            for lane in scheduler.lanes where lane.state == .active {
+                streaming += 1
+                if lane.statistics.shown >= limit { reached += 1 }
+            }
+            if streaming > 0, reached == streaming { finish(.frameCount, error: nil) }
         }
     }
 
