@@ -70,7 +70,7 @@ final class ListCommandTests: XCTestCase {
     }
 }
 
-/// `framepipe list --json` against vivid (`n_devs=2 multiplanar=1,2`) and
+/// `framepipe list --json` against vivid (as the boot loaded it) and
 /// vkms (`enable_overlay=1`) in the lab.
 final class ListCommandDeviceTests: XCTestCase {
     private func listJSON(_ extra: [String] = []) throws -> [String: Any] {
@@ -84,7 +84,8 @@ final class ListCommandDeviceTests: XCTestCase {
         let report = try listJSON()
         let devices = try XCTUnwrap(report["videoDevices"] as? [[String: Any]])
         let vividCapture = devices.filter { $0["driver"] as? String == "vivid" && $0["captureBufferType"] != nil }
-        XCTAssertEqual(vividCapture.count, 2)
+        XCTAssertEqual(vividCapture.count, Lab.vividMultiplanar.count, "a capture node per vivid instance")
+        XCTAssertEqual(vividCapture.filter { $0["isMultiplanar"] as? Bool == true }.count, Lab.vividMultiplanar.filter { $0 }.count)
         let mplane = try XCTUnwrap(vividCapture.first { $0["isMultiplanar"] as? Bool == true }, "an MPLANE node")
         XCTAssertEqual(mplane["captureBufferType"] as? String, "video-capture-mplane")
         for node in vividCapture {

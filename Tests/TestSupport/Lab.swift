@@ -29,6 +29,21 @@ public enum Lab {
         }
     }
 
+    /// The vivid instances this boot loaded, from `LAB_VIVID_OPTIONS`
+    /// (`n_devs=N multiplanar=a,b,...`, as scripts/lab exports them): for
+    /// each, whether its capture node is multiplanar (vivid's default: one
+    /// single-planar instance).
+    public static var vividMultiplanar: [Bool] {
+        var count = 1, planar: [Int] = []
+        for word in (ProcessInfo.processInfo.environment["LAB_VIVID_OPTIONS"] ?? "").split(separator: " ") {
+            let parts = word.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2 else { continue }
+            if parts[0] == "n_devs" { count = Int(parts[1]) ?? 1 }
+            if parts[0] == "multiplanar" { planar = parts[1].split(separator: ",").compactMap { Int($0) } }
+        }
+        return (0..<count).map { $0 < planar.count && planar[$0] == 2 }
+    }
+
     /// The path of the `framepipe` executable built beside the test bundle.
     public static var framepipeExecutable: URL {
         let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()

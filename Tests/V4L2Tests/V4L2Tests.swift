@@ -60,8 +60,8 @@ final class V4L2ValueTests: XCTestCase {
     }
 }
 
-/// Against vivid in the lab, loaded with `n_devs=2 multiplanar=1,2`: the
-/// first instance is single-planar, the second multiplanar.
+/// Against vivid in the lab (`n_devs=4 multiplanar=1,2,1,1` in the default
+/// boot): the second instance is multiplanar, the others single-planar.
 final class V4L2DeviceTests: XCTestCase {
     private func captureNodes() throws -> [VideoDeviceInfo] {
         var found: [VideoDeviceInfo] = []
@@ -75,7 +75,8 @@ final class V4L2DeviceTests: XCTestCase {
     func testVividSinglePlanarAndMultiplanarCaptureNodes() throws {
         try Lab.require()
         let nodes = try captureNodes().filter { $0.driver == "vivid" }
-        XCTAssertEqual(nodes.count, 2, "two vivid capture nodes: \(nodes.map(\.path))")
+        XCTAssertEqual(nodes.count, Lab.vividMultiplanar.count, "a capture node per vivid instance: \(nodes.map(\.path))")
+        XCTAssertEqual(nodes.filter(\.isMultiplanar).count, Lab.vividMultiplanar.filter { $0 }.count, "multiplanar ones")
         XCTAssertEqual(Set(nodes.map(\.isMultiplanar)), [false, true])
         for path in nodes.map(\.path) {
             let device = try VideoDevice.open(path)
