@@ -12,7 +12,9 @@ struct Framepipe: ParsableCommand {
         framepipe captures from a V4L2 camera, shares each buffer with the KMS display \
         as a dma-buf, and scans it out without the CPU touching a pixel.
 
-        Start with `framepipe list` to see the cameras and displays this machine has.
+        Start with `framepipe list` to see the cameras and displays this machine has. \
+        Several cameras share one screen, a plane each, with one atomic commit per vblank \
+        at most: `framepipe preview --device /dev/video0 --device /dev/video4`.
 
         Shell completions: `framepipe --generate-completion-script bash|zsh|fish`. \
         A man page: `swift package plugin generate-manual` in the source tree. The \
