@@ -50,6 +50,14 @@ extension CompositePipeline {
         for source in otherSources { source.resume() }
     }
 
+    /// Cancels every dispatch source (a lost camera's was cancelled already;
+    /// cancelling again does nothing).
+    func cancelSources() {
+        for source in cameraSources { source?.cancel() }
+        for source in otherSources { source.cancel() }
+        otherSources.removeAll()
+    }
+
     /// Runs one scheduler step. An error of a camera's step is that
     /// source's loss (``sourceFailed(_:error:)``); any other ends the run.
     func step(source: Int?, _ body: () throws -> Void) {
@@ -113,16 +121,10 @@ extension CompositePipeline {
         guard stopReason == nil else { return }
         let now = monotonicNanoseconds()
         for index in streams.indices where scheduler.lanes[index].state == .active {
-            let problems = streams[index].device.fd.pollNow() & (POLLERR | POLLHUP | POLLNVAL)
-            if problems != 0 {
+            if let fault = PipelineChecks.descriptorFault(of: streams[index]) {
                 step(source: index) { try self.scheduler.cameraReadable(index) }
                 guard stopReason == nil else { return }
-                if scheduler.lanes[index].state == .active {
-                    let device = streams[index].device.path
-                    sourceFailed(index, error: problems & POLLHUP != 0
-                        ? PipelineError.cameraUnplugged(device: device)
-                        : PipelineError.cameraFailed(device: device, cause: "poll reports an error"))
-                }
+                if scheduler.lanes[index].state == .active { sourceFailed(index, error: fault) }
                 continue
             }
             let verdict = watchdogs[index].tick(

@@ -56,9 +56,8 @@ extension CompositePipeline {
         dispatchPrecondition(condition: .onQueue(queue))
         scheduler.isFrozen = true
         defer { scheduler.isFrozen = false }
-        let deadline = monotonicMilliseconds() + Int(flipTimeout * 1000)
-        while scheduler.isFlipPending, monotonicMilliseconds() < deadline {
-            if try display.card.fd.waitReadable(timeoutMilliseconds: 100) { try scheduler.displayReadable() }
+        try PipelineChecks.settleFlip(on: display, timeout: flipTimeout, isPending: { scheduler.isFlipPending }) {
+            try scheduler.displayReadable()
         }
         if scheduler.isFlipPending { throw PipelineError.flipTimedOut(device: display.card.path, seconds: flipTimeout) }
         let layers = sources.indices.map { index in

@@ -33,7 +33,7 @@ import V4L2
 ///
 /// Thread safety as ``FramePipeline``: ``stop(_:)`` and ``statistics`` from
 /// any thread, callbacks on the pipeline queue, set before starting.
-public final class CompositePipeline: StoppablePipeline, @unchecked Sendable {
+public final class CompositePipeline: StoppablePipeline, PipelineRunEnd, @unchecked Sendable {
     /// The configuration it was set up with.
     public let configuration: PipelineConfiguration
     /// Each source as set up, in z-order.
@@ -174,25 +174,7 @@ public final class CompositePipeline: StoppablePipeline, @unchecked Sendable {
     /// - Throws: the error that ended the run, after teardown; else the
     ///   first teardown error.
     public func wait(beforeTeardown: ((CompositePipeline) throws -> Void)? = nil) throws -> CompositeSummary {
-        done.wait()
-        queue.sync {
-            finish(stopReason ?? .requested, error: nil)
-            for source in cameraSources { source?.cancel() }
-            for source in otherSources { source.cancel() }
-            otherSources.removeAll()
-        }
-        sourcesCancelled.wait()
-        var teardownError: (any Error)?
-        queue.sync {
-            if failure == nil, let beforeTeardown {
-                do { try beforeTeardown(self) } catch { failure = error; stopReason = .failed }
-            }
-            teardownError = teardown()
-        }
-        let summary = queue.sync { makeSummary() }
-        if let failure { throw failure }
-        if let teardownError { throw teardownError }
-        return summary
+        try waitForEnd(beforeTeardown: beforeTeardown)
     }
 
     /// ``start(frames:duration:)`` then ``wait(beforeTeardown:)``.

@@ -40,16 +40,15 @@ struct CompositeSetup {
         let mode = reference.mode
         let regions = try Self.regions(configuration, entries: entries, cameras: cameras, mode: mode)
         let planes = Self.layerPlanes(info, crtc: reference.crtc)
-        guard planes.count >= entries.count else {
-            throw PipelineError.tooFewPlanes(
-                card: card.path, crtc: "\(reference.crtc)",
-                planes: planes.map { "\($0.id) (\($0.type.rawValue))" }, sources: cameras.map(\.path))
-        }
+        let tooFewPlanes = PipelineError.tooFewPlanes(
+            card: card.path, crtc: "\(reference.crtc)",
+            planes: planes.map { "\($0.id) (\($0.type.rawValue))" }, sources: cameras.map(\.path))
+        guard planes.count >= entries.count else { throw tooFewPlanes }
         step("plan")
+        // The display saves (and puts back) every plane a source may take;
+        // until the layers are settled its plans are the first source's alone.
         let everyPlane = planes.map(\.id)
-        let saved = try PipelinePlanner.plan(
-            single(0), camera: cameras[0], card: info, heaps: heaps, region: regions[0], planes: everyPlane)
-        display = try Display(card: card, info: info, candidates: saved.candidates.map(\.display), alsoSaving: everyPlane)
+        display = try Display(card: card, info: info, candidates: first.candidates.map(\.display), alsoSaving: everyPlane)
         step("display")
         var settled: [DisplayLayer] = []
         do {
@@ -57,11 +56,7 @@ struct CompositeSetup {
                 // Above the plane of the source before it: z-order is the list's order.
                 let lowest = settled.last.flatMap { layer in everyPlane.firstIndex { $0 == layer.plan.plane?.id } }.map { $0 + 1 } ?? 0
                 let usable = Array(everyPlane[lowest...])
-                guard !usable.isEmpty else {
-                    throw PipelineError.tooFewPlanes(
-                        card: card.path, crtc: "\(reference.crtc)",
-                        planes: planes.map { "\($0.id) (\($0.type.rawValue))" }, sources: cameras.map(\.path))
-                }
+                guard !usable.isEmpty else { throw tooFewPlanes }
                 let planned = try PipelinePlanner.plan(
                     single(index), camera: cameras[index], card: info, heaps: heaps, region: regions[index], planes: usable)
                 let outcome = try PlanSearch(device: devices[index], display: display, kernel: kernel, settledLayers: settled).run(planned)

@@ -133,18 +133,10 @@ extension FramePipeline {
     /// alone, forever. So the watchdog asks poll(2) directly and, on an
     /// error, lets DQBUF say what happened (EIO, ENODEV).
     private func checkCameraDescriptor() {
-        let problems = stream.device.fd.pollNow() & (POLLERR | POLLHUP | POLLNVAL)
-        guard problems != 0 else { return }
+        guard let fault = PipelineChecks.descriptorFault(of: stream) else { return }
         step { try self.scheduler.cameraReadable() }
         guard stopReason == nil, cameraAway == nil else { return }
-        var names: [String] = []
-        if problems & POLLERR != 0 { names.append("POLLERR") }
-        if problems & POLLHUP != 0 { names.append("POLLHUP") }
-        if problems & POLLNVAL != 0 { names.append("POLLNVAL") }
-        let device = stream.device.path
-        finish(.failed, error: problems & POLLHUP != 0
-            ? PipelineError.cameraUnplugged(device: device)
-            : PipelineError.cameraFailed(device: device, cause: "poll reports \(names.joined(separator: "|"))"))
+        finish(.failed, error: fault)
     }
 
     /// Runs one scheduler step; an error ends the run. The counters are

@@ -34,7 +34,7 @@ import V4L2
 /// thread; callbacks run on the pipeline's queue; set them before starting.
 /// The class is `@unchecked Sendable` because its mutable state is confined
 /// to that queue.
-public final class FramePipeline: StoppablePipeline, @unchecked Sendable {
+public final class FramePipeline: StoppablePipeline, PipelineRunEnd, @unchecked Sendable {
     /// The configuration it was set up with.
     public let configuration: PipelineConfiguration
     /// The candidate setup chose: allocator, format, display plan.
@@ -239,23 +239,7 @@ public final class FramePipeline: StoppablePipeline, @unchecked Sendable {
     /// - Throws: the error that ended the run, after teardown; else the
     ///   first teardown error.
     public func wait(beforeTeardown: ((FramePipeline) throws -> Void)? = nil) throws -> PipelineSummary {
-        done.wait()
-        queue.sync {
-            finish(stopReason ?? .requested, error: nil)
-            cancelSources()
-        }
-        sourcesCancelled.wait()
-        var teardownError: (any Error)?
-        queue.sync {
-            if failure == nil, let beforeTeardown {
-                do { try beforeTeardown(self) } catch { failure = error; stopReason = .failed }
-            }
-            teardownError = teardown()
-        }
-        let summary = queue.sync { makeSummary() }
-        if let failure { throw failure }
-        if let teardownError { throw teardownError }
-        return summary
+        try waitForEnd(beforeTeardown: beforeTeardown)
     }
 
     /// ``start(frames:duration:)`` then ``wait(beforeTeardown:)``.

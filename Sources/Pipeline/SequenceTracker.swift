@@ -1,9 +1,3 @@
-import Platform
-
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// Follows a camera's sequence numbers: a jump means the camera dropped
 /// frames (it had no buffer to fill), a number that does not advance is
 /// counted apart. Shared by both schedulers.
@@ -37,35 +31,4 @@ extension SequenceTracker {
             report(FrameRecord(sequence: skipped, outcome: .droppedByCamera))
         }
     }
-}
-
-extension CameraQueue {
-    /// Hands `index` back, asking once more when the driver refuses (a
-    /// driver may refuse a buffer once, as vivid's `inject_vidioc_qbuf_error`
-    /// does). Errors that mean the stream is over (ENODEV: unplugged, EIO:
-    /// fatal) are not retried; a second refusal is
-    /// ``PipelineError/bufferNotReturned(device:index:cause:)``, since a
-    /// camera that keeps its buffers would starve.
-    ///
-    /// - Returns: whether it took a second try.
-    func queueRetryingOnce(_ index: BufferIndex) throws -> Bool {
-        do {
-            try queue(index)
-            return false
-        } catch let refusal as DeviceError where !refusal.endsStream {
-            do {
-                try queue(index)
-            } catch let again as DeviceError where !again.endsStream {
-                throw PipelineError.bufferNotReturned(
-                    device: again.device, index: index.rawValue,
-                    cause: "\(again.call) failed twice: \(errnoName(refusal.errnoCode)), then \(errnoName(again.errnoCode))")
-            }
-            return true
-        }
-    }
-}
-
-extension DeviceError {
-    /// Whether no ioctl on the queue can succeed after this error.
-    var endsStream: Bool { [ENODEV, ENXIO, EIO].contains(errnoCode) }
 }

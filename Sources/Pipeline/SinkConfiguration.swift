@@ -37,10 +37,8 @@ public struct SinkConfiguration: Sendable, Equatable, Codable {
         public init(from decoder: any Decoder) throws {
             try decoder.rejectUnknownKeys(CodingKeys.self)
             let container = try decoder.container(keyedBy: CodingKeys.self)
-            x = try container.requiredInteger(.x)
-            try container.check(x, forKey: .x, in: 0...16384, "a pixel offset from 0 to 16384")
-            y = try container.requiredInteger(.y)
-            try container.check(y, forKey: .y, in: 0...16384, "a pixel offset from 0 to 16384")
+            x = try container.requiredPixelOffset(.x)
+            y = try container.requiredPixelOffset(.y)
         }
     }
 

@@ -149,6 +149,14 @@ extension KeyedDecodingContainer {
         }
     }
 
+    /// A required pixel offset on screen (0 to 16384): `x`, `y` of a
+    /// position or a rectangle.
+    func requiredPixelOffset(_ key: Key) throws -> Int {
+        let value = try requiredInteger(key)
+        try check(value, forKey: key, in: 0...16384, "a pixel offset from 0 to 16384")
+        return value
+    }
+
     func check<Value: Comparable>(_ value: Value?, forKey key: Key, in range: ClosedRange<Value>, _ expected: String) throws {
         guard let value, !range.contains(value) else { return }
         throw DecodingError.dataCorruptedError(forKey: key, in: self, debugDescription: "expected \(expected), got \(value)")
