@@ -4,32 +4,30 @@ import Pipeline
 /// `frames.csv` of `framepipe bench`: one line per camera frame, the
 /// columns named in its first line.
 public enum FramesCSV {
+    private static let columns = "sequence,outcome,buffer,timestamp_source,capture_ns,dequeue_ns,commit_ns,flip_ns,vblank_sequence,vblanks_missed,total_ms,capture_side_ms,pipeline_side_ms,conversion_ms"
+
     /// frames.csv: one line per camera frame.
     public static func render(_ records: [FrameRecord]) -> String {
-        render(records, source: nil)
+        var out = columns + "\n"
+        appendRows(records, prefix: "", to: &out)
+        return out
     }
 
     /// Several cameras' records: a first column says whose (the camera's path).
     public static func render(sources: [(camera: String, records: [FrameRecord])]) -> String {
-        var out = ""
-        for (index, source) in sources.enumerated() {
-            let body = render(source.records, source: source.camera)
-            out += index == 0 ? body : String(body.drop { $0 != "\n" }.dropFirst())
-        }
+        var out = "camera," + columns + "\n"
+        for source in sources { appendRows(source.records, prefix: source.camera + ",", to: &out) }
         return out
     }
 
-    private static func render(_ records: [FrameRecord], source: String?) -> String {
-        var out = (source == nil ? "" : "camera,") + "sequence,outcome,buffer,timestamp_source,capture_ns,dequeue_ns,commit_ns,flip_ns,vblank_sequence,vblanks_missed,total_ms,capture_side_ms,pipeline_side_ms,conversion_ms\n"
+    private static func appendRows(_ records: [FrameRecord], prefix: String, to out: inout String) {
         func field<T>(_ value: T?) -> String { value.map { "\($0)" } ?? "" }
         func ms(_ value: Int64?) -> String { value.map { String(format: "%.3f", Double($0) / 1e6) } ?? "" }
         for r in records {
-            let leading = source.map { [$0] } ?? []
-            out += (leading + [String(r.sequence), r.outcome.rawValue, field(r.bufferIndex), field(r.timestampSource),
-                    field(r.captureNanoseconds), field(r.dequeueNanoseconds), field(r.commitNanoseconds), field(r.flipNanoseconds),
-                    field(r.vblankSequence), field(r.vblanksMissed), ms(r.totalNanoseconds), ms(r.captureSideNanoseconds),
-                    ms(r.pipelineSideNanoseconds), ms(r.conversionNanoseconds)]).joined(separator: ",") + "\n"
+            out += prefix + [String(r.sequence), r.outcome.rawValue, field(r.bufferIndex), field(r.timestampSource),
+                             field(r.captureNanoseconds), field(r.dequeueNanoseconds), field(r.commitNanoseconds), field(r.flipNanoseconds),
+                             field(r.vblankSequence), field(r.vblanksMissed), ms(r.totalNanoseconds), ms(r.captureSideNanoseconds),
+                             ms(r.pipelineSideNanoseconds), ms(r.conversionNanoseconds)].joined(separator: ",") + "\n"
         }
-        return out
     }
 }

@@ -30,18 +30,7 @@ extension Preview {
             beforeTeardown: snapshot.map { _ in
                 { session in screen = try session.snapshot().screen }
             })
-        if interactive { FileHandle.standardError.write(Data("\n".utf8)) }
-        if let snapshot, let screen {
-            try screen.bytes.withUnsafeBytes {
-                try PNG.writeXRGB8888($0, width: screen.width, height: screen.height, stride: screen.stride, to: snapshot)
-            }
-        }
-        if json {
-            FileHandle.standardOutput.write(try reportJSON(summary))
-        } else {
-            print(summary.text(snapshot: screen == nil ? nil : snapshot))
-        }
-        try exitForSignal(summary.stopReason)
+        try finish(summary, stopReason: summary.stopReason, screen: screen, interactive: interactive) { summary.text(snapshot: $0) }
     }
 }
 

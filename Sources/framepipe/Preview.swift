@@ -114,19 +114,29 @@ struct Preview: ParsableCommand {
                 beforeTeardown: snapshot.map { _ in
                     { session in screen = try session.snapshot().screen }
                 })
-            if interactive { FileHandle.standardError.write(Data("\n".utf8)) }
-            if let snapshot, let screen {
-                try screen.bytes.withUnsafeBytes {
-                    try PNG.writeXRGB8888($0, width: screen.width, height: screen.height, stride: screen.stride, to: snapshot)
-                }
-            }
-            if json {
-                FileHandle.standardOutput.write(try reportJSON(summary))
-            } else {
-                print(summary.text(snapshot: screen == nil ? nil : snapshot))
-            }
-            try exitForSignal(summary.stopReason)
+            try finish(summary, stopReason: summary.stopReason, screen: screen, interactive: interactive) { summary.text(snapshot: $0) }
         }
+    }
+
+    /// After a run, single or several cameras: the snapshot is compressed
+    /// and written (the display is restored by now), the summary printed
+    /// as JSON or as `text` (given the snapshot's path when one was
+    /// written), and a signal's stop becomes its exit status.
+    func finish<Summary: Encodable>(
+        _ summary: Summary, stopReason: StopReason, screen: WritebackSnapshot?, interactive: Bool, text: (String?) -> String
+    ) throws {
+        if interactive { FileHandle.standardError.write(Data("\n".utf8)) }
+        if let snapshot, let screen {
+            try screen.bytes.withUnsafeBytes {
+                try PNG.writeXRGB8888($0, width: screen.width, height: screen.height, stride: screen.stride, to: snapshot)
+            }
+        }
+        if json {
+            FileHandle.standardOutput.write(try reportJSON(summary))
+        } else {
+            print(text(screen == nil ? nil : snapshot))
+        }
+        try exitForSignal(stopReason)
     }
 }
 
