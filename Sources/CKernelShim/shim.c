@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include "CKernelShim.h"
 #include <sys/ioctl.h>
+#include <sys/epoll.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <linux/videodev2.h>
@@ -107,3 +108,22 @@ long fp_perf_event_open(void *attribute, int pid, int cpu, int group, unsigned l
     return syscall(SYS_perf_event_open, attribute, pid, cpu, group, flags);
 }
 int fp_stat(const char *path, void *information) { return stat(path, (struct stat *)information); }
+
+const uint32_t fp_EPOLLIN = EPOLLIN;
+const uint32_t fp_EPOLLERR = EPOLLERR;
+const uint32_t fp_EPOLLHUP = EPOLLHUP;
+int fp_epoll_create(void) { return epoll_create1(EPOLL_CLOEXEC); }
+int fp_epoll_add(int epoll, int fd, uint32_t events, uint64_t token) {
+    struct epoll_event event = { .events = events, .data = { .u64 = token } };
+    return epoll_ctl(epoll, EPOLL_CTL_ADD, fd, &event);
+}
+int fp_epoll_delete(int epoll, int fd) { return epoll_ctl(epoll, EPOLL_CTL_DEL, fd, NULL); }
+int fp_epoll_wait(int epoll, uint64_t *tokens, uint32_t *events, int capacity, int timeout) {
+    struct epoll_event ready[16];
+    int count = epoll_wait(epoll, ready, capacity < 16 ? capacity : 16, timeout);
+    for (int index = 0; index < count; index++) {
+        tokens[index] = ready[index].data.u64;
+        events[index] = ready[index].events;
+    }
+    return count;
+}

@@ -11,19 +11,35 @@ import Glibc
 /// the card (always resumed: with several cameras a flip's event is what
 /// lets the waiting sources' frames go), the watchdog tick, and how a
 /// source's loss and the run's end are handled. All on the pipeline queue.
+/// As for one camera, each read source watches a ``ReadinessSet`` holding
+/// its device, never the device itself (libdispatch crashes on a watched
+/// descriptor that hangs up).
 extension CompositePipeline {
-    func installSources(duration: Double?) {
+    func installSources(duration: Double?) throws {
         for index in streams.indices {
-            let camera = DispatchSource.makeReadSource(fileDescriptor: streams[index].fileDescriptor, queue: queue)
+            let watch = try ReadinessSet(name: "\(streams[index].device.path) (epoll)", kernel: kernel)
+            try watch.add(streams[index].device.fd)
+            watches.append(watch)
+            let camera = DispatchSource.makeReadSource(fileDescriptor: watch.fileDescriptor, queue: queue)
             camera.setEventHandler { [unowned self] in
+                guard stopReason == nil else { return watch.removeAll() }
                 step(source: index) { try self.scheduler.cameraReadable(index) }
             }
             sourcesCancelled.enter()
-            camera.setCancelHandler { [sourcesCancelled] in sourcesCancelled.leave() }
+            camera.setCancelHandler { [sourcesCancelled] in
+                watch.removeAll()
+                sourcesCancelled.leave()
+            }
             cameraSources[index] = camera
         }
-        let flips = DispatchSource.makeReadSource(fileDescriptor: display.fileDescriptor, queue: queue)
-        flips.setEventHandler { [unowned self] in step(source: nil) { try self.scheduler.displayReadable() } }
+        let cardWatch = try ReadinessSet(name: "\(display.card.path) (epoll)", kernel: kernel)
+        try cardWatch.add(display.card.fd)
+        watches.append(cardWatch)
+        let flips = DispatchSource.makeReadSource(fileDescriptor: cardWatch.fileDescriptor, queue: queue)
+        flips.setEventHandler { [unowned self] in
+            guard stopReason == nil else { return cardWatch.removeAll() }
+            step(source: nil) { try self.scheduler.displayReadable() }
+        }
         // The gathered commit's timer, one-shot, re-armed by the scheduler.
         let due = DispatchSource.makeTimerSource(queue: queue)
         due.schedule(deadline: .distantFuture)
@@ -42,7 +58,12 @@ extension CompositePipeline {
             timer.setEventHandler { [unowned self] in finish(.duration, error: nil) }
             otherSources.append(timer)
         }
-        for source in otherSources {
+        sourcesCancelled.enter()
+        flips.setCancelHandler { [sourcesCancelled] in
+            cardWatch.removeAll()
+            sourcesCancelled.leave()
+        }
+        for source in otherSources.dropFirst() {  // the card's (first) has its handler above
             sourcesCancelled.enter()
             source.setCancelHandler { [sourcesCancelled] in sourcesCancelled.leave() }
         }
@@ -97,7 +118,9 @@ extension CompositePipeline {
         }
         lost[index] = "\(fault)"
         logger.warning("source lost; the others go on", metadata: ["camera": "\(streams[index].device.path)", "error": "\(fault)"])
-        cameraSources[index]?.cancel()
+        // Its descriptor may poll hung up until teardown closes it: out of
+        // its read source's set, so that nothing wakes for it.
+        watches[index].remove(streams[index].device.fd)
         onSourceLost?(index, fault)
         do {
             try scheduler.sourceLost(index)

@@ -69,6 +69,8 @@ public final class CompositePipeline: StoppablePipeline, PipelineRunEnd, @unchec
     /// Each source's framebuffers, by buffer index.
     package let framebuffers: [[FramebufferID]]
     let allocations: [FrameAllocation]
+    /// The system or a test's fake.
+    let kernel: any KernelInterface
     let queue = DispatchQueue(label: "framepipe.composite")
     let logger = Logger(label: "framepipe.composite")
     let published: Mutex<[PipelineStatistics]>
@@ -77,6 +79,8 @@ public final class CompositePipeline: StoppablePipeline, PipelineRunEnd, @unchec
 
     // Queue-confined state.
     var cameraSources: [(any DispatchSourceRead)?]
+    /// What the read sources watch: each camera's set by index, then the card's.
+    var watches: [ReadinessSet] = []
     var otherSources: [any DispatchSourceProtocol] = []
     var latencies: [LatencyHistogram]
     var watchdogs: [Watchdog]
@@ -107,6 +111,7 @@ public final class CompositePipeline: StoppablePipeline, PipelineRunEnd, @unchec
     /// ``init(configuration:)`` on `kernel`.
     package init(configuration: PipelineConfiguration, kernel: any KernelInterface) throws {
         self.configuration = configuration
+        self.kernel = kernel
         let setup = try CompositeSetup(configuration: configuration, kernel: kernel)
         setupSteps = setup.steps
         display = setup.display
@@ -152,7 +157,7 @@ public final class CompositePipeline: StoppablePipeline, PipelineRunEnd, @unchec
                 startNanoseconds = monotonicNanoseconds()
                 for source in watchdogs.indices { watchdogs[source].reset(at: startNanoseconds) }
                 flipWatchdog.reset(at: startNanoseconds)
-                installSources(duration: duration)
+                try installSources(duration: duration)
             } catch {
                 finish(.failed, error: error)
             }

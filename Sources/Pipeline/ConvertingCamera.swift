@@ -57,8 +57,9 @@ package final class ConvertingCamera: CameraQueue, @unchecked Sendable {
     /// The CPU time of the conversion that last filled each display buffer.
     private var lastConversion: [Int64]
 
-    /// What the copy path did so far.
-    package private(set) var statistics = CopyStatistics()
+    /// What the copy path did so far (a camera that came back continues
+    /// the count of the one that went: the pipeline carries it over).
+    package internal(set) var statistics = CopyStatistics()
     /// Called on the pipeline queue when a converted frame is ready for
     /// ``dequeue()`` (the scheduler's `cameraReadable`).
     package var onConverted: (() -> Void)?

@@ -27,42 +27,28 @@ extension FramePipeline {
     /// once and commits; the card's source is resumed only while a ready
     /// frame waits for the flip in flight, which is when the flip's event
     /// must wake the pipeline.
-    func installSources(duration: Double?) {
+    ///
+    /// Neither source watches a device: each watches a ``ReadinessSet`` (a
+    /// private epoll instance) holding the device, because libdispatch
+    /// crashes when a descriptor it watches hangs up (see ReadinessSet).
+    /// The sources live for the whole run; a camera that goes away is
+    /// removed from its set and one that comes back is added to it.
+    func installSources(duration: Double?) throws {
         scheduler.shownLimit = frameLimit
-        let camera = makeCameraSource()
-        let flips = DispatchSource.makeReadSource(fileDescriptor: display.fileDescriptor, queue: queue)
-        flips.setEventHandler { [unowned self] in
-            self.step { try self.scheduler.displayReadable() }
-        }
-        flipSource = flips
-        flipSourceResumed = true
-        let ticks = DispatchSource.makeTimerSource(queue: queue)
-        ticks.schedule(deadline: .now() + Self.watchdogInterval, repeating: Self.watchdogInterval)
-        ticks.setEventHandler { [unowned self] in self.tick() }
-        var others: [any DispatchSourceProtocol] = [flips, ticks]
-        if let duration {
-            let timer = DispatchSource.makeTimerSource(queue: queue)
-            timer.schedule(deadline: .now() + duration)
-            timer.setEventHandler { [unowned self] in self.finish(.duration, error: nil) }
-            others.append(timer)
-        }
-        for source in others {
-            sourcesCancelled.enter()
-            source.setCancelHandler { [sourcesCancelled] in sourcesCancelled.leave() }
-        }
-        sources = [camera] + others
-        for source in sources { source.resume() }
-        updateFlipSource()
-    }
-
-    /// The camera's read source, remembered in ``cameraSource``; the
-    /// caller resumes it. Its cancellation handler (set here, once: a
-    /// handler replaced on a live source races with its cancellation)
-    /// closes the camera that went away, if it did, once libdispatch has
-    /// let go of its descriptor.
-    func makeCameraSource() -> any DispatchSourceRead {
-        let camera = DispatchSource.makeReadSource(fileDescriptor: stream.fileDescriptor, queue: queue)
+        let cameraWatch = try ReadinessSet(name: "\(stream.device.path) (epoll)", kernel: kernel)
+        try cameraWatch.add(stream.device.fd)
+        let cardWatch = try ReadinessSet(name: "\(display.card.path) (epoll)", kernel: kernel)
+        try cardWatch.add(display.card.fd)
+        self.cameraWatch = cameraWatch
+        self.cardWatch = cardWatch
+        let camera = DispatchSource.makeReadSource(fileDescriptor: cameraWatch.fileDescriptor, queue: queue)
         camera.setEventHandler { [unowned self] in
+            // A run that ended wakes nothing any more (a device in error
+            // stays ready, level-triggered, until its source is cancelled).
+            guard stopReason == nil else { return cameraWatch.removeAll() }
+            // An event taken before the camera went away (the watchdog
+            // noticed first) finds its stream released: nothing to read.
+            guard cameraAway == nil else { return }
             // The copy path: the converter takes the frame; the scheduler
             // hears of it when it is converted (onConverted).
             if let converting = self.converting {
@@ -71,13 +57,42 @@ extension FramePipeline {
                 self.step { try self.scheduler.cameraReadable() }
             }
         }
+        let flips = DispatchSource.makeReadSource(fileDescriptor: cardWatch.fileDescriptor, queue: queue)
+        flips.setEventHandler { [unowned self] in
+            guard stopReason == nil else { return cardWatch.removeAll() }
+            self.step { try self.scheduler.displayReadable() }
+        }
+        flipSource = flips
+        flipSourceResumed = true
+        let ticks = DispatchSource.makeTimerSource(queue: queue)
+        ticks.schedule(deadline: .now() + Self.watchdogInterval, repeating: Self.watchdogInterval)
+        ticks.setEventHandler { [unowned self] in self.tick() }
+        var others: [any DispatchSourceProtocol] = [ticks]
+        if let duration {
+            let timer = DispatchSource.makeTimerSource(queue: queue)
+            timer.schedule(deadline: .now() + duration)
+            timer.setEventHandler { [unowned self] in self.finish(.duration, error: nil) }
+            others.append(timer)
+        }
+        // The epoll descriptors are closed only after libdispatch has let
+        // go of them: each set lives until its source's cancellation handler ran.
         sourcesCancelled.enter()
-        camera.setCancelHandler { [unowned self, sourcesCancelled] in
-            self.releaseCameraThatWentAway()
+        camera.setCancelHandler { [sourcesCancelled] in
+            cameraWatch.removeAll()
             sourcesCancelled.leave()
         }
-        cameraSource = camera
-        return camera
+        sourcesCancelled.enter()
+        flips.setCancelHandler { [sourcesCancelled] in
+            cardWatch.removeAll()
+            sourcesCancelled.leave()
+        }
+        for source in others {
+            sourcesCancelled.enter()
+            source.setCancelHandler { [sourcesCancelled] in sourcesCancelled.leave() }
+        }
+        sources = [camera, flips] + others
+        for source in sources { source.resume() }
+        updateFlipSource()
     }
 
     /// Resumes the card's source while a frame waits for the flip in

@@ -30,46 +30,34 @@ extension FramePipeline {
     func cameraWentAway() {
         let path = stream.device.path
         cameraAway = CameraAway(path: path, busInfo: stream.device.capability.busInfo, since: monotonicNanoseconds())
-        // The camera's source first: its descriptor polls hung up for as
-        // long as it is registered, and libdispatch must let go of it
-        // before it is closed (the cancellation handler releases the
-        // stream, after this block).
-        streamToRelease = stream
-        if let camera = cameraSource {
-            sources.removeAll { ObjectIdentifier($0 as AnyObject) == ObjectIdentifier(camera as AnyObject) }
-            camera.cancel()
-        } else {
-            releaseCameraThatWentAway()
-        }
-        cameraSource = nil
+        // Out of the read source's set first: its descriptor polls hung up,
+        // level-triggered, until it is closed.
+        cameraWatch?.remove(stream.device.fd)
         // The copy path: a conversion still reading the camera's buffer
         // ends before the stream frees it.
         converting?.close()
         logger.warning("camera gone, waiting for it to come back", metadata: ["device": "\(path)"])
         // The flip in flight lands first: which frame stays is known then.
         scheduler.isFrozen = true
+        scheduler.isCameraGone = true
         let deadline = monotonicMilliseconds() + Int(flipTimeout * 1000)
         while scheduler.isFlipPending, monotonicMilliseconds() < deadline {
-            // Requeueing the frame it replaced fails (ENODEV): that buffer
-            // is being freed anyway.
+            // The frame it replaced is not queued again (isCameraGone):
+            // that buffer is being freed.
             if (try? display.card.fd.waitReadable(timeoutMilliseconds: 100)) == true { try? scheduler.takeFlipEvents() }
         }
         // Kept: the frame on screen, and one committed whose flip never came.
         let kept = [scheduler.pool.onScreen, scheduler.pool.committed].compactMap { $0 }.map { framebuffers[$0.rawValue] }
         for id in framebuffers where !kept.contains(id) { try? display.removeFramebuffer(id) }
         heldFramebuffer = (ids: (heldFramebuffer?.ids ?? []) + kept, flipsBefore: scheduler.statistics.flips)
-        onCameraAway?(path)
-    }
-
-    /// Streaming off, buffers freed, descriptor closed, for the camera
-    /// that went away (a driver keeps an unplugged node until its last
-    /// descriptor closes: vivid re-registers it then, a USB camera's
-    /// driver lets it go, and a module can be unloaded). Nothing otherwise.
-    func releaseCameraThatWentAway() {
-        guard let stream = streamToRelease else { return }
-        streamToRelease = nil
+        // Streaming off, buffers freed, descriptor closed: a driver keeps an
+        // unplugged node until its last descriptor closes (vivid
+        // re-registers it then, a USB camera's driver lets it go, and a
+        // module can be unloaded). The frame on screen keeps its memory
+        // through its framebuffer's import of the dma-buf.
         try? stream.stop()
         stream.device.close()
+        onCameraAway?(path)
     }
 
     /// Watchdog tick while the camera is away: is it back?
@@ -102,9 +90,12 @@ extension FramePipeline {
         var statistics = scheduler.statistics
         statistics.cameraReconnects += 1
         statistics.secondsWithoutCamera += Double(monotonicNanoseconds() - away.since) / 1e9
+        let copyStatistics = converting?.statistics
         (scheduler, converting) = Self.makeScheduler(allocation: fresh, display: display, queue: queue)
         connectScheduler()
         scheduler.statistics = statistics
+        // The copy path's counters go on too: every frame shown is a converted one.
+        if let copyStatistics { converting?.statistics = copyStatistics }
         scheduler.modesetFlipSeen = true
         scheduler.shownLimit = frameLimit
         heldFramebuffer?.flipsBefore = statistics.flips
@@ -115,10 +106,13 @@ extension FramePipeline {
             finish(.failed, error: error)
             return
         }
+        do {
+            try cameraWatch?.add(stream.device.fd)
+        } catch {
+            finish(.failed, error: error)
+            return
+        }
         watchdog.reset(at: monotonicNanoseconds())
-        let camera = makeCameraSource()
-        sources.append(camera)
-        camera.resume()
         logger.warning("camera back", metadata: ["device": "\(device.path)"])
         onCameraBack?(device.path)
     }

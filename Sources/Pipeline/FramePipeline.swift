@@ -93,8 +93,10 @@ public final class FramePipeline: StoppablePipeline, PipelineRunEnd, @unchecked 
     /// The card's read source, and whether it is resumed (see
     /// ``updateFlipSource()``).
     var flipSource: (any DispatchSourceRead)?
-    /// The camera's read source (replaced when the camera comes back).
-    var cameraSource: (any DispatchSourceRead)?
+    /// What the camera's and the card's read sources watch (see
+    /// ``installSources(duration:)``): set while the run streams.
+    var cameraWatch: ReadinessSet?
+    var cardWatch: ReadinessSet?
     /// While the camera is away (``PipelineConfiguration/reconnect``).
     var cameraAway: CameraAway?
     /// The framebuffer left on screen when the camera went away, removed
@@ -106,8 +108,6 @@ public final class FramePipeline: StoppablePipeline, PipelineRunEnd, @unchecked 
     /// While set, a camera that went away is not looked for (tests that
     /// unload and reload its driver first).
     package var cameraSearchPaused = false
-    /// The stream of a camera that went away, until its source lets go.
-    var streamToRelease: CaptureStream?
     /// The allocation behind the held framebuffers (display memory).
     var heldAllocation: FrameAllocation?
     var flipSourceResumed = false
@@ -200,7 +200,7 @@ public final class FramePipeline: StoppablePipeline, PipelineRunEnd, @unchecked 
                 try stream.start()
                 startNanoseconds = monotonicNanoseconds()
                 watchdog.reset(at: startNanoseconds)
-                installSources(duration: duration)
+                try installSources(duration: duration)
             } catch {
                 finish(.failed, error: error)
             }

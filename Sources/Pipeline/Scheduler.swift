@@ -24,6 +24,9 @@ package final class Scheduler {
     /// While frozen, new frames are queued straight back and nothing is
     /// committed, so the frame on screen stays (used for snapshots).
     package var isFrozen = false
+    /// Set when the camera went away (unplugged, its buffers freed): a
+    /// buffer a flip releases is only marked as given back, never queued.
+    package var isCameraGone = false
     /// Called on the owning queue with every frame's record.
     package var onFrame: ((FrameRecord) -> Void)?
 
@@ -222,7 +225,7 @@ package final class Scheduler {
 
     /// Hands `index` back to the camera (``CameraQueue/queueRetryingOnce(_:)``).
     private func requeue(_ index: BufferIndex) throws {
-        guard pool.requeue(index) else { return }
+        guard pool.requeue(index), !isCameraGone else { return }
         if try camera.queueRetryingOnce(index) { statistics.cameraQueueRetries += 1 }
     }
 }

@@ -47,6 +47,22 @@ package protocol KernelInterface: Sendable {
     /// `munmap(2)` (or `v4l2_munmap`).
     func munmap(_ address: UnsafeMutableRawPointer, _ length: Int, backend: IoctlBackend) -> Int32
 
+    // MARK: epoll (see ReadinessSet)
+
+    /// `epoll_create1(EPOLL_CLOEXEC)`.
+    func epoll_create() -> Int32
+    /// `epoll_ctl(EPOLL_CTL_ADD)`: watch `descriptor` for `events`; a wait
+    /// reports it with `token`.
+    func epoll_add(_ epoll: Int32, _ descriptor: Int32, _ events: UInt32, _ token: UInt64) -> Int32
+    /// `epoll_ctl(EPOLL_CTL_DEL)`.
+    func epoll_delete(_ epoll: Int32, _ descriptor: Int32) -> Int32
+    /// `epoll_wait(2)`: up to `capacity` ready descriptors, as their tokens
+    /// and the events each reported.
+    func epoll_wait(
+        _ epoll: Int32, _ tokens: UnsafeMutablePointer<UInt64>, _ events: UnsafeMutablePointer<UInt32>, _ capacity: Int32,
+        _ timeoutMilliseconds: Int32
+    ) -> Int32
+
     // MARK: ioctl
 
     /// `ioctl(2)`, or `v4l2_ioctl` for a descriptor libv4l2 adopted. The

@@ -83,6 +83,23 @@ package struct SystemKernel: KernelInterface {
         }
     }
 
+    // MARK: epoll
+
+    package func epoll_create() -> Int32 { fp_epoll_create() }
+
+    package func epoll_add(_ epoll: Int32, _ descriptor: Int32, _ events: UInt32, _ token: UInt64) -> Int32 {
+        fp_epoll_add(epoll, descriptor, events, token)
+    }
+
+    package func epoll_delete(_ epoll: Int32, _ descriptor: Int32) -> Int32 { fp_epoll_delete(epoll, descriptor) }
+
+    package func epoll_wait(
+        _ epoll: Int32, _ tokens: UnsafeMutablePointer<UInt64>, _ events: UnsafeMutablePointer<UInt32>, _ capacity: Int32,
+        _ timeoutMilliseconds: Int32
+    ) -> Int32 {
+        fp_epoll_wait(epoll, tokens, events, capacity, timeoutMilliseconds)
+    }
+
     // MARK: ioctl
 
     @inline(__always)

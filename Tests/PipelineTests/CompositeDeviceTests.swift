@@ -32,7 +32,7 @@ final class CompositeDeviceTests: XCTestCase {
     /// that nothing is left behind.
     private func runAndCompare(_ configuration: PipelineConfiguration, frames: Int = 20) throws -> (CompositeSummary, LayerComparison, [CompositeSource]) {
         let descriptors = try ProcessResources.descriptorCount()
-        let framebuffers = ProcessResources.kernelFramebufferIDs()
+        let framebuffers = try ProcessResources.kernelFramebufferIDs()
         let screen = try ScreenState.current()
         var comparison: LayerComparison?
         var mappedWhileStreaming: [String]?
@@ -47,7 +47,7 @@ final class CompositeDeviceTests: XCTestCase {
         XCTAssertEqual(summary.stopReason, .frameCount)
         XCTAssertEqual(summary.poolViolations, [])
         XCTAssertEqual(try ScreenState.current(), screen, "the display shows what it showed before")
-        XCTAssertEqual(ProcessResources.kernelFramebufferIDs(), framebuffers, "every framebuffer removed")
+        XCTAssertEqual(try ProcessResources.kernelFramebufferIDs(), framebuffers, "every framebuffer removed")
         XCTAssertEqual(try ProcessResources.descriptorCount(), descriptors, "every fd closed: \(ProcessResources.descriptorTargets())")
         return (summary, try XCTUnwrap(comparison), sources)
     }

@@ -27,7 +27,7 @@ final class CompositeUnplugDeviceTests: XCTestCase {
         try Lab.require(boot: "unplug", "a vivid that may be disconnected and reloaded")
         try ReconnectDeviceTests.reloadVivid()
         let descriptors = try ProcessResources.descriptorCount()
-        let framebuffers = ProcessResources.kernelFramebufferIDs()
+        let framebuffers = try ProcessResources.kernelFramebufferIDs()
         let screen = try ScreenState.current()
         var comparison: LayerComparison?
         var shownAtLoss: Int?
@@ -59,7 +59,7 @@ final class CompositeUnplugDeviceTests: XCTestCase {
         XCTAssertEqual(shot.empty, [false, true], "the lost camera's plane is off")
         shot.assertExact(visible: [320 * 180, 0])
         XCTAssertEqual(try ScreenState.current(), screen, "the display shows what it showed before")
-        XCTAssertEqual(ProcessResources.kernelFramebufferIDs(), framebuffers, "every framebuffer removed")
+        XCTAssertEqual(try ProcessResources.kernelFramebufferIDs(), framebuffers, "every framebuffer removed")
         XCTAssertEqual(try ProcessResources.descriptorCount(), descriptors, "every fd closed: \(ProcessResources.descriptorTargets())")
         XCTAssertEqual(try ProcessResources.frameMappings(), [])
     }

@@ -53,9 +53,13 @@ enum ProcessResources {
 
     /// The KMS framebuffers the kernel holds for card 0, from debugfs
     /// (`/sys/kernel/debug/dri/0/framebuffer`, one "framebuffer[ID]:" block
-    /// each); nil when debugfs is not mounted.
-    static func kernelFramebufferIDs() -> [Int]? {
-        guard let text = try? String(contentsOfFile: "/sys/kernel/debug/dri/0/framebuffer", encoding: .utf8) else { return nil }
+    /// each). The lab mounts debugfs: an unreadable file is a failure, so
+    /// that a "nothing left behind" check can never compare two nothings.
+    static func kernelFramebufferIDs() throws -> [Int] {
+        let path = "/sys/kernel/debug/dri/0/framebuffer"
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw ChildProcessError(description: "\(path) is unreadable: the lab mounts debugfs; is it missing?")
+        }
         return text.split(separator: "\n").compactMap { line -> Int? in
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             guard trimmed.hasPrefix("framebuffer["), let close = trimmed.firstIndex(of: "]") else { return nil }

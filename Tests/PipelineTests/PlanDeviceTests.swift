@@ -57,7 +57,7 @@ final class PlanDeviceTests: XCTestCase {
     func testAPinnedPlaneThatCannotPlaceTheFrameIsOneLineListingWhatWasTried() throws {
         try Lab.require()
         let screenBefore = try ScreenState.current()
-        let framebuffersBefore = ProcessResources.kernelFramebufferIDs()
+        let framebuffersBefore = try ProcessResources.kernelFramebufferIDs()
         let primary = try primaryPlane()
         let result = try runFramepipe(["preview", "--config", config, "--plane", "primary", "--mode", "1024x768", "--frames", "5"])
         XCTAssertEqual(result.status, 65, "data error: the pins cannot work; \(result.stderr)")
@@ -71,7 +71,7 @@ final class PlanDeviceTests: XCTestCase {
         XCTAssertTrue(text.contains("TEST_ONLY ERANGE; the plane may not scale"), text)
         XCTAssertTrue(text.hasSuffix("`framepipe plan` lists each\n"), text)
         XCTAssertEqual(try ScreenState.current(), screenBefore, "the display is left as it was found")
-        XCTAssertEqual(ProcessResources.kernelFramebufferIDs(), framebuffersBefore, "no framebuffer left behind")
+        XCTAssertEqual(try ProcessResources.kernelFramebufferIDs(), framebuffersBefore, "no framebuffer left behind")
 
         let plan = try runFramepipe(["plan", "--config", config, "--plane", "primary", "--mode", "1024x768"])
         XCTAssertEqual(plan.status, 65)

@@ -45,7 +45,7 @@ final class ReconnectDeviceTests: XCTestCase {
         try Self.reloadVivid()
         let descriptorsBefore = try ProcessResources.descriptorCount()
         let screenBefore = try ScreenState.current()
-        let framebuffersBefore = ProcessResources.kernelFramebufferIDs()
+        let framebuffersBefore = try ProcessResources.kernelFramebufferIDs()
         let summary = try runUnpluggedAndBack()
         XCTAssertEqual(summary.stopReason, .requested)
         XCTAssertEqual(summary.statistics.cameraReconnects, 1)
@@ -55,7 +55,7 @@ final class ReconnectDeviceTests: XCTestCase {
         XCTAssertEqual(try ProcessResources.descriptorCount(), descriptorsBefore,
                        "every fd closed: \(ProcessResources.descriptorTargets())")
         XCTAssertEqual(try ProcessResources.frameMappings(), [], "no frame memory mapped")
-        XCTAssertEqual(ProcessResources.kernelFramebufferIDs(), framebuffersBefore, "the held framebuffer and every other one removed")
+        XCTAssertEqual(try ProcessResources.kernelFramebufferIDs(), framebuffersBefore, "the held framebuffer and every other one removed")
     }
 
     /// Streams, freezes, unplugs, checks the screen while waiting, plugs

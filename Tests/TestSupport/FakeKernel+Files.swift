@@ -134,6 +134,73 @@ extension FakeKernel {
         }
     }
 
+    // MARK: epoll
+
+    package func epoll_create() -> Int32 {
+        perform("epoll_create1", failure: -1) { _, _ throws(FakeErrno) in
+            install(FakeOpenFile(target: .epoll(FakeEpoll()), label: "epoll", flags: O_CLOEXEC))
+        }
+    }
+
+    package func epoll_add(_ epoll: Int32, _ descriptor: Int32, _ events: UInt32, _ token: UInt64) -> Int32 {
+        perform("epoll_ctl(EPOLL_CTL_ADD)", descriptor: epoll, failure: -1, worksUnplugged: true, detail: { _ in self.files[descriptor]?.label ?? "\(descriptor)" }) { file, _ throws(FakeErrno) in
+            guard case .epoll(let set)? = file?.target else { throw FakeErrno(EINVAL) }
+            guard files[descriptor] != nil else { throw FakeErrno(EBADF) }
+            guard set.registrations[descriptor] == nil else { throw FakeErrno(EEXIST) }
+            set.registrations[descriptor] = (events, token)
+            return 0
+        }
+    }
+
+    package func epoll_delete(_ epoll: Int32, _ descriptor: Int32) -> Int32 {
+        perform("epoll_ctl(EPOLL_CTL_DEL)", descriptor: epoll, failure: -1, worksUnplugged: true, detail: { _ in self.files[descriptor]?.label ?? "\(descriptor)" }) { file, _ throws(FakeErrno) in
+            guard case .epoll(let set)? = file?.target else { throw FakeErrno(EINVAL) }
+            guard files[descriptor] != nil else { throw FakeErrno(EBADF) }
+            guard set.registrations.removeValue(forKey: descriptor) != nil else { throw FakeErrno(ENOENT) }
+            return 0
+        }
+    }
+
+    /// Reports what is ready now and never waits (as ``poll(_:_:_:)``, a
+    /// wait with a timeout lets a pending flip's vblank happen first when
+    /// the card's `vblankWhileWaiting` is on). Not traced.
+    package func epoll_wait(
+        _ epoll: Int32, _ tokens: UnsafeMutablePointer<UInt64>, _ events: UnsafeMutablePointer<UInt32>, _ capacity: Int32,
+        _ timeoutMilliseconds: Int32
+    ) -> Int32 {
+        lock.withLock {
+            guard case .epoll(let set)? = files[epoll]?.target else {
+                errno = EBADF
+                return -1
+            }
+            var ready = epollReady(set)
+            if ready.isEmpty, timeoutMilliseconds != 0 {
+                for descriptor in set.registrations.keys {
+                    if case .card(let card) = files[descriptor]?.target, card.configuration.vblankWhileWaiting, card.hasPendingFlipsLocked {
+                        card.vblankLocked()
+                    }
+                }
+                ready = epollReady(set)
+            }
+            let count = min(ready.count, Int(capacity))
+            for index in 0..<count {
+                tokens[index] = ready[index].token
+                events[index] = ready[index].events
+            }
+            return Int32(count)
+        }
+    }
+
+    /// The registrations of `set` that are ready, in descriptor order (the lock is held).
+    func epollReady(_ set: FakeEpoll) -> [(token: UInt64, events: UInt32)] {
+        set.registrations.keys.sorted().compactMap { descriptor in
+            guard let registration = set.registrations[descriptor] else { return nil }
+            var entry = pollfd(fd: descriptor, events: Int16(truncatingIfNeeded: registration.events), revents: 0)
+            _ = readiness(&entry, 1)
+            return entry.revents == 0 ? nil : (registration.token, UInt32(UInt16(bitPattern: entry.revents)))
+        }
+    }
+
     private func readiness(_ descriptors: UnsafeMutablePointer<pollfd>, _ count: Int) -> Int32 {
         var ready: Int32 = 0
         for index in 0..<count {
@@ -145,6 +212,7 @@ extension FakeKernel {
                 case .card(let card): events = card.pollEvents(file)
                 case .dmabuf: events = Int32(POLLIN | POLLOUT)
                 case .pipe: events = 0
+                case .epoll(let epoll): events = epollReady(epoll).isEmpty ? 0 : Int32(POLLIN)
                 }
             } else {
                 events = Int32(POLLNVAL)

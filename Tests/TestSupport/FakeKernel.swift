@@ -235,8 +235,11 @@ public final class FakeKernel: KernelInterface, @unchecked Sendable {
         switch file.target {
         case .camera(let camera): releases += camera.release(file)
         case .card(let card): releases += card.release(file)
-        case .dmabuf, .pipe: break
+        case .dmabuf, .pipe, .epoll: break
         }
+        // As in Linux, an epoll instance forgets a file whose last
+        // descriptor closed.
+        for other in files.values { if case .epoll(let epoll) = other.target { epoll.forget(number) } }
     }
 
     func violation(_ text: String) {

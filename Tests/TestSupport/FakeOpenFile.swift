@@ -8,6 +8,8 @@ final class FakeOpenFile {
         case card(FakeCard)
         case dmabuf(FakeDmaBuf)
         case pipe
+        /// An epoll instance: watched descriptor → (events, token).
+        case epoll(FakeEpoll)
     }
 
     let target: Target
@@ -41,7 +43,7 @@ final class FakeOpenFile {
         switch target {
         case .camera(let camera): return camera.isUnpluggedLocked
         case .card(let card): return card.isUnpluggedLocked
-        case .dmabuf, .pipe: return false
+        case .dmabuf, .pipe, .epoll: return false
         }
     }
 

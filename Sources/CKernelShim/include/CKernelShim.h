@@ -120,4 +120,19 @@ int fp_pipe2(int descriptors[2], int flags);
 /// major(3) of a dev_t (a macro in C).
 unsigned int fp_major(uint64_t device);
 
+// MARK: epoll (sys/epoll.h is not part of Swift's Glibc module, and its
+// struct epoll_event is packed on x86_64): plain arguments only.
+extern const uint32_t fp_EPOLLIN;
+extern const uint32_t fp_EPOLLERR;
+extern const uint32_t fp_EPOLLHUP;
+/// epoll_create1(EPOLL_CLOEXEC).
+int fp_epoll_create(void);
+/// epoll_ctl(EPOLL_CTL_ADD) with `events` and `token` as the event's data.
+int fp_epoll_add(int epoll, int fd, uint32_t events, uint64_t token);
+/// epoll_ctl(EPOLL_CTL_DEL).
+int fp_epoll_delete(int epoll, int fd);
+/// epoll_wait(2) for at most `capacity` (≤ 16) events, each copied out as
+/// its token and its events.
+int fp_epoll_wait(int epoll, uint64_t *tokens, uint32_t *events, int capacity, int timeout);
+
 #endif
