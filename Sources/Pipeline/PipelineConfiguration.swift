@@ -59,8 +59,8 @@ public struct PipelineConfiguration: Sendable, Equatable, Codable {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         source = try container.optional(SourceConfiguration.self, .source) ?? .init()
         sources = try container.optional([SourceConfiguration].self, .sources) ?? []
-        layout = try container.optional(LayoutPreset.self, .layout)
-        onSourceLoss = try container.optional(SourceLossPolicy.self, .onSourceLoss) ?? .stop
+        layout = try container.optionalName(LayoutPreset.self, .layout)
+        onSourceLoss = try container.optionalName(SourceLossPolicy.self, .onSourceLoss) ?? .stop
         sink = try container.optional(SinkConfiguration.self, .sink) ?? .init()
         policy = try container.optional(SchedulingPolicy.self, .policy) ?? .mailbox
         frames = try container.integer(.frames)
@@ -68,7 +68,7 @@ public struct PipelineConfiguration: Sendable, Equatable, Codable {
         duration = try container.optional(Double.self, .duration)
         try container.check(duration, forKey: .duration, in: 0.001...86_400, "a number of seconds above 0 and at most 86400")
         reconnect = try container.optional(Bool.self, .reconnect) ?? false
-        copy = try container.optional(CopyPolicy.self, .copy) ?? .never
+        copy = try container.optionalName(CopyPolicy.self, .copy) ?? .never
         try checkSources(container)
     }
 

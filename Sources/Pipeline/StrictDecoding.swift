@@ -121,6 +121,19 @@ extension KeyedDecodingContainer {
         return try decode(type, forKey: key)
     }
 
+    /// An optional name of one of `Value`'s cases. Anything else is an
+    /// error listing the names there are (Foundation's own message names
+    /// the Swift type: "Cannot initialize LayoutPreset from invalid String
+    /// value mosaic").
+    func optionalName<Value: RawRepresentable & CaseIterable>(_ type: Value.Type, _ key: Key) throws -> Value? where Value.RawValue == String {
+        guard let text = try optional(String.self, key) else { return nil }
+        guard let value = Value(rawValue: text) else {
+            let names = Value.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
+            throw DecodingError.dataCorruptedError(forKey: key, in: self, debugDescription: "expected one of \(names), got \"\(text)\"")
+        }
+        return value
+    }
+
     /// An optional integer. Decoded through Double so that 64.5 is reported
     /// at its key ("expected an integer, got 64.5"); Foundation's own error
     /// for a fractional Int names neither key nor value.

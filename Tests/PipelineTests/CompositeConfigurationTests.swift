@@ -47,15 +47,15 @@ final class CompositeConfigurationTests: XCTestCase {
             (#"{"sources": [{"device": "/dev/video0"}, {}]}"#, "test.json: sources: expected a device path for each of several sources (\"auto\" would pick the same camera)"),
             (#"{"sources": \#(two), "copy": "allowed"}"#, "test.json: copy: the copy path takes one \"source\"; several \"sources\" are shown zero-copy only"),
             (#"{"sources": \#(two), "reconnect": true}"#, "test.json: reconnect: is for one \"source\"; several \"sources\" use \"onSourceLoss\""),
-            (#"{"sources": \#(two), "layout": "mosaic"}"#, "layout"),
-            (#"{"sources": \#(two), "onSourceLoss": "ignore"}"#, "onSourceLoss"),
+            (#"{"sources": \#(two), "layout": "mosaic"}"#, #"test.json: layout: expected one of "grid", "side-by-side", "picture-in-picture", got "mosaic""#),
+            (#"{"sources": \#(two), "onSourceLoss": "ignore"}"#, #"test.json: onSourceLoss: expected one of "stop", "continue", got "ignore""#),
             (#"{"sources": [{"device": "/dev/video0", "rect": {"x": 0, "y": 0, "width": 2, "height": 2}}, {"device": "/dev/video4"}]}"#,
              "test.json: sources: expected a \"rect\" for every source or for none (then the layout places them); 1 of 2 have one"),
             (#"{"sources": [{"device": "/dev/video0", "rect": {"x": 0, "y": 0, "width": 2, "height": 2}}], "layout": "grid"}"#,
              "test.json: layout: expected a layout or a \"rect\" for every source, not both"),
             (#"{"sources": [{"device": "/dev/video0", "rect": {"x": 0, "y": 0, "width": 0, "height": 2}}]}"#,
              "test.json: sources[0].rect.width: expected a width in pixels from 2 to 16384, got 0"),
-            (#"{"sources": [{"device": "/dev/video0", "rect": {"x": 0, "y": 0, "width": 4}}]}"#, "sources[0].rect"),
+            (#"{"sources": [{"device": "/dev/video0", "rect": {"x": 0, "y": 0, "width": 4}}]}"#, "test.json: sources[0].rect.height: missing, it is required"),
             (#"{"source": {"rect": {"x": 0, "y": 0, "width": 2, "height": 2}}}"#,
              "test.json: source: \"rect\" places one of several \"sources\"; one camera uses sink.position"),
             (#"{"layout": "grid"}"#, "test.json: layout: a layout places several \"sources\"; this file has one \"source\""),
@@ -65,7 +65,7 @@ final class CompositeConfigurationTests: XCTestCase {
         ]
         for (text, expected) in cases {
             let message = problem(text)
-            XCTAssertTrue(message.contains(expected), "\(text)\n  got: \(message)\n  expected: \(expected)")
+            XCTAssertEqual(message, expected, "\(text)")
             XCTAssertFalse(message.contains("\n"), message)
         }
     }
