@@ -81,6 +81,12 @@ final class DisplayTeardownFakeKernelTests: XCTestCase {
     /// that one thing stays with the card until its descriptor closes.
     static let releasingCalls: Set<String> = ["drmModeRmFB", "DRM_IOCTL_GEM_CLOSE", "drmModeDestroyPropertyBlob", "drmDropMaster"]
 
+    /// Calls whose failure is an answer rather than a fault, so nothing is
+    /// reported: the node type and capability queries (a failed one means
+    /// "not offered", and the display does without), and close(2) (the
+    /// descriptor is released whatever it returns).
+    static let failuresThatAreAnswers: Set<String> = ["drmGetNodeTypeFromFd", "drmSetClientCap", "drmGetCap", "close"]
+
     /// Setup, imports, modeset, a flip left in flight, close: run once
     /// cleanly, then once per call made with that call failing (EIO).
     /// Whatever throws, afterwards (the display closed or released) the
@@ -106,6 +112,17 @@ final class DisplayTeardownFakeKernelTests: XCTestCase {
             for case let error as DeviceError in outcome.errors {
                 XCTAssertEqual(error.call, step.name, "\(context): \(error)")
                 XCTAssertEqual(error.errnoCode, EIO, "\(context): \(error)")
+            }
+            // The injected failure surfaced, naming its call (drmSetMaster's
+            // as the display's own error), unless the call is one whose
+            // failure is an answer, not a fault.
+            if Self.failuresThatAreAnswers.contains(step.name) {
+                XCTAssertEqual(outcome.errors.map { "\($0)" }, [], context)
+            } else if step.name == "drmSetMaster" {
+                XCTAssertEqual(outcome.errors.map { $0 as? DisplayError }, [.masterHeld(device: Rig.cardPath, errnoCode: EIO)], context)
+            } else {
+                XCTAssertEqual(outcome.errors.count, 1, "\(context): the failure surfaced once: \(outcome.errors)")
+                XCTAssertTrue(outcome.errors.allSatisfy { $0 is DeviceError }, "\(context): \(outcome.errors)")
             }
             XCTAssertEqual(rig.fakeCard.framebuffersRemovedWhileShown, [], "\(context): a framebuffer was removed while on screen")
             XCTAssertEqual(rig.fake.violations, [], context)

@@ -86,13 +86,21 @@ final class ConvertingCameraTests: XCTestCase {
         try capture(2, sequence: 3)
         XCTAssertEqual(shown(2), [2, 100, 200, 255])
         try queue.sync {
-            camera.fill(3, sequence: 4)
+            // No display buffer is free, so frame 4 must wait rather than
+            // start converting. Frame 5, in the same turn, replaces it: had
+            // frame 4 started (into a buffer not free), frame 5 would wait
+            // and nothing would be superseded. Known here and now, however
+            // slow the conversion queue is.
+            camera.fill(1, sequence: 4)
             try converting?.cameraReadable()
+            camera.fill(3, sequence: 5)
+            try converting?.cameraReadable()
+            XCTAssertEqual(converting?.statistics.superseded, 1, "frame 4 waited for a free display buffer")
+            XCTAssertEqual(converting?.statistics.converted, 3)
         }
-        queue.sync {}
         XCTAssertEqual(shown(0), [0, 100, 200, 255], "the buffer on screen was not overwritten")
         // The flip to 1 completes: 0 is given back, and the waiting frame
-        // is converted into it.
+        // (5, camera buffer 3) is converted into it.
         try queue.sync { try scheduler?.vblank(display) }
         XCTAssertTrue(waitUntil(timeout: 5) { queue.sync { converting?.statistics.converted == 4 } })
         XCTAssertEqual(shown(0), [3, 100, 200, 255], "written again only after the flip that replaced it")
@@ -171,20 +179,26 @@ final class ConvertingCameraTests: XCTestCase {
         try queue.sync {
             camera.fill(0, sequence: 1)
             try converting?.cameraReadable()  // the conversion starts on its own queue
-            converting?.close()  // returns only once it has ended
+            converting?.close()  // returns only once it has ended, its hop back queued
         }
-        usleep(50_000)
-        queue.sync {}  // its hop back has run, and seen the close
+        queue.sync {}  // that hop back has run, and seen the close
         queue.sync {
             XCTAssertEqual(display.log, [], "nothing committed after the close")
             XCTAssertEqual(converting?.statistics.converted, 0)
         }
-        // Nothing starts again.
+        // Nothing starts again: a second frame finds the first still
+        // waiting (not started) and replaces it.
         try queue.sync {
             camera.fill(1, sequence: 2)
             try converting?.cameraReadable()
+            camera.fill(2, sequence: 3)
+            try converting?.cameraReadable()
+            XCTAssertEqual(converting?.statistics.superseded, 1, "frame 2 was not started after the close")
+            converting?.close()  // had one started, this waits for it
         }
-        usleep(50_000)
-        queue.sync { XCTAssertEqual(display.log, []) }
+        queue.sync {
+            XCTAssertEqual(display.log, [])
+            XCTAssertEqual(converting?.statistics.converted, 0)
+        }
     }
 }

@@ -63,8 +63,14 @@ final class CopyPlannerTests: XCTestCase {
         XCTAssertThrowsError(try plan(camera(["YUYV", "BA81"]), copy: .allowed, format: "BA81")) { error in
             XCTAssertEqual(error as? NegotiationError, .cannotConvert(camera: "/dev/video0", requested: RecordedCard.fourcc("BA81")))
         }
-        // A camera that allocates nothing cannot copy: said, not tried.
-        XCTAssertThrowsError(try plan(camera(["YUYV"], mmap: false), copy: .allowed))
+        // A camera that allocates nothing cannot copy: not tried, and the
+        // refusal is the zero-copy one, without the hint to allow a copy.
+        XCTAssertThrowsError(try plan(camera(["YUYV"], mmap: false), copy: .allowed)) { error in
+            guard case .noCommonFormat(camera: "/dev/video0", requested: nil, cameraFormats: [RecordedCard.fourcc("YUYV")], display: "/dev/dri/card0", _)?
+                = error as? NegotiationError else { return XCTFail("\(error)") }
+            XCTAssertEqual("\(error)", "no common format: camera /dev/video0 (captures YUYV) and display /dev/dri/card0 "
+                + "(planes scan out XR24 XR48 RG16 AR24 AR48, DRM fourccs) share no zero-copy format")
+        }
     }
 
     func testLibyuvScalesToTheModeWhenNoFrameSizePlanCoversTheScreen() throws {

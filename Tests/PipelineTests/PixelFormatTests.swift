@@ -56,7 +56,7 @@ final class PixelFormatTableTests: XCTestCase {
             XCTAssertEqual(drmBytes(word), bytes, "\(format)")
             checked += 1
         }
-        XCTAssertGreaterThanOrEqual(checked, 8)
+        XCTAssertEqual(checked, 8, "every packed RGB format of the table with a DRM word")
     }
 
     func testNamedPairs() throws {

@@ -67,28 +67,33 @@ final class VideoDeviceFakeKernelTests: XCTestCase {
     }
 
     /// vb2 refuses to free the buffers of a streaming queue, and a second
-    /// open file may not touch a queue another owns.
+    /// open file may not touch a queue another owns (the fake kernel's
+    /// rules, as vb2's): a second stream on the camera is refused with one
+    /// error naming the call and the device and takes nothing from the
+    /// first; stop turns streaming off before it frees the buffers.
     func testTheQueueCannotBeFreedWhileStreamingNorTakenByAnotherFile() throws {
         let fake = FakeKernel()
         let camera = fake.addCamera(at: path)
         let stream = try CaptureStream(
             device: try VideoDevice.open(path, kernel: fake), configuration: CaptureConfiguration(fourcc: Self.xr24, width: 640, height: 480))
         try stream.start()
-        var free = v4l2_requestbuffers()
-        free.type = V4L2_BUF_TYPE_VIDEO_CAPTURE.rawValue
-        free.memory = V4L2_MEMORY_MMAP.rawValue
-        XCTAssertThrowsError(try stream.device.fd.control(.requestBuffers, &free)) { error in
-            XCTAssertEqual((error as? DeviceError)?.errnoCode, EBUSY)
-        }
         XCTAssertEqual(camera.allocatedBufferCount, 4)
 
-        let other = try OwnedFD.open(path, kernel: fake)
-        XCTAssertThrowsError(try other.control(.requestBuffers, &free)) { error in
-            XCTAssertEqual((error as? DeviceError)?.errnoCode, EBUSY)
+        XCTAssertThrowsError(try CaptureStream(
+            device: try VideoDevice.open(path, kernel: fake), configuration: CaptureConfiguration(fourcc: Self.xr24, width: 640, height: 480))
+        ) { error in
+            XCTAssertEqual(error as? DeviceError, DeviceError(call: "VIDIOC_S_FMT", errnoCode: EBUSY, device: path))
+            XCTAssertEqual("\(error)", "/dev/video0: VIDIOC_S_FMT failed: Device or resource busy (EBUSY)")
         }
+        XCTAssertEqual(camera.allocatedBufferCount, 4, "the first stream keeps its buffers")
         XCTAssertEqual(try VideoDevice.open(path, kernel: fake).streamingSupport(for: .singlePlanar).exportable, nil,
                        "export cannot be proven while another file owns the queue")
+        let mark = fake.callCount
         try stream.stop()
+        XCTAssertEqual(fake.trace(since: mark), [
+            "VIDIOC_STREAMOFF", "close /dev/video0 buffer 0 plane 0", "close /dev/video0 buffer 1 plane 0",
+            "close /dev/video0 buffer 2 plane 0", "close /dev/video0 buffer 3 plane 0", "VIDIOC_REQBUFS MMAP 0",
+        ], "streaming off before the buffers are freed")
         XCTAssertEqual(camera.allocatedBufferCount, 0)
         XCTAssertEqual(fake.violations, [])
     }
