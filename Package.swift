@@ -93,6 +93,11 @@ let package = Package(
         .executableTarget(
             name: "MinimalPreview", dependencies: ["FramePipe", "Pipeline", "KMS", "V4L2", "Platform"],
             path: "Examples/MinimalPreview"),
+        // Not part of framepipe: the child process of FaultDeviceTests'
+        // second-SIGINT tests, a program so that no helper counts as a test.
+        .executableTarget(
+            name: "FaultSignalChild", dependencies: ["Pipeline", "SignalHandling"],
+            path: "Tests/FaultSignalChild"),
         .target(
             name: "TestSupport",
             dependencies: ["Platform", "KMS", "CDRM", "CV4L2", "CKernelShim", "CPNG"],

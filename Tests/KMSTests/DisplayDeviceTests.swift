@@ -95,17 +95,18 @@ final class DisplayDeviceTests: XCTestCase {
         XCTAssertTrue(display.isFlipPending, file: file, line: line)
         var received: [FlipEvent] = []
         var receivedAt: UInt64 = 0
-        let deadline = monotonicNanoseconds() + 2_000_000_000
+        let deadline = monotonicNanoseconds() + 10_000_000_000  // a watchdog, not a bound on the flip
         while received.isEmpty, monotonicNanoseconds() < deadline {
             try display.waitForEvents(timeoutMilliseconds: 500) { received.append($0) }
             receivedAt = monotonicNanoseconds()
         }
         XCTAssertEqual(received.count, 1, "one flip event per commit: \(received)", file: file, line: line)
         if let event = received.first {
-            // CLOCK_MONOTONIC: the vblank happened just before we read the
-            // event, within a second of the clock read now.
+            // CLOCK_MONOTONIC: the vblank happened before we read its event
+            // (a CLOCK_REALTIME stamp would be decades later). How long
+            // before is the emulated CPU's business: no bound here.
+            XCTAssertGreaterThan(event.timestampNanoseconds, 0, file: file, line: line)
             XCTAssertLessThanOrEqual(event.timestampNanoseconds, receivedAt, "flip time \(event.timestampNanoseconds) is after its receipt \(receivedAt)", file: file, line: line)
-            XCTAssertLessThan(receivedAt - min(receivedAt, event.timestampNanoseconds), 1_000_000_000, "flip time \(event.timestampNanoseconds) vs receipt \(receivedAt)", file: file, line: line)
         }
         XCTAssertEqual(received.first?.tag, framebuffer.rawValue, file: file, line: line)
         XCTAssertFalse(display.isFlipPending, file: file, line: line)
@@ -155,7 +156,7 @@ final class DisplayDeviceTests: XCTestCase {
                     }
                     XCTAssertTrue(display.isFlipPending)
                     var extra: [FlipEvent] = []
-                    let deadline = monotonicNanoseconds() + 2_000_000_000
+                    let deadline = monotonicNanoseconds() + 10_000_000_000  // a watchdog, not a bound on the flip
                     while extra.isEmpty, monotonicNanoseconds() < deadline {
                         try display.waitForEvents(timeoutMilliseconds: 500) { extra.append($0) }
                     }
@@ -163,7 +164,7 @@ final class DisplayDeviceTests: XCTestCase {
                     events += extra
                 }
             }
-            XCTAssertGreaterThanOrEqual(events.count, 60)
+            XCTAssertEqual(events.count, 63 + 1, "one event per commit: 63 shown and waited for, one more at the sixth")
             for (previous, next) in zip(events, events.dropFirst()) {
                 XCTAssertGreaterThan(next.sequence, previous.sequence, "vblank sequences strictly increase")
                 XCTAssertGreaterThan(next.timestampNanoseconds, previous.timestampNanoseconds, "timestamps increase")
@@ -235,9 +236,12 @@ final class DisplayDeviceTests: XCTestCase {
             // only if both could share it.
             let routing = try screenState(card).connectorCrtcs
             XCTAssertEqual(routing[display.plan.connector.id], UInt64(display.plan.crtc.rawValue))
-            if let writeback = display.plan.writeback, snapshot.displayWasDetached {
-                XCTAssertEqual(routing[writeback.id], 0)
-            }
+            // vkms in Linux 6.1 cannot clone a CRTC to two connectors, so
+            // the display connector was taken off for the capture and the
+            // writeback connector routed away again afterwards.
+            let writeback = try XCTUnwrap(display.plan.writeback, "vkms has a writeback connector")
+            XCTAssertTrue(snapshot.displayWasDetached)
+            XCTAssertEqual(routing[writeback.id], 0)
 
             // Flipping carries on after a snapshot, and a second snapshot sees the new frame.
             XCTAssertNotNil(try showAndWait(display, framebuffers[1]))
@@ -245,9 +249,7 @@ final class DisplayDeviceTests: XCTestCase {
             XCTAssertEqual(
                 (second.pixel(x: destination.x + 10, y: destination.y + 20) ?? 0) & 0x00ff_ffff,
                 Self.pattern(x: source.x + 10, y: source.y + 20, seed: 40))
-            if let first = snapshot.sequence, let later = second.sequence {
-                XCTAssertGreaterThan(later, first)
-            }
+            XCTAssertGreaterThan(try XCTUnwrap(second.sequence), try XCTUnwrap(snapshot.sequence))
 
             XCTAssertEqual(display.close().map { "\($0)" }, [])
             XCTAssertEqual(try screenState(card), before, "the writeback connector is routed back off too")

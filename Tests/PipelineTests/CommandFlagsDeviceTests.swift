@@ -61,7 +61,9 @@ final class CommandFlagsDeviceTests: XCTestCase {
         // A format the camera lacks, asked for by flag: the usual refusal.
         let missing = try runFramepipe(["plan", "--config", config, "--format", "ZZZZ"])
         XCTAssertEqual(missing.status, 65, missing.stderr)
-        XCTAssertTrue(missing.stderr.contains("ZZZZ"), missing.stderr)
+        let offered = try VideoDevice.open("/dev/video0").formats(for: .singlePlanar).map(\.fourcc.description).joined(separator: " ")
+        XCTAssertEqual(missing.stderr, "framepipe: camera /dev/video0 cannot capture 'ZZZZ'; it offers \(offered)\n")
+        XCTAssertEqual(missing.stdout, "")
     }
 
     func testTraceShowsFailedCallsAndCandidatesOnStderrOnly() throws {
@@ -83,5 +85,19 @@ final class CommandFlagsDeviceTests: XCTestCase {
         XCTAssertEqual(debug.status, 0, debug.stderr)
         XCTAssertTrue(debug.stderr.contains("plan chosen"), debug.stderr)
         XCTAssertFalse(debug.stderr.contains("device call failed"), "failed calls are trace only: \(debug.stderr)")
+    }
+
+    /// `list --json` at trace level: the failed probes are logged on
+    /// stderr, and stdout is the same JSON document as without logs.
+    func testTraceLogsOfListGoToStderrAndTheJSONStaysAsItIs() throws {
+        try Lab.require()
+        let quiet = try runFramepipe(["list", "--json"], environment: ["FRAMEPIPE_LOG_LEVEL": ""])
+        XCTAssertEqual(quiet.status, 0, quiet.stderr)
+        XCTAssertEqual(quiet.stderr, "", "the default level is quiet")
+        let traced = try runFramepipe(["list", "--json", "--log-level", "trace"])
+        XCTAssertEqual(traced.status, 0, traced.stderr)
+        XCTAssertTrue(traced.stderr.contains("device call failed"), "the probes' failed calls are logged: \(traced.stderr)")
+        XCTAssertNoThrow(try JSONSerialization.jsonObject(with: Data(traced.stdout.utf8)), traced.stdout)
+        XCTAssertEqual(traced.stdout, quiet.stdout, "logs never reach stdout")
     }
 }

@@ -87,11 +87,11 @@ final class CopyPathDeviceTests: XCTestCase {
         let child = try ChildProcess(Lab.framepipeExecutable.path, arguments: [
             "preview", "--config", vividVkms, "--format", "YUYV", "--allow-copy", "--frames", "100000",
         ], environment: ProcessInfo.processInfo.environment)
-        XCTAssertTrue(try waitUntil(timeout: 20) { try framebufferOnScreen(allocatedBy: "framepipe") }, "framepipe put a frame on screen")
-        usleep(500_000)
+        XCTAssertTrue(try waitUntilFlipping(besides: screenBefore), "framepipe streams: its converted frames flip on screen")
         child.send(SIGINT)
-        let outcome = try XCTUnwrap(child.wait(timeout: 10), "framepipe did not exit")
+        let outcome = try XCTUnwrap(child.wait(timeout: 60), "framepipe did not exit")
         XCTAssertEqual(outcome.result.status, 130, outcome.result.stderr)
+        XCTAssertNil(outcome.result.terminatingSignal, "a clean stop")
         XCTAssertTrue(outcome.result.stdout.contains("copy path: YUYV 640x480 → XRGB8888 (libyuv), "), outcome.result.stdout)
         XCTAssertTrue(outcome.result.stdout.contains("stopped: SIGINT"), outcome.result.stdout)
         XCTAssertEqual(try ScreenState.current(), screenBefore)

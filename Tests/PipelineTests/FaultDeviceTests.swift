@@ -27,29 +27,32 @@ final class FaultDeviceTests: XCTestCase {
     }
 
     private func run(
-        frames: Int, afterShown: Int = 5,
+        frames: Int, afterShown: Int = 5, watchdog: Double? = nil,
         before: ((FaultInjector) throws -> Void)? = nil, inject: ((FaultInjector) throws -> Void)?
     ) throws -> FaultRun {
         try runInjecting(camera: Self.camera, configuration: "vivid-vkms.json", frames: frames,
-                         afterShown: afterShown, before: before, inject: inject)
+                         afterShown: afterShown, watchdog: watchdog, before: before, inject: inject)
     }
 
-    /// A fault that ends the stream: the run ends within a second of it
-    /// with `expected`, the screen is what it was and every fd is closed.
+    /// A fault that ends the stream: the run ends by it, with `expected`
+    /// (not by the 60 s watchdog), the screen is what it was and every fd
+    /// is closed. How soon it ended is printed as a figure: the README's
+    /// "within a second" is measured by scripts, not asserted here.
     private func assertEndsCleanly(
         _ control: String, file: StaticString = #filePath, line: UInt = #line, expected: (PipelineError) -> Bool
     ) throws {
         let descriptorsBefore = try ProcessResources.descriptorCount()
         let screenBefore = try ScreenState.current()
-        let outcome = try run(frames: 100_000) { try $0.press(control) }
-        XCTAssertNil(outcome.summary, "the run must fail", file: file, line: line)
+        let outcome = try run(frames: 100_000, watchdog: 60) { try $0.press(control) }
+        XCTAssertNil(outcome.summary, "the run must fail, not reach its watchdog: \(String(describing: outcome.summary?.stopReason))",
+                     file: file, line: line)
         let error = try XCTUnwrap(outcome.error as? PipelineError, "\(String(describing: outcome.error))", file: file, line: line)
         XCTAssertTrue(expected(error), "unexpected error: \(error)", file: file, line: line)
         XCTAssertEqual(error.category, .deviceFailed, file: file, line: line)
         XCTAssertTrue(error.description.hasPrefix("\(Self.camera): "), error.description, file: file, line: line)
         XCTAssertFalse(error.description.contains("\n"), "one line", file: file, line: line)
         let elapsed = try XCTUnwrap(outcome.secondsToReturn, file: file, line: line)
-        XCTAssertLessThan(elapsed, 1.0, "the run ended \(elapsed) s after \(control)", file: file, line: line)
+        printFigure(String(format: "fault: %@ to the end of the run: %.3f s", control, elapsed))
         XCTAssertEqual(try ScreenState.current(), screenBefore, "the display shows what it showed before", file: file, line: line)
         XCTAssertEqual(try ProcessResources.descriptorCount(), descriptorsBefore,
                        "every fd closed: \(ProcessResources.descriptorTargets())", file: file, line: line)
@@ -57,7 +60,7 @@ final class FaultDeviceTests: XCTestCase {
 
     // MARK: Faults that end the stream
 
-    func testFatalStreamingErrorEndsTheRunWithinOneSecondAndLeavesNothingBehind() throws {
+    func testFatalStreamingErrorEndsTheRunAndLeavesNothingBehind() throws {
         try Lab.require()
         // Whichever comes first after the error, DQBUF or QBUF, fails with EIO.
         try assertEndsCleanly("inject_fatal_streaming_error") { error in
@@ -75,17 +78,16 @@ final class FaultDeviceTests: XCTestCase {
         let child = try ChildProcess(Lab.framepipeExecutable.path, arguments: [
             "preview", "--config", repositoryRoot.appendingPathComponent("configs/vivid-vkms.json").path, "--frames", "100000",
         ], environment: ProcessInfo.processInfo.environment)
-        XCTAssertTrue(try waitUntil(timeout: 20) { try framebufferOnScreen(allocatedBy: "framepipe") },
-                      "framepipe put a frame on screen")
-        usleep(300_000)
+        XCTAssertTrue(try waitUntilFlipping(besides: screenBefore), "framepipe streams: its frames flip on screen")
         try FaultInjector(Self.camera).press("inject_fatal_streaming_error")
         let injected = DispatchTime.now()
-        let outcome = try XCTUnwrap(child.wait(timeout: 10), "framepipe did not exit")
+        let outcome = try XCTUnwrap(child.wait(timeout: 60), "framepipe did not exit")
         XCTAssertEqual(outcome.result.status, 74, outcome.result.stderr)
         let message = outcome.result.stderr.replacingOccurrences(of: "VIDIOC_QBUF", with: "VIDIOC_DQBUF")
         XCTAssertEqual(message,
                        "framepipe: /dev/video0: the camera stopped streaming with a fatal error (VIDIOC_DQBUF failed: EIO); restart it and start again\n")
-        XCTAssertLessThan(seconds(from: injected, to: outcome.exitTime), 1.0)
+        XCTAssertEqual(outcome.result.stdout, "", "no summary after a failure")
+        printFigure(String(format: "fault: inject_fatal_streaming_error to framepipe's exit: %.3f s", seconds(from: injected, to: outcome.exitTime)))
         XCTAssertEqual(try ScreenState.current(), screenBefore)
     }
 
@@ -172,27 +174,26 @@ final class FaultDeviceTests: XCTestCase {
 
     // MARK: Signals
 
-    /// Two SIGINTs in quick succession (5 ms apart, as timeout(1) sends one
-    /// to the process and one to its group): the second counts as a
-    /// duplicate of the first and the run stops cleanly; had it come later
-    /// it would have ended the process by SIGINT. The status is 130 either way.
-    func testTwoQuickSIGINTsEndTheCommandWith130() throws {
+    /// Two SIGINTs back to back (as timeout(1) sends one to the process
+    /// and one to its group): the second counts as a duplicate of the
+    /// first and the run stops cleanly: framepipe exits with 130 after
+    /// its summary. Had the second counted as a second Ctrl-C, SIGINT
+    /// would have killed it (also status 130, but no summary, and killed
+    /// by the signal, which the test tells apart).
+    func testTwoQuickSIGINTsStopTheCommandCleanlyWith130() throws {
         try Lab.require()
         let screenBefore = try ScreenState.current()
         let child = try ChildProcess(Lab.framepipeExecutable.path, arguments: [
             "preview", "--config", repositoryRoot.appendingPathComponent("configs/vivid-vkms.json").path, "--frames", "100000",
         ], environment: ProcessInfo.processInfo.environment)
-        XCTAssertTrue(try waitUntil(timeout: 20) { try framebufferOnScreen(allocatedBy: "framepipe") },
-                      "framepipe put a frame on screen")
+        XCTAssertTrue(try waitUntilFlipping(besides: screenBefore), "framepipe streams: its frames flip on screen")
         child.send(SIGINT)
-        usleep(5_000)
         child.send(SIGINT)
-        let sent = DispatchTime.now()
-        let outcome = try XCTUnwrap(child.wait(timeout: 10), "framepipe did not exit")
+        let outcome = try XCTUnwrap(child.wait(timeout: 60), "framepipe did not exit")
         XCTAssertEqual(outcome.result.status, 130, outcome.result.stderr)
-        XCTAssertLessThan(seconds(from: sent, to: outcome.exitTime), 2.0)
-        // Killed mid-teardown or not, the console is back: the kernel
-        // restores fbdev when the last DRM descriptor closes.
+        XCTAssertNil(outcome.result.terminatingSignal, "exited after a clean stop, not killed by the second SIGINT")
+        XCTAssertTrue(outcome.result.stdout.contains("stopped: SIGINT"), outcome.result.stdout)
+        XCTAssertEqual(outcome.result.stderr, "")
         XCTAssertEqual(try ScreenState.current(), screenBefore)
     }
 
@@ -206,8 +207,7 @@ final class FaultDeviceTests: XCTestCase {
         let first = try ChildProcess(Lab.framepipeExecutable.path, arguments: [
             "preview", "--config", config, "--frames", "100000",
         ], environment: ProcessInfo.processInfo.environment)
-        XCTAssertTrue(try waitUntil(timeout: 20) { try framebufferOnScreen(allocatedBy: "framepipe") },
-                      "the first framepipe put a frame on screen")
+        XCTAssertTrue(try waitUntilFlipping(besides: screenBefore), "the first framepipe streams: its frames flip on screen")
         let screenWhileFirstRuns = try ScreenState.current()
         // The second uses the other vivid instance, so only the display is contended.
         let second = try runFramepipe(["preview", "--config", config, "--device", "/dev/video4", "--frames", "5"])
@@ -218,21 +218,33 @@ final class FaultDeviceTests: XCTestCase {
         XCTAssertEqual(second.stderr.filter { $0 == "\n" }.count, 1)
         XCTAssertEqual(try ScreenState.current(), screenWhileFirstRuns, "no partial modeset by the second")
         first.send(SIGINT)
-        let outcome = try XCTUnwrap(first.wait(timeout: 10), "the first framepipe did not exit")
+        let outcome = try XCTUnwrap(first.wait(timeout: 60), "the first framepipe did not exit")
         XCTAssertEqual(outcome.result.status, 130, outcome.result.stderr)
+        XCTAssertNil(outcome.result.terminatingSignal, "a clean stop")
         XCTAssertEqual(try ScreenState.current(), screenBefore)
     }
 
-    /// Starts ``FaultSignalChild`` hanging at `hang` and returns it with a
-    /// check for its marker files.
+    /// Starts the `FaultSignalChild` program (Tests/FaultSignalChild, built
+    /// beside framepipe) hanging at `hang`, and returns it with a check for
+    /// its marker files.
     private func startSignalChild(hang: String) throws -> (ChildProcess, (String) -> Bool) {
         let markers = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("signal-child-\(getpid())-\(hang)").path
-        let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().path
-        var environment = ProcessInfo.processInfo.environment
-        environment[FaultSignalChild.markerVariable] = markers
-        environment[FaultSignalChild.hangVariable] = hang
-        let child = try ChildProcess(bundle, arguments: ["PipelineTests.FaultSignalChild"], environment: environment)
+        let program = Lab.framepipeExecutable.deletingLastPathComponent().appendingPathComponent("FaultSignalChild").path
+        XCTAssertTrue(FileManager.default.isExecutableFile(atPath: program), "built beside framepipe: \(program)")
+        let config = repositoryRoot.appendingPathComponent("configs/vivid-vkms.json").path
+        let child = try ChildProcess(program, arguments: [config, markers, hang], environment: ProcessInfo.processInfo.environment)
         return (child, { FileManager.default.fileExists(atPath: markers + $0) })
+    }
+
+    /// Sends the second SIGINT once the first has asked the pipeline to
+    /// stop (the child's `.stop` marker) and 300 ms have passed since that
+    /// was seen: a signal within 200 ms of the first counts as the same
+    /// request (README), so this wait is the rule under test, not a guess
+    /// at how long something takes.
+    private func sendSecondSIGINT(to child: ChildProcess, _ exists: (String) -> Bool) {
+        XCTAssertTrue(waitUntil(timeout: 60) { exists(".stop") }, "the first SIGINT asked the pipeline to stop")
+        usleep(300_000)
+        child.send(SIGINT)
     }
 
     /// The second SIGINT ends the process even when teardown hangs: the
@@ -240,17 +252,15 @@ final class FaultDeviceTests: XCTestCase {
     func testSecondSIGINTEndsAStuckTeardown() throws {
         try Lab.require()
         let (child, exists) = try startSignalChild(hang: "teardown")
-        XCTAssertTrue(waitUntil(timeout: 30) { exists(".streaming") }, "the child streams")
-        let first = DispatchTime.now()
+        XCTAssertTrue(waitUntil(timeout: 60) { exists(".streaming") }, "the child streams")
         child.send(SIGINT)
-        XCTAssertTrue(waitUntil(timeout: 5) { exists(".teardown") }, "the first SIGINT started teardown")
-        // Signals within 200 ms of the first count as duplicates of it.
-        while seconds(from: first, to: .now()) < 0.3 { usleep(10_000) }
-        let second = DispatchTime.now()
-        child.send(SIGINT)
-        let outcome = try XCTUnwrap(child.wait(timeout: 15), "the child outlived its 30 s stall by far")
-        XCTAssertEqual(outcome.result.status, 130, "killed by the second SIGINT\n\(outcome.result.stdout)\n\(outcome.result.stderr)")
-        XCTAssertLessThan(seconds(from: second, to: outcome.exitTime), 2.0)
+        XCTAssertTrue(waitUntil(timeout: 60) { exists(".teardown") }, "the first SIGINT started teardown")
+        sendSecondSIGINT(to: child, exists)
+        // A watchdog past the 30 s stall: had the child outlived it, it
+        // would have exited 0 and left `.survived`.
+        let outcome = try XCTUnwrap(child.wait(timeout: 90), "the child neither died nor exited")
+        XCTAssertEqual(outcome.result.terminatingSignal, SIGINT, "killed by the second SIGINT\n\(outcome.result.stdout)\n\(outcome.result.stderr)")
+        XCTAssertEqual(outcome.result.status, 130)
         XCTAssertFalse(exists(".survived"))
     }
 
@@ -260,15 +270,13 @@ final class FaultDeviceTests: XCTestCase {
     func testSecondSIGINTEndsARunWhosePipelineQueueIsStuck() throws {
         try Lab.require()
         let (child, exists) = try startSignalChild(hang: "streaming")
-        XCTAssertTrue(waitUntil(timeout: 30) { exists(".streaming") }, "the child streams")
-        usleep(200_000)
+        // The marker is written on the pipeline queue just before it stalls.
+        XCTAssertTrue(waitUntil(timeout: 60) { exists(".streaming") }, "the child streams")
         child.send(SIGINT)
-        usleep(300_000)
-        let second = DispatchTime.now()
-        child.send(SIGINT)
-        let outcome = try XCTUnwrap(child.wait(timeout: 15), "the child outlived its 30 s stall by far")
-        XCTAssertEqual(outcome.result.status, 130, "killed by the second SIGINT\n\(outcome.result.stdout)\n\(outcome.result.stderr)")
-        XCTAssertLessThan(seconds(from: second, to: outcome.exitTime), 2.0)
+        sendSecondSIGINT(to: child, exists)
+        let outcome = try XCTUnwrap(child.wait(timeout: 90), "the child neither died nor exited")
+        XCTAssertEqual(outcome.result.terminatingSignal, SIGINT, "killed by the second SIGINT\n\(outcome.result.stdout)\n\(outcome.result.stderr)")
+        XCTAssertEqual(outcome.result.status, 130)
         XCTAssertFalse(exists(".teardown"), "killed before teardown: the queue was still stuck")
         XCTAssertFalse(exists(".survived"))
     }

@@ -72,12 +72,63 @@ enum ProcessResources {
 /// plane of card 0, from debugfs (`/sys/kernel/debug/dri/0/state`). Reading
 /// debugfs does not open the card: a test that opened it while a child
 /// starts could be the DRM master at the moment the child asks for it.
+/// ("allocated by" is the name of the thread that added the framebuffer:
+/// a program's main thread carries its name, a libdispatch worker does not.)
 func framebufferOnScreen(allocatedBy command: String) throws -> Bool {
+    try framebuffersOnScreen().values.contains { $0.allocatedBy == command }
+}
+
+/// The framebuffers card 0's planes show, by plane ("plane[33]"), with who
+/// added each, from debugfs's atomic state (a "plane[N]: ..." block each,
+/// with "fb=ID" and, for a framebuffer, "allocated by = THREAD"). Planes
+/// that show nothing are left out; unreadable debugfs is a failure.
+func framebuffersOnScreen() throws -> [String: (id: Int, allocatedBy: String)] {
     let path = "/sys/kernel/debug/dri/0/state"
     guard let state = try? String(contentsOfFile: path, encoding: .utf8) else {
-        throw XCTSkip("\(path) is unreadable: the lab mounts debugfs; is it missing?")
+        throw ChildProcessError(description: "\(path) is unreadable: the lab mounts debugfs; is it missing?")
     }
-    return state.contains("allocated by = \(command)")
+    var result: [String: (id: Int, allocatedBy: String)] = [:]
+    var plane: String?
+    var framebuffer: Int?
+    for line in state.split(separator: "\n") {
+        let text = line.trimmingCharacters(in: .whitespaces)
+        if !line.hasPrefix("\t") && !line.hasPrefix(" ") {
+            // A new object: a plane block, or a CRTC or connector one.
+            plane = text.hasPrefix("plane[") ? text.split(separator: ":").first.map(String.init) : nil
+            framebuffer = nil
+        } else if text.hasPrefix("fb=") {
+            framebuffer = Int(text.dropFirst(3))
+        } else if text.hasPrefix("allocated by = "), let plane, let framebuffer, framebuffer != 0 {
+            result[plane] = (framebuffer, String(text.dropFirst("allocated by = ".count)))
+        }
+    }
+    return result
+}
+
+/// The framebuffer ids on card 0's planes other than `console`'s (what the
+/// screen showed before the program under test started), by plane.
+func programFramebuffersOnScreen(besides console: ScreenState) throws -> [String: Int] {
+    try framebuffersOnScreen().filter { $0.value.id != console.framebuffer.map { Int($0.rawValue) } }.mapValues(\.id)
+}
+
+/// Waits until `planes` planes of card 0 show framebuffers other than
+/// `console`'s (the screen before the program under test started) and each
+/// of those planes has since flipped to another: the program streams, it
+/// is not just set up. False after `timeout` seconds (a watchdog: the wait
+/// ends as soon as the flips are seen).
+func waitUntilFlipping(planes: Int = 1, besides console: ScreenState, timeout: Double = 60) throws -> Bool {
+    var first: [String: Int] = [:]
+    var flipped: Set<String> = []
+    return try waitUntil(timeout: timeout) {
+        for (plane, framebuffer) in try programFramebuffersOnScreen(besides: console) {
+            if let seen = first[plane] {
+                if seen != framebuffer { flipped.insert(plane) }
+            } else {
+                first[plane] = framebuffer
+            }
+        }
+        return flipped.count >= planes
+    }
 }
 
 /// What the first CRTC of the lab's vkms card shows.
@@ -125,14 +176,18 @@ struct ChildProcessError: Error, CustomStringConvertible {
 
 /// How a ``ChildProcess`` ended.
 struct ChildResult: Sendable {
+    /// The exit status; 128 + N when killed by signal N.
     let status: Int32
     let stdout: String
     let stderr: String
+    /// The signal that killed it; nil when it exited.
+    let terminatingSignal: Int32?
 }
 
 /// A program started with posix_spawn that the test can signal while it
 /// runs (Foundation's Process hangs in the lab guest). Its output is
-/// collected on a background thread; ``wait(timeout:)`` returns once it
+/// collected on a background thread, and can be waited for while it runs
+/// (``waitForOutput(_:timeout:)``); ``wait(timeout:)`` returns once it
 /// exited.
 final class ChildProcess: @unchecked Sendable {
     let pid: pid_t
@@ -140,6 +195,7 @@ final class ChildProcess: @unchecked Sendable {
     private let lock = NSLock()
     private var outcome: ChildResult?
     private var exitTime: DispatchTime?
+    private var outputSoFar: (stdout: [UInt8], stderr: [UInt8]) = ([], [])
 
     init(_ path: String, arguments: [String], environment: [String: String]) throws {
         var outPipe: [Int32] = [0, 0], errPipe: [Int32] = [0, 0]
@@ -187,13 +243,33 @@ final class ChildProcess: @unchecked Sendable {
     }
 
     private func collect(out outFD: Int32, err errFD: Int32) {
-        let result = collectAndWait(pid: pid, stdout: outFD, stderr: errFD)
+        let result = collectAndWait(pid: pid, stdout: outFD, stderr: errFD) { isStdout, bytes in
+            self.lock.lock()
+            if isStdout { self.outputSoFar.stdout += bytes } else { self.outputSoFar.stderr += bytes }
+            self.lock.unlock()
+        }
         let end = DispatchTime.now()
         lock.lock()
-        outcome = ChildResult(status: result.status, stdout: result.stdout, stderr: result.stderr)
+        outcome = ChildResult(status: result.status, stdout: result.stdout, stderr: result.stderr, terminatingSignal: result.terminatingSignal)
         exitTime = end
         lock.unlock()
         finished.signal()
+    }
+
+    /// Waits until the child has written `text` on stderr (or, with
+    /// `stdout`, on stdout); false if it exited without, or after
+    /// `timeout` seconds (a watchdog).
+    func waitForOutput(_ text: String, stdout: Bool = false, timeout: Double = 60) -> Bool {
+        waitUntil(timeout: timeout) {
+            lock.lock()
+            defer { lock.unlock() }
+            let bytes = stdout ? outputSoFar.stdout : outputSoFar.stderr
+            return String(decoding: bytes, as: UTF8.self).contains(text) || outcome != nil
+        } && {
+            lock.lock()
+            defer { lock.unlock() }
+            return String(decoding: stdout ? outputSoFar.stdout : outputSoFar.stderr, as: UTF8.self).contains(text)
+        }()
     }
 
     func send(_ signal: Int32) {
@@ -260,17 +336,26 @@ struct FaultRun {
     var returnedAt: DispatchTime
     var log: FrameEventLog
 
-    /// Seconds from the injection to `run` returning (teardown included).
+    /// Seconds from the injection to `run` returning (teardown included):
+    /// a figure for the log (``printFigure(_:)``), never a check.
     var secondsToReturn: Double? { injectedAt.map { seconds(from: $0, to: returnedAt) } }
+}
+
+/// Prints a measured figure as a `figure:` line: timings are not checked
+/// in tests (the lab's emulated CPU is shared and slow), but scripts/test
+/// collects these lines from the lab's output into its report.
+func printFigure(_ text: String) {
+    print("figure: \(text)")
 }
 
 /// Runs `configs/<configuration>` for `frames` and calls `inject` from the
 /// status callback (on the pipeline queue) once `afterShown` frames are on
 /// screen; `inject` nil means nothing is injected while streaming. `before`
-/// runs before the session is set up. The injector's descriptor is closed
-/// when this returns.
+/// runs before the session is set up. `watchdog` seconds end the run if
+/// nothing else does (a run meant to end by the fault then reports
+/// "duration reached"). The injector's descriptor is closed when this returns.
 func runInjecting(
-    camera: String, configuration name: String, frames: Int, afterShown: Int = 5,
+    camera: String, configuration name: String, frames: Int, afterShown: Int = 5, watchdog: Double? = nil,
     before: ((FaultInjector) throws -> Void)? = nil, inject: ((FaultInjector) throws -> Void)?,
     file: StaticString = #filePath, line: UInt = #line
 ) throws -> FaultRun {
@@ -290,7 +375,7 @@ func runInjecting(
             injectedAt = .now()
             do { try inject(injector) } catch { injectionError = error }
         }
-        summary = try session.run(frames: frames)
+        summary = try session.run(frames: frames, duration: watchdog)
     } catch {
         failure = error
     }

@@ -205,11 +205,15 @@ final class PreviewDeviceTests: XCTestCase {
     func testSIGINTStopsCleanlyWithSummaryAndExit130() throws {
         try Lab.require()
         let screenBefore = try ScreenState.current()
-        let result = try spawnAndWait("/usr/bin/timeout", arguments: [
-            "--preserve-status", "-s", "INT", "4", Lab.framepipeExecutable.path, "preview",
-            "--config", repositoryRoot.appendingPathComponent("configs/vivid-vkms.json").path, "--frames", "100000",
+        let child = try ChildProcess(Lab.framepipeExecutable.path, arguments: [
+            "preview", "--config", repositoryRoot.appendingPathComponent("configs/vivid-vkms.json").path, "--frames", "100000",
         ], environment: ProcessInfo.processInfo.environment)
+        XCTAssertTrue(try waitUntilFlipping(besides: screenBefore), "framepipe streams: its frames flip on screen")
+        child.send(SIGINT)
+        let result = try XCTUnwrap(child.wait(timeout: 60), "framepipe did not exit").result
         XCTAssertEqual(result.status, 130, result.stderr)
+        XCTAssertNil(result.terminatingSignal, "stopped and exited, not killed by the signal")
+        XCTAssertEqual(result.stderr, "")
         XCTAssertTrue(result.stdout.contains("stopped: SIGINT"), result.stdout)
         XCTAssertEqual(try ScreenState.current().framebuffer, screenBefore.framebuffer, "display restored after SIGINT")
     }

@@ -119,19 +119,30 @@ final class ReconnectDeviceTests: XCTestCase {
             "preview", "--config", repositoryRoot.appendingPathComponent("configs/vivid-mplane-vkms.json").path,
             "--reconnect", "--frames", "100000",
         ], environment: ProcessInfo.processInfo.environment)
-        XCTAssertTrue(try waitUntil(timeout: 20) { try framebufferOnScreen(allocatedBy: "framepipe") }, "framepipe put a frame on screen")
-        usleep(300_000)
+        XCTAssertTrue(try waitUntilFlipping(besides: screenBefore), "framepipe streams: its frames flip on screen")
+        // vivid keeps the instance unplugged while the injector's descriptor is open.
         var injector: FaultInjector? = try FaultInjector("/dev/video4")
         try injector?.press("disconnect")
-        usleep(1_500_000)
-        XCTAssertTrue(try framebufferOnScreen(allocatedBy: "framepipe"), "the last frame is still on screen while unplugged")
-        injector = nil
-        usleep(2_000_000)
+        let waiting = "waiting for /dev/video4 (unplugged; its last frame stays on screen)\n"
+        XCTAssertTrue(child.waitForOutput(waiting), "framepipe says what it waits for")
+        let held = try programFramebuffersOnScreen(besides: screenBefore)
+        XCTAssertEqual(held.count, 1, "the last frame is still on screen while unplugged: \(held)")
+        injector = nil  // vivid plugs the instance back in
+        XCTAssertTrue(child.waitForOutput("camera back at /dev/video4\n"), "framepipe found the camera again")
+        XCTAssertTrue(try waitUntilFlipping(besides: screenBefore), "the camera's new frames flip on screen")
+        XCTAssertEqual(try programFramebuffersOnScreen(besides: screenBefore).values.filter { held.values.contains($0) }, [],
+                       "the held framebuffer was replaced")
         child.send(SIGINT)
-        let outcome = try XCTUnwrap(child.wait(timeout: 10), "framepipe did not exit")
+        let outcome = try XCTUnwrap(child.wait(timeout: 60), "framepipe did not exit")
         XCTAssertEqual(outcome.result.status, 130, outcome.result.stderr)
-        XCTAssertTrue(outcome.result.stderr.contains("waiting for /dev/video4 (unplugged; its last frame stays on screen)"), outcome.result.stderr)
-        XCTAssertTrue(outcome.result.stderr.contains("camera back at /dev/video4"), outcome.result.stderr)
+        XCTAssertNil(outcome.result.terminatingSignal, "a clean stop")
+        // Its own lines, between the pipeline's warnings (with a time stamp).
+        let lines = outcome.result.stderr.split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines.filter { !$0.contains(" warning framepipe.pipeline: ") }.map { $0 + "\n" },
+                       [waiting, "camera back at /dev/video4\n"], outcome.result.stderr)
+        XCTAssertEqual(lines.compactMap { line in line.range(of: " warning framepipe.pipeline: ").map { String(line[$0.upperBound...]) } }, [
+            "device=/dev/video4 [Pipeline] camera gone, waiting for it to come back", "device=/dev/video4 [Pipeline] camera back",
+        ], outcome.result.stderr)
         XCTAssertTrue(outcome.result.stdout.contains("camera reconnected 1 times"), outcome.result.stdout)
         XCTAssertEqual(try ScreenState.current(), screenBefore)
     }

@@ -59,9 +59,14 @@ public enum Lab {
 
 /// The result of running the `framepipe` executable.
 public struct CommandResult: Sendable {
+    /// The exit status; 128 + N for a program killed by signal N, as a
+    /// shell reports it.
     public let status: Int32
     public let stdout: String
     public let stderr: String
+    /// The signal that killed the program; nil when it exited (even with
+    /// status 130 after a clean stop on SIGINT).
+    public let terminatingSignal: Int32?
 }
 
 /// Runs the built `framepipe` with `arguments`, waiting for it to exit.
@@ -108,7 +113,10 @@ public func spawnAndWait(_ path: String, arguments: [String], environment: [Stri
 /// Reads a child's stdout and stderr pipes to their ends (both at once, so
 /// neither can fill up and block the child), closes them, and waits for the
 /// child. A child killed by signal N reports 128 + N, as a shell does.
-public func collectAndWait(pid: pid_t, stdout outFD: Int32, stderr errFD: Int32) -> CommandResult {
+/// `onOutput` sees each piece as it is read (true: stdout), while the child runs.
+public func collectAndWait(
+    pid: pid_t, stdout outFD: Int32, stderr errFD: Int32, onOutput: ((Bool, ArraySlice<UInt8>) -> Void)? = nil
+) -> CommandResult {
     var out = [UInt8](), err = [UInt8]()
     var open: [Int32: Bool] = [outFD: true, errFD: true]
     var buffer = [UInt8](repeating: 0, count: 65536)
@@ -122,6 +130,7 @@ public func collectAndWait(pid: pid_t, stdout outFD: Int32, stderr errFD: Int32)
             let count = read(entry.fd, &buffer, buffer.count)
             if count > 0 {
                 if entry.fd == outFD { out += buffer[0..<count] } else { err += buffer[0..<count] }
+                onOutput?(entry.fd == outFD, buffer[0..<count])
             } else if count == 0 || errno != EINTR {
                 open[entry.fd] = false
             }
@@ -132,11 +141,12 @@ public func collectAndWait(pid: pid_t, stdout outFD: Int32, stderr errFD: Int32)
     var status: Int32 = 0
     while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
     // WIFEXITED / WEXITSTATUS are macros.
-    let exitStatus = status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+    let signal = status & 0x7f
     return CommandResult(
-        status: exitStatus,
+        status: signal == 0 ? (status >> 8) & 0xff : 128 + signal,
         stdout: String(decoding: out, as: UTF8.self),
-        stderr: String(decoding: err, as: UTF8.self))
+        stderr: String(decoding: err, as: UTF8.self),
+        terminatingSignal: signal == 0 ? nil : signal)
 }
 
 /// A device test started in a lab boot without its hardware.
