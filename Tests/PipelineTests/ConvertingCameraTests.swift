@@ -60,7 +60,7 @@ final class ConvertingCameraTests: XCTestCase {
             camera.fill(index, sequence: sequence)
             try converting?.cameraReadable()
         }
-        XCTAssertTrue(waitUntil(timeout: 5) { queue.sync { (converting?.statistics.converted ?? 0) > before } }, "converted")
+        XCTAssertTrue(waitUntil(timeout: 30) { queue.sync { (converting?.statistics.converted ?? 0) > before } }, "converted")
     }
 
     /// Pixel 0 of display buffer `index` as (B, G, R, X).
@@ -102,7 +102,7 @@ final class ConvertingCameraTests: XCTestCase {
         // The flip to 1 completes: 0 is given back, and the waiting frame
         // (5, camera buffer 3) is converted into it.
         try queue.sync { try scheduler?.vblank(display) }
-        XCTAssertTrue(waitUntil(timeout: 5) { queue.sync { converting?.statistics.converted == 4 } })
+        XCTAssertTrue(waitUntil(timeout: 30) { queue.sync { converting?.statistics.converted == 4 } })
         XCTAssertEqual(shown(0), [3, 100, 200, 255], "written again only after the flip that replaced it")
         queue.sync {
             XCTAssertEqual(scheduler?.pool.violations, [])
@@ -125,7 +125,7 @@ final class ConvertingCameraTests: XCTestCase {
             try converting?.cameraReadable()
             XCTAssertEqual(converting?.statistics.superseded, 1)
         }
-        XCTAssertTrue(waitUntil(timeout: 5) { queue.sync { converting?.statistics.converted == 2 } })
+        XCTAssertTrue(waitUntil(timeout: 30) { queue.sync { converting?.statistics.converted == 2 } })
         queue.sync {}
         XCTAssertEqual(camera.log.filter { $0.hasPrefix("QBUF") }.sorted(), ["QBUF 0", "QBUF 1", "QBUF 2"], "every camera buffer went back")
         XCTAssertEqual(camera.queued, Set(0..<4))
@@ -140,7 +140,7 @@ final class ConvertingCameraTests: XCTestCase {
             camera.fill(0, sequence: 7)
             try converting?.cameraReadable()
         }
-        XCTAssertTrue(waitUntil(timeout: 5) { queue.sync { converting?.statistics.refused == 1 } })
+        XCTAssertTrue(waitUntil(timeout: 30) { queue.sync { converting?.statistics.refused == 1 } })
         queue.sync {}
         queue.sync {
             XCTAssertEqual(refused, [7])

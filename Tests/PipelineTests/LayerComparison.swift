@@ -90,20 +90,4 @@ struct LayerComparison {
                        "each rectangle holds its source's buffer; first: \(firstMismatch)", file: file, line: line)
         XCTAssertEqual(litOutside, 0, "the screen outside the sources' rectangles (and under lost ones) is black", file: file, line: line)
     }
-
-    /// Pixels of each source's rectangle not covered by a later source's.
-    var visiblePixels: [Int] {
-        layouts.indices.map { index in
-            let d = layouts[index].destination
-            var count = 0
-            for y in d.y..<(d.y + d.height) {
-                for x in d.x..<(d.x + d.width) where !layouts.indices.dropFirst(index + 1).contains(where: { upper in
-                    let u = layouts[upper].destination
-                    guard !empty[upper] else { return false }
-                    return x >= u.x && x < u.x + u.width && y >= u.y && y < u.y + u.height
-                }) { count += 1 }
-            }
-            return empty[index] ? 0 : count
-        }
-    }
 }

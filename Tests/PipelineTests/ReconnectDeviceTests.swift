@@ -82,6 +82,10 @@ final class ReconnectDeviceTests: XCTestCase {
         var injector: FaultInjector? = try FaultInjector("/dev/video0")
         try injector?.press("disconnect")
         XCTAssertEqual(away.wait(timeout: .now() + 5), .success, "the pipeline noticed the camera went")
+        // The fault's shape, not a synchronisation: the camera stays away
+        // for a second, across several of the pipeline's searches for it
+        // (four a second). secondsWithoutCamera > 0.9 below follows from
+        // it: a slow machine only makes the time away longer.
         usleep(1_000_000)
         XCTAssertTrue(session.onQueue { session.isWaitingForCamera }, "still waiting: the camera is still unplugged")
         let waiting = try session.onQueue { try session.captureScreenNow() }
