@@ -124,6 +124,7 @@ final class DisplayDeviceTests: XCTestCase {
         do {
             let card = try openVkms()
             let before = try screenState(card)
+            let framebuffersBefore = try Lab.kernelFramebufferIDs()
             XCTAssertNotNil(before.crtc.mode, "fbdev lights the CRTC at boot")
             XCTAssertNotNil(before.crtc.framebuffer)
 
@@ -177,6 +178,9 @@ final class DisplayDeviceTests: XCTestCase {
             XCTAssertNotNil(try showAndWait(display, framebuffers[1]))
 
             XCTAssertEqual(display.close().map { "\($0)" }, [])
+            // The card is still open: a framebuffer the display forgot would
+            // still be there (closing the card would remove it unseen).
+            XCTAssertEqual(try Lab.kernelFramebufferIDs(), framebuffersBefore, "every framebuffer the display added is removed")
             XCTAssertEqual(display.close().count, 0, "close is idempotent")
             XCTAssertTrue(display.ownedFramebuffers.isEmpty)
             let after = try screenState(card)
@@ -200,6 +204,7 @@ final class DisplayDeviceTests: XCTestCase {
         do {
             let card = try openVkms()
             let before = try screenState(card)
+            let framebuffersBefore = try Lab.kernelFramebufferIDs()
             let display = try Display(card: card, selection: DisplaySelection(frameWidth: 640, frameHeight: 480, format: xrgb8888))
             let (buffers, framebuffers) = try primeImportedBuffers(2, into: display, card: card)
             XCTAssertNotNil(try showAndWait(display, framebuffers[0]))
@@ -252,6 +257,9 @@ final class DisplayDeviceTests: XCTestCase {
             XCTAssertGreaterThan(try XCTUnwrap(second.sequence), try XCTUnwrap(snapshot.sequence))
 
             XCTAssertEqual(display.close().map { "\($0)" }, [])
+            // The card is still open: a framebuffer the display forgot would
+            // still be there (closing the card would remove it unseen).
+            XCTAssertEqual(try Lab.kernelFramebufferIDs(), framebuffersBefore, "every framebuffer the display added is removed")
             XCTAssertEqual(try screenState(card), before, "the writeback connector is routed back off too")
             _ = buffers
         }
@@ -266,6 +274,7 @@ final class DisplayDeviceTests: XCTestCase {
         try Lab.require()
         let card = try openVkms()
         let before = try screenState(card)
+        let framebuffersBefore = try Lab.kernelFramebufferIDs()
         let unpinned = try DisplayPlanner.candidates(
             for: card.describe(), selection: DisplaySelection(frameWidth: 1152, frameHeight: 864, format: xrgb8888))
         XCTAssertTrue(unpinned.contains { $0.modeChoice == .smallestHolding && $0.mode.width == 1280 && $0.placement == .unscaled })
@@ -286,6 +295,9 @@ final class DisplayDeviceTests: XCTestCase {
                 "pixel \(x),\(y) shows frame pixel \(64 + x),\(48 + y)")
         }
         XCTAssertEqual(display.close().map { "\($0)" }, [])
+        // The card is still open: a framebuffer the display forgot would
+        // still be there (closing the card would remove it unseen).
+        XCTAssertEqual(try Lab.kernelFramebufferIDs(), framebuffersBefore, "every framebuffer the display added is removed")
         XCTAssertEqual(try screenState(card), before)
         _ = buffers
     }
@@ -296,6 +308,7 @@ final class DisplayDeviceTests: XCTestCase {
         do {
             let card = try openVkms()
             let before = try screenState(card)
+            let framebuffersBefore = try Lab.kernelFramebufferIDs()
             let display = try Display(
                 card: card,
                 selection: DisplaySelection(frameWidth: 640, frameHeight: 480, format: xrgb8888, forceLegacy: true))
@@ -314,6 +327,9 @@ final class DisplayDeviceTests: XCTestCase {
             }
             XCTAssertEqual(try card.describe().crtcs.first?.mode?.width, 640)
             XCTAssertEqual(display.close().map { "\($0)" }, [])
+            // The card is still open: a framebuffer the display forgot would
+            // still be there (closing the card would remove it unseen).
+            XCTAssertEqual(try Lab.kernelFramebufferIDs(), framebuffersBefore, "every framebuffer the display added is removed")
             XCTAssertEqual(try screenState(card), before)
             _ = buffers
         }
@@ -411,6 +427,7 @@ final class DisplayDeviceTests: XCTestCase {
         do {
             let card = try openVkms()
             let before = try screenState(card)
+            let framebuffersBefore = try Lab.kernelFramebufferIDs()
             let primary = try XCTUnwrap(card.describe().planes.first { $0.type == .primary })
             // vkms's primary plane must cover the CRTC and cannot scale: with
             // the plane and the 1024x768 mode pinned, the centred 640x480
@@ -441,6 +458,9 @@ final class DisplayDeviceTests: XCTestCase {
             XCTAssertNil(display.activePlane)
             XCTAssertEqual(try screenState(card), before, "a refused TEST_ONLY leaves no partial modeset")
             XCTAssertEqual(display.close().map { "\($0)" }, [])
+            // The card is still open: a framebuffer the display forgot would
+            // still be there (closing the card would remove it unseen).
+            XCTAssertEqual(try Lab.kernelFramebufferIDs(), framebuffersBefore, "every framebuffer the display added is removed")
             XCTAssertEqual(try screenState(card), before)
             _ = buffers
         }

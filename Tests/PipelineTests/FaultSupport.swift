@@ -51,20 +51,9 @@ enum ProcessResources {
         throw XCTSkip("no VmRSS in /proc/self/status")
     }
 
-    /// The KMS framebuffers the kernel holds for card 0, from debugfs
-    /// (`/sys/kernel/debug/dri/0/framebuffer`, one "framebuffer[ID]:" block
-    /// each). The lab mounts debugfs: an unreadable file is a failure, so
-    /// that a "nothing left behind" check can never compare two nothings.
+    /// The KMS framebuffers the kernel holds for card 0 (``Lab/kernelFramebufferIDs()``).
     static func kernelFramebufferIDs() throws -> [Int] {
-        let path = "/sys/kernel/debug/dri/0/framebuffer"
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw ChildProcessError(description: "\(path) is unreadable: the lab mounts debugfs; is it missing?")
-        }
-        return text.split(separator: "\n").compactMap { line -> Int? in
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
-            guard trimmed.hasPrefix("framebuffer["), let close = trimmed.firstIndex(of: "]") else { return nil }
-            return Int(trimmed[trimmed.index(trimmed.startIndex, offsetBy: 12)..<close])
-        }
+        try Lab.kernelFramebufferIDs()
     }
 }
 

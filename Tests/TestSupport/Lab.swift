@@ -57,6 +57,31 @@ public enum Lab {
     }
 }
 
+extension Lab {
+    /// The KMS framebuffers the kernel holds for card 0, from debugfs
+    /// (`/sys/kernel/debug/dri/0/framebuffer`, one "framebuffer[ID]:"
+    /// block each). The lab mounts debugfs: an unreadable file throws, so
+    /// that a "nothing left behind" check can never compare two nothings.
+    /// The kernel removes a file's framebuffers when the file closes: to see
+    /// one left behind, compare while the card is still open.
+    public static func kernelFramebufferIDs() throws -> [Int] {
+        let path = "/sys/kernel/debug/dri/0/framebuffer"
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw DebugfsUnreadable(description: "\(path) is unreadable: the lab mounts debugfs; is it missing?")
+        }
+        return text.split(separator: "\n").compactMap { line -> Int? in
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            guard trimmed.hasPrefix("framebuffer["), let close = trimmed.firstIndex(of: "]") else { return nil }
+            return Int(trimmed[trimmed.index(trimmed.startIndex, offsetBy: 12)..<close])
+        }
+    }
+}
+
+/// debugfs could not be read in the lab.
+public struct DebugfsUnreadable: Error, CustomStringConvertible {
+    public let description: String
+}
+
 /// The result of running the `framepipe` executable.
 public struct CommandResult: Sendable {
     /// The exit status; 128 + N for a program killed by signal N, as a
