@@ -136,13 +136,13 @@ extension Display {
     func setModeWithLegacyCalls(showing framebuffer: ImportedFramebuffer, userData: UInt64) throws {
         planIsSettled = true
         let descriptor = fileDescriptor
-        let kernel = card.kernel
+        let drm = card.drm
         var connector = plan.connector.id.rawValue
         var mode = plan.mode.timings.kernelModeInfo
         let crtc = plan.crtc.rawValue
         let x = UInt32(plan.layout.source.x), y = UInt32(plan.layout.source.y)
         try checkedCall("drmModeSetCrtc", device: card.path) {
-            kernel.drmModeSetCrtc(descriptor, crtc, framebuffer.id.rawValue, x, y, &connector, 1, &mode)
+            drm.drmModeSetCrtc(descriptor, crtc, framebuffer.id.rawValue, x, y, &connector, 1, &mode)
         }
         activePlane = plan.plane
         // From here the screen shows our frame: restore must run even if
@@ -154,11 +154,11 @@ extension Display {
     /// The corresponding call is `drmModePageFlip` with `DRM_MODE_PAGE_FLIP_EVENT`.
     func pageFlip(to id: FramebufferID, userData: UInt64) throws(DeviceError) {
         let descriptor = fileDescriptor
-        let kernel = card.kernel
+        let drm = card.drm
         let crtc = plan.crtc.rawValue
         let pointer = UnsafeMutableRawPointer(bitPattern: UInt(userData))
         try checkedCall("drmModePageFlip", device: card.path) {
-            kernel.drmModePageFlip(descriptor, crtc, id.rawValue, UInt32(DRM_MODE_PAGE_FLIP_EVENT), pointer)
+            drm.drmModePageFlip(descriptor, crtc, id.rawValue, UInt32(DRM_MODE_PAGE_FLIP_EVENT), pointer)
         }
     }
 }

@@ -87,9 +87,9 @@ extension Display {
     /// The corresponding call is `drmSetMaster`.
     static func acquireMaster(_ card: Card) throws(DisplayError) {
         let descriptor = card.fd.rawValue
-        let kernel = card.kernel
+        let drm = card.drm
         do {
-            try checkedCall("drmSetMaster", device: card.path) { kernel.drmSetMaster(descriptor) }
+            try checkedCall("drmSetMaster", device: card.path) { drm.drmSetMaster(descriptor) }
         } catch {
             throw .masterHeld(device: card.path, errnoCode: error.errnoCode)
         }
@@ -98,8 +98,8 @@ extension Display {
     /// The corresponding call is `drmDropMaster`.
     static func dropMaster(_ card: Card) throws(DeviceError) {
         let descriptor = card.fd.rawValue
-        let kernel = card.kernel
-        try checkedCall("drmDropMaster", device: card.path) { kernel.drmDropMaster(descriptor) }
+        let drm = card.drm
+        try checkedCall("drmDropMaster", device: card.path) { drm.drmDropMaster(descriptor) }
     }
 
     static func releaseMaster(_ card: Card) {

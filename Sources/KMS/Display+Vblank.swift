@@ -12,7 +12,7 @@ extension Display {
         let descriptor = card.fd.rawValue
         let crtc = plan.crtc.rawValue
         _ = try checkedCall("drmCrtcGetSequence", device: card.path) {
-            card.kernel.drmCrtcGetSequence(descriptor, crtc, &sequence, &nanoseconds)
+            card.drm.drmCrtcGetSequence(descriptor, crtc, &sequence, &nanoseconds)
         }
         return (sequence, Int64(clamping: nanoseconds))
     }

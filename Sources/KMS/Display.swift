@@ -242,7 +242,7 @@ public final class Display {
     /// The corresponding call is `drmHandleEvent`.
     @discardableResult
     public func handleEvents(_ body: (FlipEvent) -> Void) throws -> Int {
-        let count = try events.read(from: fileDescriptor, device: card.path, kernel: card.kernel)
+        let count = try events.read(from: fileDescriptor, device: card.path, drm: card.drm)
         var delivered = 0
         for index in 0..<count {
             let raw = events[index]

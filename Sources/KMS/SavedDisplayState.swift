@@ -68,8 +68,8 @@ struct SavedDisplayState {
         }
 
         let descriptor = card.fd.rawValue
-        let current = try fetchObject("drmModeGetCrtc", device: card.path) { card.kernel.drmModeGetCrtc(descriptor, crtc.rawValue) }
-        defer { card.kernel.drmModeFreeCrtc(current) }
+        let current = try fetchObject("drmModeGetCrtc", device: card.path) { card.drm.drmModeGetCrtc(descriptor, crtc.rawValue) }
+        defer { card.drm.drmModeFreeCrtc(current) }
         let driving = info.connectors.filter { connector in
             connector.currentEncoder.flatMap { id in info.encoders.first { $0.id == id }?.currentCrtc } == crtc
         }
@@ -134,13 +134,13 @@ struct SavedDisplayState {
         if var mode = legacy.mode, legacy.framebuffer != 0 {
             var connectors = legacy.connectors
             try checkedCall("drmModeSetCrtc", device: card.path) {
-                card.kernel.drmModeSetCrtc(
+                card.drm.drmModeSetCrtc(
                     descriptor, legacy.crtc.rawValue, legacy.framebuffer, legacy.x, legacy.y,
                     &connectors, Int32(connectors.count), &mode)
             }
         } else {
             try checkedCall("drmModeSetCrtc", device: card.path) {
-                card.kernel.drmModeSetCrtc(descriptor, legacy.crtc.rawValue, 0, 0, 0, nil, 0, nil)
+                card.drm.drmModeSetCrtc(descriptor, legacy.crtc.rawValue, 0, 0, 0, nil, 0, nil)
             }
         }
     }
