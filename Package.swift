@@ -5,8 +5,10 @@ import PackageDescription
 //   CDRM, CV4L2      system libraries found with pkg-config (libdrm-dev, libv4l-dev)
 //   CPNG             libpng (libpng-dev), for Reporting's snapshot PNGs (and TestSupport, which reads them back)
 //   CKernelShim      C, forwarding only: ioctl numbers and fourccs as constants, variadic wrappers
-//   Platform         the kernel seam, owned fds, the one ioctl funnel, typed device errors
-//   V4L2, KMS        the two device APIs, independent of each other
+//   Platform         the kernel seam (system calls and libv4l2; no libdrm), owned fds, the one
+//                    ioctl funnel, typed device errors
+//   V4L2, KMS        the two device APIs, independent of each other; KMS holds libdrm's seam
+//                    (DRMInterface, SystemDRM), which each Card carries
 //   CYUV, Conversion libyuv (Debian libyuv-dev, linked as `yuv`) and the copy path's frame converter
 //                    (beside V4L2 and KMS: it knows neither)
 //   Pipeline         format table, request resolution, buffer pool, scheduler, FramePipeline
@@ -53,7 +55,7 @@ let package = Package(
         .target(
             name: "Platform",
             dependencies: [
-                "CKernelShim", "CV4L2", "CDRM",
+                "CKernelShim", "CV4L2",
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "Logging", package: "swift-log"),
             ]),

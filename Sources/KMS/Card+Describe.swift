@@ -28,8 +28,8 @@ extension Card {
     ///   `KMSError.malformedFormatModifierBlob`.
     public func describe() throws -> CardInfo {
         let descriptor = fd.rawValue
-        let resources = try fetchObject("drmModeGetResources", device: path) { kernel.drmModeGetResources(descriptor) }
-        defer { kernel.drmModeFreeResources(resources) }
+        let resources = try fetchObject("drmModeGetResources", device: path) { drm.drmModeGetResources(descriptor) }
+        defer { drm.drmModeFreeResources(resources) }
         let crtcOrder = libdrmArray(resources.pointee.crtcs, count: resources.pointee.count_crtcs).map(CrtcID.init(rawValue:))
         let connectorIDs = libdrmArray(resources.pointee.connectors, count: resources.pointee.count_connectors).map(ConnectorID.init(rawValue:))
         let encoderIDs = libdrmArray(resources.pointee.encoders, count: resources.pointee.count_encoders).map(EncoderID.init(rawValue:))
@@ -54,16 +54,16 @@ extension Card {
     /// The corresponding call is `drmModeGetPlaneResources`.
     func planeIDs() throws(DeviceError) -> [PlaneID] {
         let descriptor = fd.rawValue
-        let resources = try fetchObject("drmModeGetPlaneResources", device: path) { kernel.drmModeGetPlaneResources(descriptor) }
-        defer { kernel.drmModeFreePlaneResources(resources) }
+        let resources = try fetchObject("drmModeGetPlaneResources", device: path) { drm.drmModeGetPlaneResources(descriptor) }
+        defer { drm.drmModeFreePlaneResources(resources) }
         return libdrmArray(resources.pointee.planes, count: resources.pointee.count_planes).map(PlaneID.init(rawValue:))
     }
 
     /// The corresponding call is `drmModeGetEncoder`.
     func encoder(_ id: EncoderID, crtcOrder: [CrtcID]) throws(DeviceError) -> EncoderInfo {
         let descriptor = fd.rawValue
-        let encoder = try fetchObject("drmModeGetEncoder", device: path) { kernel.drmModeGetEncoder(descriptor, id.rawValue) }
-        defer { kernel.drmModeFreeEncoder(encoder) }
+        let encoder = try fetchObject("drmModeGetEncoder", device: path) { drm.drmModeGetEncoder(descriptor, id.rawValue) }
+        defer { drm.drmModeFreeEncoder(encoder) }
         return EncoderInfo(
             id: id,
             typeName: Self.encoderTypeName(encoder.pointee.encoder_type),
@@ -74,8 +74,8 @@ extension Card {
     /// The corresponding call is `drmModeGetConnector`.
     func connector(_ id: ConnectorID, encoders: [EncoderInfo], crtcOrder: [CrtcID]) throws(DeviceError) -> ConnectorInfo {
         let descriptor = fd.rawValue
-        let connector = try fetchObject("drmModeGetConnector", device: path) { kernel.drmModeGetConnector(descriptor, id.rawValue) }
-        defer { kernel.drmModeFreeConnector(connector) }
+        let connector = try fetchObject("drmModeGetConnector", device: path) { drm.drmModeGetConnector(descriptor, id.rawValue) }
+        defer { drm.drmModeFreeConnector(connector) }
         let info = connector.pointee
 
         let typeName = drmModeGetConnectorTypeName(info.connector_type).map { String(cString: $0) }
@@ -107,8 +107,8 @@ extension Card {
     /// The corresponding call is `drmModeGetCrtc`.
     func crtc(_ id: CrtcID, index: Int) throws(DeviceError) -> CrtcInfo {
         let descriptor = fd.rawValue
-        let crtc = try fetchObject("drmModeGetCrtc", device: path) { kernel.drmModeGetCrtc(descriptor, id.rawValue) }
-        defer { kernel.drmModeFreeCrtc(crtc) }
+        let crtc = try fetchObject("drmModeGetCrtc", device: path) { drm.drmModeGetCrtc(descriptor, id.rawValue) }
+        defer { drm.drmModeFreeCrtc(crtc) }
         let info = crtc.pointee
         return CrtcInfo(
             id: id, index: index,
@@ -122,8 +122,8 @@ extension Card {
     /// `drmModeGetPropertyBlob` for the latter's bytes.
     func plane(_ id: PlaneID, crtcOrder: [CrtcID]) throws -> PlaneInfo {
         let descriptor = fd.rawValue
-        let plane = try fetchObject("drmModeGetPlane", device: path) { kernel.drmModeGetPlane(descriptor, id.rawValue) }
-        defer { kernel.drmModeFreePlane(plane) }
+        let plane = try fetchObject("drmModeGetPlane", device: path) { drm.drmModeGetPlane(descriptor, id.rawValue) }
+        defer { drm.drmModeFreePlane(plane) }
         let info = plane.pointee
         let formats = libdrmArray(info.formats, count: info.count_formats).map(FourCC.init(rawValue:))
 

@@ -17,14 +17,17 @@ extension Card {
         try openFirstWithDisplay(kernel: SystemKernel.shared)
     }
 
-    /// ``openFirstWithDisplay()`` on `kernel`, looking in `directory`.
-    package static func openFirstWithDisplay(in directory: String = "/dev/dri", kernel: any KernelInterface) throws -> (Card, CardInfo) {
+    /// ``openFirstWithDisplay()`` on `kernel` and `drm` (see
+    /// ``open(path:kernel:drm:)``), looking in `directory`.
+    package static func openFirstWithDisplay(
+        in directory: String = "/dev/dri", kernel: any KernelInterface, drm: (any DRMInterface)? = nil
+    ) throws -> (Card, CardInfo) {
         var tried: [String] = []
         var refused: DeviceError?
         for path in devicePaths(in: directory, kernel: kernel) {
             tried.append(path)
             do {
-                let card = try open(path: path, kernel: kernel)
+                let card = try open(path: path, kernel: kernel, drm: drm)
                 let info = try card.describe()
                 if info.connectors.contains(where: { $0.status == .connected && !$0.isWriteback }) { return (card, info) }
                 logger.debug("no connected display", metadata: ["device": "\(path)"])

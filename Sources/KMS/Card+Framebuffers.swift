@@ -33,7 +33,7 @@ extension Card {
                 var handle: UInt32 = 0
                 do throws(DeviceError) {
                     try checkedCall("drmPrimeFDToHandle", device: device) {
-                        kernel.drmPrimeFDToHandle(descriptor, plane.dmaBufDescriptor, &handle)
+                        drm.drmPrimeFDToHandle(descriptor, plane.dmaBufDescriptor, &handle)
                     }
                 } catch {
                     // Give back the handles this import opened before failing.
@@ -87,13 +87,13 @@ extension Card {
         // names a real one; INVALID means "let the driver infer it".
         let explicit = useModifiers && capabilities.addFramebuffer2Modifiers && layout.modifier != .invalid
         let call = explicit ? "drmModeAddFB2WithModifiers" : "drmModeAddFB2"
-        let kernel = self.kernel
+        let drm = self.drm
         try checkedCall(call, device: path) {
             withUnsafePointer(to: &handles) { handlePointer in
                 withUnsafePointer(to: &pitches) { pitchPointer in
                     withUnsafePointer(to: &offsets) { offsetPointer in
                         withUnsafePointer(to: &modifiers) { modifierPointer in
-                            kernel.drmModeAddFB2(
+                            drm.drmModeAddFB2(
                                 descriptor, width, height, format,
                                 UnsafeRawPointer(handlePointer).assumingMemoryBound(to: UInt32.self),
                                 UnsafeRawPointer(pitchPointer).assumingMemoryBound(to: UInt32.self),
@@ -121,7 +121,7 @@ extension Card {
         let descriptor = fd.rawValue
         var failure: DeviceError?
         do {
-            try checkedCall("drmModeRmFB", device: path) { kernel.drmModeRmFB(descriptor, framebuffer.id.rawValue) }
+            try checkedCall("drmModeRmFB", device: path) { drm.drmModeRmFB(descriptor, framebuffer.id.rawValue) }
         } catch where error.errnoCode != ENODEV {
             failure = error
         } catch {}

@@ -16,9 +16,9 @@ extension Card {
     public func properties<ID: ModeObjectIdentifier>(of object: ID) throws(DeviceError) -> ModeObjectProperties {
         let descriptor = fd.rawValue
         let list = try fetchObject("drmModeObjectGetProperties", device: path) {
-            kernel.drmModeObjectGetProperties(descriptor, object.rawValue, ID.objectType.rawValue)
+            drm.drmModeObjectGetProperties(descriptor, object.rawValue, ID.objectType.rawValue)
         }
-        defer { kernel.drmModeFreeObjectProperties(list) }
+        defer { drm.drmModeFreeObjectProperties(list) }
         let ids = libdrmArray(list.pointee.props, count: list.pointee.count_props)
         let values = libdrmArray(list.pointee.prop_values, count: list.pointee.count_props)
 
@@ -32,9 +32,9 @@ extension Card {
                 continue
             }
             let property = try fetchObject("drmModeGetProperty", device: path) {
-                kernel.drmModeGetProperty(descriptor, propertyID)
+                drm.drmModeGetProperty(descriptor, propertyID)
             }
-            defer { kernel.drmModeFreeProperty(property) }
+            defer { drm.drmModeFreeProperty(property) }
             let made = Self.property(property.pointee, value: value)
             propertyDefinitions.withLock { $0[propertyID] = made }
             properties.append(made)
@@ -82,9 +82,9 @@ extension Card {
     public func blobBytes(_ blob: BlobID) throws(DeviceError) -> [UInt8] {
         let descriptor = fd.rawValue
         let pointer = try fetchObject("drmModeGetPropertyBlob", device: path) {
-            kernel.drmModeGetPropertyBlob(descriptor, blob.rawValue)
+            drm.drmModeGetPropertyBlob(descriptor, blob.rawValue)
         }
-        defer { kernel.drmModeFreePropertyBlob(pointer) }
+        defer { drm.drmModeFreePropertyBlob(pointer) }
         guard let data = pointer.pointee.data, pointer.pointee.length > 0 else { return [] }
         return Array(UnsafeRawBufferPointer(start: data, count: Int(pointer.pointee.length)))
     }

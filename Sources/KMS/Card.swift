@@ -37,10 +37,13 @@ public final class Card: Sendable {
     /// so describing a card with nine planes asks for each once, not 300
     /// times (each ioctl costs at start-up).
     let propertyDefinitions = Mutex<[UInt32: ModeObjectProperty]>([:])
+    /// Where this card's libdrm calls go (libdrm itself, or a test's fake).
+    package let drm: any DRMInterface
 
-    private init(fd: consuming OwnedFD, driver: DriverInfo, capabilities: CardCapabilities) {
+    private init(fd: consuming OwnedFD, drm: any DRMInterface, driver: DriverInfo, capabilities: CardCapabilities) {
         self.path = fd.path
         self.fd = fd
+        self.drm = drm
         self.driver = driver
         self.capabilities = capabilities
     }
@@ -56,8 +59,16 @@ public final class Card: Sendable {
         numberedDeviceNodes(in: directory, prefix: "card", kernel: kernel)
     }
 
-    /// Where this card's calls go (the system's kernel, or a test's fake).
+    /// Where this card's system calls go (the system's kernel, or a test's fake).
     package var kernel: any KernelInterface { fd.kernel }
+
+    /// The libdrm a card opened on `kernel` uses when none is given: a
+    /// kernel that is also a ``DRMInterface`` (the test fake) serves as
+    /// both; any other kernel's descriptors are real ones, so they get
+    /// libdrm itself (``SystemDRM``).
+    package static func defaultDRM(for kernel: any KernelInterface) -> any DRMInterface {
+        kernel as? any DRMInterface ?? SystemDRM.shared
+    }
 
     /// Opens a DRM card and enables the client caps framepipe relies on:
     /// universal planes (so primary and cursor planes are visible), atomic
@@ -78,25 +89,27 @@ public final class Card: Sendable {
         try open(path: path, kernel: SystemKernel.shared)
     }
 
-    /// ``open(path:)`` on `kernel`.
-    package static func open(path: String, kernel: any KernelInterface) throws -> Card {
+    /// ``open(path:)`` on `kernel`, with libdrm's calls going to `drm`
+    /// (by default ``defaultDRM(for:)``: the fake kernel's own, else libdrm).
+    package static func open(path: String, kernel: any KernelInterface, drm: (any DRMInterface)? = nil) throws -> Card {
+        let drm = drm ?? defaultDRM(for: kernel)
         let kind = try DeviceNodeKind.of(path, kernel: kernel)
         guard kind == .drm else { throw KMSError.notADRMCard(path: path, found: kind) }
 
         let fd = try OwnedFD.open(path, kernel: kernel)
         let descriptor = fd.rawValue
-        if kernel.drmGetNodeTypeFromFd(descriptor) == DRM_NODE_RENDER {
+        if drm.drmGetNodeTypeFromFd(descriptor) == DRM_NODE_RENDER {
             throw KMSError.renderNode(path: path)
         }
 
         func setClientCap(_ cap: Int32, _ name: String) -> Bool {
-            let worked = kernel.drmSetClientCap(descriptor, UInt64(cap), 1) == 0
+            let worked = drm.drmSetClientCap(descriptor, UInt64(cap), 1) == 0
             if !worked { logger.debug("client cap not available", metadata: ["device": "\(path)", "cap": "\(name)", "errno": "\(errnoName(errno))"]) }
             return worked
         }
         func deviceCap(_ cap: Int32) -> UInt64 {
             var value: UInt64 = 0
-            return kernel.drmGetCap(descriptor, UInt64(cap), &value) == 0 ? value : 0
+            return drm.drmGetCap(descriptor, UInt64(cap), &value) == 0 ? value : 0
         }
 
         var capabilities = CardCapabilities()
@@ -115,8 +128,8 @@ public final class Card: Sendable {
         capabilities.timestampMonotonic = deviceCap(DRM_CAP_TIMESTAMP_MONOTONIC) != 0
         capabilities.crtcInVblankEvent = deviceCap(DRM_CAP_CRTC_IN_VBLANK_EVENT) != 0
 
-        let version = try fetchObject("drmGetVersion", device: path) { kernel.drmGetVersion(descriptor) }
-        defer { kernel.drmFreeVersion(version) }
+        let version = try fetchObject("drmGetVersion", device: path) { drm.drmGetVersion(descriptor) }
+        defer { drm.drmFreeVersion(version) }
         let driver = DriverInfo(
             name: String(libdrmString: version.pointee.name),
             description: String(libdrmString: version.pointee.desc),
@@ -129,6 +142,6 @@ public final class Card: Sendable {
             "device": "\(path)", "driver": "\(driver.name)",
             "atomic": "\(capabilities.atomic)", "writeback": "\(capabilities.writebackConnectors)",
         ])
-        return Card(fd: fd, driver: driver, capabilities: capabilities)
+        return Card(fd: fd, drm: drm, driver: driver, capabilities: capabilities)
     }
 }

@@ -1,59 +1,37 @@
-import CDRM
 import Platform
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// Putting the display back as it was found, and DRM master.
+/// Putting the display back as it was found, and ending it.
 extension Display {
     /// Puts back the display state found at setup with one commit (which may
     /// modeset), after waiting up to 100 ms for a commit in flight. The next
     /// ``show(framebuffer:tag:)`` sets the mode again.
     public func restore() throws {
-        guard state != .closed else { throw DisplayError.closed(device: card.path) }
+        try flips.checkOpen()
         try restoreSavedState()
     }
 
     func restoreSavedState() throws {
-        // A failure while waiting (reading the events) must not skip the
-        // restore: close() removes our framebuffers next, and the kernel
-        // would turn off the planes still showing them. The restore commit
-        // is blocking, so it waits for the commit in flight anyway.
-        var settleError: (any Error)?
-        do {
-            try settlePendingFlip(timeoutMilliseconds: 100)
-        } catch {
-            settleError = error
+        // The restore commit is blocking: it waits for a commit in flight anyway.
+        try flips.restore(settlingFor: 100, crtc: plan.crtc) {
+            var planesToClear = activePlane.map { [$0.id] } ?? []
+            for plane in atomic?.planesOn ?? [] where !planesToClear.contains(plane) { planesToClear.append(plane) }
+            // Whatever happens now, our frames are no longer on screen as
+            // far as this object is concerned.
+            activePlane = nil
+            atomic?.restored()
+            try ownership.restore(planesToClear: planesToClear, shown: plan)
         }
-        guard state != .idle else {
-            if let settleError { throw settleError }
-            return
-        }
-        var planesToClear = activePlane.map { [$0.id] } ?? []
-        for (layer, plan) in layerPlans.enumerated() where layersOn.indices.contains(layer) && layersOn[layer] {
-            if let plane = plan.plane?.id, !planesToClear.contains(plane) { planesToClear.append(plane) }
-        }
-        // Whatever happens now, the display no longer shows our frames as
-        // far as this object is concerned.
-        state = .idle
-        activePlane = nil
-        flipSlot = nil
-        layersOn = layersOn.map { _ in false }
-        do {
-            try saved.restore(card: card, cache: propertyCache, planesToClear: planesToClear, modeKept: keepsCurrentMode(plan))
-        } catch {
-            throw settleError ?? error
-        }
-        if let settleError { throw settleError }
     }
 
     /// Ends the display: waits (bounded) for a commit in flight, restores
-    /// the saved state, removes every framebuffer it owns (closing each
-    /// distinct GEM handle once), destroys its mode blob and drops DRM
-    /// master. Idempotent; a card that has gone away (ENODEV) is not an error.
-    ///
-    /// - Returns: the errors met, in order; every step runs regardless.
+    /// the saved state, removes every framebuffer it owns (each distinct GEM
+    /// handle closed once), destroys its mode blobs and drops DRM master.
+    /// Idempotent; a card gone away (ENODEV) is not an error. Returns the
+    /// errors met, in order: every step runs regardless.
     @discardableResult
     public func close() -> [any Error] {
         guard state != .closed else { return [] }
@@ -68,41 +46,12 @@ extension Display {
             }
         }
         attempt { try restoreSavedState() }
-        state = .closed
-        for blob in modeBlobs.values.sorted(by: { $0.rawValue < $1.rawValue }) {
+        flips.close()
+        for blob in atomic?.takeModeBlobs() ?? [] {
             attempt { try card.destroyBlob(blob) }
         }
-        modeBlobs.removeAll()
-        for framebuffer in framebuffers.values.sorted(by: { $0.id.rawValue < $1.id.rawValue }) {
-            attempt { try card.removeFramebuffer(framebuffer) }
-        }
-        framebuffers.removeAll()
-        if holdsMaster {
-            holdsMaster = false
-            attempt { try Self.dropMaster(card) }
-        }
+        framebuffers.removeAll(attempt)
+        attempt { try ownership.releaseMaster() }
         return errors
-    }
-
-    /// The corresponding call is `drmSetMaster`.
-    static func acquireMaster(_ card: Card) throws(DisplayError) {
-        let descriptor = card.fd.rawValue
-        let kernel = card.kernel
-        do {
-            try checkedCall("drmSetMaster", device: card.path) { kernel.drmSetMaster(descriptor) }
-        } catch {
-            throw .masterHeld(device: card.path, errnoCode: error.errnoCode)
-        }
-    }
-
-    /// The corresponding call is `drmDropMaster`.
-    static func dropMaster(_ card: Card) throws(DeviceError) {
-        let descriptor = card.fd.rawValue
-        let kernel = card.kernel
-        try checkedCall("drmDropMaster", device: card.path) { kernel.drmDropMaster(descriptor) }
-    }
-
-    static func releaseMaster(_ card: Card) {
-        try? dropMaster(card)
     }
 }

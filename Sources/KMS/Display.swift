@@ -1,99 +1,65 @@
-import CDRM
 import Platform
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// The display stage: shows imported framebuffers on one plane of one CRTC,
-/// one commit at a time, and reports each completed flip.
+/// or several sources on several planes (``showLayers(_:tag:)``), one
+/// commit at a time, and reports each completed flip.
 ///
-/// Setting up takes DRM master and saves the display state found (for
-/// example fbdev's console); ``close()`` (or releasing the display) puts it
-/// back, removes every framebuffer the display added and drops master.
+/// Setting up takes DRM master and saves the state found (fbdev's console,
+/// say); ``close()`` (or release) puts it back, removes every framebuffer
+/// the display added and drops master. The first frame sets the mode, with
+/// the plan the caller settled on (``test(_:framebuffer:)``, ``select(_:)``)
+/// or the first of the ``candidates`` TEST_ONLY accepts; later frames flip
+/// with a non-blocking commit of the plane's FB_ID. Each commit leads to one
+/// ``FlipEvent`` carrying the caller's tag (which of its buffers is now on
+/// screen), delivered by ``handleEvents(_:)`` when ``fileDescriptor`` is readable.
 ///
-/// The display knows its ``candidates`` (``DisplayPlanner``'s list for the
-/// selection). A caller that searches (the pipeline) asks the kernel about
-/// each with ``test(_:framebuffer:)`` and settles on one with
-/// ``select(_:)``; otherwise the first ``show(framebuffer:tag:)`` tries them
-/// in order with TEST_ONLY commits and takes the first accepted. That first
-/// show sets the mode; later calls flip with a non-blocking commit that changes only
-/// the plane's FB_ID. Each call leads to exactly one ``FlipEvent`` carrying
-/// the caller's tag, delivered by ``handleEvents(_:)`` once the card's
-/// descriptor (``fileDescriptor``) is readable.
-///
-/// The display keeps one piece of state, ``state``: whether the mode is
-/// set and whether a commit is in flight. Which frame is on screen is the
-/// caller's business (the pipeline's buffer pool); the tag in each flip
-/// event says which of the caller's buffers the flip put there.
-///
-/// A display is owned by one serial queue and is not thread-safe itself.
-/// On the frame path (`show`, `handleEvents`) it allocates nothing.
+/// A facade over one type per responsibility: ``DisplayOwnership`` (master,
+/// the state found, restore), ``AtomicCommitBuilder`` (the commits; one
+/// frame is a composition of one layer), ``LegacyDisplayPath``,
+/// ``FlipStateMachine`` (``state``, events), ``DisplayFramebuffers`` and
+/// ``WritebackCapture``. Owned by one serial queue, not thread-safe itself;
+/// the frame path (`show`, `showLayers`, `handleEvents`) allocates nothing.
 public final class Display {
     /// Where the display is in its life.
-    public enum State: Sendable, Equatable {
-        /// Set up (or restored): nothing of ours is on screen; the next
-        /// ``Display/show(framebuffer:tag:)`` sets the mode.
-        case idle
-        /// The modeset commit was issued; its event has not arrived.
-        case modesetPending
-        /// A frame of ours is on screen and no commit is in flight.
-        case showing
-        /// A page flip was issued; its event has not arrived.
-        case flipPending
-        /// Closed: the saved state is back and every framebuffer is removed.
-        case closed
-    }
+    public typealias State = DisplayState
 
     /// The card the display drives.
     public let card: Card
     /// Every plan the card could show the frames with, best first.
     public let candidates: [DisplayPlan]
-    /// The plan in use (or to be used by the first frame): connector, mode,
-    /// CRTC, plane, layout. The first candidate until one is selected or
-    /// the first frame has found one the kernel takes.
+    /// The plan in use (or to be used by the first frame): the first
+    /// candidate until one is selected or accepted by TEST_ONLY.
     public internal(set) var plan: DisplayPlan
     /// Whether ``plan`` was settled (selected, or accepted by a TEST_ONLY).
     var planIsSettled = false
-    /// Whether commits are atomic; false for cards without atomic or when
-    /// legacy was forced.
+    /// Whether commits are atomic (not for cards without it, nor when legacy is forced).
     public let usesAtomic: Bool
-    /// Whether the mode is set and whether a commit is in flight.
-    public internal(set) var state: State = .idle
-    /// The plane that shows the frames, once the first frame set the mode.
+    /// The plane that shows the frames, once the first frame set the mode
+    /// (nil for a composition: see ``layerPlans``).
     public internal(set) var activePlane: PlaneInfo?
-    /// The plans of a composition (several sources on one CRTC, one plane
-    /// each, in z-order), once ``selectLayers(_:)`` settled them; empty for
-    /// one frame on one plane.
+    /// The plans of a composition (one plane per source, in z-order) once
+    /// ``selectLayers(_:)`` settled them; empty for one frame on one plane.
     public internal(set) var layerPlans: [DisplayPlan] = []
-    /// Which layers' planes show a framebuffer of ours (committed).
-    var layersOn: [Bool] = []
-    /// The reusable request of a composition's commits (capacity kept).
-    var layerRequest = AtomicRequest()
+    /// Master and the state found, given back at close.
+    var ownership: DisplayOwnership
+    /// The commits, atomic or (the other nil) legacy.
+    let atomic: AtomicCommitBuilder?
+    let legacy: LegacyDisplayPath?
+    /// The state and the flip events.
+    let flips: FlipStateMachine
+    /// The framebuffers the display removes at close.
+    var framebuffers: DisplayFramebuffers
 
-    var propertyCache: PropertyIDCache?
-    let saved: SavedDisplayState
-    /// The mode blobs made so far, by mode; destroyed at close.
-    var modeBlobs: [ModeTimings: BlobID] = [:]
-    var framebuffers: [FramebufferID: ImportedFramebuffer] = [:]
-    /// The reusable flip request and the slot of its FB_ID value, made by
-    /// the atomic modeset.
-    var flipRequest = AtomicRequest()
-    var flipSlot: AtomicRequest.Slot?
-    var holdsMaster = false
-    private let events = FlipEventBuffer()
-    /// The event of the last writeback snapshot commit.
-    var snapshotEvent: FlipEvent?
+    /// Whether the mode is set and whether a commit is in flight.
+    public var state: State { flips.state }
 
-    /// Whether a commit is in flight; ``show(framebuffer:tag:)`` refuses to
-    /// commit until its event has been handled.
-    public var isFlipPending: Bool { state == .modesetPending || state == .flipPending }
+    /// Whether a commit is in flight (a new one is refused until its event is handled).
+    public var isFlipPending: Bool { flips.isCommitPending }
 
     /// Whether the mode is set (a frame of ours is, or is about to be, on screen).
-    public var isModeSet: Bool { state == .modesetPending || state == .showing || state == .flipPending }
+    public var isModeSet: Bool { flips.isModeSet }
 
-    /// The card's descriptor: readable when flip events are waiting. Watch
-    /// it with a DispatchSource read source and call ``handleEvents(_:)``.
+    /// The card's descriptor, readable when flip events wait for ``handleEvents(_:)``.
     public var fileDescriptor: Int32 { card.fd.rawValue }
 
     /// Sets up the display stage on `card` for `selection`; see
@@ -119,56 +85,30 @@ public final class Display {
     }
 
     /// Sets up the display for `candidates` (``DisplayPlanner``'s lists,
-    /// for one or several formats; they must share connector and CRTC):
-    /// takes DRM master and saves the state of everything the candidates
-    /// may touch. Nothing on screen changes until the first
-    /// ``show(framebuffer:tag:)``.
+    /// for one or several formats, sharing connector and CRTC): takes DRM
+    /// master and saves the state of everything the candidates, and the
+    /// planes `alsoSaving` (those several sources may take), may touch.
     ///
     /// - Throws: `DisplayError.noCandidate` for an empty list; otherwise as
     ///   ``init(card:info:selection:)``.
-    ///
-    /// `alsoSaving`: more planes to save and put back (the planes several
-    /// sources on one screen may take).
     public init(card: Card, info: CardInfo, candidates: [DisplayPlan], alsoSaving extraPlanes: [PlaneID] = []) throws {
         guard let plan = candidates.first else {
             throw DisplayError.noCandidate(device: card.path, selection: "any frame")
         }
-        try Self.acquireMaster(card)
-        do {
-            var cache: PropertyIDCache?
-            var savedConnectors: [ConnectorID] = []
-            var planes = plan.planesOnCrtc
-            for candidate in candidates {
-                if let plane = candidate.plane?.id, !planes.contains(plane) { planes.append(plane) }
-            }
-            for plane in extraPlanes where !planes.contains(plane) { planes.append(plane) }
-            if card.capabilities.atomic {
-                var loading = PropertyIDCache(device: card.path)
-                try loading.load(plan.crtc, from: card)
-                for connector in info.connectors {
-                    try loading.load(connector.id, from: card)
-                    let routed = try loading.loadedValue(of: "CRTC_ID", on: connector.id) == UInt64(plan.crtc.rawValue)
-                    if routed || connector.id == plan.connector.id || connector.id == plan.writeback?.id {
-                        savedConnectors.append(connector.id)
-                    }
-                }
-                for plane in planes {
-                    try loading.load(plane, from: card)
-                }
-                cache = loading
-            }
-            saved = try SavedDisplayState.capture(
-                card: card, info: info, cache: cache, crtc: plan.crtc, connectors: savedConnectors, planes: planes)
-            propertyCache = cache
-        } catch {
-            Self.releaseMaster(card)
-            throw error
-        }
+        ownership = try DisplayOwnership(card: card, info: info, plan: plan, candidates: candidates, alsoSaving: extraPlanes)
         self.card = card
         self.candidates = candidates
         self.plan = plan
-        self.usesAtomic = card.capabilities.atomic && !plan.isLegacy
-        self.holdsMaster = true
+        usesAtomic = card.capabilities.atomic && !plan.isLegacy
+        if usesAtomic, let cache = ownership.propertyCache {
+            atomic = AtomicCommitBuilder(card: card, cache: cache, found: ownership.saved)
+            legacy = nil
+        } else {
+            atomic = nil
+            legacy = LegacyDisplayPath(card: card)
+        }
+        flips = FlipStateMachine(card: card)
+        framebuffers = DisplayFramebuffers(card: card)
         logger.debug("display set up", metadata: [
             "device": "\(card.path)", "connector": "\(plan.connector.name)", "candidates": "\(candidates.count)",
             "crtc": "\(plan.crtc)", "atomic": "\(usesAtomic)",
@@ -183,12 +123,11 @@ public final class Display {
 
     // MARK: Showing frames
 
-    /// Puts a framebuffer on screen at the next vblank.
-    ///
-    /// The first call sets the mode (TEST_ONLY first, then a commit with
-    /// ALLOW_MODESET); later calls commit NONBLOCK|PAGE_FLIP_EVENT with only
-    /// the plane's FB_ID changed. Each call produces one flip event whose
-    /// ``FlipEvent/tag`` is `tag` (a caller's buffer index, say).
+    /// Puts a framebuffer on screen at the next vblank (``showLayers(_:tag:)``
+    /// with one layer, the plan's). The first call sets the mode (TEST_ONLY
+    /// first unless settled, then ALLOW_MODESET); later calls commit
+    /// NONBLOCK|PAGE_FLIP_EVENT with only the plane's FB_ID. Each call leads
+    /// to one flip event whose ``FlipEvent/tag`` is `tag`.
     ///
     /// - Throws: `DisplayError.flipPending` ("busy") while the previous
     ///   commit's event has not been handled; `DisplayError.configurationRejected`
@@ -198,42 +137,46 @@ public final class Display {
     /// The corresponding ioctls are `DRM_IOCTL_MODE_ATOMIC`, or on the legacy
     /// path `drmModeSetCrtc` and `drmModePageFlip`.
     public func show(framebuffer id: FramebufferID, tag: UInt32) throws {
-        switch state {
-        case .closed: throw DisplayError.closed(device: card.path)
-        case .modesetPending, .flipPending: throw DisplayError.flipPending(device: card.path)
-        case .idle, .showing: break
-        }
-        guard let framebuffer = framebuffers[id] else {
-            throw DisplayError.unknownFramebuffer(id, device: card.path)
-        }
-        let neededWidth = plan.layout.source.x + plan.layout.source.width
-        let neededHeight = plan.layout.source.y + plan.layout.source.height
-        guard framebuffer.width >= neededWidth, framebuffer.height >= neededHeight else {
-            throw DisplayError.framebufferTooSmall(
-                id, width: framebuffer.width, height: framebuffer.height,
-                neededWidth: neededWidth, neededHeight: neededHeight, device: card.path)
-        }
-        let userData = FlipPurpose.show.userData(tag: tag)
-        if state == .idle {
-            if usesAtomic {
-                try setModeAtomically(showing: framebuffer, userData: userData)
-            } else {
-                try setModeWithLegacyCalls(showing: framebuffer, userData: userData)
-            }
-            state = .modesetPending
-            return
-        }
-        if usesAtomic {
-            guard let flipSlot else { throw DisplayError.closed(device: card.path) }
-            flipRequest.update(flipSlot, to: UInt64(id.rawValue))
-            try card.commit(flipRequest, flags: .pageFlip, userData: userData)
-        } else {
-            try pageFlip(to: id, userData: userData)
-        }
-        state = .flipPending
+        try flips.checkCanCommit()
+        try framebuffers.check(id, covers: plan.layout)
+        try commit(CollectionOfOne(LayerChange(layer: 0, framebuffer: id)), tag: tag)
     }
 
-    // MARK: Events
+    /// The one path of every commit, each ending in one flip event carrying
+    /// `tag`: atomically the first sets the mode (``setMode(_:_:userData:)``)
+    /// and later ones carry `changes` with NONBLOCK|PAGE_FLIP_EVENT; on the
+    /// legacy path `drmModeSetCrtc` and a `drmModePageFlip` to the same
+    /// framebuffer (it sends no event), then `drmModePageFlip`s.
+    func commit(_ changes: some Collection<LayerChange>, tag: UInt32) throws {
+        try flips.checkCanCommit()
+        let userData = FlipPurpose.show.userData(tag: tag)
+        if let atomic {
+            if flips.state == .idle {
+                try setMode(atomic, changes, userData: userData)
+                return flips.modesetIssued()
+            }
+            try atomic.prepareFrame(changes)
+            try card.commit(atomic.frameRequest, flags: .pageFlip, userData: userData)
+            atomic.frameCommitted(changes)
+            return flips.flipIssued()
+        }
+        guard let legacy, let framebuffer = changes.first(where: { $0.layer == 0 })?.framebuffer else {
+            throw DisplayError.noCandidate(device: card.path, selection: "a legacy commit without a framebuffer")
+        }
+        guard flips.state == .idle else {
+            try legacy.pageFlip(plan.crtc, to: framebuffer, userData: userData)
+            return flips.flipIssued()
+        }
+        planIsSettled = true
+        try legacy.setMode(plan, showing: framebuffer)
+        activePlane = plan.plane
+        // Our frame is on screen: restore must run even if the flip fails.
+        flips.shownWithoutEvent()
+        try legacy.pageFlip(plan.crtc, to: framebuffer, userData: userData)
+        flips.modesetIssued()
+    }
+
+    // MARK: Events, vblanks, writeback
 
     /// Reads the flip events waiting on ``fileDescriptor`` and calls `body`
     /// for each, in order. Returns how many were delivered (0 when nothing
@@ -242,28 +185,7 @@ public final class Display {
     /// The corresponding call is `drmHandleEvent`.
     @discardableResult
     public func handleEvents(_ body: (FlipEvent) -> Void) throws -> Int {
-        let count = try events.read(from: fileDescriptor, device: card.path, kernel: card.kernel)
-        var delivered = 0
-        for index in 0..<count {
-            let raw = events[index]
-            let (purpose, tag) = FlipPurpose.decode(raw.userData)
-            let event = FlipEvent(
-                sequence: raw.sequence,
-                timestampNanoseconds: FlipEvent.nanoseconds(seconds: raw.seconds, microseconds: raw.microseconds),
-                crtc: raw.crtc != 0 ? CrtcID(raw.crtc) : plan.crtc,
-                tag: tag)
-            switch purpose {
-            case .show:
-                if isFlipPending { state = .showing }
-                body(event)
-                delivered += 1
-            case .snapshot:
-                snapshotEvent = event
-            case nil:
-                continue
-            }
-        }
-        return delivered
+        try flips.handleEvents(crtc: plan.crtc, body)
     }
 
     /// Waits up to `timeoutMilliseconds` for the descriptor to become
@@ -271,19 +193,27 @@ public final class Display {
     /// uses a DispatchSource instead.
     @discardableResult
     public func waitForEvents(timeoutMilliseconds: Int, _ body: (FlipEvent) -> Void) throws -> Int {
-        guard try card.fd.waitReadable(timeoutMilliseconds: timeoutMilliseconds) else { return 0 }
-        return try handleEvents(body)
+        try flips.waitForEvents(timeoutMilliseconds: timeoutMilliseconds, crtc: plan.crtc, body)
     }
 
-    /// Waits (at most `timeoutMilliseconds`) for the commit in flight to
-    /// complete; events that arrive meanwhile update the state but go to
-    /// no one.
-    func settlePendingFlip(timeoutMilliseconds: Int) throws {
-        let deadline = monotonicMilliseconds() + timeoutMilliseconds
-        while isFlipPending {
-            let remaining = deadline - monotonicMilliseconds()
-            if remaining <= 0 { return }
-            try waitForEvents(timeoutMilliseconds: remaining) { _ in }
-        }
+    /// The count and CLOCK_MONOTONIC time (ns) of the last vblank of the
+    /// plan's CRTC. The CRTC must be on (its vblanks running).
+    ///
+    /// The corresponding ioctl is `DRM_IOCTL_CRTC_GET_SEQUENCE`.
+    public func lastVblank() throws -> (sequence: UInt64, nanoseconds: Int64) {
+        try card.lastVblank(of: plan.crtc)
+    }
+
+    /// Captures what the CRTC shows now through the card's writeback
+    /// connector: see ``WritebackCapture``.
+    ///
+    /// - Throws: `DisplayError.writebackUnavailable` (no writeback
+    ///   connector, legacy path, nothing shown yet, XRGB8888 not offered),
+    ///   `DisplayError.flipPending` while a flip is in flight,
+    ///   `DisplayError.writebackTimedOut`, or the failing call's `DeviceError`.
+    public func captureWriteback(timeoutMilliseconds: Int = 1000) throws -> WritebackSnapshot {
+        try flips.checkOpen()
+        guard let atomic else { throw DisplayError.writebackUnavailable(device: card.path, reason: "writeback needs the atomic API") }
+        return try WritebackCapture(card: card, cache: atomic.cache, plan: plan).capture(timeoutMilliseconds: timeoutMilliseconds, flips: flips)
     }
 }

@@ -85,7 +85,7 @@ public final class DumbBuffer {
         let handle = self.handle
         var exported: Int32 = -1
         try checkedCall("drmPrimeHandleToFD", device: card.path) {
-            card.kernel.drmPrimeHandleToFD(descriptor, handle, UInt32(DRM_CLOEXEC | DRM_RDWR), &exported)
+            card.drm.drmPrimeHandleToFD(descriptor, handle, UInt32(DRM_CLOEXEC | DRM_RDWR), &exported)
         }
         // Derived from the card's descriptor: the dma-buf belongs to the
         // card's kernel and is closed there.

@@ -43,7 +43,7 @@ final class FlipEventBuffer {
     /// `drmEventContext` whose `page_flip_handler2` receives the CRTC id.
     ///
     /// - Returns: how many flip events were read (0 when none was waiting).
-    func read(from descriptor: Int32, device: String, kernel: any KernelInterface) throws(DeviceError) -> Int {
+    func read(from descriptor: Int32, device: String, drm: any DRMInterface) throws(DeviceError) -> Int {
         removeAll()
         let slot = flipEventSlot
         pthread_setspecific(slot, Unmanaged.passUnretained(self).toOpaque())
@@ -60,7 +60,7 @@ final class FlipEventBuffer {
         }
         while true {
             errno = 0
-            if kernel.drmHandleEvent(descriptor, &context) == 0 { return count }
+            if drm.drmHandleEvent(descriptor, &context) == 0 { return count }
             let code = errno
             switch code {
             case EINTR: continue

@@ -53,7 +53,7 @@ extension Card {
         var id: UInt32 = 0
         try checkedCall("drmModeCreatePropertyBlob", device: path) {
             bytes.withUnsafeBytes { raw in
-                kernel.drmModeCreatePropertyBlob(descriptor, raw.baseAddress, raw.count, &id)
+                drm.drmModeCreatePropertyBlob(descriptor, raw.baseAddress, raw.count, &id)
             }
         }
         return BlobID(id)
@@ -67,7 +67,7 @@ extension Card {
         let descriptor = fd.rawValue
         do {
             try checkedCall("drmModeDestroyPropertyBlob", device: path) {
-                kernel.drmModeDestroyPropertyBlob(descriptor, blob.rawValue)
+                drm.drmModeDestroyPropertyBlob(descriptor, blob.rawValue)
             }
         } catch where error.errnoCode == ENODEV {}
     }

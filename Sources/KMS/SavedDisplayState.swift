@@ -28,7 +28,8 @@ struct SavedDisplayState {
         var planes: [(PlaneID, values: [(PropertyID, UInt64)])]
     }
 
-    /// What `drmModeGetCrtc` said, for cards without atomic.
+    /// What `drmModeGetCrtc` said, for cards without atomic (see
+    /// ``LegacyDisplayPath/restore(_:)``).
     struct Legacy {
         var crtc: CrtcID
         var framebuffer: UInt32
@@ -68,8 +69,8 @@ struct SavedDisplayState {
         }
 
         let descriptor = card.fd.rawValue
-        let current = try fetchObject("drmModeGetCrtc", device: card.path) { card.kernel.drmModeGetCrtc(descriptor, crtc.rawValue) }
-        defer { card.kernel.drmModeFreeCrtc(current) }
+        let current = try fetchObject("drmModeGetCrtc", device: card.path) { card.drm.drmModeGetCrtc(descriptor, crtc.rawValue) }
+        defer { card.drm.drmModeFreeCrtc(current) }
         let driving = info.connectors.filter { connector in
             connector.currentEncoder.flatMap { id in info.encoders.first { $0.id == id }?.currentCrtc } == crtc
         }
@@ -90,7 +91,7 @@ struct SavedDisplayState {
     /// either: no blank screen, no wait for the pipe to restart).
     func restore(card: Card, cache: PropertyIDCache?, planesToClear: [PlaneID], modeKept: Bool = false) throws {
         guard let atomic, let cache else {
-            try restoreLegacy(card: card)
+            try LegacyDisplayPath(card: card).restore(legacy)
             return
         }
         var blob: BlobID?
@@ -126,22 +127,15 @@ struct SavedDisplayState {
         }
     }
 
-    /// Puts the CRTC back with `drmModeSetCrtc`: its framebuffer, panning
-    /// offset, mode and connectors, or off if it was off.
-    func restoreLegacy(card: Card) throws(DeviceError) {
-        let descriptor = card.fd.rawValue
-        let legacy = self.legacy
-        if var mode = legacy.mode, legacy.framebuffer != 0 {
-            var connectors = legacy.connectors
-            try checkedCall("drmModeSetCrtc", device: card.path) {
-                card.kernel.drmModeSetCrtc(
-                    descriptor, legacy.crtc.rawValue, legacy.framebuffer, legacy.x, legacy.y,
-                    &connectors, Int32(connectors.count), &mode)
-            }
-        } else {
-            try checkedCall("drmModeSetCrtc", device: card.path) {
-                card.kernel.drmModeSetCrtc(descriptor, legacy.crtc.rawValue, 0, 0, 0, nil, 0, nil)
-            }
-        }
+    /// Whether the CRTC was found on, driving the candidate's connector in
+    /// the candidate's mode: then the first commit leaves mode, ACTIVE and
+    /// routing alone and changes planes only, and so does the restore. A
+    /// new MODE_ID blob would be a full modeset even for the same timings:
+    /// the pipe is turned off and on (a blank screen, a slower first frame)
+    /// and its vblanks restart.
+    func showsMode(of candidate: DisplayPlan) -> Bool {
+        guard let found = atomic, found.crtc == candidate.crtc, found.active == 1,
+              let modeBytes = found.modeBytes, candidate.mode.timings.hasSameTimings(asBlob: modeBytes) else { return false }
+        return found.connectors.contains { $0.0 == candidate.connector.id && $0.crtc == UInt64(candidate.crtc.rawValue) }
     }
 }

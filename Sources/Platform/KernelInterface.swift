@@ -1,13 +1,12 @@
-import CDRM
-
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// The one seam between framepipe and the kernel: every system call,
-/// libv4l2 call and libdrm call the library makes goes through a value of
-/// this protocol, which each ``OwnedFD`` carries. The product uses
-/// ``SystemKernel``; unit tests use a scripted fake kernel (swift-nio's
+/// The seam between framepipe and the kernel: every system call and
+/// libv4l2 call the library makes goes through a value of this protocol,
+/// which each ``OwnedFD`` carries (libdrm's calls have their own seam one
+/// layer up, the KMS module's `DRMInterface`, which each `Card` carries).
+/// The product uses ``SystemKernel``; unit tests use a scripted fake kernel (swift-nio's
 /// syscall abstraction layer and swift-system's mocking driver are the
 /// models) that checks the exact calls and injects errors, on any machine.
 ///
@@ -74,67 +73,4 @@ package protocol KernelInterface: Sendable {
     /// `v4l2_fd_open`: libv4l2 takes over `descriptor` (then
     /// ``IoctlBackend/libv4l2`` must carry its ioctls and its close).
     func v4l2_fd_open(_ descriptor: Int32, _ flags: Int32) -> Int32
-
-    // MARK: libdrm: the card
-
-    func drmGetNodeTypeFromFd(_ descriptor: Int32) -> Int32
-    func drmSetClientCap(_ descriptor: Int32, _ capability: UInt64, _ value: UInt64) -> Int32
-    func drmGetCap(_ descriptor: Int32, _ capability: UInt64, _ value: UnsafeMutablePointer<UInt64>) -> Int32
-    func drmGetVersion(_ descriptor: Int32) -> UnsafeMutablePointer<drmVersion>?
-    func drmFreeVersion(_ version: UnsafeMutablePointer<drmVersion>)
-    func drmSetMaster(_ descriptor: Int32) -> Int32
-    func drmDropMaster(_ descriptor: Int32) -> Int32
-
-    // MARK: libdrm: buffers and framebuffers
-
-    func drmPrimeFDToHandle(_ descriptor: Int32, _ primeDescriptor: Int32, _ handle: UnsafeMutablePointer<UInt32>) -> Int32
-    func drmPrimeHandleToFD(_ descriptor: Int32, _ handle: UInt32, _ flags: UInt32, _ primeDescriptor: UnsafeMutablePointer<Int32>) -> Int32
-    /// `drmModeAddFB2WithModifiers` when `modifiers` is given, else `drmModeAddFB2`.
-    func drmModeAddFB2(
-        _ descriptor: Int32, _ width: UInt32, _ height: UInt32, _ format: UInt32,
-        _ handles: UnsafePointer<UInt32>, _ pitches: UnsafePointer<UInt32>, _ offsets: UnsafePointer<UInt32>,
-        _ modifiers: UnsafePointer<UInt64>?, _ framebuffer: UnsafeMutablePointer<UInt32>, _ flags: UInt32
-    ) -> Int32
-    func drmModeRmFB(_ descriptor: Int32, _ framebuffer: UInt32) -> Int32
-
-    // MARK: libdrm: showing
-
-    func drmModePageFlip(_ descriptor: Int32, _ crtc: UInt32, _ framebuffer: UInt32, _ flags: UInt32, _ userData: UnsafeMutableRawPointer?) -> Int32
-    func drmModeSetCrtc(
-        _ descriptor: Int32, _ crtc: UInt32, _ framebuffer: UInt32, _ x: UInt32, _ y: UInt32,
-        _ connectors: UnsafeMutablePointer<UInt32>?, _ count: Int32, _ mode: UnsafeMutablePointer<drmModeModeInfo>?
-    ) -> Int32
-    /// `drmHandleEvent`: reads the waiting events and calls the context's handlers.
-    func drmHandleEvent(_ descriptor: Int32, _ context: UnsafeMutablePointer<drmEventContext>) -> Int32
-    /// `drmCrtcGetSequence`: the CRTC's vblank count and the CLOCK_MONOTONIC
-    /// time of its last vblank (`DRM_IOCTL_CRTC_GET_SEQUENCE`).
-    func drmCrtcGetSequence(
-        _ descriptor: Int32, _ crtc: UInt32, _ sequence: UnsafeMutablePointer<UInt64>, _ nanoseconds: UnsafeMutablePointer<UInt64>
-    ) -> Int32
-
-    // MARK: libdrm: properties and blobs
-
-    func drmModeCreatePropertyBlob(_ descriptor: Int32, _ data: UnsafeRawPointer?, _ size: Int, _ id: UnsafeMutablePointer<UInt32>) -> Int32
-    func drmModeDestroyPropertyBlob(_ descriptor: Int32, _ id: UInt32) -> Int32
-    func drmModeGetPropertyBlob(_ descriptor: Int32, _ id: UInt32) -> UnsafeMutablePointer<drmModePropertyBlobRes>?
-    func drmModeFreePropertyBlob(_ blob: UnsafeMutablePointer<drmModePropertyBlobRes>)
-    func drmModeObjectGetProperties(_ descriptor: Int32, _ object: UInt32, _ type: UInt32) -> UnsafeMutablePointer<drmModeObjectProperties>?
-    func drmModeFreeObjectProperties(_ properties: UnsafeMutablePointer<drmModeObjectProperties>)
-    func drmModeGetProperty(_ descriptor: Int32, _ id: UInt32) -> UnsafeMutablePointer<drmModePropertyRes>?
-    func drmModeFreeProperty(_ property: UnsafeMutablePointer<drmModePropertyRes>)
-
-    // MARK: libdrm: describing the card
-
-    func drmModeGetResources(_ descriptor: Int32) -> UnsafeMutablePointer<drmModeRes>?
-    func drmModeFreeResources(_ resources: UnsafeMutablePointer<drmModeRes>)
-    func drmModeGetPlaneResources(_ descriptor: Int32) -> UnsafeMutablePointer<drmModePlaneRes>?
-    func drmModeFreePlaneResources(_ resources: UnsafeMutablePointer<drmModePlaneRes>)
-    func drmModeGetConnector(_ descriptor: Int32, _ id: UInt32) -> UnsafeMutablePointer<drmModeConnector>?
-    func drmModeFreeConnector(_ connector: UnsafeMutablePointer<drmModeConnector>)
-    func drmModeGetEncoder(_ descriptor: Int32, _ id: UInt32) -> UnsafeMutablePointer<drmModeEncoder>?
-    func drmModeFreeEncoder(_ encoder: UnsafeMutablePointer<drmModeEncoder>)
-    func drmModeGetCrtc(_ descriptor: Int32, _ id: UInt32) -> UnsafeMutablePointer<drmModeCrtc>?
-    func drmModeFreeCrtc(_ crtc: UnsafeMutablePointer<drmModeCrtc>)
-    func drmModeGetPlane(_ descriptor: Int32, _ id: UInt32) -> UnsafeMutablePointer<drmModePlane>?
-    func drmModeFreePlane(_ plane: UnsafeMutablePointer<drmModePlane>)
 }

@@ -1,15 +1,18 @@
 import CDRM
+import KMS
 import Platform
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// The libdrm calls of the seam, forwarded to the card behind the
-/// descriptor. Getters return objects from the fake's ``LibDRMHeap``; the
-/// matching `drmModeFree*` (not traced: they are not kernel calls) give
-/// them back and report a pointer the fake did not hand out.
-extension FakeKernel {
+/// libdrm's seam (KMS's `DRMInterface`), forwarded to the card behind the
+/// descriptor: the fake is a kernel and libdrm at once, so a card opened on
+/// it (`Card.open(path:kernel:)`) takes it for both. Getters return objects
+/// from the fake's ``LibDRMHeap``; the matching `drmModeFree*` (not traced:
+/// they are not kernel calls) give them back and report a pointer the fake
+/// did not hand out.
+extension FakeKernel: DRMInterface {
     /// The card and the client state behind a card descriptor; ENOTTY for
     /// any other descriptor, as a DRM ioctl on it would fail.
     func cardClient(_ file: FakeOpenFile?) throws(FakeErrno) -> (FakeCard, FakeDRMClient) {

@@ -5,8 +5,10 @@ import Platform
 import Glibc
 #endif
 
-/// A scripted kernel for unit tests: it stands behind the library's one
-/// seam (``KernelInterface``) in place of ``SystemKernel``, so that
+/// A scripted kernel for unit tests: it stands behind the library's two
+/// seams, Platform's ``KernelInterface`` in place of ``SystemKernel`` and
+/// KMS's `DRMInterface` in place of `SystemDRM` (a card opened on the fake
+/// takes it for both), so that
 /// `CaptureStream` and `Display` can be driven on any machine, without a
 /// camera or a display, and so that their exact calls can be checked.
 ///
