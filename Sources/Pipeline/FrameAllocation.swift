@@ -147,6 +147,15 @@ final class FrameAllocation {
         }
     }
 
+    /// Removes every framebuffer but `kept` (a camera that went away: the
+    /// frame it left on screen stays, with its memory, until replaced).
+    /// The ones removed are forgotten: a framebuffer id is never removed
+    /// twice (the kernel may give it to a new framebuffer meanwhile).
+    func removeFramebuffers(keeping kept: [FramebufferID]) {
+        for framebuffer in framebuffers where !kept.contains(framebuffer) { try? display.removeFramebuffer(framebuffer) }
+        framebuffers.removeAll { !kept.contains($0) }
+    }
+
     /// Gives everything back after its candidates were refused: the
     /// framebuffers, then the stream's buffers; dumb buffers go with self.
     func release() {

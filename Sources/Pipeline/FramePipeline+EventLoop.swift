@@ -1,4 +1,3 @@
-import Dispatch
 import KMS
 import Platform
 import V4L2
@@ -7,192 +6,199 @@ import V4L2
 import Glibc
 #endif
 
-/// The event loop: read sources on the two descriptors, the watchdog tick,
-/// and how a run comes to its end. Everything here runs on the pipeline queue.
+/// The events of a run (whichever loop delivers them), the watchdog tick,
+/// a source's failure, and how a run comes to its end. Everything here runs
+/// on the pipeline queue.
 extension FramePipeline {
-    /// How often the watchdogs run (and poll the camera for errors that
-    /// never make its descriptor readable).
-    static let watchdogInterval = DispatchTimeInterval.milliseconds(250)
+    /// How often the watchdogs run (and poll the cameras for errors that
+    /// never make a descriptor readable), in nanoseconds.
+    static let watchdogIntervalNanoseconds: Int64 = 250_000_000
 
-    /// The shape of the frame path, and what it costs. Each time a read
-    /// source fires, libdispatch spends about 11 system calls (its manager
-    /// thread's epoll_wait and EPOLL_CTL_MOD to disarm, a futex to wake a
-    /// worker, the worker's eventfd write to re-arm and the manager's read,
-    /// EPOLL_CTL_MOD and epoll_wait, the worker's clock reads and futex to
-    /// park), about as much as the frame's own work. With a source each for
-    /// the camera and the card, every frame fired both (30.6 system calls
-    /// per shown frame at 640x480@25 in the lab, bench). So one wake-up
-    /// serves a frame: the camera's source reads the flip that completed
-    /// since the last frame (its vblank time is in the event), dequeues
-    /// once and commits; the card's source is resumed only while a ready
-    /// frame waits for the flip in flight, which is when the flip's event
-    /// must wake the pipeline.
-    ///
-    /// Neither source watches a device: each watches a ``ReadinessSet`` (a
-    /// private epoll instance) holding the device, because libdispatch
-    /// crashes when a descriptor it watches hangs up (see ReadinessSet).
-    /// The sources live for the whole run; a camera that goes away is
-    /// removed from its set and one that comes back is added to it.
-    func installSources(duration: Double?) throws {
-        scheduler.shownLimit = frameLimit
-        let cameraWatch = try ReadinessSet(name: "\(stream.device.path) (epoll)", kernel: kernel)
-        try cameraWatch.add(stream.device.fd)
-        let cardWatch = try ReadinessSet(name: "\(display.card.path) (epoll)", kernel: kernel)
-        try cardWatch.add(display.card.fd)
-        self.cameraWatch = cameraWatch
-        self.cardWatch = cardWatch
-        let camera = DispatchSource.makeReadSource(fileDescriptor: cameraWatch.fileDescriptor, queue: queue)
-        camera.setEventHandler { [unowned self] in
-            // A run that ended wakes nothing any more (a device in error
-            // stays ready, level-triggered, until its source is cancelled).
-            guard stopReason == nil else { return cameraWatch.removeAll() }
-            // An event taken before the camera went away (the watchdog
-            // noticed first) finds its stream released: nothing to read.
-            guard cameraAway == nil else { return }
-            // The copy path: the converter takes the frame; the scheduler
-            // hears of it when it is converted (onConverted).
-            if let converting = self.converting {
-                self.step { try converting.cameraReadable() }
+    /// Routes the scheduler's frame records and requests to the pipeline.
+    func connectScheduler() {
+        scheduler.onFrame = { [unowned self] record in frameCompleted(record) }
+        scheduler.onScreenReleased = { [unowned self] source in screenReleased(source) }
+        scheduler.onCommitDue = { [unowned self] time in loop.scheduleCommit(at: time) }
+        for source in runs { connectConverter(of: source) }
+    }
+
+    /// On the copy path, each converted frame goes to the scheduler.
+    func connectConverter(of source: SourceRun) {
+        let index = source.index
+        source.converting?.onConverted = { [unowned self] in step(index) { try scheduler.cameraReadable(index) } }
+    }
+
+    func installEvents(duration: Double?) throws {
+        scheduler.shownLimit = run.frameLimit
+        scheduler.commitLeadNanoseconds = limits.commitLeadMilliseconds.map { Int64($0 * 1e6) }
+        let events = PipelineEvents(
+            cameraReadable: { [unowned self] index in cameraReadable(index) },
+            cardReadable: { [unowned self] in step(nil) { try scheduler.displayReadable() } },
+            commitDue: { [unowned self] in step(nil) { try scheduler.commitDue() } },
+            tick: { [unowned self] in tick() },
+            durationElapsed: { [unowned self] in finish(.duration, error: nil) })
+        try loop.start(
+            card: display.card.fd, events: events, tickNanoseconds: Self.watchdogIntervalNanoseconds,
+            durationNanoseconds: duration.map { Int64($0 * 1e9) })
+        for source in runs { try loop.watchCamera(source.index, source.stream.device.fd) }
+        updateCardWanted()
+    }
+
+    /// Source `index`'s camera is readable (or hung up).
+    private func cameraReadable(_ index: Int) {
+        // An event taken before the camera went away (the watchdog noticed
+        // first) finds its stream released: nothing to read.
+        guard run.stopReason == nil, runs[index].away == nil, runs[index].lost == nil else { return }
+        // The copy path: the converter takes the frame; the scheduler hears
+        // of it when it is converted (onConverted).
+        if let converting = runs[index].converting {
+            step(index) { try converting.cameraReadable() }
+        } else {
+            step(index) { try scheduler.cameraReadable(index) }
+        }
+    }
+
+    /// The card's descriptor wakes the pipeline only while something waits
+    /// for the flip in flight (a suspended read source costs nothing).
+    func updateCardWanted() {
+        loop.setCardWanted(run.stopReason != nil || scheduler.isWaitingForFlip)
+    }
+
+    /// Runs one scheduler step for source `source` (nil: the display's).
+    /// An error is that source's failure (``sourceFailed(_:error:)``) when
+    /// it names one of the cameras, else it ends the run. The counters are
+    /// published for readers on other threads afterwards, in place.
+    func step(_ source: Int?, _ body: () throws -> Void) {
+        guard run.stopReason == nil else { return }
+        do {
+            try body()
+        } catch {
+            if let failed = self.source(of: error) ?? source {
+                sourceFailed(failed, error: error)
             } else {
-                self.step { try self.scheduler.cameraReadable() }
+                finish(.failed, error: error)
             }
         }
-        let flips = DispatchSource.makeReadSource(fileDescriptor: cardWatch.fileDescriptor, queue: queue)
-        flips.setEventHandler { [unowned self] in
-            guard stopReason == nil else { return cardWatch.removeAll() }
-            self.step { try self.scheduler.displayReadable() }
+        published.withLock { counters in
+            for index in counters.indices { counters[index] = scheduler.lanes[index].statistics }
         }
-        flipSource = flips
-        flipSourceResumed = true
-        let ticks = DispatchSource.makeTimerSource(queue: queue)
-        ticks.schedule(deadline: .now() + Self.watchdogInterval, repeating: Self.watchdogInterval)
-        ticks.setEventHandler { [unowned self] in self.tick() }
-        var others: [any DispatchSourceProtocol] = [ticks]
-        if let duration {
-            let timer = DispatchSource.makeTimerSource(queue: queue)
-            timer.schedule(deadline: .now() + duration)
-            timer.setEventHandler { [unowned self] in self.finish(.duration, error: nil) }
-            others.append(timer)
+        if let limit = run.frameLimit, run.stopReason == nil {
+            var streaming = 0, reached = 0
+            for lane in scheduler.lanes where lane.state == .active || lane.state == .away {
+                streaming += 1
+                if lane.statistics.shown >= limit { reached += 1 }
+            }
+            if streaming > 0, reached == streaming { finish(.frameCount, error: nil) }
         }
-        // The epoll descriptors are closed only after libdispatch has let
-        // go of them: each set lives until its source's cancellation handler ran.
-        sourcesCancelled.enter()
-        camera.setCancelHandler { [sourcesCancelled] in
-            cameraWatch.removeAll()
-            sourcesCancelled.leave()
-        }
-        sourcesCancelled.enter()
-        flips.setCancelHandler { [sourcesCancelled] in
-            cardWatch.removeAll()
-            sourcesCancelled.leave()
-        }
-        for source in others {
-            sourcesCancelled.enter()
-            source.setCancelHandler { [sourcesCancelled] in sourcesCancelled.leave() }
-        }
-        sources = [camera, flips] + others
-        for source in sources { source.resume() }
-        updateFlipSource()
+        updateCardWanted()
     }
 
-    /// Resumes the card's source while a frame waits for the flip in
-    /// flight, suspends it otherwise (a suspended source's descriptor
-    /// costs libdispatch one epoll_wait when the event comes, and nothing
-    /// else until it is resumed).
-    func updateFlipSource() {
-        guard let flips = flipSource else { return }
-        let wanted = stopReason != nil || scheduler.isWaitingForFlip
-        guard wanted != flipSourceResumed else { return }
-        if wanted { flips.resume() } else { flips.suspend() }
-        flipSourceResumed = wanted
+    /// The source whose camera an error names, if it names one.
+    private func source(of error: any Error) -> Int? {
+        let device: String
+        switch error {
+        case let failure as DeviceError: device = failure.device
+        case PipelineError.bufferNotReturned(let path, _, _), PipelineError.dataOffsetChanged(let path, _, _, _): device = path
+        default: return nil
+        }
+        return runs.firstIndex { $0.cameraPath == device }
     }
 
-    /// Cancels the sources; the card's is resumed first (a suspended
-    /// source's cancellation handler would never run).
-    func cancelSources() {
-        if let flips = flipSource, !flipSourceResumed { flips.resume() }
-        flipSource = nil
-        for source in sources { source.cancel() }
-        sources.removeAll()
-    }
-
-    /// Watchdogs and status: a camera that fails without becoming readable,
-    /// a stalled camera or a lost flip event ends the run with an error.
-    private func tick() {
-        guard stopReason == nil else { return }
-        if cameraAway != nil {
-            lookForCamera()
+    /// Source `index` failed. With `reconnect` an unplugged camera is
+    /// waited for (its last frame stays); with `onSourceLoss: continue` the
+    /// source's plane goes off with the next commit and the others go on
+    /// (the run ends when none is left); otherwise the run ends with the
+    /// error. An error of the card ends the run whatever the policy.
+    func sourceFailed(_ index: Int, error: any Error) {
+        let fault = PipelineError.cameraFault(error, device: runs[index].cameraPath)
+        if configuration.reconnect, run.started, case PipelineError.cameraUnplugged = fault {
+            if runs[index].away == nil { cameraWentAway(index) }
             return
         }
-        checkCameraDescriptor()
-        guard stopReason == nil else { return }
-        // A flip whose event nobody needed yet is read now, before the
-        // watchdog calls it overdue.
-        if scheduler.isFlipPending { step { try self.scheduler.takeFlipEvents() } }
-        guard stopReason == nil else { return }
-        let verdict = watchdog.tick(
-            now: monotonicNanoseconds(), captured: scheduler.statistics.captured,
-            pendingCommit: scheduler.pendingCommitNanoseconds, cameraTimeout: cameraTimeout, flipTimeout: flipTimeout)
-        switch verdict {
-        case .fine:
-            if watchdog.ticks % 2 == 0 { onStatus?(scheduler.statistics, elapsedSeconds) }
-        case .cameraStalled(let seconds):
-            finish(.failed, error: PipelineError.cameraStalled(device: stream.device.path, seconds: seconds))
-        case .flipOverdue(let seconds):
-            finish(.failed, error: PipelineError.flipTimedOut(device: display.card.path, seconds: seconds))
+        guard configuration.onSourceLoss == .continue, runs[index].lost == nil, !isDisplayError(fault) else {
+            return finish(.failed, error: fault)
         }
+        runs[index].lost = "\(fault)"
+        Self.logger.warning("source lost; the others go on", metadata: ["camera": "\(runs[index].cameraPath)", "error": "\(fault)"])
+        // Its descriptor may poll hung up until teardown closes it: nothing wakes for it.
+        loop.unwatchCamera(index, runs[index].stream.device.fd)
+        callbacks.sourceLost?(index, fault)
+        do {
+            try scheduler.sourceLost(index)
+        } catch {
+            return finish(.failed, error: error)
+        }
+        if scheduler.activeLanes == 0, !runs.contains(where: { $0.away != nil }) { finish(.failed, error: fault) }
     }
 
-    /// libdispatch only reports a descriptor that polls readable (or hung
-    /// up); a V4L2 queue whose driver hit a fatal error polls `POLLERR`
-    /// alone, forever. So the watchdog asks poll(2) directly and, on an
-    /// error, lets DQBUF say what happened (EIO, ENODEV).
-    private func checkCameraDescriptor() {
-        guard let fault = PipelineChecks.descriptorFault(of: stream) else { return }
-        step { try self.scheduler.cameraReadable() }
-        guard stopReason == nil, cameraAway == nil else { return }
-        finish(.failed, error: fault)
+    /// Errors of the card, which no source's loss explains.
+    private func isDisplayError(_ error: any Error) -> Bool {
+        if error is DisplayError || error is KMSError { return true }
+        if let failure = error as? DeviceError { return failure.device == display.card.path }
+        return false
     }
 
-    /// Runs one scheduler step; an error ends the run. The counters are
-    /// published for readers on other threads afterwards.
-    func step(_ body: () throws -> Void) {
-        guard stopReason == nil else { return }
-        do { try body() } catch { finish(.failed, error: error) }
-        let counters = scheduler.statistics
-        published.withLock { $0 = counters }
-        if let limit = frameLimit, counters.shown >= limit { finish(.frameCount, error: nil) }
-        if heldFramebuffer != nil { releaseHeldFramebufferIfReplaced() }
-        updateFlipSource()
+    /// Watchdogs and status: a camera that fails without becoming readable
+    /// or stalls is that source's failure; a lost flip event ends the run;
+    /// a camera that went away is looked for.
+    private func tick() {
+        guard run.stopReason == nil else { return }
+        let now = loop.now()
+        for source in runs where source.lost == nil {
+            if source.away != nil {
+                lookForCamera(source.index)
+                continue
+            }
+            if let fault = PipelineChecks.descriptorFault(of: source.stream) {
+                // DQBUF says more (EIO, ENODEV) than poll(2) does.
+                step(source.index) { try scheduler.cameraReadable(source.index) }
+                guard run.stopReason == nil else { return }
+                if source.away == nil, source.lost == nil { sourceFailed(source.index, error: fault) }
+                continue
+            }
+            let verdict = source.watchdog.tick(
+                now: now, captured: scheduler.lanes[source.index].statistics.captured, pendingCommit: nil,
+                cameraTimeout: limits.cameraTimeout, flipTimeout: limits.flipTimeout)
+            if case .cameraStalled(let seconds) = verdict {
+                sourceFailed(source.index, error: PipelineError.cameraStalled(device: source.cameraPath, seconds: seconds))
+            }
+            guard run.stopReason == nil else { return }
+        }
+        // A flip whose event nobody needed yet is read now, before it counts as overdue.
+        if scheduler.isFlipPending { step(nil) { try scheduler.takeFlipEvents() } }
+        guard run.stopReason == nil else { return }
+        if let pending = scheduler.pendingCommitNanoseconds, Double(now - pending) / 1e9 > limits.flipTimeout {
+            return finish(.failed, error: PipelineError.flipTimedOut(device: display.card.path, seconds: Double(now - pending) / 1e9))
+        }
+        run.ticks += 1
+        if run.ticks % 2 == 0 { callbacks.status?(scheduler.lanes.map(\.statistics), elapsedSeconds) }
     }
 
     /// A frame's fate is known: count its latency, pass it on.
-    func frameCompleted(_ record: FrameRecord) {
+    private func frameCompleted(_ record: FrameRecord) {
         var record = record
-        if let converting, let index = record.bufferIndex, record.outcome != .cameraError, record.outcome != .droppedByCamera {
+        let source = runs[record.source]
+        if let converting = source.converting, let index = record.bufferIndex, record.outcome != .cameraError, record.outcome != .droppedByCamera {
             record.conversionNanoseconds = converting.conversionNanoseconds(of: index)
         }
         if record.countsTowardLatency, let total = record.totalNanoseconds {
-            latency.record(nanoseconds: total)
+            source.latency.record(nanoseconds: total)
         }
-        onFrame?(record)
+        callbacks.frame?(record)
     }
 
-    /// Ends the run (the first reason wins) and wakes the waiter.
+    /// Ends the run (the first reason wins) and wakes the waiter; from
+    /// then on no descriptor wakes the pipeline.
     func finish(_ reason: StopReason, error: (any Error)?) {
-        guard stopReason == nil else { return }
-        let failure = error.map { PipelineError.cameraFault($0, device: stream.device.path) }
-        if configuration.reconnect, started, let failure, case PipelineError.cameraUnplugged = failure {
-            if cameraAway == nil { cameraWentAway() }
-            return
-        }
-        stopReason = reason
-        self.failure = failure
-        if let failure { logger.debug("pipeline stopping: \(failure)") }
+        guard run.stopReason == nil else { return }
+        run.stopReason = reason
+        run.failure = error
+        if let error { Self.logger.debug("pipeline stopping: \(error)") }
+        loop.quiesce()
         done.signal()
     }
 
     var elapsedSeconds: Double {
-        startNanoseconds == 0 ? 0 : Double(monotonicNanoseconds() - startNanoseconds) / 1e9
+        run.startNanoseconds == 0 ? 0 : Double(loop.now() - run.startNanoseconds) / 1e9
     }
 }

@@ -30,7 +30,7 @@ final class FaultSignalChild: XCTestCase {
         let session = try FramePipeline(configuration: configuration)
         var hung = false
         session.onStatus = { statistics, _ in
-            guard statistics.shown > 0, !hung else { return }
+            guard statistics[0].shown > 0, !hung else { return }
             mark(".streaming")
             if hang == "streaming" {
                 hung = true
