@@ -12,8 +12,9 @@ do {
         print("frame \(frame.sequence): \(Double(latency) / 1e6) ms capture to glass")
     }
     let summary = try pipeline.run(frames: frames)
-    let latency = summary.latency
-    print("\(summary.statistics.shown) frames shown on \(summary.connector) from \(summary.camera)")
+    let camera = summary.sources[0]
+    let latency = camera.latency
+    print("\(camera.statistics.shown) frames shown on \(summary.connector) from \(camera.camera)")
     print("latency p50 \(latency.p50) ms, p90 \(latency.p90) ms, p99 \(latency.p99) ms, max \(latency.max) ms")
 } catch {
     FileHandle.standardError.write(Data("minimal-preview: \(error)\n".utf8))

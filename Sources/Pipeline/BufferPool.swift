@@ -1,16 +1,19 @@
-/// The buffer pool's bookkeeping, and the one owner of frame state: which
-/// buffer is where (in the camera, ready, committed, on screen), which frame
-/// it holds and when that frame was dequeued and committed. And the one rule
-/// that matters: a buffer goes back to the camera only when the display no
-/// longer scans it out. The camera would otherwise write the next picture
-/// into memory the display is still reading, the very hazard dma-buf's
+/// One lane's buffers, and the one owner of their state: which buffer is
+/// where (in the camera, ready, held by consumers, released), which frame
+/// it holds, and who still reads it. And the one rule that matters: a
+/// buffer goes back to the camera only when no consumer (a display that
+/// scans it out or has committed it; later an encoder, a second display)
+/// still reads it. The camera would otherwise write the next picture into
+/// memory another device is still reading, the very hazard dma-buf's
 /// fences were designed around.
 ///
-/// The pool does no I/O. It tells its owner what to do (queue this index
-/// to the camera, commit that one) and refuses, and records, any transition
-/// that breaks the rule. Debug builds also stop at the first violation.
-/// Its mutators are the scheduler's (package access); embedders read
-/// statistics instead.
+/// The count of readers is the number of holders: each consumer holds one
+/// reference from the moment it may read the buffer until it has let go,
+/// and the pool checks every transition per consumer (a consumer releases
+/// only what it holds, and holds it once). The pool does no I/O; it tells
+/// its owner when a buffer is free and refuses, and records, any
+/// transition that breaks the rule. Debug builds also stop at the first
+/// violation.
 package struct BufferPool: Sendable {
     /// Every buffer, by index.
     package private(set) var frames: [PooledFrame]
@@ -24,13 +27,11 @@ package struct BufferPool: Sendable {
 
     /// A pool of `bufferCount` buffers, all queued in the camera.
     package init(bufferCount: Int) {
-        frames = (0..<bufferCount).map {
-            PooledFrame(index: BufferIndex($0), state: .queuedInCamera, displayReferences: 0, timeline: nil)
-        }
+        frames = (0..<bufferCount).map { PooledFrame(index: BufferIndex($0), state: .inCamera, holders: 0, timeline: nil) }
     }
 
     /// The state of buffer `index`, nil for an index outside the pool.
-    package func state(of index: BufferIndex) -> FrameState? {
+    package func state(of index: BufferIndex) -> BufferState? {
         contains(index) ? frames[index.rawValue].state : nil
     }
 
@@ -39,10 +40,10 @@ package struct BufferPool: Sendable {
         contains(index) ? frames[index.rawValue].timeline : nil
     }
 
-    /// The buffer being scanned out now, if any.
-    package var onScreen: BufferIndex? { first(in: .onScreen) }
-    /// The buffer whose flip is pending, if any.
-    package var committed: BufferIndex? { first(in: .committed) }
+    /// How many consumers hold buffer `index` (0 outside the pool).
+    package func references(of index: BufferIndex) -> Int {
+        contains(index) ? frames[index.rawValue].references : 0
+    }
 
     /// The ready buffer with the newest frame, found without allocating
     /// (this runs for every frame).
@@ -63,89 +64,109 @@ package struct BufferPool: Sendable {
 
     /// The camera handed back `index` holding the frame `timeline` describes.
     package mutating func dequeued(_ index: BufferIndex, _ timeline: FrameTimeline) -> Bool {
-        guard check(index, is: .queuedInCamera, doing: "dequeue") else { return false }
+        guard check(index, doing: "dequeue", allowed: .inCamera) else { return false }
         frames[index.rawValue].state = .ready
         frames[index.rawValue].timeline = timeline
         return true
     }
 
-    /// `index` is about to be named in a commit issued at `time`.
-    package mutating func commit(_ index: BufferIndex, at time: Int64) -> Bool {
-        guard check(index, is: .ready, doing: "commit") else { return false }
-        if let pending = committed {
-            record("commit \(index) while \(pending) is still committed: one commit in flight at most")
+    /// `consumer` may read `index` from now on (a display names it in a
+    /// commit, issued at `time` when given). The frame must be ready or
+    /// already held by other consumers.
+    package mutating func hold(_ index: BufferIndex, by consumer: ConsumerID, at time: Int64? = nil) -> Bool {
+        guard check(index, doing: "hold by \(consumer)", allowed: .ready, or: .held) else { return false }
+        guard !frames[index.rawValue].isHeld(by: consumer) else {
+            record("hold of \(index) by \(consumer), which holds it already")
             return false
         }
-        frames[index.rawValue].state = .committed
-        frames[index.rawValue].displayReferences = 1
-        frames[index.rawValue].timeline?.commitNanoseconds = time
+        frames[index.rawValue].holders |= consumer.bit
+        frames[index.rawValue].state = .held
+        if let time, frames[index.rawValue].timeline?.commitNanoseconds == nil { frames[index.rawValue].timeline?.commitNanoseconds = time }
         return true
     }
 
-    /// A commit of `index` failed before reaching the display: it is ready again.
-    package mutating func commitFailed(_ index: BufferIndex) {
-        guard check(index, is: .committed, doing: "undo commit") else { return }
-        frames[index.rawValue].state = .ready
-        frames[index.rawValue].displayReferences = 0
-        frames[index.rawValue].timeline?.commitNanoseconds = nil
-    }
-
-    /// The flip naming `index` completed: it is on screen now, and the buffer
-    /// it replaced lost its last display reference. Returns that replaced
-    /// buffer, which the owner must queue back to the camera.
-    package mutating func flipCompleted(_ index: BufferIndex) -> BufferIndex? {
-        guard check(index, is: .committed, doing: "complete flip") else { return nil }
-        let replaced = onScreen
-        frames[index.rawValue].state = .onScreen
-        if let replaced {
-            frames[replaced.rawValue].displayReferences = 0
-            frames[replaced.rawValue].state = .released
+    /// `consumer` never got to read `index` after all (its commit failed
+    /// before reaching the display): it lets go, and with no other holder
+    /// the frame is ready again, as if never held.
+    package mutating func cancelHold(_ index: BufferIndex, by consumer: ConsumerID) {
+        guard let remaining = letGo(index, by: consumer, doing: "cancel hold") else { return }
+        if remaining == 0 {
+            frames[index.rawValue].state = .ready
+            frames[index.rawValue].timeline?.commitNanoseconds = nil
         }
-        return replaced
     }
 
-    /// `index` goes back to the camera. Allowed only with no display
-    /// reference: for a frame dropped before commit, or one whose successor
-    /// is now on screen.
+    /// `consumer` has finished reading `index` (a display: the flip that
+    /// replaced it completed). Returns true when that was the last
+    /// reference: the buffer is released and the owner must queue it back
+    /// to the camera.
+    package mutating func release(_ index: BufferIndex, by consumer: ConsumerID) -> Bool {
+        guard let remaining = letGo(index, by: consumer, doing: "release") else { return false }
+        guard remaining == 0 else { return false }
+        frames[index.rawValue].state = .released
+        return true
+    }
+
+    /// `index` goes back to the camera. Allowed only with no holder: a
+    /// frame dropped before any consumer took it, or one every consumer
+    /// released.
     package mutating func requeue(_ index: BufferIndex) -> Bool {
         guard contains(index) else {
             record("requeue of unknown buffer \(index)")
             return false
         }
         let frame = frames[index.rawValue]
-        guard frame.displayReferences == 0, frame.state == .ready || frame.state == .released else {
-            record("requeue \(index) while \(frame.state.rawValue) with \(frame.displayReferences) display reference(s)")
+        guard frame.references == 0, frame.state == .ready || frame.state == .released else {
+            record("requeue \(index) while \(frame.state.rawValue) with \(frame.references) reference(s)")
             return false
         }
-        frames[index.rawValue].state = .queuedInCamera
+        frames[index.rawValue].state = .inCamera
         frames[index.rawValue].timeline = nil
         requeueCount += 1
         return true
     }
 
-    /// At teardown the display lets go of everything (the CRTC is restored
-    /// to what it showed before, so nothing of ours is scanned out).
-    package mutating func displayReleasedAll() {
-        for position in frames.indices where frames[position].displayReferences > 0 {
-            frames[position].displayReferences = 0
-            frames[position].state = .released
+    /// `consumer` lets go of everything it holds at once (a display
+    /// restored to what it showed before: nothing of ours is scanned out).
+    package mutating func releaseAll(by consumer: ConsumerID) {
+        for position in frames.indices where frames[position].isHeld(by: consumer) {
+            _ = release(frames[position].index, by: consumer)
         }
+    }
+
+    /// Records a transition a consumer refused to make because it would
+    /// break the rule (a display's second commit in flight, say).
+    package mutating func refuse(_ violation: String) {
+        record(violation)
+    }
+
+    // MARK: Checks
+
+    private mutating func letGo(_ index: BufferIndex, by consumer: ConsumerID, doing action: StaticString) -> Int? {
+        guard check(index, doing: "\(action) by \(consumer)", allowed: .held) else { return nil }
+        guard frames[index.rawValue].isHeld(by: consumer) else {
+            record("\(action) of \(index) by \(consumer), which does not hold it")
+            return nil
+        }
+        frames[index.rawValue].holders &= ~consumer.bit
+        return frames[index.rawValue].references
     }
 
     private func contains(_ index: BufferIndex) -> Bool { frames.indices.contains(index.rawValue) }
 
-    private func first(in state: FrameState) -> BufferIndex? {
-        for frame in frames where frame.state == state { return frame.index }
-        return nil
-    }
-
-    private mutating func check(_ index: BufferIndex, is allowed: FrameState, doing action: String) -> Bool {
+    /// Whether `index` is in the pool and in state `allowed` (or `alternative`).
+    /// The words are made only for a violation: this runs for every frame
+    /// and allocates nothing otherwise.
+    private mutating func check(
+        _ index: BufferIndex, doing action: @autoclosure () -> String, allowed: BufferState, or alternative: BufferState? = nil
+    ) -> Bool {
         guard contains(index) else {
-            record("\(action) of unknown buffer \(index)")
+            record("\(action()) of unknown buffer \(index)")
             return false
         }
-        guard frames[index.rawValue].state == allowed else {
-            record("\(action) \(index) while \(frames[index.rawValue].state.rawValue)")
+        let state = frames[index.rawValue].state
+        guard state == allowed || state == alternative else {
+            record("\(action()) \(index) while \(state.rawValue)")
             return false
         }
         return true

@@ -1,14 +1,14 @@
-/// A completed page flip, reported by the display for the buffer it put on screen.
+/// A completed page flip, as the display reports it.
 package struct FlipCompletion: Sendable, Equatable {
-    /// The capture buffer whose framebuffer is now scanned out.
-    package var bufferIndex: BufferIndex
+    /// The tag the commit was issued with.
+    package var tag: UInt32
     /// The CRTC's vblank counter at the flip.
     package var vblankSequence: UInt32
     /// When the flip happened (the vblank), CLOCK_MONOTONIC nanoseconds.
     package var timestampNanoseconds: Int64
 
-    package init(bufferIndex: BufferIndex, vblankSequence: UInt32, timestampNanoseconds: Int64) {
-        self.bufferIndex = bufferIndex
+    package init(tag: UInt32, vblankSequence: UInt32, timestampNanoseconds: Int64) {
+        self.tag = tag
         self.vblankSequence = vblankSequence
         self.timestampNanoseconds = timestampNanoseconds
     }

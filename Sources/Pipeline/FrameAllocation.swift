@@ -59,7 +59,7 @@ final class FrameAllocation {
         var capture = candidate.capture
         var stream = try CaptureStream(device: device, configuration: capture)
         do {
-            let first = try FramePipeline.importFramebuffer(of: stream, buffer: 0, into: display, format: candidate.pixelFormat)
+            let first = try FramebufferImport.make(of: stream, buffer: 0, into: display, format: candidate.pixelFormat)
             return FrameAllocation(memory: .camera, pixelFormat: candidate.pixelFormat, stream: stream, framebuffers: [first], display: display)
         } catch let refusal as DeviceError where [EINVAL, ERANGE].contains(refusal.errnoCode) {
             let bitsPerPixel = Int(candidate.pixelFormat.bytesPerPixelInFirstPlane * 8)
@@ -74,7 +74,7 @@ final class FrameAllocation {
             guard stream.format.planes[0].bytesPerLine == UInt32(probe.pitch) else {
                 throw PlanRefusal("\(refusal.call) refused a stride of the camera's; asked for the display's \(probe.pitch) bytes per line, the camera chose \(stream.format.planes[0].bytesPerLine)")
             }
-            let first = try FramePipeline.importFramebuffer(of: stream, buffer: 0, into: display, format: candidate.pixelFormat)
+            let first = try FramebufferImport.make(of: stream, buffer: 0, into: display, format: candidate.pixelFormat)
             return FrameAllocation(memory: .camera, pixelFormat: candidate.pixelFormat, stream: stream, framebuffers: [first], display: display)
         }
     }
@@ -128,7 +128,7 @@ final class FrameAllocation {
         do {
             try stream.queueAllBuffers()
             for index in stream.buffers.indices {
-                framebuffers.append(try FramePipeline.importFramebuffer(of: stream, buffer: index, into: display, format: candidate.pixelFormat))
+                framebuffers.append(try FramebufferImport.make(of: stream, buffer: index, into: display, format: candidate.pixelFormat))
             }
         } catch {
             for framebuffer in framebuffers { try? display.removeFramebuffer(framebuffer) }
@@ -143,8 +143,17 @@ final class FrameAllocation {
     func completeImports() throws {
         guard copy == nil else { return }  // the copy path's framebuffers are all made at once
         for index in framebuffers.count..<stream.buffers.count {
-            framebuffers.append(try FramePipeline.importFramebuffer(of: stream, buffer: index, into: display, format: pixelFormat))
+            framebuffers.append(try FramebufferImport.make(of: stream, buffer: index, into: display, format: pixelFormat))
         }
+    }
+
+    /// Removes every framebuffer but `kept` (a camera that went away: the
+    /// frame it left on screen stays, with its memory, until replaced).
+    /// The ones removed are forgotten: a framebuffer id is never removed
+    /// twice (the kernel may give it to a new framebuffer meanwhile).
+    func removeFramebuffers(keeping kept: [FramebufferID]) {
+        for framebuffer in framebuffers where !kept.contains(framebuffer) { try? display.removeFramebuffer(framebuffer) }
+        framebuffers.removeAll { !kept.contains($0) }
     }
 
     /// Gives everything back after its candidates were refused: the

@@ -5,218 +5,96 @@ import Platform
 import Synchronization
 import V4L2
 
-/// Camera → screen, zero copies, shaped like a libcamera pipeline handler:
-/// configure (``init(configuration:)``), ``start(frames:duration:)``,
-/// ``stop(_:)``, and a callback per frame (``onFrame``).
+/// Cameras → screen, zero copies, shaped like a libcamera pipeline handler:
+/// configure (``init(configuration:)``), ``start(frames:duration:startPhase:)``,
+/// ``stop(_:)``, and a callback per frame (``onFrame``). One camera or
+/// several (the file's `sources`): each is a source with its own buffers,
+/// and one atomic commit per vblank at most carries every source with a
+/// newer frame, a plane each.
 ///
-/// Configuring opens both devices ("auto" finds the first camera and the
-/// first card with a display) and searches for a zero-copy pipeline that
-/// works on them: ``PipelinePlanner`` lists the candidates (who allocates,
-/// which format, which display plan), and each is tried with the real
-/// checks (imports, `VIDIOC_QBUF`, TEST_ONLY) until one passes; ``plan``
-/// keeps every outcome. The chosen buffers are shared as dma-bufs and each
-/// is a framebuffer once. Nothing is shown yet. ``start(frames:duration:)`` turns
-/// streaming on; from then on one serial queue owns every piece of state,
-/// driven by read sources on the camera's and the card's descriptors, and a
-/// buffer goes back to the camera only after the flip that replaced it on
-/// screen has completed. ``wait(beforeTeardown:)`` returns when the run ends
-/// (frame count, duration, ``stop(_:)`` or a device fault) and everything has
-/// been torn down in reverse order, the display restored as it was found.
+/// Configuring opens the devices ("auto" finds the first camera and the
+/// first card with a display) and searches, for each source, for a
+/// zero-copy pipeline that works on them: ``PipelinePlanner`` lists the
+/// candidates (who allocates, which format, which display plan), and each
+/// is tried with the real checks (imports, `VIDIOC_QBUF`, TEST_ONLY) until
+/// one passes; ``sources`` keeps every outcome. The chosen buffers are
+/// shared as dma-bufs and each is a framebuffer once. Nothing is shown yet.
+/// ``start(frames:duration:startPhase:)`` turns streaming on; from then on
+/// one serial queue owns every piece of state, driven by its event loop
+/// (``PipelineEventLoop``: Dispatch read sources by default), and a buffer
+/// goes back to its camera only once no consumer reads it any more (the
+/// display: after the flip that replaced it on screen). ``wait(beforeTeardown:)``
+/// returns when the run ends (frame count, duration, ``stop(_:)`` or a
+/// device fault) and everything has been torn down in reverse order, the
+/// display restored as it was found.
 ///
 /// ```swift
 /// let pipeline = try FramePipeline(configuration: PipelineConfiguration())
 /// pipeline.onFrame = { frame in if frame.countsTowardLatency { print(frame.totalNanoseconds ?? 0) } }
 /// let summary = try pipeline.run(frames: 100)
-/// print(summary.latency.p50, "ms median, capture to glass")
+/// print(summary.sources[0].latency.p50, "ms median, capture to glass")
 /// ```
 ///
 /// Thread safety: ``stop(_:)`` and ``statistics`` may be used from any
 /// thread; callbacks run on the pipeline's queue; set them before starting.
 /// The class is `@unchecked Sendable` because its mutable state is confined
 /// to that queue.
-public final class FramePipeline: StoppablePipeline, PipelineRunEnd, @unchecked Sendable {
+public final class FramePipeline: StoppablePipeline, @unchecked Sendable {
     /// The configuration it was set up with.
     public let configuration: PipelineConfiguration
-    /// The candidate setup chose: allocator, format, display plan.
-    public private(set) var candidate: PipelineCandidate
-    /// Every candidate setup considered, with what became of it.
-    public let plan: PipelinePlan
-
-    /// Called on the pipeline queue with each camera frame's record once its
-    /// fate is known: shown (at its flip), superseded, flagged bad, dropped
-    /// by the camera, or in flight at the end. Set before starting.
-    public var onFrame: ((FrameRecord) -> Void)?
-    /// Called about twice a second on the pipeline queue with the counters
-    /// and the seconds streamed so far. Set before starting.
-    public var onStatus: ((PipelineStatistics, Double) -> Void)?
-    /// How long without a camera frame before the run fails, in seconds.
-    public var cameraTimeout: Double = 3
-    /// How long a flip may take before the run fails, in seconds.
-    public var flipTimeout: Double = 1
-    /// Called on the pipeline queue when the camera went away and the run
-    /// waits for it (``PipelineConfiguration/reconnect``), with its path;
-    /// the last frame stays on screen. Set before starting.
-    public var onCameraAway: ((String) -> Void)?
-    /// Called on the pipeline queue when the camera is back and streaming,
-    /// with the path it came back at. Set before starting.
-    public var onCameraBack: ((String) -> Void)?
-
-    /// The capture stream (for tests that inspect it; the pipeline owns it).
-    package internal(set) var stream: CaptureStream
-    /// The display stage (for tests that inspect it; the pipeline owns it).
-    package let display: Display
-    /// The scheduler, the owner of the buffer pool.
-    package internal(set) var scheduler: Scheduler
-    /// The framebuffer imported from each capture buffer, by buffer index.
-    package internal(set) var framebuffers: [FramebufferID]
-    /// The chosen buffers (and, for display memory, the dumb buffers behind them).
-    var allocation: FrameAllocation
-    /// The system or a test's fake, kept for finding the camera again.
-    let kernel: any KernelInterface
-
-    let queue: DispatchQueue
-    let logger = Logger(label: "framepipe.pipeline")
-    /// The counters as of the last event handled, for readers on any thread.
-    let published = Mutex(PipelineStatistics())
-    /// Signalled when the run should end: by the queue when it stops, and
-    /// at once by ``stop(_:)`` so that the waiter gets going even if the
-    /// queue is stuck.
-    let done = DispatchSemaphore(value: 0)
-    /// Left once per dispatch source when its cancellation handler ran:
-    /// only then has libdispatch let go of the descriptor (closing it
-    /// earlier lets a later descriptor with the same number inherit the
-    /// stale epoll registration).
-    let sourcesCancelled = DispatchGroup()
-
-    // Queue-confined state.
-    var sources: [any DispatchSourceProtocol] = []
-    /// The card's read source, and whether it is resumed (see
-    /// ``updateFlipSource()``).
-    var flipSource: (any DispatchSourceRead)?
-    /// What the camera's and the card's read sources watch (see
-    /// ``installSources(duration:)``): set while the run streams.
-    var cameraWatch: ReadinessSet?
-    var cardWatch: ReadinessSet?
-    /// While the camera is away (``PipelineConfiguration/reconnect``).
-    var cameraAway: CameraAway?
-    /// The framebuffer left on screen when the camera went away, removed
-    /// once a frame of the camera's return has replaced it.
-    var heldFramebuffer: (ids: [FramebufferID], flipsBefore: Int)?
-    /// The copy path's converting camera (nil for zero-copy): the
-    /// scheduler's camera, fed by the real one's source.
-    var converting: ConvertingCamera?
-    /// While set, a camera that went away is not looked for (tests that
-    /// unload and reload its driver first).
-    package var cameraSearchPaused = false
-    /// The allocation behind the held framebuffers (display memory).
-    var heldAllocation: FrameAllocation?
-    var flipSourceResumed = false
-    var stopReason: StopReason?
-    var failure: (any Error)?
-    var started = false
-    var tornDown = false
-    var frameLimit: Int?
-    var startNanoseconds: Int64 = 0
-    var stoppedAfterSeconds: Double?
-    var planeShown: UInt32?
-    var watchdog = Watchdog()
-    var latency = LatencyHistogram()
+    /// Each source as set up, bottom to top (one for one camera).
+    public let sources: [PipelineSource]
     /// What configuring took, step by step: opening and describing the
-    /// camera (formats, controls) and the display (connectors, CRTCs,
-    /// planes, properties), planning, saving the display's state, and the
-    /// plan search (format, buffers, export, import, test commits).
+    /// cameras and the display, planning, saving the display's state, and
+    /// the plan search (format, buffers, export, import, test commits).
     public let setupSteps: [SetupStep]
+    /// The running pipeline behind this face (package: tests inspect it).
+    let runtime: PipelineRuntime
 
-    /// Configures a pipeline: opens the devices, negotiates the format,
-    /// allocates and exports the capture buffers and imports each as a
-    /// framebuffer. Nothing is on screen until ``start(frames:duration:)``.
+    /// Configures a pipeline: opens the devices, negotiates each source's
+    /// format, allocates and exports its buffers and imports each as a
+    /// framebuffer. Nothing is on screen until ``start(frames:duration:startPhase:)``.
     ///
     /// - Throws: a ``UserFacingError`` naming the device and what was
     ///   expected: `DeviceError`, `V4L2Error`, `CaptureError`, `KMSError`,
-    ///   `DisplayError`, ``NegotiationError`` or ``PipelineError``. Whatever
-    ///   was set up before the failure is released again.
+    ///   `DisplayError`, ``NegotiationError`` or ``PipelineError`` (among
+    ///   them ``PipelineError/tooFewPlanes(card:crtc:planes:sources:)``).
+    ///   Whatever was set up before the failure is released again.
     public convenience init(configuration: PipelineConfiguration) throws {
         try self.init(configuration: configuration, kernel: SystemKernel.shared)
     }
 
-    /// ``init(configuration:)`` on `kernel` (a test's fake, or the system).
-    package init(configuration: PipelineConfiguration, kernel: any KernelInterface) throws {
+    /// ``init(configuration:)`` on `kernel` (a test's fake, or the system),
+    /// its events delivered by the loop `makeLoop` makes for the pipeline's
+    /// queue (Dispatch sources unless a test brings its own).
+    package init(
+        configuration: PipelineConfiguration, kernel: any KernelInterface,
+        makeLoop: ((DispatchQueue) -> any PipelineEventLoop)? = nil
+    ) throws {
         self.configuration = configuration
-        self.kernel = kernel
-        var steps: [SetupStep] = []
-        var stepStart = monotonicNanoseconds()
-        func step(_ name: String) {
-            let now = monotonicNanoseconds()
-            steps.append(SetupStep(name: name, milliseconds: Double(now - stepStart) / 1e6))
-            stepStart = now
-        }
-        let device = try Self.openCamera(configuration.source.device, kernel: kernel)
-        let camera = try CameraDescription(device)
-        step("open camera")
-        let (card, info) = try Self.openCard(configuration.sink.card, kernel: kernel)
-        step("open display")
-        let planned = try PipelinePlanner.plan(configuration, camera: camera, card: info, heaps: DmaHeap.available(kernel: kernel))
-        var displayPlans: [DisplayPlan] = []
-        for candidate in planned.candidates where !displayPlans.contains(candidate.display) {
-            displayPlans.append(candidate.display)
-        }
-        step("plan")
-        display = try Display(card: card, info: info, candidates: displayPlans)
-        step("display")
-        let outcome = try PlanSearch(device: device, display: display, kernel: kernel).run(planned)
-        step("buffers")
-        setupSteps = steps
-        candidate = outcome.candidate
-        plan = outcome.plan
-        allocation = outcome.allocation
-        stream = outcome.allocation.stream
-        framebuffers = outcome.allocation.framebuffers
-        let queue = DispatchQueue(label: "framepipe.pipeline")
-        self.queue = queue
-        (scheduler, converting) = Self.makeScheduler(allocation: outcome.allocation, display: display, queue: queue)
-        connectScheduler()
+        let setup = try PipelineSetup(configuration: configuration, kernel: kernel)
+        setupSteps = setup.steps
+        sources = setup.sources
+        runtime = PipelineRuntime(configuration: configuration, setup: setup, kernel: kernel, makeLoop: makeLoop)
     }
 
     // MARK: Running
 
-    /// Starts streaming and returns at once. The run ends after `frames`
-    /// shown frames, after `duration` seconds, on ``stop(_:)``, or when a
-    /// device fails; ``wait(beforeTeardown:)`` then returns. Call once.
+    /// Starts streaming and returns at once. The run ends once every
+    /// source still streaming has shown `frames` frames, after `duration`
+    /// seconds, on ``stop(_:)``, or when a device fails (a source, unless
+    /// `onSourceLoss` is `continue` or it was unplugged with `reconnect`
+    /// on); ``wait(beforeTeardown:)`` then returns. Call once.
     ///
     /// The corresponding ioctls are `VIDIOC_QBUF` (every buffer) and
     /// `VIDIOC_STREAMON`; the first frame then sets the mode.
     ///
-    /// `startPhase` (0 ≤ phase < 1, for benchmarks) starts the camera that
+    /// `startPhase` (0 ≤ phase < 1, for benchmarks) starts the cameras that
     /// fraction of a refresh period after a vblank of the display, so that
     /// a camera whose frame clock starts at `VIDIOC_STREAMON` (vivid)
     /// delivers its frames at that phase. The CRTC must be on.
     public func start(frames: Int? = nil, duration: Double? = nil, startPhase: Double? = nil) {
-        queue.async { [self] in
-            guard !started, stopReason == nil else { return }
-            started = true
-            frameLimit = frames
-            do {
-                if let startPhase { try waitForPhase(startPhase) }
-                try stream.start()
-                startNanoseconds = monotonicNanoseconds()
-                watchdog.reset(at: startNanoseconds)
-                try installSources(duration: duration)
-            } catch {
-                finish(.failed, error: error)
-            }
-        }
-    }
-
-    /// Sleeps until `phase` of a refresh period after a vblank, at least
-    /// 2 ms from now (the next such instant).
-    private func waitForPhase(_ phase: Double) throws {
-        let refreshHz = display.plan.mode.refreshRate
-        guard refreshHz > 0 else { return }
-        let period = Int64(1e9 / refreshHz)
-        let (_, last) = try display.lastVblank()
-        var target = last + Int64(phase * Double(period))
-        while target < monotonicNanoseconds() + 2_000_000 { target += period }
-        sleepUntil(monotonicNanoseconds: target)
+        runtime.queue.async { [runtime] in runtime.start(frames: frames, duration: duration, startPhase: startPhase) }
     }
 
     /// Asks the run to end (from any thread; also before it started). The
@@ -224,25 +102,46 @@ public final class FramePipeline: StoppablePipeline, PipelineRunEnd, @unchecked 
     /// pipeline queue is stuck in a device call, so that a front end can
     /// still react (the CLI ends the process on a second Ctrl-C).
     public func stop(_ reason: StopReason = .requested) {
-        queue.async { self.finish(reason, error: nil) }
-        done.signal()
+        runtime.queue.async { [runtime] in runtime.finish(reason, error: nil) }
+        runtime.done.signal()
     }
 
     /// Waits for the run to end, then tears everything down in reverse
     /// order (display restored as it was found, framebuffers removed, each
-    /// GEM handle closed once, streaming off, buffers freed).
-    /// `beforeTeardown` runs on the pipeline queue after frames stopped
-    /// being scheduled and before anything is torn down (snapshots,
-    /// inspections); an error it throws ends the run as failed.
+    /// GEM handle closed once, streaming off, buffers freed). The event
+    /// loop lets go of every descriptor first. `beforeTeardown` runs on the
+    /// pipeline queue after frames stopped being scheduled and before
+    /// anything is torn down (snapshots, inspections); an error it throws
+    /// ends the run as failed.
     ///
     /// - Returns: what the run did.
     /// - Throws: the error that ended the run, after teardown; else the
     ///   first teardown error.
     public func wait(beforeTeardown: ((FramePipeline) throws -> Void)? = nil) throws -> PipelineSummary {
-        try waitForEnd(beforeTeardown: beforeTeardown)
+        runtime.done.wait()
+        let released = DispatchSemaphore(value: 0)
+        runtime.queue.sync {
+            runtime.finish(runtime.run.stopReason ?? .requested, error: nil)
+            runtime.loop.stop { released.signal() }
+        }
+        released.wait()
+        var teardownError: (any Error)?
+        runtime.queue.sync {
+            if runtime.run.failure == nil, let beforeTeardown {
+                do { try beforeTeardown(self) } catch {
+                    runtime.run.failure = error
+                    runtime.run.stopReason = .failed
+                }
+            }
+            teardownError = runtime.teardown()
+        }
+        let summary = runtime.queue.sync { runtime.makeSummary() }
+        if let failure = runtime.run.failure { throw failure }
+        if let teardownError { throw teardownError }
+        return summary
     }
 
-    /// ``start(frames:duration:)`` then ``wait(beforeTeardown:)``.
+    /// ``start(frames:duration:startPhase:)`` then ``wait(beforeTeardown:)``.
     public func run(
         frames: Int? = nil, duration: Double? = nil, beforeTeardown: ((FramePipeline) throws -> Void)? = nil
     ) throws -> PipelineSummary {
@@ -251,22 +150,42 @@ public final class FramePipeline: StoppablePipeline, PipelineRunEnd, @unchecked 
     }
 
     /// Tears a pipeline down without running it (after looking at its
-    /// ``plan``, say): the display was never changed, so only the
-    /// framebuffers, master and the camera's buffers are given back. Does
-    /// nothing after a run. Call from any thread but the pipeline's.
+    /// ``sources``' plans, say): the display was never changed, so only
+    /// the framebuffers, master and the cameras' buffers are given back.
+    /// Does nothing after a run. Call from any thread but the pipeline's.
     public func close() {
-        queue.sync { _ = teardown() }
+        runtime.queue.sync { _ = runtime.teardown() }
     }
 
-    // MARK: Device discovery
+    /// The counters of each source as of the last event handled. Safe from any thread.
+    public var statistics: [PipelineStatistics] { runtime.published.withLock { $0 } }
 
-    static func openCamera(_ path: String, kernel: any KernelInterface) throws -> VideoDevice {
-        path == "auto" ? try VideoDevice.openFirstCaptureDevice(kernel: kernel) : try VideoDevice.open(path, kernel: kernel)
-    }
+    /// The display's connector, mode, CRTC and (first) plane.
+    public var displayPlan: DisplayPlan { runtime.display.plan }
 
-    static func openCard(_ path: String, kernel: any KernelInterface) throws -> (Card, CardInfo) {
-        if path == "auto" { return try Card.openFirstWithDisplay(kernel: kernel) }
-        let card = try Card.open(path: path, kernel: kernel)
-        return (card, try card.describe())
+    /// Freezes scheduling, lets the commit in flight land, and reads the
+    /// composed screen back through the writeback connector, with each
+    /// source's buffer on screen and its layout. The frames on screen stay
+    /// there (and out of the cameras' hands) throughout. Call on the
+    /// pipeline queue, from the `beforeTeardown` hook of ``wait(beforeTeardown:)``.
+    public func snapshot() throws -> PipelineSnapshot {
+        try runtime.snapshot()
     }
+}
+
+/// Where a run is: started, its end and why, its limits and times.
+struct RunState {
+    var started = false
+    var tornDown = false
+    var stopReason: StopReason?
+    var failure: (any Error)?
+    var frameLimit: Int?
+    var startNanoseconds: Int64 = 0
+    var stoppedAfterSeconds: Double?
+    /// Watchdog ticks so far (the status callback runs every other one).
+    var ticks = 0
+    /// While set, a camera that went away is not looked for.
+    var cameraSearchPaused = false
+    /// The plane the display used, as teardown found it.
+    var activePlane: UInt32?
 }

@@ -2,6 +2,9 @@
 /// known (``FramePipeline/onFrame``). All times are CLOCK_MONOTONIC
 /// nanoseconds.
 public struct FrameRecord: Sendable, Codable, Equatable {
+    /// Which source (camera) of the pipeline it came from: its position in
+    /// the pipeline's list, 0 for the first or only one.
+    public var source = 0
     /// The camera's sequence number.
     public var sequence: UInt32
     /// The capture buffer that held it (nil for frames the camera dropped).

@@ -102,7 +102,6 @@ public struct PipelineConfiguration: Sendable, Equatable, Codable {
         guard container.contains(.sources) else {
             if source.rect != nil { throw refuse(.source, "\"rect\" places one of several \"sources\"; one camera uses sink.position") }
             if container.contains(.layout) { throw refuse(.layout, "a layout places several \"sources\"; this file has one \"source\"") }
-            if container.contains(.onSourceLoss) { throw refuse(.onSourceLoss, "is for several \"sources\"; this file has one \"source\"") }
             return
         }
         if container.contains(.source) { throw refuse(.sources, "expected \"source\" for one camera or \"sources\" for several, not both") }
@@ -120,8 +119,6 @@ public struct PipelineConfiguration: Sendable, Equatable, Codable {
         if sources.count > 1, sources.contains(where: { $0.device == "auto" }) {
             throw refuse(.sources, "expected a device path for each of several sources (\"auto\" would pick the same camera)")
         }
-        if copy == .allowed { throw refuse(.copy, "the copy path takes one \"source\"; several \"sources\" are shown zero-copy only") }
-        if reconnect { throw refuse(.reconnect, "is for one \"source\"; several \"sources\" use \"onSourceLoss\"") }
         if sink.position != nil { throw refuse(.sink, "\"position\" places one camera; several \"sources\" use \"rect\" or \"layout\"") }
         if sink.legacy { throw refuse(.sink, "\"legacy\" KMS shows one plane; several \"sources\" need atomic commits") }
     }

@@ -15,8 +15,12 @@ extension PipelinePlanner {
 
     /// The copy candidates for `camera` on `card`; what keeps them out is
     /// noted in `leftOut`.
+    ///
+    /// `region` and `planes` place one source of several, as for zero copy;
+    /// its software-scaled candidate then fills the region, not the mode.
     static func copyCandidates(
-        _ configuration: PipelineConfiguration, camera: CameraDescription, card: CardInfo, leftOut: inout [PlanEntry]
+        _ configuration: PipelineConfiguration, camera: CameraDescription, card: CardInfo, leftOut: inout [PlanEntry],
+        region: PixelRectangle? = nil, planes: [PlaneID]? = nil
     ) throws -> [PipelineCandidate] {
         let requested = configuration.source.format
         let convertible = camera.formats.compactMap(ConvertibleFormat.init).filter { requested == nil || $0.fourcc == requested }
@@ -35,12 +39,14 @@ extension PipelinePlanner {
             }
             var request = PipelineRequest.make(configuration, pixelFormat: target)
             request.capture.fourcc = format.fourcc
+            request.display.region = region
+            request.display.planes = planes
             // Frame-size plans, then libyuv scaling to the mode, and only
             // then cropping: a copy may as well show the whole picture.
             let plans = try DisplayPlanner.candidates(for: card, selection: request.display)
             let make = { (plan: DisplayPlan) in PipelineCandidate(memory: memory, pixelFormat: target, capture: request.capture, display: plan) }
             candidates += plans.filter { $0.placement != .cropped }.map(make)
-            candidates += try softwareScaled(request, memory: memory, pixelFormat: target, mode: plans.first?.mode, card: card)
+            candidates += try softwareScaled(request, memory: memory, pixelFormat: target, mode: plans.first?.mode, card: card, region: region)
             candidates += plans.filter { $0.placement == .cropped }.map(make)
         }
         return candidates
@@ -53,17 +59,20 @@ extension PipelinePlanner {
     /// cannot scale (cirrus, vkms without overlays) shows best. Nil when
     /// the frame already has the mode's size, or no mode is known.
     static func softwareScaled(
-        _ request: PipelineRequest, memory: FrameMemory, pixelFormat: PixelFormat, mode: DisplayMode?, card: CardInfo
+        _ request: PipelineRequest, memory: FrameMemory, pixelFormat: PixelFormat, mode: DisplayMode?, card: CardInfo,
+        region: PixelRectangle? = nil
     ) throws -> [PipelineCandidate] {
-        guard let mode, (Int(request.capture.width), Int(request.capture.height)) != (mode.width, mode.height) else { return [] }
+        guard let mode else { return [] }
+        let box = (width: region?.width ?? mode.width, height: region?.height ?? mode.height)
+        guard (Int(request.capture.width), Int(request.capture.height)) != box else { return [] }
         var selection = request.display
-        selection.frameWidth = mode.width
-        selection.frameHeight = mode.height
+        selection.frameWidth = box.width
+        selection.frameHeight = box.height
         selection.mode = .size(width: mode.width, height: mode.height, refreshRate: mode.refreshRate)
         selection.position = nil
-        let layout = CopyLayout.fitting(width: Int(request.capture.width), height: Int(request.capture.height), into: mode.width, mode.height)
+        let layout = CopyLayout.fitting(width: Int(request.capture.width), height: Int(request.capture.height), into: box.width, box.height)
         return try DisplayPlanner.candidates(for: card, selection: selection)
-            .filter { $0.placement == .unscaled && $0.layout.destination.width == mode.width && $0.layout.destination.height == mode.height }
+            .filter { $0.placement == .unscaled && $0.layout.destination.width == box.width && $0.layout.destination.height == box.height }
             .map { plan in
                 var candidate = PipelineCandidate(memory: memory, pixelFormat: pixelFormat, capture: request.capture, display: plan)
                 candidate.copyLayout = layout
@@ -75,13 +84,13 @@ extension PipelinePlanner {
     /// an error that says what the camera captures and what can be converted.
     static func copyOnly(
         _ configuration: PipelineConfiguration, camera: CameraDescription, card: CardInfo, leftOut: [PlanEntry],
-        zeroCopyRefusal: NegotiationError
+        zeroCopyRefusal: NegotiationError, region: PixelRectangle? = nil, planes: [PlaneID]? = nil
     ) throws -> Result {
         var leftOut = leftOut
         if let requested = configuration.source.format, camera.formats.contains(requested), ConvertibleFormat(requested) == nil {
             throw NegotiationError.cannotConvert(camera: camera.path, requested: requested)
         }
-        let candidates = try copyCandidates(configuration, camera: camera, card: card, leftOut: &leftOut)
+        let candidates = try copyCandidates(configuration, camera: camera, card: card, leftOut: &leftOut, region: region, planes: planes)
         if candidates.isEmpty, camera.formats.allSatisfy({ ConvertibleFormat($0) == nil }) {
             throw NegotiationError.nothingConvertible(camera: camera.path, cameraFormats: camera.formats)
         }

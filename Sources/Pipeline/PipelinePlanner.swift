@@ -45,7 +45,8 @@ public enum PipelinePlanner {
         } catch {
             // No zero-copy format: the copy path is the only way, if allowed.
             guard configuration.copy == .allowed else { throw error.withCopyHint(camera: camera) }
-            return try copyOnly(configuration, camera: camera, card: card, leftOut: unavailable, zeroCopyRefusal: error)
+            return try copyOnly(
+                configuration, camera: camera, card: card, leftOut: unavailable, zeroCopyRefusal: error, region: region, planes: planes)
         }
         var candidates: [PipelineCandidate] = []
         var leftOut = unavailable
@@ -70,7 +71,7 @@ public enum PipelinePlanner {
             }
         }
         if configuration.copy == .allowed {
-            candidates += try copyCandidates(configuration, camera: camera, card: card, leftOut: &leftOut)
+            candidates += try copyCandidates(configuration, camera: camera, card: card, leftOut: &leftOut, region: region, planes: planes)
         }
         return Result(candidates: candidates, unavailable: leftOut)
     }

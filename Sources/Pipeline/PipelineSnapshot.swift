@@ -1,11 +1,19 @@
 import KMS
 
-/// A screen snapshot together with what produced it.
+/// What a pipeline showed at one instant: the composed screen, read back
+/// through the display's writeback connector, and for each source the
+/// buffer it had on screen and where it was laid out.
 public struct PipelineSnapshot: Sendable {
-    /// The composed screen, read back through the writeback connector.
+    /// One source's part of the screen.
+    public struct Layer: Sendable {
+        /// The source's capture buffer on screen (nil: none).
+        public var bufferIndex: BufferIndex?
+        /// Where the source's frames go on screen.
+        public var layout: PlaneLayout
+    }
+
+    /// The composed screen.
     public var screen: WritebackSnapshot
-    /// The capture buffer that was on screen while the snapshot was taken.
-    public var bufferIndex: BufferIndex
-    /// Where that buffer's frame sits on screen.
-    public var layout: PlaneLayout
+    /// Each source's layer, by position.
+    public var layers: [Layer]
 }

@@ -1,13 +1,19 @@
-/// One buffer of the pool: its index in the camera's queue, its state, how
-/// many display references it holds, and the frame it holds.
-public struct PooledFrame: Sendable, Equatable {
+/// One buffer of a pool: its index in the camera's queue, its state, which
+/// consumers hold it, and the frame it holds.
+package struct PooledFrame: Sendable, Equatable {
     /// The buffer's index in the camera's queue.
-    public let index: BufferIndex
+    package let index: BufferIndex
     /// Where the buffer is in its life.
-    public internal(set) var state: FrameState
-    /// The display's references: 1 while committed or on screen, else 0.
-    /// A frame is handed back to the camera only at 0.
-    public internal(set) var displayReferences: Int
+    package internal(set) var state: BufferState
+    /// The consumers holding it, one bit each (``ConsumerID``).
+    package internal(set) var holders: UInt64
     /// The frame the buffer holds; nil while the camera owns the buffer.
-    public internal(set) var timeline: FrameTimeline?
+    package internal(set) var timeline: FrameTimeline?
+
+    /// How many consumers may still read the buffer: it goes back to the
+    /// camera only at 0.
+    package var references: Int { holders.nonzeroBitCount }
+
+    /// Whether `consumer` holds it.
+    package func isHeld(by consumer: ConsumerID) -> Bool { holders & consumer.bit != 0 }
 }

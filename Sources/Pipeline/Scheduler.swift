@@ -1,231 +1,276 @@
 import Platform
 import V4L2
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
-/// The mailbox scheduler. It owns the pool and moves buffers between camera
-/// and display. It is not thread-safe: one serial DispatchQueue owns it and
-/// calls it when the camera's or the display's fd becomes readable.
+/// The mailbox scheduler, for one source or several on one display. Each
+/// source is a ``Lane`` with its own camera, pool and mailbox; the display
+/// has at most one commit in flight, and that commit carries every lane
+/// that has a newer frame than the one it shows (a plane each), so a slow
+/// camera never holds back a fast one and the CRTC sees one commit per
+/// vblank at most. When the commit's flip completes, the buffer each lane
+/// had on screen before loses the display's reference and, at zero
+/// references, goes back to its camera: never earlier.
 ///
-/// Policy: at most one commit in flight. When a flip completes, the newest
-/// ready frame is committed; any older ready frame is dropped and queued back
-/// to the camera at once. The buffer a completed flip replaced goes back to
-/// the camera then, and never earlier.
+/// Policy per lane: only the newest ready frame is worth showing (an older
+/// one goes back at once, superseded); at equal camera and display rates a
+/// lane that keeps waiting a whole vblank for the flip in flight drops one
+/// frame to catch up (``VblankLock``). With several active lanes, frames
+/// are gathered until ``commitLeadNanoseconds`` before the next vblank so
+/// that cameras whose frames arrive a little apart share it.
 ///
 /// Each frame's fate is reported once through ``onFrame`` when it is known:
 /// shown (at its flip), superseded, flagged bad, dropped by the camera (a
-/// gap in the sequence numbers, noticed at the next dequeue), or in flight
-/// when the run ends (``finish()``).
+/// gap in the sequence numbers), dropped to catch up, or in flight when the
+/// run ends (``finish()``). It is not thread-safe: one serial queue owns it
+/// and calls it when a camera's or the card's descriptor is readable.
 package final class Scheduler {
-    package private(set) var pool: BufferPool
-    package internal(set) var statistics = PipelineStatistics()
-    /// While frozen, new frames are queued straight back and nothing is
-    /// committed, so the frame on screen stays (used for snapshots).
+    package internal(set) var lanes: [Lane]
+    /// The display's counters (commits, flips, vblanks).
+    package internal(set) var commits = CommitStatistics()
+    /// While frozen, new frames go straight back and nothing is committed,
+    /// so the frames on screen stay (snapshots).
     package var isFrozen = false
-    /// Set when the camera went away (unplugged, its buffers freed): a
-    /// buffer a flip releases is only marked as given back, never queued.
-    package var isCameraGone = false
-    /// Called on the owning queue with every frame's record.
+    /// Called on the owning queue with each frame's record (its
+    /// ``FrameRecord/source`` says which lane).
     package var onFrame: ((FrameRecord) -> Void)?
+    /// Called once a lost lane's plane is off, or a returned camera's
+    /// first frame replaced the previous camera's: that lane's old
+    /// framebuffers may go.
+    package var onScreenReleased: ((Int) -> Void)?
+    /// How long before a vblank the frames gathered for it are committed,
+    /// when more than one lane streams; nil commits each frame at once.
+    package var commitLeadNanoseconds: Int64?
+    /// Asks the owner to call ``commitDue()`` at this CLOCK_MONOTONIC time
+    /// (a one-shot timer on the owning queue).
+    package var onCommitDue: ((Int64) -> Void)?
+    /// Stop taking frames of a lane once it showed this many.
+    package var shownLimit: Int?
 
-    private let camera: any CameraQueue
-    private let display: any DisplayQueue
-    private let clock: () -> Int64
-    private let refreshPeriodNanoseconds: Int64
-    private var sequences = SequenceTracker()
-    /// The vblank time of the last flip event.
-    private var lastFlipNanoseconds: Int64?
-    /// Detects the one-vblank-late lock at equal rates.
-    private var lock: VblankLock
-    /// Buffers completed flips released, until they go back to the camera
-    /// (storage reserved once: nothing is allocated per frame).
-    private var released: [BufferIndex]
-    /// Whether the first flip (the modeset's) has been seen; a scheduler
-    /// that takes over a display already showing frames starts with true.
-    package var modesetFlipSeen = false
+    let display: any DisplayQueue
+    let clock: () -> Int64
+    let refreshPeriodNanoseconds: Int64
+    var flight: CommitFlight
+    var vblanks = VblankCounter()
 
     /// Most missing frames reported one by one for a single sequence gap;
     /// a larger gap (a camera restart) is counted but not listed.
     package static let gapRecordLimit: UInt32 = 1000
 
-    /// A scheduler for `bufferCount` buffers, all queued in `camera`.
-    /// `refreshPeriodNanoseconds` is the display's frame time (for
-    /// ``FrameRecord/vblanksMissed``); `clock` stamps dequeues and commits.
+    /// A scheduler for one lane per camera, each with the buffer count at
+    /// the same position, all queued in it. `refreshPeriodNanoseconds` is
+    /// the display's frame time; `clock` stamps dequeues and commits.
     package init(
-        bufferCount: Int, camera: any CameraQueue, display: any DisplayQueue,
+        cameras: [any CameraQueue], bufferCounts: [Int], display: any DisplayQueue,
         refreshPeriodNanoseconds: Int64, clock: @escaping () -> Int64 = monotonicNanoseconds
     ) {
-        pool = BufferPool(bufferCount: bufferCount)
-        released = []
-        released.reserveCapacity(bufferCount)
-        lock = VblankLock(periodNanoseconds: refreshPeriodNanoseconds)
-        self.camera = camera
+        lanes = zip(cameras, bufferCounts).map {
+            Lane(camera: $0, bufferCount: $1, refreshPeriodNanoseconds: refreshPeriodNanoseconds)
+        }
+        flight = CommitFlight(capacity: cameras.count)
         self.display = display
         self.refreshPeriodNanoseconds = refreshPeriodNanoseconds
         self.clock = clock
     }
 
     /// True while a commit awaits its flip.
-    package var isFlipPending: Bool { pool.committed != nil }
-
+    package var isFlipPending: Bool { flight.isPending }
     /// When the commit awaiting its flip was issued, if one is.
-    package var pendingCommitNanoseconds: Int64? {
-        pool.committed.flatMap { pool.timeline(of: $0)?.commitNanoseconds }
-    }
+    package var pendingCommitNanoseconds: Int64? { flight.isPending ? flight.issuedNanoseconds : nil }
+    /// The lanes still streaming.
+    package var activeLanes: Int { lanes.reduce(0) { $0 + ($1.isActive ? 1 : 0) } }
 
-    /// True while a frame is ready and waits for the flip in flight: only
-    /// then does the pipeline need the display's descriptor to wake it.
-    /// Otherwise the flip's event waits in the kernel until the camera's
-    /// next frame, whose wake-up reads it (its vblank time is in the event).
-    package var isWaitingForFlip: Bool { pool.committed != nil && pool.newestReady != nil }
+    /// True while something waits for the flip in flight (a ready frame, a
+    /// plane to turn off): only then does the pipeline need the card's
+    /// descriptor to wake it. Otherwise the flip's event waits in the
+    /// kernel until a camera's next frame, whose wake-up reads it.
+    package var isWaitingForFlip: Bool { flight.isPending && hasSomethingToCommit }
 
-    /// Stop taking frames once this many were shown (the pipeline ends the
-    /// run when it sees the count).
-    package var shownLimit: Int?
-
-    /// The camera fd is readable. In the order that puts the frame on
-    /// screen soonest: one `VIDIOC_DQBUF` (one per wake-up: the source is
-    /// level-triggered and fires again while buffers are waiting, so no
-    /// dequeue is spent to learn EAGAIN), the flip that completed since the
-    /// last frame (read here, so that one wake-up serves both), the commit,
-    /// and only then the buffer that flip released goes back to the camera.
-    package func cameraReadable() throws {
-        if let shownLimit, statistics.shown >= shownLimit { return }
-        guard let frame = try camera.dequeue() else {
-            if pool.committed != nil { try takeFlipEvents() }
+    /// Lane `source`'s camera is readable. In the order that puts the frame
+    /// on screen soonest: one `VIDIOC_DQBUF` (the source is level-triggered
+    /// and fires again while buffers wait, so none is spent to learn
+    /// EAGAIN), the flip that completed since (read here, so that one
+    /// wake-up serves both), the commit, and only then the buffers that
+    /// flip released go back to their cameras.
+    package func cameraReadable(_ source: Int) throws {
+        guard lanes.indices.contains(source), lanes[source].isActive, !reachedLimit(source) else { return }
+        guard let frame = try lanes[source].dequeue() else {
+            if flight.isPending { try takeFlipEvents() }
             return
         }
         let index = BufferIndex(frame.index)
-        statistics.captured += 1
-        sequences.note(frame.sequence, into: &statistics) { onFrame?($0) }
+        lanes[source].statistics.captured += 1
+        var tracker = lanes[source].sequences, counters = lanes[source].statistics
+        tracker.note(frame.sequence, into: &counters) { record in report(record, source) }
+        lanes[source].sequences = tracker
+        lanes[source].statistics = counters
         let timeline = FrameTimeline(
             sequence: frame.sequence, captureNanoseconds: frame.isMonotonic ? frame.timestampNanoseconds : nil,
             timestampSource: frame.timestampSource.name, dequeueNanoseconds: clock())
-        guard pool.dequeued(index, timeline) else { return }
+        guard lanes[source].pool.dequeued(index, timeline) else { return }
         if frame.hasError {
-            statistics.cameraErrors += 1
-            onFrame?(FrameRecord(timeline, buffer: index, outcome: .cameraError))
-            try requeue(index)
+            lanes[source].statistics.cameraErrors += 1
+            report(FrameRecord(timeline, buffer: index, outcome: .cameraError), source)
+            try requeue(index, of: source)
             return
         }
-        if pool.committed != nil { try takeFlipEvents(requeueLater: true) }
-        if isFrozen {
-            try requeue(index)
-            try requeueReleased()
-            return
+        if flight.isPending { try takeFlipEvents(requeueLater: true) }
+        if isFrozen || reachedLimit(source) {
+            // Frozen: the frame goes back. Over the limit: the run is over,
+            // the frame stays ready and is reported in flight.
+            if isFrozen { try requeue(index, of: source) }
+            return try requeueReleased()
         }
-        if let shownLimit, statistics.shown >= shownLimit {
-            // The run is over: the frame stays ready, reported in flight.
-            try requeueReleased()
-            return
+        // Mailbox: only this lane's newest ready frame is worth showing.
+        while let older = lanes[source].pool.readyOtherThan(index) {
+            try drop(older, of: source, as: .superseded)
         }
-        // Mailbox: only the newest ready frame is worth showing.
-        while let older = pool.readyOtherThan(index) {
-            statistics.superseded += 1
-            if let dropped = pool.timeline(of: older) {
-                onFrame?(FrameRecord(dropped, buffer: older, outcome: .superseded))
-            }
-            try requeue(older)
-        }
-        if pool.committed == nil { lock.frameDidNotWait() }
-        try commitNewestIfIdle()
+        if lanes[source].committed == nil { lanes[source].lock.frameDidNotWait() }
+        try commitSoon()
         try requeueReleased()
     }
 
-    /// The display fd is readable (it is watched only while a frame waits
-    /// for the flip in flight): take the flip, and commit the waiting frame,
-    /// unless it is the one to drop to leave a one-vblank-late lock.
+    /// The card's descriptor is readable: take the flip; a lane whose
+    /// frame waited needlessly a whole vblank for its own previous frame's
+    /// flip, again and again, drops it to leave the one-vblank-late lock
+    /// (a frame that waited for another lane's commit is not in that lock);
+    /// commit what waits.
     package func displayReadable() throws {
         try takeFlipEvents(requeueLater: true)
-        if pool.committed == nil, let waiting = pool.newestReady, let timeline = pool.timeline(of: waiting),
-           let flip = lastFlipNanoseconds, lock.shouldDrop(waitingSince: timeline.dequeueNanoseconds, flip: flip) {
-            statistics.droppedToCatchUp += 1
-            onFrame?(FrameRecord(timeline, buffer: waiting, outcome: .droppedToCatchUp))
-            try requeue(waiting)
+        if !flight.isPending, let flip = vblanks.lastFlipNanoseconds {
+            for source in lanes.indices where lanes[source].isActive && lanes[source].lastFlipNanoseconds == flip {
+                guard let waiting = lanes[source].pool.newestReady, let timeline = lanes[source].pool.timeline(of: waiting),
+                      lanes[source].lock.shouldDrop(waitingSince: timeline.dequeueNanoseconds, flip: flip) else { continue }
+                lanes[source].statistics.droppedToCatchUp += 1
+                try drop(waiting, of: source, as: .droppedToCatchUp)
+            }
         }
-        try commitNewestIfIdle()
+        try commitSoon()
         try requeueReleased()
     }
 
-    /// Reads the flip events waiting (none is not an error: the descriptor
-    /// is non-blocking), counts each frame shown and gives the frame it
-    /// replaced back to the camera.
+    /// The time ``onCommitDue`` asked for has come: commit what was gathered.
+    package func commitDue() throws {
+        flight.dueNanoseconds = nil
+        try commitIfIdle()
+        try requeueReleased()
+    }
+
+    /// Lane `source` failed or was unplugged for good: its frames are no
+    /// longer taken, and its plane goes off with the next commit (at once
+    /// if none is in flight). Its buffers are never queued again.
+    package func sourceLost(_ source: Int) throws {
+        guard lanes.indices.contains(source), lanes[source].isActive || lanes[source].state == .away else { return }
+        commits.sourcesLost += 1
+        lanes[source].released.removeAll()
+        let showing = lanes[source].onScreen != nil || lanes[source].committed != nil || lanes[source].showsPreviousCamera
+        lanes[source].state = showing ? .losing : .cleared
+        if !showing { onScreenReleased?(source) }
+        try commitSoon()
+        try requeueReleased()
+    }
+
+    /// Lane `source`'s camera went away (reconnect): nothing of it is
+    /// dequeued or queued any more; what it has on screen stays.
+    package func cameraWentAway(_ source: Int) {
+        guard lanes.indices.contains(source), lanes[source].isActive else { return }
+        lanes[source].state = .away
+        lanes[source].released.removeAll()
+    }
+
+    /// Lane `source`'s camera is back as `camera`, with `bufferCount`
+    /// buffers all queued: it streams again, its counters going on; the
+    /// previous camera's frame stays on its plane until a new one replaces
+    /// it (then ``onScreenReleased``).
+    package func cameraReturned(_ source: Int, camera: any CameraQueue, bufferCount: Int) {
+        guard lanes.indices.contains(source), lanes[source].state == .away else { return }
+        lanes[source].replaceCamera(with: camera, bufferCount: bufferCount)
+    }
+
+    /// Lane `source`'s counters from now on (a camera's return adds to them).
+    package func setStatistics(_ statistics: PipelineStatistics, of source: Int) {
+        lanes[source].statistics = statistics
+    }
+
+    /// Reads the flip events waiting: each completes the commit in flight;
+    /// every buffer that commit replaced goes back to its camera.
     package func takeFlipEvents(requeueLater: Bool = false) throws {
         try display.handleEvents { completion in
-            statistics.flips += 1
-            let index = completion.bufferIndex
-            let timeline = pool.timeline(of: index)
-            let replaced = pool.flipCompleted(index)
-            statistics.shown += 1
-            if let timeline {
-                let record = shownRecord(timeline, buffer: index, completion: completion)
-                onFrame?(record)
-                // What a frame committed at its dequeue made or missed
-                // teaches the commit budget (not the modeset, which is slower).
-                if !record.isModesetFrame, let commit = timeline.commitNanoseconds,
-                   commit - timeline.dequeueNanoseconds < refreshPeriodNanoseconds / 4 {
-                    lock.noteShown(dequeue: timeline.dequeueNanoseconds, flip: completion.timestampNanoseconds)
-                }
-            }
-            lastFlipNanoseconds = completion.timestampNanoseconds
-            if let replaced { released.append(replaced) }
+            guard flight.isPending else { return }
+            flight.isPending = false
+            vblanks.note(completion, into: &commits)
+            let isModeset = !vblanks.modesetFlipSeen
+            vblanks.modesetFlipSeen = true
+            for change in flight.inFlight { flipped(change, completion: completion, isModeset: isModeset) }
+            flight.inFlight.removeAll(keepingCapacity: true)
         }
         if !requeueLater { try requeueReleased() }
     }
 
-    /// Gives the camera the buffers completed flips released.
-    private func requeueReleased() throws {
-        while !released.isEmpty {
-            try requeue(released.removeFirst())
-        }
-    }
-
-    /// The run is over: reports the frames still ready or committed as in
-    /// flight. Call once, on the owning queue, before teardown.
+    /// The run is over: frames still ready or committed are reported in
+    /// flight. Call once, before teardown.
     package func finish() {
-        for frame in pool.frames where frame.state == .ready || frame.state == .committed {
-            if let timeline = frame.timeline { onFrame?(FrameRecord(timeline, buffer: frame.index, outcome: .inFlight)) }
+        for (source, lane) in lanes.enumerated() {
+            for frame in lane.pool.frames where frame.state == .ready || frame.index == lane.committed {
+                if let timeline = frame.timeline { report(FrameRecord(timeline, buffer: frame.index, outcome: .inFlight), source) }
+            }
         }
     }
 
-    /// At teardown, after the display has been restored to its previous
-    /// contents: nothing of ours is scanned out any more.
+    /// At teardown, after the display was restored: nothing is scanned out.
     package func displayReleasedAll() {
-        pool.displayReleasedAll()
+        for source in lanes.indices {
+            lanes[source].pool.releaseAll(by: .display)
+            lanes[source].committed = nil
+            lanes[source].onScreen = nil
+        }
+    }
+
+    /// Every pool's refused transitions, with the lane's position when there are several.
+    package var violations: [String] {
+        lanes.enumerated().flatMap { source, lane in
+            lane.pool.violations.map { lanes.count > 1 ? "source \(source): \($0)" : $0 }
+        }
     }
 
     // MARK: Steps
 
-    private func shownRecord(_ timeline: FrameTimeline, buffer: BufferIndex, completion: FlipCompletion) -> FrameRecord {
-        var record = FrameRecord(timeline, buffer: buffer, outcome: .shown)
-        record.flipNanoseconds = completion.timestampNanoseconds
-        record.vblankSequence = completion.vblankSequence
-        record.vblanksMissed = vblanksMissed(
-            dequeue: timeline.dequeueNanoseconds, flip: completion.timestampNanoseconds, period: refreshPeriodNanoseconds)
-        record.isModesetFrame = !modesetFlipSeen
-        modesetFlipSeen = true
-        return record
-    }
-
-    private func commitNewestIfIdle() throws {
-        guard !isFrozen, pool.committed == nil, let newest = pool.newestReady else { return }
-        // Stamped before the commit, so that its time is when the commit was
-        // issued (the first commit sets the mode and takes long).
-        guard pool.commit(newest, at: clock()) else { return }
-        do {
-            try display.show(newest)
-        } catch {
-            pool.commitFailed(newest)
-            throw error
+    /// The flip of `change` completed: its buffer is on screen and the one
+    /// it replaced loses the display's reference.
+    private func flipped(_ change: SourceChange, completion: FlipCompletion, isModeset: Bool) {
+        let source = change.source
+        guard change.generation == lanes[source].generation else { return }  // the previous camera's
+        guard let buffer = change.buffer else {
+            if let old = lanes[source].onScreen { _ = lanes[source].pool.release(old, by: .display) }
+            lanes[source].onScreen = nil
+            lanes[source].showsPreviousCamera = false
+            lanes[source].state = .cleared
+            onScreenReleased?(source)
+            return
         }
-        statistics.commits += 1
-    }
-
-    /// Hands `index` back to the camera (``CameraQueue/queueRetryingOnce(_:)``).
-    private func requeue(_ index: BufferIndex) throws {
-        guard pool.requeue(index), !isCameraGone else { return }
-        if try camera.queueRetryingOnce(index) { statistics.cameraQueueRetries += 1 }
+        let timeline = lanes[source].pool.timeline(of: buffer)
+        let replaced = lanes[source].onScreen
+        lanes[source].committed = nil
+        lanes[source].onScreen = buffer
+        lanes[source].lastFlipNanoseconds = completion.timestampNanoseconds
+        lanes[source].statistics.flips += 1
+        lanes[source].statistics.shown += 1
+        if let timeline {
+            var record = FrameRecord(timeline, buffer: buffer, outcome: .shown)
+            record.flipNanoseconds = completion.timestampNanoseconds
+            record.vblankSequence = completion.vblankSequence
+            record.vblanksMissed = vblanksMissed(
+                dequeue: timeline.dequeueNanoseconds, flip: completion.timestampNanoseconds, period: refreshPeriodNanoseconds)
+            record.isModesetFrame = isModeset
+            report(record, source)
+            // What a frame committed at its dequeue made or missed teaches
+            // the commit budget (not the modeset, which is slower).
+            if !isModeset, let commit = timeline.commitNanoseconds, commit - timeline.dequeueNanoseconds < refreshPeriodNanoseconds / 4 {
+                lanes[source].lock.noteShown(dequeue: timeline.dequeueNanoseconds, flip: completion.timestampNanoseconds)
+            }
+        }
+        if let replaced, lanes[source].pool.release(replaced, by: .display) { lanes[source].released.append(replaced) }
+        if lanes[source].showsPreviousCamera {
+            lanes[source].showsPreviousCamera = false
+            onScreenReleased?(source)
+        }
     }
 }

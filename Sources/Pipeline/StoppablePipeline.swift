@@ -1,5 +1,5 @@
 /// A pipeline a front end can ask to stop from any thread (a signal
-/// handler's relay): ``FramePipeline`` and ``CompositePipeline``.
+/// handler's relay): ``FramePipeline``.
 public protocol StoppablePipeline: AnyObject, Sendable {
     /// Asks the run to end for `reason`; returns at once.
     func stop(_ reason: StopReason)

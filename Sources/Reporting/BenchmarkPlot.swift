@@ -4,10 +4,11 @@ import Pipeline
 /// latency.svg: the distribution of capture-to-glass latency (left) and the
 /// latency of each frame over the run (right), readable at a glance.
 public enum BenchmarkPlot {
-    /// The SVG document (1060x440 pixels) for `records`, sorted by sequence
-    /// as ``FrameLog/bySequence`` returns them; titles and p50/p99 lines
-    /// come from `report`. Latencies are plotted in milliseconds.
-    public static func svg(records: [FrameRecord], report: BenchmarkReport) -> String {
+    /// The SVG document (1060x440 pixels) for one camera's `records`,
+    /// sorted by sequence as ``FrameLog/bySequence`` returns them; titles
+    /// and p50/p99 lines come from its `report`, shown in display `mode`.
+    /// Latencies are plotted in milliseconds.
+    public static func svg(records: [FrameRecord], report: CameraReport, mode: String) -> String {
         // The frames the report's percentiles are over (not the modeset's),
         // so that the histogram and the p50/p99 lines drawn on it agree.
         let shown = records.filter(\.countsTowardLatency)
@@ -17,8 +18,8 @@ public enum BenchmarkPlot {
         var svg = """
         <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(height))" viewBox="0 0 \(Int(width)) \(Int(height))" font-family="sans-serif" font-size="12">
         <rect width="100%" height="100%" fill="white"/>
-        <text x="20" y="24" font-size="16">framepipe capture → glass latency: \(escape(report.format)) \(report.width)x\(report.height)</text>
-        <text x="20" y="44">display \(escape(report.mode)); camera timestamps: \(report.timestampSource)</text>
+        <text x="20" y="24" font-size="16">framepipe capture → glass latency: \(escape(report.camera)) \(escape(report.format)) \(report.width)x\(report.height)</text>
+        <text x="20" y="44">display \(escape(mode)); camera timestamps: \(report.timestampSource)</text>
         <text x="20" y="62">\(report.frames.shown) frames shown, \(String(format: "%.1f", report.shownPerSecond)) fps; p50 \(f(report.latencyMilliseconds.total.p50)) ms, p99 \(f(report.latencyMilliseconds.total.p99)) ms, max \(f(report.latencyMilliseconds.total.max)) ms; \(String(format: "%.1f", report.earliestVblank.share * 100))% on the earliest vblank</text>
 
         """

@@ -2,18 +2,12 @@ import Foundation
 import Pipeline
 
 /// `frames.csv` of `framepipe bench`: one line per camera frame, the
-/// columns named in its first line.
+/// columns named in its first line, the first saying whose frame it was
+/// (the camera's path).
 public enum FramesCSV {
     private static let columns = "sequence,outcome,buffer,timestamp_source,capture_ns,dequeue_ns,commit_ns,flip_ns,vblank_sequence,vblanks_missed,total_ms,capture_side_ms,pipeline_side_ms,conversion_ms"
 
-    /// frames.csv: one line per camera frame.
-    public static func render(_ records: [FrameRecord]) -> String {
-        var out = columns + "\n"
-        appendRows(records, prefix: "", to: &out)
-        return out
-    }
-
-    /// Several cameras' records: a first column says whose (the camera's path).
+    /// frames.csv of each camera's records, camera after camera.
     public static func render(sources: [(camera: String, records: [FrameRecord])]) -> String {
         var out = "camera," + columns + "\n"
         for source in sources { appendRows(source.records, prefix: source.camera + ",", to: &out) }

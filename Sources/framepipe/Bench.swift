@@ -102,116 +102,46 @@ struct Bench: ParsableCommand {
                 return
             }
 
-            if pipeline.isComposite {
-                try runComposite(pipeline)
-                return
-            }
-            let session = try FramePipeline(configuration: pipeline)
+            let session = try pipelineOptions.makePipeline(pipeline)
             let setupMilliseconds = Double(monotonicNanoseconds() - commandStart) / 1e6
-            if explain { FileHandle.standardError.write(Data((session.plan.explanation + "\n").utf8)) }
+            if explain {
+                for source in session.sources { FileHandle.standardError.write(Data((source.plan.explanation + "\n").utf8)) }
+            }
             let refreshHz = session.displayPlan.mode.refreshRate
-            let log = FrameLog(expectedFrames: frames)
-            let counter = AllocationCounter.preloaded()
-            let warmup = self.warmup
-            var shown = 0
-            var countedFrom: Int?
-            var cpuStart: (user: Double, system: Double)?
-            var cpuEnd = (user: 0.0, system: 0.0)
-            var shownWhileTimed = 0
-            let systemCalls = SystemCallCounter()
-            var systemCallsAtStart: UInt64 = 0
-            var switchesStart = (voluntary: 0, involuntary: 0)
-            var switchesEnd = (voluntary: 0, involuntary: 0)
-            var systemCallsAtEnd: UInt64?
-            var threadsAtEnd: Set<Int32> = []
-            var firstShown: FrameRecord?
-            // The measured window ends with the last frame shown, on the
-            // pipeline queue; a run that stops early (a signal, an error)
-            // ends it before teardown instead. Ending it later counted the
-            // waiting thread's own work as the frames': 4 heap allocations
-            // (its DispatchQueue.sync calls) appeared as 0.08 per frame in a
-            // 50-frame window.
-            var windowEnded = false
-            let endWindow = {
-                guard !windowEnded else { return }
-                windowEnded = true
-                counter?.stop()
-                cpuEnd = processCPUSeconds()
-                switchesEnd = processContextSwitches()
-                if systemCalls.unavailableReason == nil, !systemCalls.countedThreads.isEmpty {
-                    systemCallsAtEnd = systemCalls.count()
-                    threadsAtEnd = SystemCallCounter.threads()
-                }
-            }
+            let logs = session.sources.map { _ in FrameLog(expectedFrames: frames) }
+            let window = BenchWindow(counter: AllocationCounter.preloaded(), warmup: warmup, frames: frames, sources: logs.count)
             session.onFrame = { record in
-                // CPU, system calls and context switches are counted from
-                // the first frame's fate on: opening, allocating and the
-                // modeset are start-up, not per frame; the frames shown
-                // after that point are what they paid for.
-                if cpuStart == nil {
-                    systemCalls.start()
-                    systemCallsAtStart = systemCalls.count()
-                    switchesStart = processContextSwitches()
-                    cpuStart = processCPUSeconds()
-                } else if record.outcome == .shown {
-                    shownWhileTimed += 1
-                }
-                if record.isModesetFrame { firstShown = record }
-                log.append(record)
-                if record.outcome == .shown {
-                    shown += 1
-                    if shown == warmup, let counter {
-                        counter.start()
-                        countedFrom = shown
-                    }
-                    if shown == frames { endWindow() }
-                }
-            }
-            if warmup == 0, let counter {
-                counter.start()
-                countedFrom = 0
+                window.note(record)
+                logs[record.source].append(record)
             }
             let signals = SignalRelay(stopping: session)
             defer { signals.uninstall() }
-            let summary = try session.run(frames: frames, beforeTeardown: { _ in endWindow() })
-            systemCalls.close()
-            let perShown = { (value: Double) in shownWhileTimed == 0 ? 0 : value / Double(shownWhileTimed) }
-            let switches = (switchesEnd.voluntary - switchesStart.voluntary, switchesEnd.involuntary - switchesStart.involuntary)
-            let eventLoop = BenchmarkReport.EventLoop(
-                systemCallsPerShownFrame: systemCallsAtEnd.map { perShown(Double($0 &- systemCallsAtStart)) },
-                systemCallsNotMeasured: systemCallsAtEnd == nil ? (systemCalls.unavailableReason ?? "no frame was measured") : nil,
-                threadsNotCounted: threadsAtEnd.subtracting(systemCalls.countedThreads).count,
-                contextSwitchesPerShownFrame: perShown(Double(switches.0 + switches.1)),
-                voluntaryContextSwitches: switches.0, involuntaryContextSwitches: switches.1)
-            let startup = BenchmarkReport.Startup(
-                loadMilliseconds: loadNanoseconds.map { Double($0) / 1e6 },
-                setupMilliseconds: setupMilliseconds, setupSteps: session.setupSteps,
-                firstFrame: firstShown.flatMap { BenchmarkReport.Startup.FirstFrame(record: $0, commandStart: commandStart) })
-            let start = cpuStart ?? cpuEnd
-            let framesMeasured = countedFrom.map { shown - $0 } ?? 0
-            let allocationCount = counter.map { Int($0.allocations) } ?? 0
-            let allocations = BenchmarkReport.Allocations(
-                measured: counter != nil && countedFrom != nil,
-                perFrameSteadyState: framesMeasured > 0 && counter != nil ? Double(allocationCount) / Double(framesMeasured) : nil,
-                framesMeasured: framesMeasured, allocationsMeasured: allocationCount)
-            let records = log.bySequence
-            let report = BenchmarkReport.make(
-                records: records, summary: summary, refreshHz: refreshHz,
-                cpu: (cpuEnd.user - start.user, cpuEnd.system - start.system, shownWhileTimed), allocations: allocations,
-                eventLoop: eventLoop, startup: startup)
-
+            let summary = try session.run(frames: frames, beforeTeardown: { _ in window.end() })
+            let measurements = window.measurements(
+                startup: StartupTimes(
+                    loadMilliseconds: loadNanoseconds.map { Double($0) / 1e6 },
+                    setupMilliseconds: setupMilliseconds, setupSteps: session.setupSteps,
+                    firstFrame: window.firstShown.flatMap { StartupTimes.FirstFrame(record: $0, commandStart: commandStart) }))
+            let records = logs.map(\.bySequence)
+            let report = BenchmarkReport.make(records: records, summary: summary, refreshHz: refreshHz, measurements: measurements)
             let json = try reportJSON(report)
+            var written = ["report.json", "frames.csv"]
             if let out {
                 try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
                 try write(json, to: out + "/report.json")
-                try write(Data(FramesCSV.render(records).utf8), to: out + "/frames.csv")
-                try write(Data(BenchmarkPlot.svg(records: records, report: report).utf8), to: out + "/latency.svg")
+                let csv = FramesCSV.render(sources: zip(summary.sources, records).map { ($0.camera, $1) })
+                try write(Data(csv.utf8), to: out + "/frames.csv")
+                for (index, camera) in report.cameras.enumerated() {
+                    let name = index == 0 ? "latency.svg" : "latency-\(index + 1).svg"
+                    try write(Data(BenchmarkPlot.svg(records: records[index], report: camera, mode: report.mode).utf8), to: out + "/" + name)
+                    written.append(name)
+                }
             }
             if self.json {
                 FileHandle.standardOutput.write(json)
             } else {
                 print(report.text)
-                if let out { print("written: \(out)/report.json, \(out)/frames.csv, \(out)/latency.svg") }
+                if let out { print("written: " + written.map { "\(out)/\($0)" }.joined(separator: ", ")) }
             }
             try exitForSignal(summary.stopReason)
         }

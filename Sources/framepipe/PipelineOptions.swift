@@ -138,8 +138,8 @@ struct PipelineOptions: ParsableArguments {
         if allowCopy { pipeline.copy = .allowed }
         if pipeline.isComposite {
             try Self.checkComposite(pipeline, plane: plane)
-        } else if layout != nil || onSourceLoss != nil || commitLead != nil {
-            throw ValidationError("--layout, --on-source-loss and --commit-lead are for several cameras; give --device more than once (or \"sources\" in the file)")
+        } else if layout != nil || commitLead != nil {
+            throw ValidationError("--layout and --commit-lead are for several cameras; give --device more than once (or \"sources\" in the file)")
         }
         return pipeline
     }
@@ -157,13 +157,11 @@ struct PipelineOptions: ParsableArguments {
         let count = pipeline.sources.count
         if plane != nil { throw ValidationError("--plane picks one plane; \(count) cameras take a plane each, bottom to top") }
         if pipeline.sink.legacy { throw ValidationError("--legacy shows one plane; \(count) cameras need atomic commits") }
-        if pipeline.copy == .allowed { throw ValidationError("--allow-copy converts one camera; \(count) cameras are shown zero-copy only") }
-        if pipeline.reconnect { throw ValidationError("--reconnect waits for one camera; with \(count), use --on-source-loss continue") }
     }
 
-    /// A pipeline for several cameras, with the flags that only it takes.
-    func makeComposite(_ configuration: PipelineConfiguration) throws -> CompositePipeline {
-        let pipeline = try CompositePipeline(configuration: configuration)
+    /// The pipeline, set up, with the flags that are not part of the file.
+    func makePipeline(_ configuration: PipelineConfiguration) throws -> FramePipeline {
+        let pipeline = try FramePipeline(configuration: configuration)
         if let commitLead { pipeline.commitLeadMilliseconds = commitLead > 0 ? commitLead : nil }
         return pipeline
     }

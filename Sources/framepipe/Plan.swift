@@ -45,32 +45,27 @@ struct Plan: ParsableCommand {
         logging.bootstrap()
         try reportingErrors {
             let configuration = try pipelineOptions.load()
-            if configuration.isComposite {
-                let pipeline = try CompositePipeline(configuration: configuration)
-                let plans = pipeline.sources.map(\.plan)
-                let regions = pipeline.sources.map { "\($0.region)" }
-                pipeline.close()
-                if json {
-                    FileHandle.standardOutput.write(try reportJSON(plans))
-                } else {
-                    for (plan, region) in zip(plans, regions) {
-                        Swift.print("\(plan.camera) in \(region):")
-                        Swift.print(plan.explanation)
-                        Swift.print(plan.summary)
-                    }
-                }
-                return
-            }
-            let plan: PipelinePlan
+            let plans: [PipelinePlan]
+            let regions: [String?]
             do {
-                let pipeline = try FramePipeline(configuration: configuration)
-                plan = pipeline.plan
+                let pipeline = try pipelineOptions.makePipeline(configuration)
+                plans = pipeline.sources.map(\.plan)
+                regions = pipeline.sources.map { $0.region.map { "\($0)" } }
                 pipeline.close()
             } catch PipelineError.nothingWorks(let refused) {
                 try print(refused)
                 throw PipelineError.nothingWorks(refused)
             }
-            try print(plan)
+            guard plans.count > 1 else { return try print(plans[0]) }
+            if json {
+                FileHandle.standardOutput.write(try reportJSON(plans))
+            } else {
+                for (plan, region) in zip(plans, regions) {
+                    Swift.print("\(plan.camera) in \(region ?? "the whole screen"):")
+                    Swift.print(plan.explanation)
+                    Swift.print(plan.summary)
+                }
+            }
         }
     }
 

@@ -81,28 +81,25 @@ struct Preview: ParsableCommand {
             // A snapshot that could not be written is found out now, not
             // after the whole run.
             if let snapshot { try Self.checkWritable(snapshot) }
-            if pipeline.isComposite {
-                if reconnect { throw ValidationError("--reconnect waits for one camera; with \(pipeline.sources.count), use --on-source-loss continue") }
-                try runComposite(pipeline)
-                return
+            let session = try pipelineOptions.makePipeline(pipeline)
+            if explain {
+                for source in session.sources { print(source.plan.explanation) }
             }
-
-            let session = try FramePipeline(configuration: pipeline)
-            if explain { print(session.plan.explanation) }
             let interactive = isatty(STDERR_FILENO) == 1
             if interactive {
                 session.onStatus = { statistics, seconds in
-                    let rate = seconds > 0 ? Double(statistics.shown) / seconds : 0
-                    let line = String(format: "\r%6.1f fps  shown %d  superseded %d  camera errors %d  dropped by camera %d   ",
-                                      rate, statistics.shown, statistics.superseded, statistics.cameraErrors, statistics.cameraDropped)
-                    FileHandle.standardError.write(Data(line.utf8))
+                    FileHandle.standardError.write(Data(Self.statusLine(statistics, seconds: seconds).utf8))
                 }
             }
-            session.onCameraAway = { path in
+            session.onCameraAway = { _, path in
                 FileHandle.standardError.write(Data("\(interactive ? "\n" : "")waiting for \(path) (unplugged; its last frame stays on screen)\n".utf8))
             }
-            session.onCameraBack = { path in
+            session.onCameraBack = { _, path in
                 FileHandle.standardError.write(Data("camera back at \(path)\n".utf8))
+            }
+            session.onSourceLost = { index, error in
+                let path = session.sources[index].camera
+                FileHandle.standardError.write(Data("\(interactive ? "\n" : "")\(path) lost, its plane is off; the others go on: \(error)\n".utf8))
             }
             // The screen is copied out before teardown; compressing and
             // writing it waits until the display is restored.
@@ -114,17 +111,25 @@ struct Preview: ParsableCommand {
                 beforeTeardown: snapshot.map { _ in
                     { session in screen = try session.snapshot().screen }
                 })
-            try finish(summary, stopReason: summary.stopReason, screen: screen, interactive: interactive) { summary.text(snapshot: $0) }
+            try finish(summary, screen: screen, interactive: interactive)
         }
     }
 
-    /// After a run, single or several cameras: the snapshot is compressed
-    /// and written (the display is restored by now), the summary printed
-    /// as JSON or as `text` (given the snapshot's path when one was
-    /// written), and a signal's stop becomes its exit status.
-    func finish<Summary: Encodable>(
-        _ summary: Summary, stopReason: StopReason, screen: WritebackSnapshot?, interactive: Bool, text: (String?) -> String
-    ) throws {
+    /// The status line on a terminal: the rate and counts of one camera,
+    /// the rate of each of several.
+    static func statusLine(_ statistics: [PipelineStatistics], seconds: Double) -> String {
+        let rate = { (counters: PipelineStatistics) in seconds > 0 ? Double(counters.shown) / seconds : 0 }
+        guard statistics.count == 1, let only = statistics.first else {
+            return "\r fps per camera: \(statistics.map { String(format: "%.1f", rate($0)) }.joined(separator: " / "))   "
+        }
+        return String(format: "\r%6.1f fps  shown %d  superseded %d  camera errors %d  dropped by camera %d   ",
+                      rate(only), only.shown, only.superseded, only.cameraErrors, only.cameraDropped)
+    }
+
+    /// After a run: the snapshot is compressed and written (the display is
+    /// restored by now), the summary printed as JSON or text, and a
+    /// signal's stop becomes its exit status.
+    func finish(_ summary: PipelineSummary, screen: WritebackSnapshot?, interactive: Bool) throws {
         if interactive { FileHandle.standardError.write(Data("\n".utf8)) }
         if let snapshot, let screen {
             try screen.bytes.withUnsafeBytes {
@@ -134,26 +139,55 @@ struct Preview: ParsableCommand {
         if json {
             FileHandle.standardOutput.write(try reportJSON(summary))
         } else {
-            print(text(screen == nil ? nil : snapshot))
+            print(summary.text(snapshot: screen == nil ? nil : snapshot))
         }
-        try exitForSignal(stopReason)
+        try exitForSignal(summary.stopReason)
     }
 }
 
 extension PipelineSummary {
+    /// The summary `preview` prints: per camera what it showed where and
+    /// its counters (and latency with several), then the commits and the end.
     func text(snapshot: String?) -> String {
-        let s = statistics
-        var lines = [
-            "\(camera) → \(card): \(format) \(width)x\(height), \(bufferCount) buffers, \(connector) \(mode), plane \(plane.map(String.init) ?? "none"), \(atomic ? "atomic" : "legacy")",
-            String(format: "%d frames shown in %.2f s (%.1f fps); captured %d, superseded %d, dropped to catch up %d, camera errors %d, dropped by camera %d; commits %d, flips %d",
-                   s.shown, seconds, shownPerSecond, s.captured, s.superseded, s.droppedToCatchUp, s.cameraErrors, s.cameraDropped,
-                   s.commits, s.flips),
-            "stopped: \(stopReason.rawValue); "
-                + (s.cameraReconnects > 0 ? String(format: "camera reconnected %d times, %.1f s without it; ", s.cameraReconnects, s.secondsWithoutCamera) : "")
-                + "\(framebuffersFromCaptureBuffers) framebuffers imported from capture dma-bufs; buffer-pool violations: \(poolViolations.count)",
-        ]
-        if !plan.isEmpty { lines.insert(plan, at: 1) }
-        if let copyLine { lines.insert(copyLine, at: 2) }
+        var lines: [String] = []
+        if sources.count > 1 {
+            lines.append("\(sources.count) cameras → \(card): \(connector) \(mode), \(atomic ? "atomic" : "legacy")")
+        }
+        for source in sources {
+            let s = source.statistics
+            if sources.count == 1 {
+                lines.append("\(source.camera) → \(card): \(source.format) \(source.width)x\(source.height), \(source.bufferCount) buffers, \(connector) \(mode), plane \(source.plane.map(String.init) ?? "none"), \(atomic ? "atomic" : "legacy")")
+            } else {
+                lines.append("\(source.camera): \(source.format) \(source.width)x\(source.height), plane \(source.plane.map(String.init) ?? "none") \(source.placement)")
+            }
+            if !source.plan.isEmpty { lines.append(source.plan) }
+            if let copyLine = source.copyLine { lines.append(copyLine) }
+            var line = String(
+                format: "%d frames shown in %.2f s (%.1f fps); captured %d, superseded %d, dropped to catch up %d, camera errors %d, dropped by camera %d; commits %d, flips %d",
+                s.shown, seconds, source.shownPerSecond, s.captured, s.superseded, s.droppedToCatchUp, s.cameraErrors, s.cameraDropped,
+                s.commits, s.flips)
+            if sources.count > 1 {
+                line += String(format: "; latency p50 %.2f ms p90 %.2f ms p99 %.2f ms", source.latency.p50, source.latency.p90, source.latency.p99)
+            }
+            if sources.count > 1, s.cameraReconnects > 0 {
+                line += String(format: "; camera reconnected %d times, %.1f s without it", s.cameraReconnects, s.secondsWithoutCamera)
+            }
+            if let lost = source.lost { line += "; lost: \(lost)" }
+            lines.append(line)
+        }
+        let c = commits
+        if sources.count > 1 {
+            lines.append(String(format: "commits %d carrying %d plane updates (%.2f per commit), flips %d over %d vblanks, at most %d per vblank",
+                                c.commits, c.planeUpdates, c.commits > 0 ? Double(c.planeUpdates) / Double(c.commits) : 0,
+                                c.flips, c.vblanksSpanned, c.maximumCommitsPerVblank))
+        }
+        let imported = sources.reduce(0) { $0 + $1.framebuffersFromCaptureBuffers }
+        let reconnects = sources.reduce(0) { $0 + $1.statistics.cameraReconnects }
+        let away = sources.reduce(0.0) { $0 + $1.statistics.secondsWithoutCamera }
+        lines.append("stopped: \(stopReason.rawValue); "
+            + (reconnects > 0 ? String(format: "camera reconnected %d times, %.1f s without it; ", reconnects, away) : "")
+            + (sources.count > 1 ? "\(c.sourcesLost) sources lost; " : "")
+            + "\(imported) framebuffers imported from capture dma-bufs; buffer-pool violations: \(poolViolations.count)")
         if let snapshot { lines.append("snapshot: \(snapshot)") }
         return lines.joined(separator: "\n")
     }

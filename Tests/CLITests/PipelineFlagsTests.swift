@@ -46,10 +46,9 @@ final class PipelineFlagsTests: XCTestCase {
             (["--device", "/dev/video0", "--device", "/dev/video0"], "--device /dev/video0 is given twice"),
             (two + ["--plane", "33"], "--plane picks one plane; 2 cameras take a plane each"),
             (two + ["--legacy"], "--legacy shows one plane; 2 cameras need atomic commits"),
-            (two + ["--allow-copy"], "--allow-copy converts one camera"),
             (two + ["--layout", "mosaic"], "--layout expects grid, side-by-side, picture-in-picture, got mosaic"),
             (two + ["--on-source-loss", "ignore"], "--on-source-loss expects stop or continue"),
-            (["--layout", "grid"], "--layout, --on-source-loss and --commit-lead are for several cameras"),
+            (["--layout", "grid"], "--layout and --commit-lead are for several cameras; give --device more than once (or \"sources\" in the file)"),
             (two + ["--commit-lead", "200"], "--commit-lead expects milliseconds from 0 to 100"),
             (["--config", file.path, "--device", "/dev/video8"], "--device replaces one camera; \(file.path) lists 2 sources"),
         ]
@@ -62,9 +61,6 @@ final class PipelineFlagsTests: XCTestCase {
                 XCTAssertEqual(result.stdout, "")
             }
         }
-        let reconnect = try runFramepipe(["preview"] + two + ["--reconnect"])
-        XCTAssertEqual(reconnect.status, 64, reconnect.stderr)
-        XCTAssertTrue(reconnect.stderr.contains("--reconnect waits for one camera; with 2, use --on-source-loss continue"), reconnect.stderr)
     }
 
     func testBadLogLevelInTheEnvironmentIsAUsageError() throws {

@@ -47,7 +47,7 @@ do {
     let session = try FramePipeline(configuration: try PipelineConfiguration.load(path: arguments[1]))
     nonisolated(unsafe) var hung = false
     session.onStatus = { statistics, _ in
-        guard statistics.shown > 0, !hung else { return }
+        guard statistics[0].shown > 0, !hung else { return }
         hung = true
         mark(".streaming")
         if hang == "streaming" { sleep(30) }

@@ -33,6 +33,13 @@ final class CompositeConfigurationTests: XCTestCase {
             let again = try JSONDecoder().decode(PipelineConfiguration.self, from: JSONEncoder().encode(config))
             XCTAssertEqual(again, config)
         }
+        // The copy path, reconnect and the loss policy apply to every source
+        // of several as to one.
+        let each = try decode(#"{"sources": [{"device": "/dev/video0"}, {"device": "/dev/video4"}], "copy": "allowed", "reconnect": true, "onSourceLoss": "continue"}"#)
+        XCTAssertEqual(each.copy, .allowed)
+        XCTAssertTrue(each.reconnect)
+        XCTAssertEqual(each.onSourceLoss, .continue)
+        XCTAssertEqual(try decode(#"{"source": {"device": "/dev/video0"}, "onSourceLoss": "continue"}"#).onSourceLoss, .continue)
         let single = try decode(#"{"source": {"device": "/dev/video0"}}"#)
         XCTAssertFalse(single.isComposite)
         XCTAssertEqual(try JSONDecoder().decode(PipelineConfiguration.self, from: JSONEncoder().encode(single)), single)
@@ -45,8 +52,6 @@ final class CompositeConfigurationTests: XCTestCase {
             (#"{"sources": []}"#, "test.json: sources: expected 1 to 8 sources, got 0"),
             (#"{"sources": [{"device": "/dev/video0"}, {"device": "/dev/video0"}]}"#, "test.json: sources: expected each camera once; /dev/video0 is listed twice"),
             (#"{"sources": [{"device": "/dev/video0"}, {}]}"#, "test.json: sources: expected a device path for each of several sources (\"auto\" would pick the same camera)"),
-            (#"{"sources": \#(two), "copy": "allowed"}"#, "test.json: copy: the copy path takes one \"source\"; several \"sources\" are shown zero-copy only"),
-            (#"{"sources": \#(two), "reconnect": true}"#, "test.json: reconnect: is for one \"source\"; several \"sources\" use \"onSourceLoss\""),
             (#"{"sources": \#(two), "layout": "mosaic"}"#, #"test.json: layout: expected one of "grid", "side-by-side", "picture-in-picture", got "mosaic""#),
             (#"{"sources": \#(two), "onSourceLoss": "ignore"}"#, #"test.json: onSourceLoss: expected one of "stop", "continue", got "ignore""#),
             (#"{"sources": [{"device": "/dev/video0", "rect": {"x": 0, "y": 0, "width": 2, "height": 2}}, {"device": "/dev/video4"}]}"#,

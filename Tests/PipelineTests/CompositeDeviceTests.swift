@@ -30,15 +30,15 @@ final class CompositeDeviceTests: XCTestCase {
 
     /// Runs `configuration`, compares the screen before teardown, and checks
     /// that nothing is left behind.
-    private func runAndCompare(_ configuration: PipelineConfiguration, frames: Int = 20) throws -> (CompositeSummary, LayerComparison, [CompositeSource]) {
+    private func runAndCompare(_ configuration: PipelineConfiguration, frames: Int = 20) throws -> (PipelineSummary, LayerComparison, [PipelineSource]) {
         let descriptors = try ProcessResources.descriptorCount()
         let framebuffers = try ProcessResources.kernelFramebufferIDs()
         let screen = try ScreenState.current()
         var comparison: LayerComparison?
         var mappedWhileStreaming: [String]?
-        let (summary, sources) = try { () throws -> (CompositeSummary, [CompositeSource]) in
-            let pipeline = try CompositePipeline(configuration: configuration)
-            pipeline.onFrame = { _, record in
+        let (summary, sources) = try { () throws -> (PipelineSummary, [PipelineSource]) in
+            let pipeline = try FramePipeline(configuration: configuration)
+            pipeline.onFrame = { record in
                 if record.outcome == .shown, mappedWhileStreaming == nil { mappedWhileStreaming = try? ProcessResources.frameMappings() }
             }
             return (try pipeline.run(frames: frames) { comparison = try LayerComparison.take($0) }, pipeline.sources)
@@ -54,7 +54,7 @@ final class CompositeDeviceTests: XCTestCase {
 
     /// Each source on its own plane, bottom to top in the list's order, in
     /// its rectangle, and every one shown.
-    private func checkLayers(_ summary: CompositeSummary, _ sources: [CompositeSource], count: Int, frames: Int) {
+    private func checkLayers(_ summary: PipelineSummary, _ sources: [PipelineSource], count: Int, frames: Int) {
         XCTAssertEqual(summary.sources.map(\.camera), Array(Self.cameras.prefix(count)))
         let planes = summary.sources.compactMap(\.plane)
         XCTAssertEqual(planes.count, count)
@@ -63,12 +63,12 @@ final class CompositeDeviceTests: XCTestCase {
         for (source, setUp) in zip(summary.sources, sources) {
             XCTAssertGreaterThanOrEqual(source.statistics.shown, frames, source.camera)
             let d = setUp.candidate.display.layout.destination
-            let r = setUp.region
+            guard let r = setUp.region else { return XCTFail("\(source.camera): several sources each have a region") }
             XCTAssertTrue(d.x >= r.x && d.y >= r.y && d.x + d.width <= r.x + r.width && d.y + d.height <= r.y + r.height,
                           "\(source.camera): \(d) inside its rectangle \(r)")
         }
-        XCTAssertEqual(summary.statistics.maximumCommitsPerVblank, 1)
-        XCTAssertEqual(summary.statistics.flipsSharingVblank, 0)
+        XCTAssertEqual(summary.commits.maximumCommitsPerVblank, 1)
+        XCTAssertEqual(summary.commits.flipsSharingVblank, 0)
     }
 
     func testTwoCamerasInAGridArePixelExact() throws {
@@ -87,7 +87,7 @@ final class CompositeDeviceTests: XCTestCase {
         let (summary, comparison, sources) = try runAndCompare(configuration(4, layout: .grid))
         checkLayers(summary, sources, count: 4, frames: 20)
         comparison.assertExact(visible: Array(repeating: 320 * 180, count: 4))
-        XCTAssertGreaterThan(summary.statistics.planeUpdates, summary.statistics.commits,
+        XCTAssertGreaterThan(summary.commits.planeUpdates, summary.commits.commits,
                              "some commits carried several cameras' frames")
     }
 
@@ -119,8 +119,8 @@ final class CompositeDeviceTests: XCTestCase {
     /// commits.
     func testDifferentRatesAreEachShownAtTheirCamerasRate() throws {
         try Lab.require()
-        let pipeline = try CompositePipeline(configuration: configuration(2, layout: .sideBySide, rates: [25, 12.5]))
-        XCTAssertEqual(pipeline.streams.map { $0.frameInterval }, [Fraction(numerator: 1, denominator: 25), Fraction(numerator: 2, denominator: 25)],
+        let pipeline = try FramePipeline(configuration: configuration(2, layout: .sideBySide, rates: [25, 12.5]))
+        XCTAssertEqual(pipeline.sources.indices.map { pipeline.stream(of: $0).frameInterval }, [Fraction(numerator: 1, denominator: 25), Fraction(numerator: 2, denominator: 25)],
                        "the drivers' intervals")
         let summary = try pipeline.run(frames: 40)
         for source in summary.sources {
@@ -134,8 +134,8 @@ final class CompositeDeviceTests: XCTestCase {
         // intervals above are the check).
         let fast = Double(summary.sources[0].statistics.shown), slow = Double(summary.sources[1].statistics.shown)
         print(String(format: "figure: composite rates: 25 and 12.5 fps cameras showed %.0f and %.0f frames (ratio %.2f)", fast, slow, fast / slow))
-        XCTAssertEqual(summary.statistics.maximumCommitsPerVblank, 1)
-        XCTAssertLessThanOrEqual(summary.statistics.commits, summary.statistics.vblanksSpanned + 1)
+        XCTAssertEqual(summary.commits.maximumCommitsPerVblank, 1)
+        XCTAssertLessThanOrEqual(summary.commits.commits, summary.commits.vblanksSpanned + 1)
     }
 
     func testTheCommandLineRunsTheExampleFilesAndBenchReportsPerCamera() throws {
@@ -155,9 +155,9 @@ final class CompositeDeviceTests: XCTestCase {
         let bench = try runFramepipe(["bench", "--config", repositoryRoot.appendingPathComponent("configs/vivid-two-grid.json").path,
                                       "--frames", "30", "--out", out])
         XCTAssertEqual(bench.status, 0, bench.stderr)
-        let report = try JSONDecoder().decode(CompositeBenchmarkReportShape.self, from: Data(contentsOf: URL(fileURLWithPath: out + "/report.json")))
-        XCTAssertEqual(report.sources.map(\.camera), ["/dev/video0", "/dev/video4"])
-        for source in report.sources {
+        let report = try JSONDecoder().decode(BenchmarkReportShape.self, from: Data(contentsOf: URL(fileURLWithPath: out + "/report.json")))
+        XCTAssertEqual(report.cameras.map(\.camera), ["/dev/video0", "/dev/video4"])
+        for source in report.cameras {
             XCTAssertGreaterThanOrEqual(source.frames.shown, 30)
             // Every shown frame is measured but the one that rode on the
             // modeset (the first commit carries the first camera's frame only).
@@ -167,7 +167,7 @@ final class CompositeDeviceTests: XCTestCase {
         XCTAssertEqual(report.commits.maximumCommitsPerVblank, 1)
         let csv = try String(contentsOfFile: out + "/frames.csv", encoding: .utf8).split(separator: "\n")
         XCTAssertTrue(csv.first?.hasPrefix("camera,sequence,") ?? false)
-        XCTAssertEqual(csv.dropFirst().filter { $0.hasPrefix("/dev/video4,") && $0.contains(",shown,") }.count, report.sources[1].frames.shown)
+        XCTAssertEqual(csv.dropFirst().filter { $0.hasPrefix("/dev/video4,") && $0.contains(",shown,") }.count, report.cameras[1].frames.shown)
         // Two cameras from flags alone, and plan.
         let flags = try runFramepipe(["plan", "--device", "/dev/video0", "--device", "/dev/video4", "--format", "XR24", "--size", "320x180"])
         XCTAssertEqual(flags.status, 0, flags.stderr)
@@ -179,14 +179,14 @@ final class CompositeDeviceTests: XCTestCase {
 }
 
 /// The parts of bench's report.json for several cameras that the test reads.
-private struct CompositeBenchmarkReportShape: Decodable {
-    struct Source: Decodable {
+private struct BenchmarkReportShape: Decodable {
+    struct Camera: Decodable {
         struct Frames: Decodable { var shown: Int }
         struct Latencies: Decodable { var total: LatencySummary }
         var camera: String
         var frames: Frames
         var latencyMilliseconds: Latencies
     }
-    var sources: [Source]
-    var commits: CompositeStatistics
+    var cameras: [Camera]
+    var commits: CommitStatistics
 }

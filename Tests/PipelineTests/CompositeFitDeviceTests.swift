@@ -18,7 +18,7 @@ final class CompositeFitDeviceTests: XCTestCase {
         let descriptors = try ProcessResources.descriptorCount()
         let sources = ["/dev/video0", "/dev/video4"].map { SourceConfiguration(device: $0, format: FourCC("XR24"), width: 320, height: 180) }
         let configuration = PipelineConfiguration(sink: SinkConfiguration(card: "/dev/dri/card0"), sources: sources)
-        XCTAssertThrowsError(try CompositePipeline(configuration: configuration)) { error in
+        XCTAssertThrowsError(try FramePipeline(configuration: configuration)) { error in
             guard case PipelineError.tooFewPlanes(let path, _, let planes, let cameras) = error else {
                 return XCTFail("\(error)")
             }

@@ -4,7 +4,7 @@ import XCTest
 /// A scripted display for several planes: each commit is logged as the
 /// changes it carries ("COMMIT 0:1 1:off"); a flip completes when the test
 /// says a vblank passed; which buffer each source has on screen is tracked.
-final class FakeLayerDisplay: LayerDisplayQueue {
+final class FakeLayerDisplay: DisplayQueue {
     var log: [String] = []
     private var pending: (tag: UInt32, changes: [SourceChange])?
     private var completed: [(tag: UInt32, changes: [SourceChange])] = []
@@ -36,8 +36,7 @@ final class FakeLayerDisplay: LayerDisplayQueue {
         for (tag, changes) in completed {
             for change in changes { onScreen[change.source] = change.buffer?.rawValue }
             log.append("FLIP \(tag)")
-            body(FlipCompletion(
-                bufferIndex: BufferIndex(Int(tag)), vblankSequence: reportedVblank ?? vblank, timestampNanoseconds: Int64(vblank) * 16_666_667))
+            body(FlipCompletion(tag: tag, vblankSequence: reportedVblank ?? vblank, timestampNanoseconds: Int64(vblank) * 16_666_667))
         }
         completed.removeAll()
     }
@@ -48,8 +47,8 @@ final class CompositeSchedulerTests: XCTestCase {
     private var display = FakeLayerDisplay()
     private lazy var scheduler = makeScheduler()
 
-    private func makeScheduler() -> CompositeScheduler {
-        CompositeScheduler(cameras: cameras, bufferCounts: [4, 4], display: display, refreshPeriodNanoseconds: 16_666_667)
+    private func makeScheduler() -> Scheduler {
+        Scheduler(cameras: cameras, bufferCounts: [4, 4], display: display, refreshPeriodNanoseconds: 16_666_667)
     }
 
     override func setUp() {
@@ -61,7 +60,7 @@ final class CompositeSchedulerTests: XCTestCase {
         for (source, camera) in cameras.enumerated() {
             camera.onQueue = { [unowned self] index in
                 XCTAssertNotEqual(self.display.onScreen[source], index, "source \(source): QBUF \(index) while on screen")
-                XCTAssertEqual(self.scheduler.lanes[source].pool.state(of: BufferIndex(index)), .queuedInCamera)
+                XCTAssertEqual(self.scheduler.state(of: BufferIndex(index), source: source), .inCamera)
             }
         }
     }
@@ -87,8 +86,8 @@ final class CompositeSchedulerTests: XCTestCase {
         XCTAssertEqual(display.log, ["COMMIT 0:0"])
         try vblank()
         XCTAssertEqual(display.log, ["COMMIT 0:0", "FLIP 0", "COMMIT 0:1 1:0"])
-        XCTAssertEqual(scheduler.statistics.commits, 2)
-        XCTAssertEqual(scheduler.statistics.planeUpdates, 3)
+        XCTAssertEqual(scheduler.commits.commits, 2)
+        XCTAssertEqual(scheduler.commits.planeUpdates, 3)
     }
 
     func testABufferGoesBackOnlyAfterTheFlipThatReplacedItsOwnSource() throws {
@@ -132,8 +131,8 @@ final class CompositeSchedulerTests: XCTestCase {
         XCTAssertEqual(scheduler.lanes[0].statistics.shown, 40)
         XCTAssertEqual(scheduler.lanes[1].statistics.shown, 20)
         XCTAssertEqual(scheduler.lanes[0].statistics.superseded + scheduler.lanes[1].statistics.superseded, 0)
-        XCTAssertEqual(scheduler.statistics.maximumCommitsPerVblank, 1)
-        XCTAssertEqual(scheduler.statistics.flipsSharingVblank, 0)
+        XCTAssertEqual(scheduler.commits.maximumCommitsPerVblank, 1)
+        XCTAssertEqual(scheduler.commits.flipsSharingVblank, 0)
         XCTAssertEqual(scheduler.violations, [])
     }
 
@@ -154,7 +153,7 @@ final class CompositeSchedulerTests: XCTestCase {
 
     func testALostSourcesPlaneGoesOffAndTheOthersGoOn() throws {
         var cleared: [Int] = []
-        scheduler.onSourceCleared = { cleared.append($0) }
+        scheduler.onScreenReleased = { cleared.append($0) }
         cameras[0].fill(0, sequence: 0)
         cameras[1].fill(0, sequence: 0)
         try fire(0)
@@ -175,13 +174,13 @@ final class CompositeSchedulerTests: XCTestCase {
         cameras[1].fill(1, sequence: 1)
         try scheduler.cameraReadable(1)
         XCTAssertFalse(cameras[1].log.contains("DQBUF 1"))
-        XCTAssertEqual(scheduler.statistics.sourcesLost, 1)
-        XCTAssertEqual(scheduler.activeSources, 1)
+        XCTAssertEqual(scheduler.commits.sourcesLost, 1)
+        XCTAssertEqual(scheduler.activeLanes, 1)
     }
 
     func testASourceLostBeforeItsFirstFrameIsClearedAtOnce() throws {
         var cleared: [Int] = []
-        scheduler.onSourceCleared = { cleared.append($0) }
+        scheduler.onScreenReleased = { cleared.append($0) }
         try scheduler.sourceLost(0)
         XCTAssertEqual(cleared, [0])
         XCTAssertEqual(display.log, [])
@@ -194,9 +193,9 @@ final class CompositeSchedulerTests: XCTestCase {
             try fire(0)
             try vblank()
         }
-        XCTAssertEqual(scheduler.statistics.flips, 3)
-        XCTAssertEqual(scheduler.statistics.flipsSharingVblank, 2)
-        XCTAssertEqual(scheduler.statistics.maximumCommitsPerVblank, 3)
+        XCTAssertEqual(scheduler.commits.flips, 3)
+        XCTAssertEqual(scheduler.commits.flipsSharingVblank, 2)
+        XCTAssertEqual(scheduler.commits.maximumCommitsPerVblank, 3)
     }
 
     func testAFailedCommitLeavesEveryFrameReady() throws {
@@ -209,8 +208,8 @@ final class CompositeSchedulerTests: XCTestCase {
         display.failNextShow = true
         display.vblankPasses()
         XCTAssertThrowsError(try scheduler.displayReadable())
-        XCTAssertEqual(scheduler.lanes[0].pool.state(of: BufferIndex(1)), .ready)
-        XCTAssertEqual(scheduler.lanes[1].pool.state(of: BufferIndex(0)), .ready)
+        XCTAssertEqual(scheduler.state(of: BufferIndex(1), source: 0), .ready)
+        XCTAssertEqual(scheduler.state(of: BufferIndex(0), source: 1), .ready)
         XCTAssertFalse(scheduler.isFlipPending)
         try scheduler.displayReadable()
         XCTAssertEqual(display.log.last, "COMMIT 0:1 1:0")
@@ -223,7 +222,7 @@ final class CompositeSchedulerTests: XCTestCase {
         let period: Int64 = 16_666_667
         var now: Int64 = 0
         var due: [Int64] = []
-        scheduler = CompositeScheduler(
+        scheduler = Scheduler(
             cameras: cameras, bufferCounts: [4, 4], display: display, refreshPeriodNanoseconds: period, clock: { now })
         scheduler.commitLeadNanoseconds = 6_000_000
         scheduler.onCommitDue = { due.append($0) }
@@ -253,7 +252,7 @@ final class CompositeSchedulerTests: XCTestCase {
         try fire(1)
         XCTAssertEqual(display.log.last, "COMMIT 1:1")
         XCTAssertEqual(due.count, 1)
-        XCTAssertEqual(scheduler.statistics.planeUpdates, 4)
+        XCTAssertEqual(scheduler.commits.planeUpdates, 4)
         XCTAssertEqual(scheduler.violations, [])
     }
 }

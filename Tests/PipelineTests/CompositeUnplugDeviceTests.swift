@@ -32,8 +32,8 @@ final class CompositeUnplugDeviceTests: XCTestCase {
         var comparison: LayerComparison?
         var shownAtLoss: Int?
         var lostError: String?
-        let summary = try { () throws -> CompositeSummary in
-            let pipeline = try CompositePipeline(configuration: configuration(.continue))
+        let summary = try { () throws -> PipelineSummary in
+            let pipeline = try FramePipeline(configuration: configuration(.continue))
             pipeline.onSourceLost = { [unowned pipeline] index, error in
                 XCTAssertEqual(index, 1)
                 lostError = "\(error)"
@@ -49,9 +49,9 @@ final class CompositeUnplugDeviceTests: XCTestCase {
         }()
         XCTAssertEqual(summary.stopReason, .frameCount, "the other camera reached its frame count")
         XCTAssertEqual(lostError, "/dev/video4: the camera was unplugged while streaming (ENODEV, POLLERR|POLLHUP on its descriptor); reconnect it and start again")
-        XCTAssertEqual(summary.lost[1], lostError)
-        XCTAssertNil(summary.lost[0])
-        XCTAssertEqual(summary.statistics.sourcesLost, 1)
+        XCTAssertEqual(summary.sources[1].lost, lostError)
+        XCTAssertNil(summary.sources[0].lost)
+        XCTAssertEqual(summary.commits.sourcesLost, 1)
         let atLoss = try XCTUnwrap(shownAtLoss)
         XCTAssertGreaterThanOrEqual(summary.sources[0].statistics.shown, max(80, atLoss + 20), "the other camera went on")
         XCTAssertEqual(summary.poolViolations, [])

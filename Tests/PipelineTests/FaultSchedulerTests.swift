@@ -57,7 +57,7 @@ final class FaultSchedulerTests: XCTestCase {
         XCTAssertEqual(camera.attempts, [0, 0], "QBUF 0 refused, then asked again")
         XCTAssertEqual(camera.camera.log.filter { $0.hasPrefix("QBUF") }, ["QBUF 0"])
         XCTAssertEqual(scheduler.statistics.cameraQueueRetries, 1)
-        XCTAssertEqual(scheduler.pool.state(of: 0), .queuedInCamera)
+        XCTAssertEqual(scheduler.state(of: 0), .inCamera)
         // And the pipeline keeps going.
         camera.camera.fill(2, sequence: 2)
         try scheduler.cameraFires(camera.camera)

@@ -360,7 +360,7 @@ func runInjecting(
         let session = try FramePipeline(configuration: configuration)
         session.onFrame = { [log] event in log.events.append(event) }
         session.onStatus = { statistics, _ in
-            guard let inject, injectedAt == nil, statistics.shown >= afterShown else { return }
+            guard let inject, injectedAt == nil, statistics[0].shown >= afterShown else { return }
             injectedAt = .now()
             do { try inject(injector) } catch { injectionError = error }
         }

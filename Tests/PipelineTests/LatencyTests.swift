@@ -64,7 +64,7 @@ final class FrameRecordTests: XCTestCase {
         let display = FakeDisplay()
         display.period = 16 * milliseconds
         let scheduler = Scheduler(
-            bufferCount: 4, camera: camera, display: display, refreshPeriodNanoseconds: 16 * milliseconds,
+            cameras: [camera], bufferCounts: [4], display: display, refreshPeriodNanoseconds: 16 * milliseconds,
             clock: { [unowned self] in self.now })
         return (camera, display, scheduler)
     }

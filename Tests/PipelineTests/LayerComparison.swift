@@ -24,7 +24,7 @@ struct LayerComparison {
 
     /// Freezes `pipeline` (on its queue, in `beforeTeardown`), reads the
     /// screen back and compares.
-    static func take(_ pipeline: CompositePipeline) throws -> LayerComparison {
+    static func take(_ pipeline: FramePipeline) throws -> LayerComparison {
         let shot = try pipeline.snapshot()
         var result = LayerComparison()
         var mapped: [(UnsafeRawBufferPointer, Int)?] = []
@@ -33,8 +33,8 @@ struct LayerComparison {
         }
         for (index, layer) in shot.layers.enumerated() {
             result.layouts.append(layer.layout)
-            result.empty.append(layer.buffer == nil)
-            guard let buffer = layer.buffer else {
+            result.empty.append(layer.bufferIndex == nil)
+            guard let buffer = layer.bufferIndex else {
                 mapped.append(nil)
                 continue
             }
@@ -43,7 +43,7 @@ struct LayerComparison {
                 throw ComparisonError(description: "the comparison reads 32-bit RGB; source \(index) negotiated \(format.fourcc)")
             }
             XCTAssertFalse(layer.layout.isScaled, "source \(index): pixel-exact comparison needs an unscaled plane; got \(layer.layout)")
-            let fd = pipeline.streams[index].buffers[buffer].planes[0].dmabuf.rawValue
+            let fd = pipeline.dmaBufDescriptors(of: buffer, source: index)[0]
             let pitch = Int(format.planes[0].bytesPerLine)
             let length = pitch * Int(format.height)
             guard let memory = mmap(nil, length, PROT_READ, MAP_SHARED, fd, 0), memory != MAP_FAILED else {
@@ -69,7 +69,9 @@ struct LayerComparison {
                     continue
                 }
                 let layout = result.layouts[top]
-                let c = (layout.source.y + y - layout.destination.y) * pitch + (layout.source.x + x - layout.destination.x) * 4
+                let row: Int = layout.source.y + y - layout.destination.y
+                let column: Int = layout.source.x + x - layout.destination.x
+                let c = row * pitch + column * 4
                 result.compared[top] += 1
                 if camera[c] != screen.bytes[s] || camera[c + 1] != screen.bytes[s + 1] || camera[c + 2] != screen.bytes[s + 2] {
                     result.mismatches[top] += 1

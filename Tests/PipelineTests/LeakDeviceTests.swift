@@ -31,7 +31,7 @@ final class LeakDeviceTests: XCTestCase {
         XCTAssertEqual(configuration.sources.count, 2)
         configuration.sources[1].frameRate = 25
         try cycles(cameras: 2) {
-            let summary = try CompositePipeline(configuration: configuration).run(frames: Self.framesPerCycle)
+            let summary = try FramePipeline(configuration: configuration).run(frames: Self.framesPerCycle)
             return (summary.stopReason, summary.poolViolations, summary.sources.map(\.statistics.shown).reduce(0, +))
         }
     }

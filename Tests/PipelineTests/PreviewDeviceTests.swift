@@ -28,7 +28,7 @@ final class PreviewDeviceTests: XCTestCase {
             let session = try FramePipeline(configuration: try config("vivid-vkms.json", frames: 120))
             session.onStatus = { [unowned session] _, _ in
                 if mappingsDuringStreaming == nil { mappingsDuringStreaming = try? ProcessResources.frameMappings() }
-                statisticsWhileStreaming.append(session.statistics)
+                statisticsWhileStreaming.append(session.statistics[0])
             }
             session.onFrame = { records.append($0) }
             summary = try session.run(frames: 120, beforeTeardown: { session in
@@ -75,8 +75,8 @@ final class PreviewDeviceTests: XCTestCase {
         pipeline.start()
         var readings: [PipelineStatistics] = []
         let deadline = monotonicNanoseconds() + 20_000_000_000
-        while pipeline.statistics.shown < 10, monotonicNanoseconds() < deadline {
-            readings.append(pipeline.statistics)
+        while pipeline.statistics[0].shown < 10, monotonicNanoseconds() < deadline {
+            readings.append(pipeline.statistics[0])
             usleep(20_000)
         }
         pipeline.stop()
@@ -86,7 +86,7 @@ final class PreviewDeviceTests: XCTestCase {
         XCTAssertGreaterThan(readings.count, 1, "read while streaming")
         XCTAssertTrue(zip(readings, readings.dropFirst()).allSatisfy { $0.captured <= $1.captured && $0.shown <= $1.shown },
                       "the live counters only grow")
-        XCTAssertEqual(pipeline.statistics, summary.statistics, "after the run the counters are the summary's")
+        XCTAssertEqual(pipeline.statistics, [summary.statistics], "after the run the counters are the summary's")
         XCTAssertEqual(summary.poolViolations, [])
     }
 

@@ -65,10 +65,10 @@ final class ReconnectDeviceTests: XCTestCase {
         let session = try FramePipeline(configuration: try configuration())
         let away = DispatchSemaphore(value: 0)
         let back = DispatchSemaphore(value: 0)
-        session.onCameraAway = { _ in away.signal() }
-        session.onCameraBack = { _ in back.signal() }
+        session.onCameraAway = { _, _ in away.signal() }
+        session.onCameraBack = { _, _ in back.signal() }
         session.start()
-        XCTAssertTrue(waitUntil(timeout: 15) { session.statistics.shown >= 10 }, "frames on screen")
+        XCTAssertTrue(waitUntil(timeout: 15) { session.statistics[0].shown >= 10 }, "frames on screen")
 
         // Freeze, so that the frame on screen now is the one the unplug leaves.
         let before = try session.onQueue { () throws -> WritebackSnapshot in
@@ -103,8 +103,8 @@ final class ReconnectDeviceTests: XCTestCase {
         XCTAssertTrue(session.onQueue { session.isWaitingForCamera }, "still waiting")
         session.onQueue { session.cameraSearchPaused = false }
         XCTAssertEqual(back.wait(timeout: .now() + 10), .success, "the camera was found again")
-        let shownAtReturn = session.statistics.shown
-        XCTAssertTrue(waitUntil(timeout: 15) { session.statistics.shown >= shownAtReturn + 10 }, "new frames after the return")
+        let shownAtReturn = session.statistics[0].shown
+        XCTAssertTrue(waitUntil(timeout: 15) { session.statistics[0].shown >= shownAtReturn + 10 }, "new frames after the return")
         // The screen shows the new camera's buffer, pixel for pixel.
         let comparison = try session.onQueue { try ScreenComparison.take(session) }
         comparison.assertExact(expectedPixels: 640 * 480)

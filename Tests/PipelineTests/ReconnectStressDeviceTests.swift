@@ -121,10 +121,10 @@ final class ReconnectStressDeviceTests: XCTestCase {
         let session = try FramePipeline(configuration: configuration)
         let away = DispatchSemaphore(value: 0)
         let back = DispatchSemaphore(value: 0)
-        session.onCameraAway = { _ in away.signal() }
-        session.onCameraBack = { _ in back.signal() }
+        session.onCameraAway = { _, _ in away.signal() }
+        session.onCameraBack = { _, _ in back.signal() }
         session.start()
-        XCTAssertTrue(waitUntil(timeout: 20) { session.statistics.shown >= 5 }, "frames on screen", file: file, line: line)
+        XCTAssertTrue(waitUntil(timeout: 20) { session.statistics[0].shown >= 5 }, "frames on screen", file: file, line: line)
         for (cycle, shape) in shapes.enumerated() {
             let what = "cycle \(cycle + 1) (\(shape))"
             var injector: FaultInjector? = try FaultInjector(camera)
@@ -153,8 +153,8 @@ final class ReconnectStressDeviceTests: XCTestCase {
                 XCTFail("\(what): the camera was not found again", file: file, line: line)
                 break
             }
-            let shownAtReturn = session.statistics.shown
-            guard waitUntil(timeout: 15, { session.statistics.shown >= shownAtReturn + 3 }) else {
+            let shownAtReturn = session.statistics[0].shown
+            guard waitUntil(timeout: 15, { session.statistics[0].shown >= shownAtReturn + 3 }) else {
                 XCTFail("\(what): no new frames after the return (\(session.statistics))", file: file, line: line)
                 break
             }

@@ -53,6 +53,8 @@ final class FakeDisplay: DisplayQueue {
     var log: [String] = []
     private var pending: [Int] = []
     private var completed: [Int] = []
+    /// The tag of the commit in flight (the flip reports it).
+    private var tags: [Int: UInt32] = [:]
     /// The vblank the next flip completes at; its time is `vblank * period`.
     /// Setting it completes the flip in flight.
     var vblank: UInt32 = 100 {
@@ -62,8 +64,10 @@ final class FakeDisplay: DisplayQueue {
     var onScreen: Int?
     var failNextShow = false
 
-    func show(_ buffer: BufferIndex) throws {
-        let index = buffer.rawValue
+    func show(_ changes: [SourceChange], tag: UInt32) throws {
+        XCTAssertEqual(changes.count, 1, "one camera: one change per commit")
+        guard let index = changes.first?.buffer?.rawValue else { return XCTFail("one camera: no plane goes off") }
+        tags[index] = tag
         if failNextShow {
             failNextShow = false
             throw FakeError.commitRejected
@@ -85,7 +89,7 @@ final class FakeDisplay: DisplayQueue {
         for index in completed {
             log.append("FLIP \(index)")
             onScreen = index
-            body(FlipCompletion(bufferIndex: BufferIndex(index), vblankSequence: vblank, timestampNanoseconds: Int64(vblank) * period))
+            body(FlipCompletion(tag: tags[index] ?? 0, vblankSequence: vblank, timestampNanoseconds: Int64(vblank) * period))
         }
         completed.removeAll()
     }
@@ -93,7 +97,38 @@ final class FakeDisplay: DisplayQueue {
     var hasPending: Bool { !pending.isEmpty || !completed.isEmpty }
 }
 
+/// Where a buffer of a lane is, as the pool and the lane's display slots
+/// tell together (the tests of one camera read it this way).
+enum LaneBufferState: Equatable {
+    case inCamera, ready, committed, onScreen, released
+}
+
 extension Scheduler {
+    /// One lane: a camera shown on the whole screen.
+    convenience init(bufferCount: Int, camera: any CameraQueue, display: any DisplayQueue, refreshPeriodNanoseconds: Int64) {
+        self.init(cameras: [camera], bufferCounts: [bufferCount], display: display, refreshPeriodNanoseconds: refreshPeriodNanoseconds)
+    }
+
+    /// The first lane's camera is readable.
+    func cameraReadable() throws { try cameraReadable(0) }
+    /// The first lane's pool.
+    var pool: BufferPool { lanes[0].pool }
+    /// The first lane's counters.
+    var statistics: PipelineStatistics { lanes[0].statistics }
+
+    /// Where buffer `index` of lane `source` is.
+    func state(of index: BufferIndex, source: Int = 0) -> LaneBufferState? {
+        let lane = lanes[source]
+        if lane.committed == index { return .committed }
+        if lane.onScreen == index { return .onScreen }
+        switch lane.pool.state(of: index) {
+        case .inCamera?: return .inCamera
+        case .ready?: return .ready
+        case .released?: return .released
+        case .held?, nil: return nil
+        }
+    }
+
     /// The camera's source firing until no filled buffer waits (one
     /// dequeue per wake-up).
     func cameraFires(_ camera: FakeCamera) throws {
@@ -122,8 +157,8 @@ final class SchedulerTests: XCTestCase {
         // still scans out or has committed.
         camera.onQueue = { [unowned self] index in
             XCTAssertNotEqual(self.display.onScreen, index, "QBUF \(index) while on screen")
-            let state = self.scheduler.pool.state(of: BufferIndex(index))
-            XCTAssertEqual(state, .queuedInCamera, "pool moved \(index) to the camera")
+            let state = self.scheduler.state(of: BufferIndex(index))
+            XCTAssertEqual(state, .inCamera, "pool moved \(index) to the camera")
         }
     }
 
@@ -131,22 +166,22 @@ final class SchedulerTests: XCTestCase {
         camera.fill(0, sequence: 0)
         try scheduler.cameraFires(camera)
         XCTAssertEqual(display.log, ["COMMIT 0"])
-        XCTAssertEqual(scheduler.pool.state(of: 0), .committed)
+        XCTAssertEqual(scheduler.state(of: 0), .committed)
 
         try scheduler.vblank(display)
-        XCTAssertEqual(scheduler.pool.state(of: 0), .onScreen)
+        XCTAssertEqual(scheduler.state(of: 0), .onScreen)
         XCTAssertEqual(camera.log, ["DQBUF 0"], "nothing goes back while 0 is the only frame on screen")
 
         camera.fill(1, sequence: 1)
         try scheduler.cameraFires(camera)
         XCTAssertEqual(display.log, ["COMMIT 0", "FLIP 0", "COMMIT 1"])
-        XCTAssertEqual(scheduler.pool.state(of: 0), .onScreen, "0 still scanned out while 1's flip is pending")
+        XCTAssertEqual(scheduler.state(of: 0), .onScreen, "0 still scanned out while 1's flip is pending")
         XCTAssertFalse(camera.log.contains("QBUF 0"))
 
         try scheduler.vblank(display)
         XCTAssertEqual(camera.log, ["DQBUF 0", "DQBUF 1", "QBUF 0"], "0 returns only after 1's flip completed")
-        XCTAssertEqual(scheduler.pool.state(of: 1), .onScreen)
-        XCTAssertEqual(scheduler.pool.state(of: 0), .queuedInCamera)
+        XCTAssertEqual(scheduler.state(of: 1), .onScreen)
+        XCTAssertEqual(scheduler.state(of: 0), .inCamera)
         XCTAssertEqual(scheduler.pool.violations, [])
     }
 
@@ -215,7 +250,7 @@ final class SchedulerTests: XCTestCase {
         XCTAssertEqual(stats.flips, stats.shown)
         XCTAssertEqual(stats.commits, stats.shown + (display.hasPending ? 1 : 0))
         // Every captured frame is accounted for exactly once.
-        let inFlight = scheduler.pool.frames.filter { $0.state != .queuedInCamera && $0.state != .onScreen }.count
+        let inFlight = scheduler.pool.frames.filter { $0.state != .inCamera && $0.index != scheduler.lanes[0].onScreen }.count
         XCTAssertEqual(stats.shown + stats.superseded + stats.cameraErrors + inFlight, stats.captured)
         XCTAssertEqual(scheduler.pool.violations, [])
         // The simulation is deterministic: 302 frames in 200 turns, 200
@@ -235,7 +270,7 @@ final class SchedulerTests: XCTestCase {
         camera.fill(1, sequence: 1)
         try scheduler.cameraFires(camera)
         XCTAssertEqual(camera.log, ["DQBUF 0", "DQBUF 1", "QBUF 1"])
-        XCTAssertEqual(scheduler.pool.onScreen, 0)
+        XCTAssertEqual(scheduler.lanes[0].onScreen, 0)
         scheduler.isFrozen = false
         camera.fill(2, sequence: 2)
         try scheduler.cameraFires(camera)
@@ -290,7 +325,7 @@ final class SchedulerTests: XCTestCase {
         try scheduler.cameraReadable()
         XCTAssertEqual(scheduler.statistics.shown, 1)
         XCTAssertEqual(camera.log, ["DQBUF 0", "DQBUF 1"], "frame 1 is not shown")
-        XCTAssertEqual(scheduler.pool.state(of: 1), .ready, "it is in flight when the run ends")
+        XCTAssertEqual(scheduler.state(of: 1), .ready, "it is in flight when the run ends")
         XCTAssertEqual(display.log, ["COMMIT 0", "FLIP 0"])
     }
 
@@ -298,97 +333,8 @@ final class SchedulerTests: XCTestCase {
         display.failNextShow = true
         camera.fill(0, sequence: 0)
         XCTAssertThrowsError(try scheduler.cameraReadable())
-        XCTAssertEqual(scheduler.pool.state(of: 0), .ready)
+        XCTAssertEqual(scheduler.state(of: 0), .ready)
         XCTAssertEqual(scheduler.statistics.commits, 0)
         XCTAssertEqual(scheduler.pool.violations, [])
-    }
-}
-
-final class BufferPoolTests: XCTestCase {
-    /// A frame as the scheduler records it at dequeue.
-    private func frame(_ sequence: UInt32) -> FrameTimeline {
-        FrameTimeline(sequence: sequence, captureNanoseconds: Int64(sequence) * 1000, timestampSource: "start-of-exposure",
-                      dequeueNanoseconds: Int64(sequence) * 1000 + 500)
-    }
-
-    func testEveryLegalTransition() {
-        var pool = BufferPool(bufferCount: 2)
-        XCTAssertEqual(pool.state(of: 0), .queuedInCamera)
-        XCTAssertTrue(pool.dequeued(0, frame(1)))
-        XCTAssertEqual(pool.state(of: 0), .ready)
-        XCTAssertEqual(pool.timeline(of: 0)?.sequence, 1)
-        XCTAssertTrue(pool.commit(0, at: 7_000))
-        XCTAssertEqual(pool.timeline(of: 0)?.commitNanoseconds, 7_000, "the pool keeps when the commit was issued")
-        XCTAssertEqual(pool.frames[0].displayReferences, 1)
-        XCTAssertNil(pool.flipCompleted(0), "nothing was on screen before")
-        XCTAssertEqual(pool.state(of: 0), .onScreen)
-        XCTAssertTrue(pool.dequeued(1, frame(2)))
-        XCTAssertTrue(pool.commit(1, at: 8_000))
-        XCTAssertEqual(pool.flipCompleted(1), 0)
-        XCTAssertEqual(pool.state(of: 0), .released)
-        XCTAssertEqual(pool.frames[0].displayReferences, 0)
-        XCTAssertTrue(pool.requeue(0))
-        XCTAssertEqual(pool.state(of: 0), .queuedInCamera)
-        XCTAssertNil(pool.timeline(of: 0), "a buffer in the camera holds no frame")
-        XCTAssertEqual(pool.violations, [])
-        XCTAssertEqual(pool.requeueCount, 1)
-    }
-
-    func testIllegalTransitionsAreRefusedAndRecorded() {
-        var pool = BufferPool(bufferCount: 3)
-        pool.stopsOnViolation = false
-        XCTAssertTrue(pool.dequeued(0, frame(0)))
-        XCTAssertTrue(pool.commit(0, at: 0))
-        XCTAssertFalse(pool.requeue(0), "committed: the display will read it")
-        XCTAssertNil(pool.flipCompleted(0), "legal: committed -> on screen")
-        XCTAssertFalse(pool.requeue(0), "on screen: the display reads it now")
-        XCTAssertFalse(pool.dequeued(0, frame(5)), "the camera does not own it")
-        XCTAssertTrue(pool.dequeued(1, frame(1)))
-        XCTAssertTrue(pool.dequeued(2, frame(2)))
-        XCTAssertTrue(pool.commit(1, at: 0))
-        XCTAssertFalse(pool.commit(2, at: 0), "one commit in flight at most")
-        XCTAssertFalse(pool.requeue(7))
-        XCTAssertNil(pool.state(of: 7))
-        XCTAssertEqual(pool.violations, [
-            "requeue 0 while committed with 1 display reference(s)",
-            "requeue 0 while onScreen with 1 display reference(s)",
-            "dequeue 0 while onScreen",
-            "commit 2 while 1 is still committed: one commit in flight at most",
-            "requeue of unknown buffer 7",
-        ])
-        XCTAssertEqual(pool.state(of: 0), .onScreen, "refused transitions change nothing")
-        XCTAssertEqual(pool.timeline(of: 0)?.sequence, 0, "a refused dequeue does not overwrite the frame on screen")
-    }
-
-    func testCommitFailedUndoes() {
-        var pool = BufferPool(bufferCount: 1)
-        XCTAssertTrue(pool.dequeued(0, frame(0)))
-        XCTAssertTrue(pool.commit(0, at: 5))
-        pool.commitFailed(0)
-        XCTAssertEqual(pool.state(of: 0), .ready)
-        XCTAssertEqual(pool.frames[0].displayReferences, 0)
-        XCTAssertNil(pool.timeline(of: 0)?.commitNanoseconds)
-        XCTAssertTrue(pool.requeue(0))
-    }
-
-    func testNewestReadyBySequence() {
-        var pool = BufferPool(bufferCount: 3)
-        XCTAssertTrue(pool.dequeued(2, frame(5)))
-        XCTAssertTrue(pool.dequeued(0, frame(9)))
-        XCTAssertTrue(pool.dequeued(1, frame(7)))
-        XCTAssertEqual(pool.newestReady, 0)
-        XCTAssertEqual(pool.readyOtherThan(0), 1)
-        XCTAssertNil(pool.committed)
-        XCTAssertNil(pool.onScreen)
-    }
-
-    func testTeardownReleasesDisplayReferences() {
-        var pool = BufferPool(bufferCount: 2)
-        XCTAssertTrue(pool.dequeued(0, frame(0)))
-        XCTAssertTrue(pool.commit(0, at: 0))
-        XCTAssertNil(pool.flipCompleted(0))
-        pool.displayReleasedAll()
-        XCTAssertEqual(pool.state(of: 0), .released)
-        XCTAssertTrue(pool.requeue(0))
     }
 }

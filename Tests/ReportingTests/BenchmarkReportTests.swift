@@ -28,19 +28,27 @@ final class BenchmarkReportTests: XCTestCase {
         ]
     }
 
-    private let eventLoop = BenchmarkReport.EventLoop(
+    private let eventLoop = EventLoopCost(
         systemCallsPerShownFrame: 12.5, systemCallsNotMeasured: nil, threadsNotCounted: 0,
         contextSwitchesPerShownFrame: 3, voluntaryContextSwitches: 5, involuntaryContextSwitches: 1)
-    private let startup = BenchmarkReport.Startup(
+    private let startup = StartupTimes(
         loadMilliseconds: 90, setupMilliseconds: 120,
         setupSteps: [SetupStep(name: "open camera", milliseconds: 20), SetupStep(name: "buffers", milliseconds: 99.6)],
         firstFrame: .init(capturedMilliseconds: 150, dequeuedMilliseconds: 151, committedMilliseconds: 152.4, onScreenMilliseconds: 180))
 
-    private func summary(_ counters: PipelineStatistics = PipelineStatistics()) -> PipelineSummary {
-        PipelineSummary(
-            camera: "c", card: "d", format: "f", width: 1, height: 1, bufferCount: 4, connector: "x", mode: "m",
-            plane: nil, atomic: true, statistics: counters, seconds: 1, stopReason: .frameCount,
-            framebuffersFromCaptureBuffers: 4, poolViolations: [])
+    private func summary(_ counters: PipelineStatistics = PipelineStatistics(), cameras: Int = 1) -> PipelineSummary {
+        let sources = (0..<cameras).map { index in
+            SourceSummary(
+                camera: "c\(index)", format: "f", width: 1, height: 1, bufferCount: 4, plane: nil, statistics: counters,
+                shownPerSecond: Double(counters.shown), poolViolations: [])
+        }
+        return PipelineSummary(
+            sources: sources, card: "d", connector: "x", mode: "m", atomic: true, commits: CommitStatistics(), seconds: 1,
+            stopReason: .frameCount)
+    }
+
+    private func measurements(cpu: (Double, Double, Int), allocations: AllocationCount) -> BenchmarkReport.Measurements {
+        BenchmarkReport.Measurements(cpu: cpu, allocations: allocations, eventLoop: eventLoop, startup: startup)
     }
 
     func testReportCountsEveryFrameAndLeavesTheModesetFrameOutOfLatency() throws {
@@ -51,28 +59,32 @@ final class BenchmarkReportTests: XCTestCase {
         counters.cameraQueueRetries = 3
         counters.commits = 4
         let report = BenchmarkReport.make(
-            records: records, summary: summary(counters), refreshHz: 62.5, cpu: (0.5, 0.25, 2),
-            allocations: .init(measured: true, perFrameSteadyState: 0, framesMeasured: 2, allocationsMeasured: 0),
-            eventLoop: eventLoop, startup: startup)
-        XCTAssertEqual(report.frames.total, 7)
-        XCTAssertEqual(report.frames.captured, 5)
-        XCTAssertEqual(report.frames.shown, 2)
-        XCTAssertEqual(report.frames.superseded, 1)
-        XCTAssertEqual(report.frames.cameraDropped, 2)
-        XCTAssertEqual(report.frames.cameraErrors, 1)
-        XCTAssertEqual(report.frames.inFlightAtEnd, 1)
+            records: [records], summary: summary(counters), refreshHz: 62.5,
+            measurements: measurements(cpu: (0.5, 0.25, 2), allocations: .init(measured: true, perFrameSteadyState: 0, framesMeasured: 2, allocationsMeasured: 0)))
+        XCTAssertEqual(report.schemaVersion, 2)
+        XCTAssertEqual(report.cameras.count, 1)
+        let camera = report.cameras[0]
+        XCTAssertEqual(camera.frames.total, 7)
+        XCTAssertEqual(camera.frames.captured, 5)
+        XCTAssertEqual(camera.frames.shown, 2)
+        XCTAssertEqual(camera.frames.superseded, 1)
+        XCTAssertEqual(camera.frames.cameraDropped, 2)
+        XCTAssertEqual(camera.frames.cameraErrors, 1)
+        XCTAssertEqual(camera.frames.inFlightAtEnd, 1)
+        XCTAssertEqual(camera.counters, counters, "the pipeline's own counters travel with the report")
         // The first shown frame (the modeset's) stays out of the statistics.
-        XCTAssertEqual(report.earliestVblank.share, 0)
-        XCTAssertEqual(report.earliestVblank.missed, ["1": 1])
-        XCTAssertEqual(report.latencyMilliseconds.total.count, 1)
-        XCTAssertEqual(report.latencyMilliseconds.total.max, 30, accuracy: 0.05)
-        XCTAssertEqual(report.latencyMilliseconds.captureSide.max, 3, accuracy: 0.05)
-        XCTAssertEqual(report.latencyMilliseconds.pipelineSide.max, 27, accuracy: 0.05)
-        XCTAssertEqual(report.latencyMilliseconds.dequeueToCommit.max, 2, accuracy: 0.05)
+        XCTAssertEqual(camera.earliestVblank.share, 0)
+        XCTAssertEqual(camera.earliestVblank.missed, ["1": 1])
+        XCTAssertEqual(camera.latencyMilliseconds.total.count, 1)
+        XCTAssertEqual(camera.latencyMilliseconds.total.max, 30, accuracy: 0.05)
+        XCTAssertEqual(camera.latencyMilliseconds.captureSide.max, 3, accuracy: 0.05)
+        XCTAssertEqual(camera.latencyMilliseconds.pipelineSide.max, 27, accuracy: 0.05)
+        XCTAssertEqual(camera.latencyMilliseconds.dequeueToCommit.max, 2, accuracy: 0.05)
         // report.json carries the pipeline's own counters, the event loop's
         // and the start-up's figures, each under its key.
         let json = try XCTUnwrap(JSONSerialization.jsonObject(with: JSONEncoder().encode(report)) as? [String: Any])
-        let written = try XCTUnwrap(json["counters"] as? [String: Any], "\(json.keys)")
+        let cameras = try XCTUnwrap(json["cameras"] as? [[String: Any]], "\(json.keys)")
+        let written = try XCTUnwrap(cameras.first?["counters"] as? [String: Any], "\(cameras)")
         XCTAssertEqual(written["shown"] as? Int, 2)
         XCTAssertEqual(written["superseded"] as? Int, 1)
         XCTAssertEqual(written["cameraQueueRetries"] as? Int, 3)
@@ -88,23 +100,37 @@ final class BenchmarkReportTests: XCTestCase {
             "start-up: loaded in 90 ms before main; set up after 120 ms (open camera 20, buffers 100); "
                 + "first frame captured 150, dequeued 151, committed 152, on screen 180 ms"), report.text)
         XCTAssertEqual(report.cpu.perShownFrameMilliseconds, 375, accuracy: 0.001, "CPU over the frames shown while timed")
-        XCTAssertEqual(report.timestampSource, "start-of-exposure")
+        XCTAssertEqual(camera.timestampSource, "start-of-exposure")
     }
 
-    func testCSVHasOneLinePerFrame() {
-        let csv = FramesCSV.render(records).split(separator: "\n")
-        XCTAssertEqual(csv.count, 8)
-        XCTAssertTrue(csv[0].hasPrefix("sequence,outcome,buffer,"), String(csv[0]))
-        XCTAssertTrue(csv[1].hasPrefix("0,shown,0,start-of-exposure,2000000,10000000,10000000,16000000,1,0,14.000,8.000,6.000"), String(csv[1]))
-        XCTAssertTrue(csv[4].hasPrefix("3,droppedByCamera,"), String(csv[4]))
+    func testCSVHasOneLinePerFrameNamingItsCamera() {
+        let csv = FramesCSV.render(sources: [("/dev/video0", records), ("/dev/video4", Array(records.prefix(1)))]).split(separator: "\n")
+        XCTAssertEqual(csv.count, 9)
+        XCTAssertEqual(csv[0], "camera,sequence,outcome,buffer,timestamp_source,capture_ns,dequeue_ns,commit_ns,flip_ns,vblank_sequence,vblanks_missed,total_ms,capture_side_ms,pipeline_side_ms,conversion_ms")
+        XCTAssertEqual(csv[1], "/dev/video0,0,shown,0,start-of-exposure,2000000,10000000,10000000,16000000,1,0,14.000,8.000,6.000,")
+        XCTAssertTrue(csv[4].hasPrefix("/dev/video0,3,droppedByCamera,"), String(csv[4]))
+        XCTAssertTrue(csv[8].hasPrefix("/dev/video4,0,shown,"), String(csv[8]))
+    }
+
+    /// Two cameras: a report each, one CPU figure over the frames both showed.
+    func testTwoCamerasGetAReportEach() {
+        var counters = PipelineStatistics()
+        counters.shown = 2
+        let report = BenchmarkReport.make(
+            records: [records, Array(records.prefix(3))], summary: summary(counters, cameras: 2), refreshHz: 62.5,
+            measurements: measurements(cpu: (0.5, 0.3, 4), allocations: .init(measured: false, perFrameSteadyState: nil, framesMeasured: 0, allocationsMeasured: 0)))
+        XCTAssertEqual(report.cameras.map(\.camera), ["c0", "c1"])
+        XCTAssertEqual(report.cameras.map(\.frames.total), [7, 3])
+        XCTAssertEqual(report.cpu.perShownFrameMilliseconds, 200, accuracy: 0.001)
+        XCTAssertTrue(report.text.hasPrefix("2 cameras → d: display m; "), report.text)
+        XCTAssertTrue(report.text.contains("CPU: 200.00 ms per shown frame, all cameras"), report.text)
     }
 
     func testPlotHasOneDotPerMeasuredFrame() {
         let report = BenchmarkReport.make(
-            records: records, summary: summary(), refreshHz: 62.5, cpu: (0, 0, 0),
-            allocations: .init(measured: false, perFrameSteadyState: nil, framesMeasured: 0, allocationsMeasured: 0),
-            eventLoop: eventLoop, startup: startup)
-        let svg = BenchmarkPlot.svg(records: records, report: report)
+            records: [records], summary: summary(), refreshHz: 62.5,
+            measurements: measurements(cpu: (0, 0, 0), allocations: .init(measured: false, perFrameSteadyState: nil, framesMeasured: 0, allocationsMeasured: 0)))
+        let svg = BenchmarkPlot.svg(records: records, report: report.cameras[0], mode: report.mode)
         XCTAssertTrue(svg.hasPrefix("<svg"))
         XCTAssertEqual(svg.components(separatedBy: "<circle").count - 1, 1, "one dot per frame the percentiles count (not the modeset frame)")
     }

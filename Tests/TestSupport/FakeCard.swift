@@ -136,6 +136,10 @@ public final class FakeCard: @unchecked Sendable {
         }
     }
 
+    /// The CRTC's clock now (the last vblank's time), CLOCK_MONOTONIC
+    /// nanoseconds as its flip events report them.
+    public var clockNanoseconds: Int64 { lock.withLock { Int64(clockMicroseconds) * 1000 } }
+
     /// The atomic commits made so far, decoded.
     public var commits: [FakeCommit] { lock.withLock { recordedCommits } }
     /// Whether a commit or flip is in flight.

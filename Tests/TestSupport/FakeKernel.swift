@@ -71,6 +71,19 @@ public final class FakeKernel: KernelInterface, @unchecked Sendable {
         }
     }
 
+    /// The camera at `path`, unplugged, is plugged back in as a fresh
+    /// device (same node, same bus info: a USB camera replugged into the
+    /// same port). Descriptors of the old one keep failing.
+    @discardableResult
+    public func replugCamera(at path: String = "/dev/video0") -> FakeCamera? {
+        lock.withLock {
+            guard let old = cameras[path] else { return nil }
+            let camera = FakeCamera(path: path, minor: old.minor, configuration: old.configuration, lock: lock)
+            cameras[path] = camera
+            return camera
+        }
+    }
+
     /// Registers a DRM card node at `path` (a character device of major 226).
     @discardableResult
     public func addCard(at path: String = "/dev/dri/card0", configuration: FakeCard.Configuration = .init()) -> FakeCard {
@@ -80,6 +93,9 @@ public final class FakeKernel: KernelInterface, @unchecked Sendable {
             return card
         }
     }
+
+    /// The card registered at `path`, if any.
+    public func card(at path: String) -> FakeCard? { lock.withLock { cards[path] } }
 
     /// Makes `open` of `path` fail with EACCES, as a node without permission does.
     public func denyAccess(to path: String) {

@@ -110,9 +110,34 @@ def read_report(run, mode):
         return None
     try:
         with open(report_path(run, mode)) as f:
-            return json.load(f)
+            return flatten_report(json.load(f))
     except (OSError, ValueError):
         return None
+
+
+def flatten_report(rep):
+    """A report in the layout the analysis reads: one camera's fields at the
+    top. framepipe's report.json schema 2 (and preview --json since the one
+    runtime) keeps them per camera, in "cameras" (bench: memory under
+    "setup", the copy path as {path, statistics}) or "sources" (preview);
+    the first camera's are lifted, the run's own fields stay. Schema 1
+    reports are returned as they are."""
+    if not isinstance(rep, dict):
+        return rep
+    cameras = rep.get("cameras") or rep.get("sources")
+    if not isinstance(cameras, list) or not cameras or not isinstance(cameras[0], dict):
+        return rep
+    first = dict(cameras[0])
+    setup = first.pop("setup", None)
+    if isinstance(setup, dict):
+        first.update({k: v for k, v in setup.items() if k not in first})
+    copy = first.get("copy") if "copy" in first else first.get("copyPath")
+    if isinstance(copy, dict):
+        first["copyPath"] = copy.get("path")
+        first["copy"] = copy.get("statistics")
+    flat = {k: v for k, v in rep.items() if k not in ("cameras", "sources")}
+    flat.update({k: v for k, v in first.items() if k not in flat})
+    return flat
 
 
 @dataclass

@@ -26,6 +26,28 @@ def tools(runs, meta=None, info=None):
 
 
 class HelpersTests(unittest.TestCase):
+    def test_flatten_report_lifts_the_first_camera_of_schema_2(self):
+        rep = {"schemaVersion": 2, "card": "/dev/dri/card0", "cpu": {"perShownFrameMilliseconds": 2.5},
+               "cameras": [{"camera": "/dev/video0", "setup": {"memory": "camera memory", "plane": 33},
+                            "frames": {"shown": 240}, "latencyMilliseconds": {"total": {"p50": 11.5}},
+                            "copy": {"path": "YUYV 640x480 → XRGB8888 (libyuv)", "statistics": {"converted": 240, "refused": 1}}},
+                           {"camera": "/dev/video4"}]}
+        flat = A.flatten_report(rep)
+        self.assertEqual(flat["camera"], "/dev/video0")
+        self.assertEqual(flat["memory"], "camera memory")
+        self.assertEqual(flat["cpu"], {"perShownFrameMilliseconds": 2.5}, "the run's own fields stay")
+        self.assertEqual(A.dig(flat, "latencyMilliseconds", "total", "p50"), 11.5)
+        self.assertEqual(flat["copyPath"], "YUYV 640x480 → XRGB8888 (libyuv)")
+        self.assertEqual(A.dig(flat, "copy", "refused"), 1)
+        self.assertEqual(A.shown({"frames": "300"}, flat), 240)
+        self.assertNotIn("cameras", flat)
+
+    def test_flatten_report_leaves_schema_1_and_preview_sources(self):
+        old = {"schemaVersion": 1, "memory": "display memory", "frames": {"shown": 10}}
+        self.assertEqual(A.flatten_report(old), old)
+        preview = {"stopReason": "frameCount", "sources": [{"camera": "/dev/video0", "statistics": {"shown": 12}, "memory": "camera memory"}]}
+        self.assertEqual(A.shown({"frames": "300"}, A.flatten_report(preview)), 12)
+
     def test_median(self):
         self.assertEqual(A.median([3, None, 1, 2]), 2)
         self.assertEqual(A.median([1, 2]), 1.5)

@@ -2,54 +2,71 @@ import KMS
 import Platform
 import V4L2
 
-/// Setting up several sources on one screen (``CompositePipeline``): the
-/// cameras and the card opened, one mode, a rectangle and a plane per
-/// source, each source's pipeline searched with the ones before it on
-/// screen. On failure everything made so far is released again.
-struct CompositeSetup {
+/// Setting a pipeline up: its cameras and the card opened, then each
+/// source's pipeline searched (``PlanSearch``) for who allocates, the
+/// format and the display plan. One source has the whole screen: the
+/// display's candidate plans are its own (modes, planes, placements, the
+/// legacy path). Several share it: one mode (asked for, else the
+/// connector's preferred), a rectangle and a plane each, bottom to top in
+/// the list's order, every candidate tested together with the sources
+/// already settled. On failure everything made so far is released again.
+struct PipelineSetup {
     var steps: [SetupStep] = []
     let display: Display
-    var sources: [CompositeSource] = []
+    var sources: [PipelineSource] = []
     var allocations: [FrameAllocation] = []
 
     init(configuration: PipelineConfiguration, kernel: any KernelInterface) throws {
-        var stepStart = monotonicNanoseconds()
-        var steps: [SetupStep] = []
-        func step(_ name: String) {
-            let now = monotonicNanoseconds()
-            steps.append(SetupStep(name: name, milliseconds: Double(now - stepStart) / 1e6))
-            stepStart = now
-        }
+        var clock = StepClock()
         let entries = configuration.isComposite ? configuration.sources : [configuration.source]
-        let devices = try entries.map { try FramePipeline.openCamera($0.device, kernel: kernel) }
+        let devices = try entries.map { try Self.openCamera($0.device, kernel: kernel) }
         let cameras = try devices.map(CameraDescription.init)
-        step("open cameras")
-        let (card, info) = try FramePipeline.openCard(configuration.sink.card, kernel: kernel)
-        guard info.capabilities.atomic, !configuration.sink.legacy else { throw PipelineError.severalSourcesNeedAtomic(card: card.path) }
-        step("open display")
-        let heaps = DmaHeap.available(kernel: kernel)
-        let single = { (index: Int) in
-            PipelineConfiguration(source: entries[index], sink: configuration.sink, policy: configuration.policy)
+        clock.step("open camera\(entries.count > 1 ? "s" : "")")
+        let (card, info) = try Self.openCard(configuration.sink.card, kernel: kernel)
+        if entries.count > 1, !info.capabilities.atomic || configuration.sink.legacy {
+            throw PipelineError.severalSourcesNeedAtomic(card: card.path)
         }
-        // The first source's plan as if alone says which connector, CRTC
-        // and mode: the mode asked for, else the connector's preferred one.
-        let first = try PipelinePlanner.plan(single(0), camera: cameras[0], card: info, heaps: heaps)
+        clock.step("open display")
+        let heaps = DmaHeap.available(kernel: kernel)
+        let alone = { (index: Int) in
+            var single = configuration
+            single.source = entries[index]
+            single.sources = []
+            return single
+        }
+        // The first source's plan as if alone: the whole screen for one
+        // source; for several it says which connector, CRTC and mode.
+        let first = try PipelinePlanner.plan(alone(0), camera: cameras[0], card: info, heaps: heaps)
+        if entries.count == 1 {
+            var plans: [DisplayPlan] = []
+            for candidate in first.candidates where !plans.contains(candidate.display) { plans.append(candidate.display) }
+            clock.step("plan")
+            display = try Display(card: card, info: info, candidates: plans)
+            clock.step("display")
+            let outcome = try PlanSearch(device: devices[0], display: display, kernel: kernel).run(first)
+            allocations = [outcome.allocation]
+            sources = [PipelineSource(
+                camera: cameras[0].path, candidate: outcome.candidate, plan: outcome.plan, region: nil,
+                captureFormat: outcome.allocation.stream.format)]
+            clock.step("buffers")
+            steps = clock.steps
+            return
+        }
         guard let reference = first.candidates.first?.display else {
             throw PipelineError.nothingWorks(PipelinePlan(camera: cameras[0].path, card: card.path, entries: first.unavailable, frameRate: nil))
         }
-        let mode = reference.mode
-        let regions = try Self.regions(configuration, entries: entries, cameras: cameras, mode: mode)
+        let regions = try Self.regions(configuration, entries: entries, cameras: cameras, mode: reference.mode)
         let planes = Self.layerPlanes(info, crtc: reference.crtc)
         let tooFewPlanes = PipelineError.tooFewPlanes(
             card: card.path, crtc: "\(reference.crtc)",
             planes: planes.map { "\($0.id) (\($0.type.rawValue))" }, sources: cameras.map(\.path))
         guard planes.count >= entries.count else { throw tooFewPlanes }
-        step("plan")
+        clock.step("plan")
         // The display saves (and puts back) every plane a source may take;
         // until the layers are settled its plans are the first source's alone.
         let everyPlane = planes.map(\.id)
         display = try Display(card: card, info: info, candidates: first.candidates.map(\.display), alsoSaving: everyPlane)
-        step("display")
+        clock.step("display")
         var settled: [DisplayLayer] = []
         do {
             for index in entries.indices {
@@ -58,11 +75,11 @@ struct CompositeSetup {
                 let usable = Array(everyPlane[lowest...])
                 guard !usable.isEmpty else { throw tooFewPlanes }
                 let planned = try PipelinePlanner.plan(
-                    single(index), camera: cameras[index], card: info, heaps: heaps, region: regions[index], planes: usable)
+                    alone(index), camera: cameras[index], card: info, heaps: heaps, region: regions[index], planes: usable)
                 let outcome = try PlanSearch(device: devices[index], display: display, kernel: kernel, settledLayers: settled).run(planned)
                 allocations.append(outcome.allocation)
                 settled.append(DisplayLayer(plan: outcome.candidate.display, framebuffer: outcome.allocation.framebuffers[0]))
-                sources.append(CompositeSource(
+                sources.append(PipelineSource(
                     camera: cameras[index].path, candidate: outcome.candidate, plan: outcome.plan, region: regions[index],
                     captureFormat: outcome.allocation.stream.format))
             }
@@ -72,8 +89,18 @@ struct CompositeSetup {
             throw error
         }
         display.selectLayers(settled.map(\.plan))
-        step("buffers")
-        self.steps = steps
+        clock.step("buffers")
+        steps = clock.steps
+    }
+
+    static func openCamera(_ path: String, kernel: any KernelInterface) throws -> VideoDevice {
+        path == "auto" ? try VideoDevice.openFirstCaptureDevice(kernel: kernel) : try VideoDevice.open(path, kernel: kernel)
+    }
+
+    static func openCard(_ path: String, kernel: any KernelInterface) throws -> (Card, CardInfo) {
+        if path == "auto" { return try Card.openFirstWithDisplay(kernel: kernel) }
+        let card = try Card.open(path: path, kernel: kernel)
+        return (card, try card.describe())
     }
 
     /// Each source's rectangle: its `rect`, or the layout preset's (grid
@@ -104,5 +131,17 @@ struct CompositeSetup {
             $0.type != .cursor && $0.possibleCrtcs.contains(crtc) && ($0.currentCrtc == nil || $0.currentCrtc == crtc)
         }
         return usable.filter { $0.type == .primary } + usable.filter { $0.type == .overlay }
+    }
+}
+
+/// Times the steps of a setup, each from the end of the one before.
+struct StepClock {
+    private(set) var steps: [SetupStep] = []
+    private var start = monotonicNanoseconds()
+
+    mutating func step(_ name: String) {
+        let now = monotonicNanoseconds()
+        steps.append(SetupStep(name: name, milliseconds: Double(now - start) / 1e6))
+        start = now
     }
 }

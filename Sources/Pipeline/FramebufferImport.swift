@@ -3,14 +3,14 @@ import Platform
 import V4L2
 
 /// Importing the capture buffers as framebuffers, once each, at setup.
-extension FramePipeline {
+enum FramebufferImport {
     /// Makes a framebuffer of capture buffer `index`: its dma-bufs become
     /// GEM handles and the colour planes of `format` are laid over them
     /// (which dma-buf, offset, pitch). The frame path then only names
     /// framebuffer ids.
     ///
     /// The corresponding calls are `drmPrimeFDToHandle` and `drmModeAddFB2`.
-    static func importFramebuffer(of stream: CaptureStream, buffer index: Int, into display: Display, format: PixelFormat) throws -> FramebufferID {
+    static func make(of stream: CaptureStream, buffer index: Int, into display: Display, format: PixelFormat) throws -> FramebufferID {
         let buffer = stream.buffers[index]
         guard let planes = colourPlaneLocations(
             of: format, height: stream.format.height, memoryPlanes: stream.format.planes,

@@ -1,6 +1,7 @@
-/// The counters of a run with several sources that belong to no single
-/// source: the commits on the one CRTC and how they met the vblanks.
-public struct CompositeStatistics: Sendable, Equatable, Codable {
+/// The counters of a run that belong to no single source: the commits on
+/// the display's CRTC (each carrying every source with a newer frame) and
+/// how they met the vblanks.
+public struct CommitStatistics: Sendable, Equatable, Codable {
     /// Atomic commits issued (each may carry several planes).
     public var commits = 0
     /// Their flip events.
