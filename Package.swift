@@ -28,6 +28,7 @@ let package = Package(
         .library(name: "FramePipe", targets: ["FramePipe", "Pipeline", "KMS", "V4L2", "Platform"]),
         .executable(name: "framepipe", targets: ["framepipe"]),
         .executable(name: "minimal-preview", targets: ["MinimalPreview"]),
+        .executable(name: "several-cameras", targets: ["SeveralCameras"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -95,6 +96,9 @@ let package = Package(
         .executableTarget(
             name: "MinimalPreview", dependencies: ["FramePipe", "Pipeline", "KMS", "V4L2", "Platform"],
             path: "Examples/MinimalPreview"),
+        .executableTarget(
+            name: "SeveralCameras", dependencies: ["FramePipe", "Pipeline", "KMS", "V4L2", "Platform"],
+            path: "Examples/SeveralCameras"),
         // Not part of framepipe: the child process of FaultDeviceTests'
         // second-SIGINT tests, a program so that no helper counts as a test.
         .executableTarget(

@@ -22,4 +22,23 @@ final class ExampleDeviceTests: XCTestCase {
         XCTAssertEqual(frameLines.count, 29, result.stdout)
         XCTAssertEqual(lines.count, 29 + 2, "nothing else is printed: \(result.stdout)")
     }
+
+    /// `Examples/SeveralCameras`: every camera it finds (the default boot's
+    /// four vivid instances) on one screen, a line each, one commit per
+    /// vblank at most.
+    func testSeveralCamerasRunsWithNoArgumentsAndShowsEveryCamera() throws {
+        try Lab.require()
+        let executable = Lab.framepipeExecutable.deletingLastPathComponent().appendingPathComponent("several-cameras")
+        XCTAssertTrue(FileManager.default.isExecutableFile(atPath: executable.path), "built beside framepipe: \(executable.path)")
+        let result = try spawnAndWait(executable.path, arguments: ["20"], environment: ProcessInfo.processInfo.environment)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        let cameras = Lab.vividMultiplanar.indices.map { "/dev/video\($0 * 4)" }
+        XCTAssertEqual(lines.count, cameras.count + 1, result.stdout)
+        for (line, camera) in zip(lines, cameras) {
+            XCTAssertTrue(line.hasPrefix("\(camera): 20 frames shown on plane "), line)
+            XCTAssertTrue(line.contains(" ms, p99 "), line)
+        }
+        XCTAssertTrue(lines.last?.hasSuffix(" commits for \(cameras.count) cameras, at most 1 per vblank") == true, result.stdout)
+    }
 }
