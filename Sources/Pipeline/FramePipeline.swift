@@ -78,6 +78,24 @@ public final class FramePipeline: StoppablePipeline, @unchecked Sendable {
         runtime = PipelineRuntime(configuration: configuration, setup: setup, kernel: kernel, makeLoop: makeLoop)
     }
 
+    /// A pipeline released without ``wait(beforeTeardown:)`` (an
+    /// embedder's early exit, a test that failed midway) still ends its run
+    /// and tears down: the display is restored and no event of its loop
+    /// can reach a runtime that is gone. Released on its own queue (from
+    /// one of its callbacks) nothing can be waited for; the queue's
+    /// teardown then runs once the callback returns.
+    deinit {
+        guard DispatchQueue.getSpecific(key: PipelineRuntime.queueKey) == nil else {
+            let runtime = runtime
+            runtime.queue.async { runtime.abandon() }
+            return
+        }
+        let tornDown = runtime.queue.sync { runtime.run.tornDown }
+        guard !tornDown else { return }
+        stop()
+        _ = try? wait()
+    }
+
     // MARK: Running
 
     /// Starts streaming and returns at once. The run ends once every

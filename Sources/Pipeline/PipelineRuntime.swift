@@ -35,6 +35,8 @@ final class PipelineRuntime: @unchecked Sendable {
     private(set) lazy var supervisor = SourceSupervisor(runtime: self)
 
     static let logger = Logger(label: "framepipe.pipeline")
+    /// Set on every pipeline queue: code can tell it runs on one.
+    static let queueKey = DispatchSpecificKey<Bool>()
 
     /// How often the watchdogs run (and poll the cameras for errors that
     /// never make a descriptor readable), in nanoseconds.
@@ -45,6 +47,7 @@ final class PipelineRuntime: @unchecked Sendable {
         self.kernel = kernel
         display = setup.display
         let queue = DispatchQueue(label: "framepipe.pipeline")
+        queue.setSpecific(key: Self.queueKey, value: true)
         self.queue = queue
         let eventLoop = makeLoop?(queue) ?? DispatchEventLoop(queue: queue, kernel: kernel)
         loop = eventLoop
@@ -202,6 +205,15 @@ final class PipelineRuntime: @unchecked Sendable {
         if let error { Self.logger.debug("pipeline stopping: \(error)") }
         loop.quiesce()
         done.signal()
+    }
+
+    /// The face of the pipeline went away on this queue: end the run and
+    /// tear down without waiting for anything (nothing can wait here). The
+    /// loop stops first; its events find the run over.
+    func abandon() {
+        finish(run.stopReason ?? .requested, error: nil)
+        loop.stop {}
+        _ = teardown()
     }
 
     var elapsedSeconds: Double {

@@ -29,11 +29,20 @@ final class SourceRun {
     var lost: String?
     /// Whether a lost source's framebuffers were removed already.
     var framebuffersRemoved = false
+    /// How many buffers the lane cycles: the camera's, or on the copy path
+    /// the display buffers the converter fills (counted when the buffers
+    /// were set up: the stream forgets its buffers when it stops).
+    private(set) var bufferCount: Int
 
     init(index: Int, setup: PipelineSource, allocation: FrameAllocation) {
         self.index = index
         self.setup = setup
         self.allocation = allocation
+        bufferCount = Self.bufferCount(of: allocation)
+    }
+
+    private static func bufferCount(of allocation: FrameAllocation) -> Int {
+        allocation.copy == nil ? allocation.stream.buffers.count : allocation.framebuffers.count
     }
 
     /// The capture stream of the current camera.
@@ -62,15 +71,12 @@ final class SourceRun {
         return made
     }
 
-    /// How many buffers the lane cycles: the camera's, or on the copy path
-    /// the display buffers the converter fills.
-    var bufferCount: Int { allocation.copy == nil ? allocation.stream.buffers.count : allocation.framebuffers.count }
-
     /// A camera that came back: `fresh` replaces the current allocation,
     /// which is kept with the ones before it until its frame left the screen.
     func replaceAllocation(with fresh: FrameAllocation) {
         previous.append(allocation)
         allocation = fresh
+        bufferCount = Self.bufferCount(of: fresh)
     }
 
     /// The previous cameras' frames are off the screen: their framebuffers

@@ -14,7 +14,13 @@ final class BenchCommandDeviceTests: XCTestCase {
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertTrue(result.stdout.contains("earliest possible vblank:"), result.stdout)
 
-        let report = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("report.json"))) as? [String: Any])
+        let run = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("report.json"))) as? [String: Any])
+        XCTAssertEqual(run["schemaVersion"] as? Int, 2)
+        // One camera: one entry of "cameras", the run's figures around it.
+        let cameras = try XCTUnwrap(run["cameras"] as? [[String: Any]])
+        XCTAssertEqual(cameras.count, 1)
+        let report = cameras[0]
+        XCTAssertEqual(report["camera"] as? String, "/dev/video0")
         let frames = try XCTUnwrap(report["frames"] as? [String: Int])
         let shown = try XCTUnwrap(frames["shown"])
         XCTAssertGreaterThanOrEqual(shown, 120)
@@ -35,9 +41,10 @@ final class BenchCommandDeviceTests: XCTestCase {
         XCTAssertLessThanOrEqual(total["p99"] ?? .infinity, total["max"] ?? 0)
         let share = try XCTUnwrap((report["earliestVblank"] as? [String: Any])?["share"] as? Double)
         XCTAssertTrue((0...1).contains(share))
-        XCTAssertEqual(report["poolViolations"] as? [String], [])
-        XCTAssertEqual(report["memory"] as? String, "camera memory")
-        XCTAssertTrue((report["plan"] as? String)?.hasPrefix("plan: camera memory, XRGB8888 640x480 → plane ") == true, "\(report["plan"] ?? "none")")
+        XCTAssertEqual(run["poolViolations"] as? [String], [])
+        let setup = try XCTUnwrap(report["setup"] as? [String: Any])
+        XCTAssertEqual(setup["memory"] as? String, "camera memory")
+        XCTAssertTrue((setup["plan"] as? String)?.hasPrefix("plan: camera memory, XRGB8888 640x480 → plane ") == true, "\(setup["plan"] ?? "none")")
 
         // frames.csv: one line per frame, each sequence once, positive latencies for shown frames.
         let csv = try String(contentsOf: out.appendingPathComponent("frames.csv"), encoding: .utf8).split(separator: "\n").dropFirst()
@@ -46,7 +53,8 @@ final class BenchCommandDeviceTests: XCTestCase {
         // last is there: the total is the camera's count, not ours. A number
         // appears twice only where the driver repeated it (vivid does when
         // its thread runs early), which the pipeline counted as it happened.
-        let sequences = csv.compactMap { UInt32($0.split(separator: ",", omittingEmptySubsequences: false)[0]) }
+        XCTAssertTrue(csv.allSatisfy { $0.hasPrefix("/dev/video0,") }, "the first column names the camera")
+        let sequences = csv.compactMap { UInt32($0.split(separator: ",", omittingEmptySubsequences: false)[1]) }
         XCTAssertEqual(sequences.count, csv.count)
         XCTAssertEqual(sequences, sequences.sorted(), "by sequence")
         XCTAssertEqual(Set(sequences), Set((sequences.first ?? 0)...(sequences.last ?? 0)), "no number missing")
@@ -66,14 +74,14 @@ final class BenchCommandDeviceTests: XCTestCase {
 
         // What the event loop cost and how long start-up took: counted in
         // the lab (root, tracefs), never made up.
-        let eventLoop = try XCTUnwrap(report["eventLoop"] as? [String: Any])
+        let eventLoop = try XCTUnwrap(run["eventLoop"] as? [String: Any])
         XCTAssertGreaterThan(eventLoop["systemCallsPerShownFrame"] as? Double ?? 0, 3, "at least DQBUF, commit, QBUF per frame: \(eventLoop)")
         XCTAssertNil(eventLoop["systemCallsNotMeasured"] as? String)
         XCTAssertGreaterThan(eventLoop["contextSwitchesPerShownFrame"] as? Double ?? 0, 0)
-        let startup = try XCTUnwrap(report["startup"] as? [String: Any])
-        let setup = try XCTUnwrap(startup["setupMilliseconds"] as? Double)
-        XCTAssertGreaterThan(setup, 0)
-        XCTAssertGreaterThan(startup["firstFrameMilliseconds"] as? Double ?? 0, setup, "the first frame comes after setup")
+        let startup = try XCTUnwrap(run["startup"] as? [String: Any])
+        let setupTime = try XCTUnwrap(startup["setupMilliseconds"] as? Double)
+        XCTAssertGreaterThan(setupTime, 0)
+        XCTAssertGreaterThan(startup["firstFrameMilliseconds"] as? Double ?? 0, setupTime, "the first frame comes after setup")
         XCTAssertGreaterThan(startup["loadMilliseconds"] as? Double ?? 0, 0, "exec to main, from /proc/self/stat")
         // The steps are timed back to back, from just after the command
         // began until setup ended: together no more than setup.
@@ -81,7 +89,7 @@ final class BenchCommandDeviceTests: XCTestCase {
         XCTAssertEqual(steps.compactMap { $0["name"] as? String }, ["open camera", "open display", "plan", "display", "buffers"])
         let stepTotal = steps.compactMap { $0["milliseconds"] as? Double }.reduce(0, +)
         XCTAssertGreaterThan(stepTotal, 0)
-        XCTAssertLessThanOrEqual(stepTotal, setup)
+        XCTAssertLessThanOrEqual(stepTotal, setupTime)
         // The first frame in order: captured, dequeued, committed, shown.
         let first = try XCTUnwrap(startup["firstFrame"] as? [String: Double])
         let order = ["capturedMilliseconds", "dequeuedMilliseconds", "committedMilliseconds", "onScreenMilliseconds"].compactMap { first[$0] }

@@ -37,7 +37,8 @@ final class CommandFlagsDeviceTests: XCTestCase {
 
         let result = try runFramepipe(["preview", "--device", "/dev/video0", "--format", "XR24", "--size", "320x180", "--frames", "5", "--json"])
         XCTAssertEqual(result.status, 0, result.stderr)
-        let summary = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let run = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let summary = try XCTUnwrap((run["sources"] as? [[String: Any]])?.first, "\(run.keys)")
         let plan = try XCTUnwrap(summary["plan"] as? String)
         let rate = expected == expected.rounded() ? String(Int(expected)) : String(expected)
         XCTAssertTrue(plan.hasSuffix("; \(rate) fps, the highest /dev/video0 offers at 320x180 up to the display's 60 Hz"), plan)
@@ -52,7 +53,8 @@ final class CommandFlagsDeviceTests: XCTestCase {
             "preview", "--config", config, "--size", "320x180", "--fps", "30", "--buffers", "3", "--frames", "5", "--json",
         ])
         XCTAssertEqual(result.status, 0, result.stderr)
-        let summary = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let run = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let summary = try XCTUnwrap((run["sources"] as? [[String: Any]])?.first, "\(run.keys)")
         XCTAssertEqual(summary["width"] as? Int, 320)
         XCTAssertEqual(summary["height"] as? Int, 180)
         XCTAssertEqual(summary["bufferCount"] as? Int, 3)

@@ -82,6 +82,9 @@ final class ReconnectDeviceTests: XCTestCase {
         var injector: FaultInjector? = try FaultInjector("/dev/video0")
         try injector?.press("disconnect")
         XCTAssertEqual(away.wait(timeout: .now() + 5), .success, "the pipeline noticed the camera went")
+        // The frame that stays is settled: scheduling may go on (the camera
+        // that comes back must put new frames on screen).
+        session.onQueue { session.scheduler.isFrozen = false }
         // The fault's shape, not a synchronisation: the camera stays away
         // for a second, across several of the pipeline's searches for it
         // (four a second). secondsWithoutCamera > 0.9 below follows from
