@@ -152,8 +152,11 @@ final class PipelineRunFakeKernelTests: XCTestCase {
             pipeline.onQueue {}
             frame(cameras, card, loop)
             let stopped = DispatchSemaphore(value: 0)
-            DispatchQueue.global().async {
-                pipeline.stop()
+            // Weak: the block may be released on its thread after the
+            // signal, and a strong reference there kept the pipeline (and
+            // its descriptors) alive past the leak check below.
+            DispatchQueue.global().async { [weak pipeline] in
+                pipeline?.stop()
                 stopped.signal()
             }
             XCTAssertEqual(stopped.wait(timeout: .now() + 10), .success)

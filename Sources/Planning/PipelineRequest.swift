@@ -1,3 +1,4 @@
+import Configuration
 import KMS
 import Platform
 import V4L2

@@ -1,3 +1,4 @@
+import Configuration
 import KMS
 
 /// Where the copy path puts a frame in its display buffers when libyuv
