@@ -17,7 +17,7 @@ public struct CopyStatistics: Sendable, Equatable, Codable {
     public var cpuNanoseconds: Int64 = 0
 
     /// All zero.
-    public init() {}
+    package init() {}
 
     /// Mean CPU time per converted frame in milliseconds; 0 before any.
     public var millisecondsPerFrame: Double {

@@ -36,7 +36,7 @@ public struct FrameRecord: Sendable, Codable, Equatable {
     public var conversionNanoseconds: Int64?
 
     /// A record with the given fields; unknown times stay nil.
-    public init(sequence: UInt32, bufferIndex: Int? = nil, captureNanoseconds: Int64? = nil, timestampSource: String? = nil,
+    package init(sequence: UInt32, bufferIndex: Int? = nil, captureNanoseconds: Int64? = nil, timestampSource: String? = nil,
                 dequeueNanoseconds: Int64? = nil, commitNanoseconds: Int64? = nil, flipNanoseconds: Int64? = nil,
                 vblankSequence: UInt32? = nil, outcome: FrameOutcome, vblanksMissed: Int? = nil, isModesetFrame: Bool = false) {
         self.sequence = sequence
@@ -84,7 +84,7 @@ public struct FrameRecord: Sendable, Codable, Equatable {
 /// How many vblanks a frame missed: the first vblank after `dequeue` is the
 /// earliest the frame could reach the screen; vblanks come every `period`;
 /// the frame was shown at `flip`. Pure arithmetic, unit-tested.
-public func vblanksMissed(dequeue: Int64, flip: Int64, period: Int64) -> Int {
+package func vblanksMissed(dequeue: Int64, flip: Int64, period: Int64) -> Int {
     guard period > 0, flip > dequeue else { return 0 }
     // Vblanks after `dequeue` up to and including `flip`: ceil((flip − dequeue) / period).
     let vblanks = (flip - dequeue + period - 1) / period

@@ -26,7 +26,7 @@ public struct LatencySummary: Sendable, Codable, Equatable {
     public static let empty = LatencySummary(count: 0, min: 0, mean: 0, p50: 0, p90: 0, p99: 0, p99_9: 0, max: 0)
 
     /// A summary with these figures.
-    public init(count: Int, min: Double, mean: Double, p50: Double, p90: Double, p99: Double, p99_9: Double, max: Double) {
+    package init(count: Int, min: Double, mean: Double, p50: Double, p90: Double, p99: Double, p99_9: Double, max: Double) {
         self.count = count
         self.min = min
         self.mean = mean
@@ -49,7 +49,7 @@ public struct LatencySummary: Sendable, Codable, Equatable {
     /// buckets once per figure, generically (hdrhistogram-swift is not
     /// specialised across the module boundary): 88 ms of `framepipe bench`'s
     /// fixed cost in the lab for four summaries, against well under 1 ms.
-    public init(nanoseconds samples: [Int64]) {
+    package init(nanoseconds samples: [Int64]) {
         guard !samples.isEmpty else {
             self = .empty
             return

@@ -59,7 +59,7 @@ extension PipelineRuntime {
     func snapshot() throws -> PipelineSnapshot {
         try withFramesOnScreen { buffers in
             let layers = runs.map { source in
-                PipelineSnapshot.Layer(bufferIndex: buffers[source.index], layout: source.setup.candidate.display.layout)
+                PipelineSnapshot.Layer(bufferIndex: buffers[source.index]?.rawValue, layout: source.setup.candidate.display.layout)
             }
             return PipelineSnapshot(screen: try display.captureWriteback(), layers: layers)
         }

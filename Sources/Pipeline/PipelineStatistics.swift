@@ -33,5 +33,5 @@ public struct PipelineStatistics: Sendable, Equatable, Codable {
     public var secondsWithoutCamera = 0.0
 
     /// All zero.
-    public init() {}
+    package init() {}
 }

@@ -19,7 +19,7 @@ public struct PipelineSummary: Sendable, Codable, Equatable {
     public var stopReason: StopReason
 
     /// A summary of these values.
-    public init(
+    package init(
         sources: [SourceSummary], card: String, connector: String, mode: String, atomic: Bool, commits: CommitStatistics,
         seconds: Double, stopReason: StopReason
     ) {

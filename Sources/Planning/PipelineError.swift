@@ -87,7 +87,7 @@ public enum PipelineError: UserFacingError, Sendable, Equatable {
     /// in kernel terms: ENODEV/ENXIO from any camera ioctl means the camera
     /// is gone, EIO from DQBUF/QBUF/STREAMON that the driver gave up
     /// streaming. Other errors are returned unchanged.
-    public static func cameraFault(_ error: any Error, device: String) -> any Error {
+    package static func cameraFault(_ error: any Error, device: String) -> any Error {
         guard let failure = error as? DeviceError, failure.device == device else { return error }
         switch failure.errnoCode {
         case ENODEV, ENXIO:

@@ -9,7 +9,7 @@ public struct SetupStep: Sendable, Codable, Equatable {
     public var milliseconds: Double
 
     /// A step with these values; no checks.
-    public init(name: String, milliseconds: Double) {
+    package init(name: String, milliseconds: Double) {
         self.name = name
         self.milliseconds = milliseconds
     }

@@ -3,12 +3,12 @@ import Pipeline
 
 /// latency.svg: the distribution of capture-to-glass latency (left) and the
 /// latency of each frame over the run (right), readable at a glance.
-public enum BenchmarkPlot {
+package enum BenchmarkPlot {
     /// The SVG document (1060x440 pixels) for one camera's `records`,
     /// sorted by sequence as ``FrameLog/bySequence`` returns them; titles
     /// and p50/p99 lines come from its `report`, shown in display `mode`.
     /// Latencies are plotted in milliseconds.
-    public static func svg(records: [FrameRecord], report: CameraReport, mode: String) -> String {
+    package static func svg(records: [FrameRecord], report: CameraReport, mode: String) -> String {
         // The frames the report's percentiles are over (not the modeset's),
         // so that the histogram and the p50/p99 lines drawn on it agree.
         let shown = records.filter(\.countsTowardLatency)

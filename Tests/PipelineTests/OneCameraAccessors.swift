@@ -42,6 +42,6 @@ extension PipelineSummary {
 
 extension PipelineSnapshot {
     /// The first source's buffer on screen and its layout.
-    var bufferIndex: BufferIndex { layers[0].bufferIndex ?? BufferIndex(-1) }
+    var bufferIndex: BufferIndex { BufferIndex(layers[0].bufferIndex ?? -1) }
     var layout: PlaneLayout { layers[0].layout }
 }
