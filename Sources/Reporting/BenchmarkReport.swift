@@ -74,7 +74,7 @@ package struct BenchmarkReport: Sendable, Codable, Equatable {
 
     static func latencyRow(_ name: String, _ l: LatencySummary) -> String {
         String(format: "  %-14@ p50 %7.2f  p90 %7.2f  p99 %7.2f  p99.9 %7.2f  max %7.2f ms  (n=%d)",
-               name as NSString, l.p50, l.p90, l.p99, l.p99_9, l.max, l.count)
+               name as NSString, l.p50Milliseconds, l.p90Milliseconds, l.p99Milliseconds, l.p99_9Milliseconds, l.maxMilliseconds, l.count)
     }
 
     /// The summary `framepipe bench` prints: the display, each camera, then

@@ -66,7 +66,7 @@ package struct PhaseSweep: Sendable, Codable, Equatable {
         for run in runs {
             lines.append(String(format: "%11.3f  %13@  %6.2f  %6.2f  %6.2f  %14.1f%%  %19d  %10d",
                                 run.startPhase, (run.dequeuePhase.map { String(format: "%.3f", $0) } ?? "-") as NSString,
-                                run.latencyMilliseconds.p50, run.latencyMilliseconds.p90, run.latencyMilliseconds.p99,
+                                run.latencyMilliseconds.p50Milliseconds, run.latencyMilliseconds.p90Milliseconds, run.latencyMilliseconds.p99Milliseconds,
                                 run.earliestVblankShare * 100, run.droppedToCatchUp, run.superseded))
         }
         return lines.joined(separator: "\n")
@@ -76,7 +76,7 @@ package struct PhaseSweep: Sendable, Codable, Equatable {
     /// earliest vblank against the phase at which the camera started.
     package var svg: String {
         let left = 70.0, top = 60.0, width = 600.0, height = 220.0, gap = 70.0
-        let maxLatency = max(1, (runs.map(\.latencyMilliseconds.p99).max() ?? 1) * 1.1)
+        let maxLatency = max(1, (runs.map(\.latencyMilliseconds.p99Milliseconds).max() ?? 1) * 1.1)
         var out = """
         <svg xmlns="http://www.w3.org/2000/svg" width="760" height="\(Int(top + 2 * height + gap + 60))" font-family="sans-serif" font-size="12">
         <rect width="100%" height="100%" fill="white"/>
@@ -104,9 +104,9 @@ package struct PhaseSweep: Sendable, Codable, Equatable {
             return path
         }
         out += panel(top, "latency (ms)", maxLatency) { f($0) }
-        for (name, colour, value) in [("p50", "#2a9d2a", { (run: Run) in run.latencyMilliseconds.p50 }),
-                                      ("p90", "#4878a8", { (run: Run) in run.latencyMilliseconds.p90 }),
-                                      ("p99", "#d04040", { (run: Run) in run.latencyMilliseconds.p99 })] {
+        for (name, colour, value) in [("p50", "#2a9d2a", { (run: Run) in run.latencyMilliseconds.p50Milliseconds }),
+                                      ("p90", "#4878a8", { (run: Run) in run.latencyMilliseconds.p90Milliseconds }),
+                                      ("p99", "#d04040", { (run: Run) in run.latencyMilliseconds.p99Milliseconds })] {
             out += line(top, maxLatency, colour, value)
             out += "<text x=\"\(f(left + width + 8))\" y=\"\(f(top + height - (runs.last.map(value) ?? 0) / maxLatency * height + 4))\" fill=\"\(colour)\">\(name)</text>\n"
         }

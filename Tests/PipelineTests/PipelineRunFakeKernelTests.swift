@@ -184,9 +184,9 @@ final class PipelineRunFakeKernelTests: XCTestCase {
             XCTAssertTrue(pipeline.onQueue { pipeline.scheduler.isFlipPending })
             loop.advance(byNanoseconds: 1_300_000_000)
             XCTAssertThrowsError(try pipeline.wait()) { error in
-                guard case .flipTimedOut(let device, let seconds)? = error as? PipelineError else { return XCTFail("\(error)") }
+                guard case .flipTimedOut(let device, let after)? = error as? PipelineError else { return XCTFail("\(error)") }
                 XCTAssertEqual(device, "/dev/dri/card0")
-                XCTAssertGreaterThan(seconds, 1)
+                XCTAssertGreaterThan(after, .seconds(1))
             }
         }
         XCTAssertEqual(card.screenState, screenBefore)
@@ -257,7 +257,7 @@ final class PipelineRunFakeKernelTests: XCTestCase {
         var lost: [Int] = []
         do {
             let (pipeline, loop) = try pipeline(configuration, on: fake)
-            pipeline.commitLeadMilliseconds = nil
+            pipeline.commitLead = nil
             pipeline.onSourceLost = { index, _ in lost.append(index) }
             pipeline.start()
             pipeline.onQueue {}
@@ -286,7 +286,7 @@ final class PipelineRunFakeKernelTests: XCTestCase {
     private func callsOfAGoodRun(cameras count: Int) throws -> [String] {
         let (fake, cameras, card) = rig(cameras: count)
         let (pipeline, loop) = try pipeline(configuration(cameras: count), on: fake)
-        pipeline.commitLeadMilliseconds = nil
+        pipeline.commitLead = nil
         pipeline.start()
         pipeline.onQueue {}
         for _ in 0..<3 { frame(cameras, card, loop) }
@@ -320,7 +320,7 @@ final class PipelineRunFakeKernelTests: XCTestCase {
         var reported: String?
         do {
             let (pipeline, loop) = try pipeline(configuration(cameras: count), on: fake)
-            pipeline.commitLeadMilliseconds = nil
+            pipeline.commitLead = nil
             pipeline.start()
             pipeline.onQueue {}
             for _ in 0..<3 { frame(cameras, card, loop) }
