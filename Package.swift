@@ -21,6 +21,7 @@ import PackageDescription
 //   FramePipe        the library product: re-exports what an embedder needs
 //   Reporting        what the tool writes: exit statuses, bench report, CSV, SVG, PNG
 //   SignalHandling   the tool's SIGINT/SIGTERM handling (process-wide state, so not the library's)
+//                    (these two are in no product: their API is package, nothing public)
 //   framepipe        the command-line tool, a thin layer over the library
 //   Examples         programs that embed the library
 let package = Package(
