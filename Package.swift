@@ -11,10 +11,17 @@ import PackageDescription
 //                    (DRMInterface, SystemDRM), which each Card carries
 //   CYUV, Conversion libyuv (Debian libyuv-dev, linked as `yuv`) and the copy path's frame converter
 //                    (beside V4L2 and KMS: it knows neither)
-//   Pipeline         format table, request resolution, buffer pool, scheduler, FramePipeline
+//   Configuration    the pipeline file: PipelineConfiguration and its parts, strictly decoded (KMS for
+//                    the mode and plane requests it parses)
+//   Planning         the format table, negotiation, the planner's candidates, the plan search by
+//                    TEST_ONLY and its buffers (FrameAllocation), PipelinePlan, PipelineSetup
+//   Pipeline         the runtime: lanes, buffer pool, scheduler, event loops, stages, FramePipeline,
+//                    records and summaries; re-exports Planning and Configuration
+//                    (Configuration ← Planning ← Pipeline: never the other way)
 //   FramePipe        the library product: re-exports what an embedder needs
 //   Reporting        what the tool writes: exit statuses, bench report, CSV, SVG, PNG
 //   SignalHandling   the tool's SIGINT/SIGTERM handling (process-wide state, so not the library's)
+//                    (these two are in no product: their API is package, nothing public)
 //   framepipe        the command-line tool, a thin layer over the library
 //   Examples         programs that embed the library
 let package = Package(
@@ -25,7 +32,7 @@ let package = Package(
         // FramePipe's own module file is not rewritten, and a client that
         // depended on it alone would keep objects built for the old layouts
         // (seen here: the CLI crashed reading a PipelineSummary).
-        .library(name: "FramePipe", targets: ["FramePipe", "Pipeline", "KMS", "V4L2", "Platform"]),
+        .library(name: "FramePipe", targets: ["FramePipe", "Pipeline", "Planning", "Configuration", "KMS", "V4L2", "Platform"]),
         .executable(name: "framepipe", targets: ["framepipe"]),
         .executable(name: "minimal-preview", targets: ["MinimalPreview"]),
         .executable(name: "several-cameras", targets: ["SeveralCameras"]),
@@ -73,14 +80,23 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .target(
+            name: "Configuration",
+            dependencies: ["Platform", "KMS"]),
+        .target(
+            name: "Planning",
+            dependencies: [
+                "Configuration", "Platform", "V4L2", "KMS", "Conversion",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .target(
             name: "Pipeline",
             dependencies: [
-                "Platform", "V4L2", "KMS", "Conversion",
+                "Planning", "Configuration", "Platform", "V4L2", "KMS", "Conversion",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .target(name: "Conversion", dependencies: ["CYUV", "Platform"]),
-        .target(name: "FramePipe", dependencies: ["Pipeline", "V4L2", "KMS", "Platform"]),
+        .target(name: "FramePipe", dependencies: ["Pipeline", "Planning", "Configuration", "V4L2", "KMS", "Platform"]),
         .target(name: "Reporting", dependencies: ["Pipeline", "Platform", "CPNG"]),
         .target(
             name: "SignalHandling",
@@ -88,13 +104,13 @@ let package = Package(
         .executableTarget(
             name: "framepipe",
             dependencies: [
-                "FramePipe", "Pipeline", "KMS", "V4L2", "Platform", "Reporting", "SignalHandling",
+                "FramePipe", "Pipeline", "Planning", "Configuration", "KMS", "V4L2", "Platform", "Reporting", "SignalHandling",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
         // Depends on the re-exported modules too, as a client of the product does (see above).
         .executableTarget(
-            name: "MinimalPreview", dependencies: ["FramePipe", "Pipeline", "KMS", "V4L2", "Platform"],
+            name: "MinimalPreview", dependencies: ["FramePipe", "Pipeline", "Planning", "Configuration", "KMS", "V4L2", "Platform"],
             path: "Examples/MinimalPreview"),
         .executableTarget(
             name: "SeveralCameras", dependencies: ["FramePipe", "Pipeline", "KMS", "V4L2", "Platform"],
@@ -113,7 +129,10 @@ let package = Package(
         .testTarget(name: "KMSTests", dependencies: ["KMS", "Platform", "TestSupport"]),
         .testTarget(
             name: "PipelineTests",
-            dependencies: ["Pipeline", "V4L2", "KMS", "Platform", "CKernelShim", "CV4L2", "TestSupport", "SignalHandling", "Reporting"]),
+            dependencies: [
+                "Pipeline", "Planning", "Configuration", "V4L2", "KMS", "Platform", "CKernelShim", "CV4L2", "TestSupport",
+                "SignalHandling", "Reporting",
+            ]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Pipeline", "Platform", "TestSupport"]),
         // framepipe itself too: the list text is tested on fixed descriptions
         // (`@testable import framepipe`), besides running the built tool.

@@ -1,8 +1,8 @@
 // libFuzzer harness for the pipeline-file decoder
-// (`PipelineConfiguration.decode(_:file:)`, Sources/Pipeline/PipelineConfiguration+Loading.swift).
+// (`PipelineConfiguration.decode(_:file:)`, Sources/Configuration/PipelineConfiguration+Loading.swift).
 //
-// Built by scripts/fuzz: SwiftPM builds the Pipeline module and everything
-// below it with `-sanitize=fuzzer,address` (coverage and ASan, no libFuzzer
+// Built by scripts/fuzz: SwiftPM builds the Configuration module and
+// everything below it with `-sanitize=fuzzer,address` (coverage and ASan, no libFuzzer
 // main), then `swiftc` links this file against those objects; see
 // fuzz/README.md for why it is not a package target.
 //
@@ -12,8 +12,8 @@
 // a crash, a trap (overflow, out-of-range index, force unwrap), an ASan
 // report, a multi-line or misattributed message, or a configuration that
 // the decoder accepts but cannot read back after encoding it.
+import Configuration
 import Foundation
-import Pipeline
 import Platform
 
 #if canImport(Glibc)

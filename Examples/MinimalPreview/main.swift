@@ -1,21 +1,28 @@
 // framepipe embedded in a program: the first camera on the first connected
 // display, zero-copy, for 30 shown frames (or as many as the first argument
 // says), printing each frame's capture-to-glass latency and then percentiles.
+// Every span of time the library gives is a `Duration`; this program prints
+// them in milliseconds.
 import FramePipe
 import Foundation
+
+/// "12.34 ms".
+func milliseconds(_ duration: Duration) -> String {
+    String(format: "%.2f ms", duration / .milliseconds(1))
+}
 
 let frames = CommandLine.arguments.dropFirst().first.flatMap { Int($0) } ?? 30
 do {
     let pipeline = try FramePipeline(configuration: PipelineConfiguration())  // "auto" camera and display
     pipeline.onFrame = { frame in
-        guard frame.countsTowardLatency, let latency = frame.totalNanoseconds else { return }
-        print("frame \(frame.sequence): \(Double(latency) / 1e6) ms capture to glass")
+        guard frame.countsTowardLatency, let latency = frame.total else { return }
+        print("frame \(frame.sequence): \(milliseconds(latency)) capture to glass")
     }
     let summary = try pipeline.run(frames: frames)
     let camera = summary.sources[0]
     let latency = camera.latency
     print("\(camera.statistics.shown) frames shown on \(summary.connector) from \(camera.camera)")
-    print("latency p50 \(latency.p50) ms, p90 \(latency.p90) ms, p99 \(latency.p99) ms, max \(latency.max) ms")
+    print("latency p50 \(milliseconds(latency.p50)), p90 \(milliseconds(latency.p90)), p99 \(milliseconds(latency.p99)), max \(milliseconds(latency.max))")
 } catch {
     FileHandle.standardError.write(Data("minimal-preview: \(error)\n".utf8))
     exit(1)

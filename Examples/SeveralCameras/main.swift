@@ -5,6 +5,11 @@
 import FramePipe
 import Foundation
 
+/// "12.34 ms": every span of time the library gives is a `Duration`.
+func milliseconds(_ duration: Duration) -> String {
+    String(format: "%.2f ms", duration / .milliseconds(1))
+}
+
 let frames = CommandLine.arguments.dropFirst().first.flatMap { Int($0) } ?? 60
 var cameras = Array(videoDeviceNodes().filter { path in
     (try? VideoDevice.open(path).describe().captureBufferType) != nil
@@ -27,7 +32,7 @@ while true {
         for camera in summary.sources {
             let latency = camera.latency
             print("\(camera.camera): \(camera.statistics.shown) frames shown on plane \(camera.plane.map(String.init) ?? "none"), "
-                + "latency p50 \(latency.p50) ms, p99 \(latency.p99) ms")
+                + "latency p50 \(milliseconds(latency.p50)), p99 \(milliseconds(latency.p99))")
         }
         print("\(summary.commits.commits) commits for \(summary.sources.count) cameras, at most \(summary.commits.maximumCommitsPerVblank) per vblank")
         exit(0)

@@ -18,7 +18,7 @@ extension Card {
     ///
     /// The corresponding calls are `drmPrimeFDToHandle` and
     /// `drmModeAddFB2WithModifiers` or `drmModeAddFB2`.
-    public func importFramebuffer(_ layout: FramebufferLayout, useModifiers: Bool) throws -> ImportedFramebuffer {
+    package func importFramebuffer(_ layout: FramebufferLayout, useModifiers: Bool) throws -> ImportedFramebuffer {
         try validate(layout)
         let descriptor = fd.rawValue
         let device = path
@@ -117,7 +117,7 @@ extension Card {
     /// that is not an error.
     ///
     /// The corresponding calls are `drmModeRmFB` and `DRM_IOCTL_GEM_CLOSE`.
-    public func removeFramebuffer(_ framebuffer: ImportedFramebuffer) throws(DeviceError) {
+    package func removeFramebuffer(_ framebuffer: ImportedFramebuffer) throws(DeviceError) {
         let descriptor = fd.rawValue
         var failure: DeviceError?
         do {

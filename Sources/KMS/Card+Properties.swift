@@ -13,7 +13,7 @@ extension Card {
     ///
     /// The corresponding calls are `drmModeObjectGetProperties` and, per
     /// property, `drmModeGetProperty`.
-    public func properties<ID: ModeObjectIdentifier>(of object: ID) throws(DeviceError) -> ModeObjectProperties {
+    package func properties<ID: ModeObjectIdentifier>(of object: ID) throws(DeviceError) -> ModeObjectProperties {
         let descriptor = fd.rawValue
         let list = try fetchObject("drmModeObjectGetProperties", device: path) {
             drm.drmModeObjectGetProperties(descriptor, object.rawValue, ID.objectType.rawValue)
@@ -79,7 +79,7 @@ extension Card {
     /// The bytes of a property blob, copied out of libdrm's allocation.
     ///
     /// The corresponding call is `drmModeGetPropertyBlob`.
-    public func blobBytes(_ blob: BlobID) throws(DeviceError) -> [UInt8] {
+    package func blobBytes(_ blob: BlobID) throws(DeviceError) -> [UInt8] {
         let descriptor = fd.rawValue
         let pointer = try fetchObject("drmModeGetPropertyBlob", device: path) {
             drm.drmModeGetPropertyBlob(descriptor, blob.rawValue)

@@ -38,7 +38,7 @@ public struct CardCapabilities: Codable, Sendable, Equatable {
 
     /// Capabilities with these values; everything false by default, as for a
     /// card that reports nothing.
-    public init(
+    package init(
         dumbBuffer: Bool = false, primeImport: Bool = false, primeExport: Bool = false,
         addFramebuffer2Modifiers: Bool = false, asyncPageFlip: Bool = false,
         timestampMonotonic: Bool = false, crtcInVblankEvent: Bool = false,

@@ -31,7 +31,7 @@ public struct CardInfo: Codable, Sendable, Equatable {
     public var planes: [PlaneInfo]
 
     /// A snapshot with these values; no checks.
-    public init(
+    package init(
         path: String, driver: DriverInfo, capabilities: CardCapabilities,
         minimumWidth: Int, minimumHeight: Int, maximumWidth: Int, maximumHeight: Int,
         connectors: [ConnectorInfo], encoders: [EncoderInfo], crtcs: [CrtcInfo], planes: [PlaneInfo]

@@ -33,7 +33,7 @@ public struct ConnectorInfo: Codable, Sendable, Equatable {
     public var possibleCrtcs: [CrtcID]
 
     /// A connector description with these values; no checks.
-    public init(
+    package init(
         id: ConnectorID, name: String, typeName: String, typeIndex: Int, status: ConnectorStatus,
         isWriteback: Bool, widthMillimeters: Int, heightMillimeters: Int, modes: [DisplayMode],
         currentEncoder: EncoderID?, possibleEncoders: [EncoderID], possibleCrtcs: [CrtcID]

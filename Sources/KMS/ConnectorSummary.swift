@@ -16,14 +16,14 @@ public struct ConnectorSummary: Sendable, Equatable, CustomStringConvertible {
     public var isWriteback: Bool
 
     /// A summary with these values; no checks.
-    public init(name: String, status: ConnectorStatus, isWriteback: Bool) {
+    package init(name: String, status: ConnectorStatus, isWriteback: Bool) {
         self.name = name
         self.status = status
         self.isWriteback = isWriteback
     }
 
     /// The summary of `connector`.
-    public init(_ connector: ConnectorInfo) {
+    package init(_ connector: ConnectorInfo) {
         self.init(name: connector.name, status: connector.status, isWriteback: connector.isWriteback)
     }
 

@@ -18,7 +18,7 @@ extension CrtcID {
     /// stands for the *i*-th CRTC in the order `drmModeGetResources` lists
     /// them, not for a CRTC id, which is why the order must be passed in.
     /// Bits beyond the listed CRTCs are ignored: they name nothing.
-    public static func decodePossibleCrtcs(mask: UInt32, resourceOrder: [CrtcID]) -> [CrtcID] {
+    package static func decodePossibleCrtcs(mask: UInt32, resourceOrder: [CrtcID]) -> [CrtcID] {
         resourceOrder.enumerated().compactMap { index, crtc in
             index < 32 && mask & (1 << UInt32(index)) != 0 ? crtc : nil
         }

@@ -16,7 +16,7 @@ public struct CrtcInfo: Codable, Sendable, Equatable {
     public var gammaSize: Int
 
     /// A CRTC description with these values; no checks.
-    public init(id: CrtcID, index: Int, mode: DisplayMode?, framebuffer: FramebufferID?, gammaSize: Int) {
+    package init(id: CrtcID, index: Int, mode: DisplayMode?, framebuffer: FramebufferID?, gammaSize: Int) {
         self.id = id
         self.index = index
         self.mode = mode

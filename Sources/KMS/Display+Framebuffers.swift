@@ -9,27 +9,27 @@ extension Display {
     ///
     /// The corresponding calls are `drmPrimeFDToHandle` and
     /// `drmModeAddFB2WithModifiers` or `drmModeAddFB2`.
-    public func importFramebuffer(_ layout: FramebufferLayout) throws -> FramebufferID {
+    package func importFramebuffer(_ layout: FramebufferLayout) throws -> FramebufferID {
         try flips.checkOpen()
         return try framebuffers.importFramebuffer(layout, candidates: candidates)
     }
 
     /// Takes ownership of a framebuffer made elsewhere (for example
     /// ``DumbBuffer/addFramebuffer(format:)``): the display removes it at close.
-    public func adopt(_ framebuffer: ImportedFramebuffer) throws -> FramebufferID {
+    package func adopt(_ framebuffer: ImportedFramebuffer) throws -> FramebufferID {
         try flips.checkOpen()
         return framebuffers.adopt(framebuffer)
     }
 
     /// The framebuffers this display owns.
-    public var ownedFramebuffers: [ImportedFramebuffer] { framebuffers.all }
+    package var ownedFramebuffers: [ImportedFramebuffer] { framebuffers.all }
 
     /// Removes a framebuffer before the display closes. Remove only one
     /// that is neither on screen nor named by the commit in flight: the
     /// kernel turns off a plane whose framebuffer goes away.
     ///
     /// The corresponding calls are `drmModeRmFB` and `DRM_IOCTL_GEM_CLOSE`.
-    public func removeFramebuffer(_ id: FramebufferID) throws {
+    package func removeFramebuffer(_ id: FramebufferID) throws {
         try framebuffers.remove(id)
     }
 }

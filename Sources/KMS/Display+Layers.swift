@@ -11,14 +11,14 @@ extension Display {
     ///
     /// The corresponding ioctl is `DRM_IOCTL_MODE_ATOMIC` with
     /// `DRM_MODE_ATOMIC_TEST_ONLY | DRM_MODE_ATOMIC_ALLOW_MODESET`.
-    public func testLayers(_ layers: [DisplayLayer]) throws -> DeviceError? {
+    package func testLayers(_ layers: [DisplayLayer]) throws -> DeviceError? {
         guard state != .closed, let atomic else { throw DisplayError.closed(device: card.path) }
         return try card.testCommit(atomic.request(for: layers, composition: true))
     }
 
     /// Settles on `plans` (one per layer, in z-order, sharing connector,
     /// mode and CRTC) for the composition; the first is also ``plan``.
-    public func selectLayers(_ plans: [DisplayPlan]) {
+    package func selectLayers(_ plans: [DisplayPlan]) {
         guard let first = plans.first else { return }
         select(first)
         layerPlans = plans
@@ -37,7 +37,7 @@ extension Display {
     ///   commit fails.
     ///
     /// The corresponding ioctl is `DRM_IOCTL_MODE_ATOMIC`.
-    public func showLayers(_ changes: [LayerChange], tag: UInt32) throws {
+    package func showLayers(_ changes: [LayerChange], tag: UInt32) throws {
         try flips.checkCanCommit()
         guard atomic != nil, !layerPlans.isEmpty else { throw DisplayError.closed(device: card.path) }
         try commit(changes, tag: tag)

@@ -13,7 +13,7 @@ extension Display {
     ///
     /// The corresponding ioctl is `DRM_IOCTL_MODE_ATOMIC` with
     /// `DRM_MODE_ATOMIC_TEST_ONLY | DRM_MODE_ATOMIC_ALLOW_MODESET`.
-    public func test(_ candidate: DisplayPlan, framebuffer: FramebufferID) throws -> DeviceError? {
+    package func test(_ candidate: DisplayPlan, framebuffer: FramebufferID) throws -> DeviceError? {
         try flips.checkOpen()
         guard let atomic else { return nil }
         return try card.testCommit(atomic.request(for: [DisplayLayer(plan: candidate, framebuffer: framebuffer)], composition: false))
@@ -21,7 +21,7 @@ extension Display {
 
     /// Settles on `candidate` for the next modeset (the first frame, or the
     /// first after ``restore()``).
-    public func select(_ candidate: DisplayPlan) {
+    package func select(_ candidate: DisplayPlan) {
         plan = candidate
         planIsSettled = true
     }

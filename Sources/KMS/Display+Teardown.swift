@@ -9,7 +9,7 @@ extension Display {
     /// Puts back the display state found at setup with one commit (which may
     /// modeset), after waiting up to 100 ms for a commit in flight. The next
     /// ``show(framebuffer:tag:)`` sets the mode again.
-    public func restore() throws {
+    package func restore() throws {
         try flips.checkOpen()
         try restoreSavedState()
     }
@@ -33,7 +33,7 @@ extension Display {
     /// Idempotent; a card gone away (ENODEV) is not an error. Returns the
     /// errors met, in order: every step runs regardless.
     @discardableResult
-    public func close() -> [any Error] {
+    package func close() -> [any Error] {
         guard state != .closed else { return [] }
         var errors: [any Error] = []
         func attempt(_ body: () throws -> Void) {

@@ -19,27 +19,27 @@ import Platform
 /// ``FlipStateMachine`` (``state``, events), ``DisplayFramebuffers`` and
 /// ``WritebackCapture``. Owned by one serial queue, not thread-safe itself;
 /// the frame path (`show`, `showLayers`, `handleEvents`) allocates nothing.
-public final class Display {
+package final class Display {
     /// Where the display is in its life.
-    public typealias State = DisplayState
+    package typealias State = DisplayState
 
     /// The card the display drives.
-    public let card: Card
+    package let card: Card
     /// Every plan the card could show the frames with, best first.
-    public let candidates: [DisplayPlan]
+    package let candidates: [DisplayPlan]
     /// The plan in use (or to be used by the first frame): the first
     /// candidate until one is selected or accepted by TEST_ONLY.
-    public internal(set) var plan: DisplayPlan
+    package internal(set) var plan: DisplayPlan
     /// Whether ``plan`` was settled (selected, or accepted by a TEST_ONLY).
     var planIsSettled = false
     /// Whether commits are atomic (not for cards without it, nor when legacy is forced).
-    public let usesAtomic: Bool
+    package let usesAtomic: Bool
     /// The plane that shows the frames, once the first frame set the mode
     /// (nil for a composition: see ``layerPlans``).
-    public internal(set) var activePlane: PlaneInfo?
+    package internal(set) var activePlane: PlaneInfo?
     /// The plans of a composition (one plane per source, in z-order) once
     /// ``selectLayers(_:)`` settled them; empty for one frame on one plane.
-    public internal(set) var layerPlans: [DisplayPlan] = []
+    package internal(set) var layerPlans: [DisplayPlan] = []
     /// Master and the state found, given back at close.
     var ownership: DisplayOwnership
     /// The commits, atomic or (the other nil) legacy.
@@ -51,20 +51,20 @@ public final class Display {
     var framebuffers: DisplayFramebuffers
 
     /// Whether the mode is set and whether a commit is in flight.
-    public var state: State { flips.state }
+    package var state: State { flips.state }
 
     /// Whether a commit is in flight (a new one is refused until its event is handled).
-    public var isFlipPending: Bool { flips.isCommitPending }
+    package var isFlipPending: Bool { flips.isCommitPending }
 
     /// Whether the mode is set (a frame of ours is, or is about to be, on screen).
-    public var isModeSet: Bool { flips.isModeSet }
+    package var isModeSet: Bool { flips.isModeSet }
 
     /// The card's descriptor, readable when flip events wait for ``handleEvents(_:)``.
-    public var fileDescriptor: Int32 { card.fd.rawValue }
+    package var fileDescriptor: Int32 { card.fd.rawValue }
 
     /// Sets up the display stage on `card` for `selection`; see
     /// ``init(card:info:selection:)``.
-    public convenience init(card: Card, selection: DisplaySelection) throws {
+    package convenience init(card: Card, selection: DisplaySelection) throws {
         try self.init(card: card, info: card.describe(), selection: selection)
     }
 
@@ -79,7 +79,7 @@ public final class Display {
     ///
     /// The corresponding calls are `drmSetMaster`, `drmModeObjectGetProperties`
     /// and `drmModeGetCrtc`.
-    public convenience init(card: Card, info: CardInfo, selection: DisplaySelection) throws {
+    package convenience init(card: Card, info: CardInfo, selection: DisplaySelection) throws {
         let candidates = try DisplayPlanner.candidates(for: info, selection: selection)
         try self.init(card: card, info: info, candidates: candidates)
     }
@@ -91,7 +91,7 @@ public final class Display {
     ///
     /// - Throws: `DisplayError.noCandidate` for an empty list; otherwise as
     ///   ``init(card:info:selection:)``.
-    public init(card: Card, info: CardInfo, candidates: [DisplayPlan], alsoSaving extraPlanes: [PlaneID] = []) throws {
+    package init(card: Card, info: CardInfo, candidates: [DisplayPlan], alsoSaving extraPlanes: [PlaneID] = []) throws {
         guard let plan = candidates.first else {
             throw DisplayError.noCandidate(device: card.path, selection: "any frame")
         }
@@ -136,7 +136,7 @@ public final class Display {
     ///
     /// The corresponding ioctls are `DRM_IOCTL_MODE_ATOMIC`, or on the legacy
     /// path `drmModeSetCrtc` and `drmModePageFlip`.
-    public func show(framebuffer id: FramebufferID, tag: UInt32) throws {
+    package func show(framebuffer id: FramebufferID, tag: UInt32) throws {
         try flips.checkCanCommit()
         try framebuffers.check(id, covers: plan.layout)
         try commit(CollectionOfOne(LayerChange(layer: 0, framebuffer: id)), tag: tag)
@@ -184,7 +184,7 @@ public final class Display {
     ///
     /// The corresponding call is `drmHandleEvent`.
     @discardableResult
-    public func handleEvents(_ body: (FlipEvent) -> Void) throws -> Int {
+    package func handleEvents(_ body: (FlipEvent) -> Void) throws -> Int {
         try flips.handleEvents(crtc: plan.crtc, body)
     }
 
@@ -192,7 +192,7 @@ public final class Display {
     /// readable, then handles what arrived. For tools and tests; a pipeline
     /// uses a DispatchSource instead.
     @discardableResult
-    public func waitForEvents(timeoutMilliseconds: Int, _ body: (FlipEvent) -> Void) throws -> Int {
+    package func waitForEvents(timeoutMilliseconds: Int, _ body: (FlipEvent) -> Void) throws -> Int {
         try flips.waitForEvents(timeoutMilliseconds: timeoutMilliseconds, crtc: plan.crtc, body)
     }
 
@@ -200,7 +200,7 @@ public final class Display {
     /// plan's CRTC. The CRTC must be on (its vblanks running).
     ///
     /// The corresponding ioctl is `DRM_IOCTL_CRTC_GET_SEQUENCE`.
-    public func lastVblank() throws -> (sequence: UInt64, nanoseconds: Int64) {
+    package func lastVblank() throws -> (sequence: UInt64, nanoseconds: Int64) {
         try card.lastVblank(of: plan.crtc)
     }
 
@@ -211,7 +211,7 @@ public final class Display {
     ///   connector, legacy path, nothing shown yet, XRGB8888 not offered),
     ///   `DisplayError.flipPending` while a flip is in flight,
     ///   `DisplayError.writebackTimedOut`, or the failing call's `DeviceError`.
-    public func captureWriteback(timeoutMilliseconds: Int = 1000) throws -> WritebackSnapshot {
+    package func captureWriteback(timeoutMilliseconds: Int = 1000) throws -> WritebackSnapshot {
         try flips.checkOpen()
         guard let atomic else { throw DisplayError.writebackUnavailable(device: card.path, reason: "writeback needs the atomic API") }
         return try WritebackCapture(card: card, cache: atomic.cache, plan: plan).capture(timeoutMilliseconds: timeoutMilliseconds, flips: flips)

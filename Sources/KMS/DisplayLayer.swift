@@ -1,13 +1,13 @@
 /// One plane of a composition (several sources on one CRTC): the plan it
 /// follows (plane, rectangles) and the framebuffer it shows.
-public struct DisplayLayer: Sendable, Equatable {
+package struct DisplayLayer: Sendable, Equatable {
     /// The plane, layout, mode and CRTC (shared by every layer).
-    public var plan: DisplayPlan
+    package var plan: DisplayPlan
     /// The framebuffer to show; nil leaves the plane off.
-    public var framebuffer: FramebufferID?
+    package var framebuffer: FramebufferID?
 
     /// A layer showing `framebuffer` as `plan` says.
-    public init(plan: DisplayPlan, framebuffer: FramebufferID?) {
+    package init(plan: DisplayPlan, framebuffer: FramebufferID?) {
         self.plan = plan
         self.framebuffer = framebuffer
     }

@@ -23,7 +23,7 @@ public struct DisplayMode: Codable, Sendable, Hashable, CustomStringConvertible 
 
     /// The mode these timings describe; size, refresh rate and flags are
     /// derived from them.
-    public init(timings: ModeTimings) {
+    package init(timings: ModeTimings) {
         self.name = timings.name
         self.width = Int(timings.horizontalDisplay)
         self.height = Int(timings.verticalDisplay)
@@ -54,7 +54,7 @@ public struct DisplayMode: Codable, Sendable, Hashable, CustomStringConvertible 
     /// The result is rounded to the millihertz, which is finer than any
     /// display clock is accurate and keeps printed values short. Timings with
     /// a zero total give 0, as the kernel does.
-    public static func refreshRate(
+    package static func refreshRate(
         pixelClockKilohertz: UInt32, horizontalTotal: UInt16, verticalTotal: UInt16,
         verticalScan: UInt16 = 0, isInterlaced: Bool = false, isDoubleScan: Bool = false
     ) -> Double {

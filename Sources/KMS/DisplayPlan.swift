@@ -37,7 +37,7 @@ public struct DisplayPlan: Sendable, Equatable, CustomStringConvertible {
     public var isLegacy: Bool
 
     /// A plan with these parts; no checks (``DisplayPlanner`` makes valid ones).
-    public init(
+    package init(
         device: String, connector: ConnectorInfo, mode: DisplayMode, modeChoice: ModeChoice, crtc: CrtcID,
         plane: PlaneInfo?, layout: PlaneLayout, placement: Placement, planesTurnedOff: [PlaneID],
         planesOnCrtc: [PlaneID], writeback: ConnectorInfo?, isLegacy: Bool
@@ -60,7 +60,7 @@ public struct DisplayPlan: Sendable, Equatable, CustomStringConvertible {
     ///
     /// - Throws: ``DisplayError`` naming what was not found and listing what
     ///   is available.
-    public static func make(for card: CardInfo, selection: DisplaySelection) throws(DisplayError) -> DisplayPlan {
+    package static func make(for card: CardInfo, selection: DisplaySelection) throws(DisplayError) -> DisplayPlan {
         let candidates = try DisplayPlanner.candidates(for: card, selection: selection)
         guard let first = candidates.first else {
             throw .noCandidate(device: card.path, selection: "\(selection.frameWidth)x\(selection.frameHeight) \(selection.format)")

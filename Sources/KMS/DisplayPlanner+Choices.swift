@@ -4,7 +4,7 @@ import Platform
 extension DisplayPlanner {
     /// The connector asked for, or the first connected display connector
     /// (else the first whose state is unknown, as libcamera's cam does).
-    public static func chooseConnector(_ request: DisplaySelection.Connector?, in card: CardInfo) throws(DisplayError) -> ConnectorInfo {
+    package static func chooseConnector(_ request: DisplaySelection.Connector?, in card: CardInfo) throws(DisplayError) -> ConnectorInfo {
         let available = card.connectors.map(ConnectorSummary.init)
         guard let request else {
             let displays = card.connectors.filter { !$0.isWriteback }
@@ -35,7 +35,7 @@ extension DisplayPlanner {
     /// listed when none is marked), then a mode of exactly the frame's size,
     /// then the smallest mode that holds the frame, then the largest mode
     /// the frame covers (for cropping); progressive modes only.
-    public static func modeCandidates(
+    package static func modeCandidates(
         _ request: ModeRequest?, connector: ConnectorInfo, device: String, frameWidth: Int, frameHeight: Int
     ) throws(DisplayError) -> [(DisplayMode, ModeChoice)] {
         guard !connector.modes.isEmpty else {
@@ -74,7 +74,7 @@ extension DisplayPlanner {
     }
 
     /// Whether `plane` lists `format` with a modifier that `modifier` can use.
-    public static func plane(_ plane: PlaneInfo, supports format: FourCC, modifier: FormatModifier) -> Bool {
+    package static func plane(_ plane: PlaneInfo, supports format: FourCC, modifier: FormatModifier) -> Bool {
         guard let entry = plane.formats.first(where: { $0.format == format }) else { return false }
         // A plane without IN_FORMATS takes only implicit (linear) layouts.
         if entry.modifiers.isEmpty { return modifier == .linear || modifier == .invalid }
@@ -87,7 +87,7 @@ extension DisplayPlanner {
     /// then overlays (as libcamera's KMS sink tries the primary plane first).
     /// Cursor planes are never picked automatically, nor planes busy on
     /// another CRTC.
-    public static func planeCandidates(
+    package static func planeCandidates(
         on crtc: CrtcID, in card: CardInfo, format: FourCC, modifier: FormatModifier, choice: PlaneRequest
     ) throws(DisplayError) -> [PlaneInfo] {
         let usable = card.planes.filter { $0.possibleCrtcs.contains(crtc) }

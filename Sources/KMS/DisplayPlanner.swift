@@ -22,14 +22,14 @@ import Platform
 /// TEST_ONLY to say (``Display/test(_:framebuffer:)``), never the driver's
 /// name. On the legacy path (no TEST_ONLY) only plans whose primary plane
 /// covers the mode unscaled are listed.
-public enum DisplayPlanner {
+package enum DisplayPlanner {
     /// The candidates for `selection` on `card`, best first; never empty.
     ///
     /// - Throws: ``DisplayError`` naming what was not found (connector,
     ///   mode, plane, a plane for the format) and listing what is available,
     ///   or why no plan can show the frame (`legacyNeedsFullScreenFrame`,
     ///   `positionOutsideMode`).
-    public static func candidates(for card: CardInfo, selection: DisplaySelection) throws(DisplayError) -> [DisplayPlan] {
+    package static func candidates(for card: CardInfo, selection: DisplaySelection) throws(DisplayError) -> [DisplayPlan] {
         let width = selection.frameWidth, height = selection.frameHeight
         guard width > 0, height > 0 else { throw .invalidFrameSize(width: width, height: height) }
         let isLegacy = selection.forceLegacy || !card.capabilities.atomic

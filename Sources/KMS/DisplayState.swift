@@ -1,6 +1,6 @@
 /// Where a display is in its life (``Display/State``), as its
 /// ``FlipStateMachine`` moves it on.
-public enum DisplayState: Sendable, Equatable {
+package enum DisplayState: Sendable, Equatable {
     /// Set up (or restored): nothing of ours is on screen; the next
     /// ``Display/show(framebuffer:tag:)`` sets the mode.
     case idle

@@ -18,7 +18,7 @@ public struct DriverInfo: Codable, Sendable, Equatable, CustomStringConvertible 
     public let patchLevel: Int
 
     /// Driver information with these values; no checks.
-    public init(name: String, description: String, date: String, majorVersion: Int, minorVersion: Int, patchLevel: Int) {
+    package init(name: String, description: String, date: String, majorVersion: Int, minorVersion: Int, patchLevel: Int) {
         self.name = name
         self.description = description
         self.date = date

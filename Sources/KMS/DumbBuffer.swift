@@ -26,22 +26,22 @@ extension IoctlRequest {
 /// frame path never touches pixels.
 ///
 /// Not thread-safe: use it from one queue.
-public final class DumbBuffer {
+package final class DumbBuffer {
     /// The card the buffer lives on (kept alive while the buffer is).
-    public let card: Card
+    package let card: Card
     /// The GEM handle on the card's descriptor.
-    public let handle: UInt32
+    package let handle: UInt32
     /// Width in pixels, as asked for in `drm_mode_create_dumb.width`.
-    public let width: Int
+    package let width: Int
     /// Height in pixels (`drm_mode_create_dumb.height`).
-    public let height: Int
+    package let height: Int
     /// Bits per pixel asked for (`drm_mode_create_dumb.bpp`): 32 for XRGB8888;
     /// the driver sizes the buffer from it, whatever the format.
-    public let bitsPerPixel: Int
+    package let bitsPerPixel: Int
     /// Bytes per line, as the driver chose it.
-    public let pitch: Int
+    package let pitch: Int
     /// Bytes in the whole buffer.
-    public let size: Int
+    package let size: Int
     private var mapping: UnsafeMutableRawBufferPointer?
 
     fileprivate init(card: Card, width: Int, height: Int, bitsPerPixel: Int) throws(DeviceError) {
@@ -80,7 +80,7 @@ public final class DumbBuffer {
     /// caller owns the returned descriptor.
     ///
     /// The corresponding call is `drmPrimeHandleToFD`.
-    public func exportDmaBuf() throws(DeviceError) -> OwnedFD {
+    package func exportDmaBuf() throws(DeviceError) -> OwnedFD {
         let descriptor = card.fd.rawValue
         let handle = self.handle
         var exported: Int32 = -1
@@ -94,7 +94,7 @@ public final class DumbBuffer {
 
     /// The layout of this buffer as one plane of `format` in the dma-buf
     /// `descriptor` (typically from ``exportDmaBuf()``).
-    public func layout(format: FourCC, dmaBufDescriptor descriptor: Int32) -> FramebufferLayout {
+    package func layout(format: FourCC, dmaBufDescriptor descriptor: Int32) -> FramebufferLayout {
         FramebufferLayout(
             width: width, height: height, format: format, modifier: .linear,
             planes: [FramebufferPlane(dmaBufDescriptor: descriptor, offset: 0, pitch: UInt32(pitch))])
@@ -105,7 +105,7 @@ public final class DumbBuffer {
     /// handle; remove it with ``Card/removeFramebuffer(_:)``.
     ///
     /// The corresponding call is `drmModeAddFB2`.
-    public func addFramebuffer(format: FourCC) throws(DeviceError) -> ImportedFramebuffer {
+    package func addFramebuffer(format: FourCC) throws(DeviceError) -> ImportedFramebuffer {
         let handle = self.handle
         _ = card.gemHandles.acquire { _ in [handle] }
         let layout = FramebufferLayout(
@@ -124,7 +124,7 @@ public final class DumbBuffer {
     /// the buffer goes away. For writeback snapshots and tests only.
     ///
     /// The corresponding calls are `DRM_IOCTL_MODE_MAP_DUMB` and `mmap`.
-    public func mappedBytes() throws(DeviceError) -> UnsafeMutableRawBufferPointer {
+    package func mappedBytes() throws(DeviceError) -> UnsafeMutableRawBufferPointer {
         if let mapping { return mapping }
         var request = drm_mode_map_dumb()
         request.handle = handle
@@ -140,7 +140,7 @@ public final class DumbBuffer {
     }
 
     /// A copy of the pixels.
-    public func copyBytes() throws(DeviceError) -> [UInt8] {
+    package func copyBytes() throws(DeviceError) -> [UInt8] {
         Array(UnsafeRawBufferPointer(try mappedBytes()))
     }
 }
@@ -150,7 +150,7 @@ extension Card {
     /// bits (32 for XRGB8888), zero-filled by the kernel.
     ///
     /// The corresponding ioctl is `DRM_IOCTL_MODE_CREATE_DUMB`.
-    public func createDumbBuffer(width: Int, height: Int, bitsPerPixel: Int = 32) throws(DeviceError) -> DumbBuffer {
+    package func createDumbBuffer(width: Int, height: Int, bitsPerPixel: Int = 32) throws(DeviceError) -> DumbBuffer {
         guard width > 0, height > 0, bitsPerPixel > 0,
               width <= Int(UInt32.max), height <= Int(UInt32.max), bitsPerPixel <= Int(UInt32.max) else {
             throw DeviceError(call: "DRM_IOCTL_MODE_CREATE_DUMB", errnoCode: EINVAL, device: path)

@@ -14,7 +14,7 @@ public struct EncoderInfo: Codable, Sendable, Equatable {
     public var possibleCrtcs: [CrtcID]
 
     /// An encoder description with these values; no checks.
-    public init(id: EncoderID, typeName: String, currentCrtc: CrtcID?, possibleCrtcs: [CrtcID]) {
+    package init(id: EncoderID, typeName: String, currentCrtc: CrtcID?, possibleCrtcs: [CrtcID]) {
         self.id = id
         self.typeName = typeName
         self.currentCrtc = currentCrtc

@@ -7,20 +7,20 @@ import Glibc
 
 /// A completed page flip: whose frame is now on screen (the tag given to
 /// ``Display/show(framebuffer:tag:)``), since which vblank.
-public struct FlipEvent: Sendable, Hashable, CustomStringConvertible {
+package struct FlipEvent: Sendable, Hashable, CustomStringConvertible {
     /// The CRTC's vblank counter at the flip.
-    public let sequence: UInt32
+    package let sequence: UInt32
     /// When the vblank happened, in nanoseconds. On a card whose
     /// capabilities report `timestampMonotonic` this is CLOCK_MONOTONIC,
     /// comparable with V4L2 buffer timestamps.
-    public let timestampNanoseconds: UInt64
+    package let timestampNanoseconds: UInt64
     /// The CRTC whose flip completed.
-    public let crtc: CrtcID
+    package let crtc: CrtcID
     /// The tag the commit was made with: whose frame the flip put on screen.
-    public let tag: UInt32
+    package let tag: UInt32
 
     /// An event as the kernel reported it.
-    public init(sequence: UInt32, timestampNanoseconds: UInt64, crtc: CrtcID, tag: UInt32) {
+    package init(sequence: UInt32, timestampNanoseconds: UInt64, crtc: CrtcID, tag: UInt32) {
         self.sequence = sequence
         self.timestampNanoseconds = timestampNanoseconds
         self.crtc = crtc
@@ -28,12 +28,12 @@ public struct FlipEvent: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The kernel's `tv_sec`/`tv_usec` pair in nanoseconds.
-    public static func nanoseconds(seconds: UInt32, microseconds: UInt32) -> UInt64 {
+    package static func nanoseconds(seconds: UInt32, microseconds: UInt32) -> UInt64 {
         UInt64(seconds) * 1_000_000_000 + UInt64(microseconds) * 1_000
     }
 
     /// "flip of tag 2 on CRTC 37 at vblank 118, t=... ns".
-    public var description: String {
+    package var description: String {
         "flip of tag \(tag) on CRTC \(crtc) at vblank \(sequence), t=\(timestampNanoseconds) ns"
     }
 }

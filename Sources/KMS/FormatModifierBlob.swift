@@ -9,7 +9,7 @@ import Platform
 /// with `drmModeFormatModifierBlobIterNext`, which trusts them. This parser
 /// checks every offset and count against the blob's length instead, so a
 /// bad blob is an error and never an out-of-bounds read.
-public enum FormatModifierBlob {
+package enum FormatModifierBlob {
     /// The header: version, flags, count_formats, formats_offset,
     /// count_modifiers, modifiers_offset — six 32-bit fields.
     static let headerSize = 24
@@ -23,7 +23,7 @@ public enum FormatModifierBlob {
     /// in the order the blob lists them. A format with no modifier entries
     /// maps to an empty list. Fields are read in the machine's byte order,
     /// as the kernel writes them.
-    public static func parse(_ bytes: UnsafeRawBufferPointer) throws(FormatModifierBlobError) -> [FourCC: [FormatModifier]] {
+    package static func parse(_ bytes: UnsafeRawBufferPointer) throws(FormatModifierBlobError) -> [FourCC: [FormatModifier]] {
         let length = bytes.count
         guard length >= headerSize else { throw .truncatedHeader(length: length) }
         func word(_ offset: Int) -> UInt32 { bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self) }
@@ -69,7 +69,7 @@ public enum FormatModifierBlob {
     }
 
     /// Parses a blob held in an array; see the buffer variant.
-    public static func parse(_ bytes: [UInt8]) throws(FormatModifierBlobError) -> [FourCC: [FormatModifier]] {
+    package static func parse(_ bytes: [UInt8]) throws(FormatModifierBlobError) -> [FourCC: [FormatModifier]] {
         let result = bytes.withUnsafeBytes { raw in
             Result { () throws(FormatModifierBlobError) in try parse(raw) }
         }

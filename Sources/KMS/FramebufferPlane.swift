@@ -6,18 +6,18 @@ import Glibc
 #endif
 
 /// Where one plane of an image lies in a dma-buf.
-public struct FramebufferPlane: Sendable, Hashable {
+package struct FramebufferPlane: Sendable, Hashable {
     /// The dma-buf's descriptor, borrowed: it is read only while importing
     /// and may be closed afterwards (the framebuffer keeps the memory alive).
     /// Several planes may share one descriptor with different offsets.
-    public var dmaBufDescriptor: Int32
+    package var dmaBufDescriptor: Int32
     /// Byte offset of the plane's first pixel in the dma-buf.
-    public var offset: UInt32
+    package var offset: UInt32
     /// Bytes from one line to the next.
-    public var pitch: UInt32
+    package var pitch: UInt32
 
     /// A plane with these values; checked when the framebuffer is added.
-    public init(dmaBufDescriptor: Int32, offset: UInt32 = 0, pitch: UInt32) {
+    package init(dmaBufDescriptor: Int32, offset: UInt32 = 0, pitch: UInt32) {
         self.dmaBufDescriptor = dmaBufDescriptor
         self.offset = offset
         self.pitch = pitch

@@ -90,5 +90,5 @@ extension Card {
 
     /// How many GEM handles framepipe holds open on this card (for tests
     /// that check teardown).
-    public var openGEMHandleCount: Int { gemHandles.openHandleCount }
+    package var openGEMHandleCount: Int { gemHandles.openHandleCount }
 }

@@ -36,7 +36,7 @@ extension ModeTimings {
     }
 
     /// The bytes of the mode as a MODE_ID blob holds them.
-    public var modeBlobBytes: [UInt8] {
+    package var modeBlobBytes: [UInt8] {
         var info = kernelModeInfo
         return withUnsafeBytes(of: &info) { Array($0) }
     }

@@ -6,9 +6,9 @@ import Platform
 ///
 /// The corresponding calls are `drmModeObjectGetProperties` (ids and values)
 /// and `drmModeGetProperty` (name, kind, allowed values).
-public struct ModeObjectProperty: Sendable, Equatable, CustomStringConvertible {
+package struct ModeObjectProperty: Sendable, Equatable, CustomStringConvertible {
     /// What values a property takes, from its `DRM_MODE_PROP_*` type flags.
-    public enum Kind: Sendable, Equatable {
+    package enum Kind: Sendable, Equatable {
         /// An unsigned number within bounds (`DRM_MODE_PROP_RANGE`).
         case range(minimum: UInt64, maximum: UInt64)
         /// A signed number within bounds (`DRM_MODE_PROP_SIGNED_RANGE`).
@@ -28,13 +28,13 @@ public struct ModeObjectProperty: Sendable, Equatable, CustomStringConvertible {
 
     /// A named value of an enumeration or bitmask property.
     /// The corresponding C type is `struct drm_mode_property_enum`.
-    public struct Enumerator: Sendable, Equatable {
+    package struct Enumerator: Sendable, Equatable {
         /// The enumerator's name, e.g. "Primary" or "rotate-0".
-        public let name: String
+        package let name: String
         /// Its value; for a bitmask, the bit number (not the mask).
-        public let value: UInt64
+        package let value: UInt64
         /// An enumerator with these values; no checks.
-        public init(name: String, value: UInt64) {
+        package init(name: String, value: UInt64) {
             self.name = name
             self.value = value
         }
@@ -42,20 +42,20 @@ public struct ModeObjectProperty: Sendable, Equatable, CustomStringConvertible {
 
     /// The property's id, which atomic commits address it by; it differs
     /// between drivers and boots.
-    public let id: PropertyID
+    package let id: PropertyID
     /// The property's name, e.g. "FB_ID", "type", "IN_FORMATS".
-    public let name: String
+    package let name: String
     /// The current value, as the kernel stores it (a signed value is its bit pattern).
-    public let value: UInt64
+    package let value: UInt64
     /// What values it takes.
-    public let kind: Kind
+    package let kind: Kind
     /// Set by the kernel only (`DRM_MODE_PROP_IMMUTABLE`), e.g. a plane's "type".
-    public let isImmutable: Bool
+    package let isImmutable: Bool
     /// Visible only to atomic clients (`DRM_MODE_PROP_ATOMIC`), e.g. "FB_ID".
-    public let isAtomicOnly: Bool
+    package let isAtomicOnly: Bool
 
     /// A property with these values; no checks.
-    public init(id: PropertyID, name: String, value: UInt64, kind: Kind, isImmutable: Bool, isAtomicOnly: Bool) {
+    package init(id: PropertyID, name: String, value: UInt64, kind: Kind, isImmutable: Bool, isAtomicOnly: Bool) {
         self.id = id
         self.name = name
         self.value = value
@@ -65,20 +65,20 @@ public struct ModeObjectProperty: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// For an enumeration, the name of the current value ("Primary").
-    public var enumeratorName: String? {
+    package var enumeratorName: String? {
         guard case .enumeration(let enumerators) = kind else { return nil }
         return enumerators.first { $0.value == value }?.name
     }
 
     /// For a bitmask, the names of the set bits.
-    public var bitmaskNames: [String]? {
+    package var bitmaskNames: [String]? {
         guard case .bitmask(let enumerators) = kind else { return nil }
         return enumerators.filter { $0.value < 64 && value & (1 << $0.value) != 0 }.map(\.name)
     }
 
     /// Name and value, with enumerator names where there are some:
     /// `"type=Primary"`, `"rotation=rotate-0|reflect-x"`, `"FB_ID=51"`.
-    public var description: String {
+    package var description: String {
         if let name = enumeratorName { return "\(self.name)=\(name)" }
         if let names = bitmaskNames { return "\(name)=\(names.joined(separator: "|"))" }
         if case .signedRange = kind { return "\(name)=\(Int64(bitPattern: value))" }

@@ -60,7 +60,7 @@ public enum ModeRequest: Sendable, Equatable, CustomStringConvertible {
     /// for a size, the preferred mode if it has that size, else the closest
     /// rate (or, with no rate, the first listed, which the kernel sorts
     /// highest rate first); progressive modes win over interlaced ones.
-    public func select(from modes: [DisplayMode]) -> DisplayMode? {
+    package func select(from modes: [DisplayMode]) -> DisplayMode? {
         switch self {
         case .name(let name):
             return modes.first { $0.name == name }

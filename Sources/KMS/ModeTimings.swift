@@ -41,7 +41,7 @@ public struct ModeTimings: Codable, Sendable, Hashable {
 
     /// Timings with these values; no checks. Handy for tests and recorded
     /// descriptions.
-    public init(
+    package init(
         pixelClockKilohertz: UInt32,
         horizontalDisplay: UInt16, horizontalSyncStart: UInt16, horizontalSyncEnd: UInt16,
         horizontalTotal: UInt16, horizontalSkew: UInt16 = 0,

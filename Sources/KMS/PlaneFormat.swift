@@ -9,7 +9,7 @@ public struct PlaneFormat: Codable, Sendable, Equatable {
     public var modifiers: [FormatModifier]
 
     /// A plane format with these values; no checks.
-    public init(format: FourCC, modifiers: [FormatModifier]) {
+    package init(format: FourCC, modifiers: [FormatModifier]) {
         self.format = format
         self.modifiers = modifiers
     }

@@ -18,7 +18,7 @@ public struct PlaneInfo: Codable, Sendable, Equatable {
     public var formats: [PlaneFormat]
 
     /// A plane description with these values; no checks.
-    public init(
+    package init(
         id: PlaneID, type: PlaneType, currentCrtc: CrtcID?, currentFramebuffer: FramebufferID?,
         possibleCrtcs: [CrtcID], formats: [PlaneFormat]
     ) {

@@ -14,7 +14,7 @@ public struct PlaneLayout: Sendable, Hashable, CustomStringConvertible {
 
     /// A layout with these rectangles; no checks (``fitting(frameWidth:frameHeight:displayWidth:displayHeight:position:)``
     /// computes a valid one).
-    public init(source: PixelRectangle, destination: PixelRectangle) {
+    package init(source: PixelRectangle, destination: PixelRectangle) {
         self.source = source
         self.destination = destination
     }
@@ -30,7 +30,7 @@ public struct PlaneLayout: Sendable, Hashable, CustomStringConvertible {
     ///
     /// - Throws: `DisplayError.positionOutsideMode` for a position off the
     ///   display, `DisplayError.invalidFrameSize` for an empty frame.
-    public static func fitting(
+    package static func fitting(
         frameWidth: Int, frameHeight: Int, displayWidth: Int, displayHeight: Int, position: PixelPoint? = nil
     ) throws(DisplayError) -> PlaneLayout {
         guard frameWidth > 0, frameHeight > 0 else {
@@ -63,7 +63,7 @@ public struct PlaneLayout: Sendable, Hashable, CustomStringConvertible {
     /// plane scales. Sizes are rounded to whole pixels.
     ///
     /// - Throws: `DisplayError.invalidFrameSize` for an empty frame.
-    public static func scaledToFit(
+    package static func scaledToFit(
         frameWidth: Int, frameHeight: Int, displayWidth: Int, displayHeight: Int
     ) throws(DisplayError) -> PlaneLayout {
         guard frameWidth > 0, frameHeight > 0 else {
@@ -86,7 +86,7 @@ public struct PlaneLayout: Sendable, Hashable, CustomStringConvertible {
 
     /// The layout with its destination moved by `region`'s origin (a
     /// layout computed for the region's size); unchanged for nil.
-    public func offset(by region: PixelRectangle?) -> PlaneLayout {
+    package func offset(by region: PixelRectangle?) -> PlaneLayout {
         guard let region else { return self }
         var moved = self
         moved.destination.x += region.x

@@ -43,7 +43,7 @@ public enum PlaneRequest: Sendable, Hashable, CustomStringConvertible {
     /// Whether the formats of `plane` count when negotiating a format for
     /// this request: the planes of the requested type (or the one plane
     /// asked for), and for `automatic` every plane but cursors.
-    public func considers(_ plane: PlaneInfo) -> Bool {
+    package func considers(_ plane: PlaneInfo) -> Bool {
         switch self {
         case .automatic: return plane.type != .cursor
         case .primary: return plane.type == .primary

@@ -14,14 +14,14 @@ public struct PlaneSummary: Sendable, Equatable, CustomStringConvertible {
     public var formats: [FourCC]
 
     /// A summary with these values; no checks.
-    public init(id: PlaneID, type: PlaneType, formats: [FourCC]) {
+    package init(id: PlaneID, type: PlaneType, formats: [FourCC]) {
         self.id = id
         self.type = type
         self.formats = formats
     }
 
     /// The summary of `plane` (its formats without modifiers).
-    public init(_ plane: PlaneInfo) {
+    package init(_ plane: PlaneInfo) {
         self.init(id: plane.id, type: plane.type, formats: plane.formats.map(\.format))
     }
 

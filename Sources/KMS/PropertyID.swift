@@ -1,14 +1,14 @@
 import CDRM
 
 /// A property of a mode object (e.g. a plane's "FB_ID").
-public struct PropertyID: ModeObjectIdentifier {
+package struct PropertyID: ModeObjectIdentifier {
     /// `DRM_MODE_OBJECT_PROPERTY`, the kind the kernel looks this id up under.
-    public static var objectType: ModeObjectType { .property }
+    package static var objectType: ModeObjectType { .property }
     /// The kernel's id: `prop_id` as `drmModeObjectGetProperties` lists it. 0
     /// means none and is never a real object.
-    public let rawValue: UInt32
+    package let rawValue: UInt32
     /// The id with this number; no check that the object exists.
-    public init(rawValue: UInt32) { self.rawValue = rawValue }
+    package init(rawValue: UInt32) { self.rawValue = rawValue }
     /// Same as ``init(rawValue:)``, shorter to write.
-    public init(_ rawValue: UInt32) { self.rawValue = rawValue }
+    package init(_ rawValue: UInt32) { self.rawValue = rawValue }
 }

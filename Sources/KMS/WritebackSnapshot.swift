@@ -29,7 +29,7 @@ public struct WritebackSnapshot: Sendable, Equatable {
     public let displayWasDetached: Bool
 
     /// A snapshot with these values; no checks.
-    public init(
+    package init(
         width: Int, height: Int, stride: Int, format: FourCC, bytes: [UInt8],
         sequence: UInt32?, timestampNanoseconds: UInt64?,
         displayWasDetached: Bool = false

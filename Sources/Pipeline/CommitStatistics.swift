@@ -24,5 +24,5 @@ public struct CommitStatistics: Sendable, Equatable, Codable {
     public var maximumCommitsPerVblank = 0
 
     /// All zero.
-    public init() {}
+    package init() {}
 }

@@ -6,7 +6,7 @@ public struct CopyPathSummary: Sendable, Codable, Equatable {
     public var statistics: CopyStatistics
 
     /// A summary of these values.
-    public init(path: String, statistics: CopyStatistics) {
+    package init(path: String, statistics: CopyStatistics) {
         self.path = path
         self.statistics = statistics
     }

@@ -12,15 +12,23 @@ public struct CopyStatistics: Sendable, Equatable, Codable {
     public var bytesRead = 0
     /// Bytes written into display buffers.
     public var bytesWritten = 0
-    /// CPU time the conversions took on the conversion thread
-    /// (CLOCK_THREAD_CPUTIME_ID), in nanoseconds.
-    public var cpuNanoseconds: Int64 = 0
+    /// ``cpuTime`` in nanoseconds, counted per frame on the conversion
+    /// thread (JSON key `cpuNanoseconds`).
+    package var cpuNanoseconds: Int64 = 0
 
     /// All zero.
-    public init() {}
+    package init() {}
 
-    /// Mean CPU time per converted frame in milliseconds; 0 before any.
-    public var millisecondsPerFrame: Double {
+    /// CPU time the conversions took on the conversion thread
+    /// (CLOCK_THREAD_CPUTIME_ID).
+    public var cpuTime: Duration { .nanoseconds(cpuNanoseconds) }
+
+    /// Mean CPU time per converted frame; zero before any.
+    public var cpuTimePerFrame: Duration { converted == 0 ? .zero : .nanoseconds(cpuNanoseconds / Int64(converted)) }
+
+    /// Mean CPU time per converted frame in milliseconds, as summaries
+    /// print it; 0 before any.
+    package var millisecondsPerFrame: Double {
         converted == 0 ? 0 : Double(cpuNanoseconds) / Double(converted) / 1e6
     }
 }

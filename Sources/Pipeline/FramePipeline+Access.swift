@@ -14,8 +14,8 @@ extension FramePipeline {
     }
 
     /// Called about twice a second on the pipeline queue with each source's
-    /// counters and the seconds streamed so far. Set before starting.
-    public var onStatus: (([PipelineStatistics], Double) -> Void)? {
+    /// counters and how long it has streamed so far. Set before starting.
+    public var onStatus: (([PipelineStatistics], Duration) -> Void)? {
         get { runtime.callbacks.status }
         set { runtime.callbacks.status = newValue }
     }
@@ -43,27 +43,29 @@ extension FramePipeline {
         set { runtime.callbacks.sourceLost = newValue }
     }
 
-    /// How long a source may deliver nothing before it counts as failed, in seconds.
-    public var cameraTimeout: Double {
-        get { runtime.limits.cameraTimeout }
-        set { runtime.limits.cameraTimeout = newValue }
+    /// How long a source may deliver nothing before it counts as failed
+    /// (default 3 s; kept to whole nanoseconds). Set before starting.
+    public var cameraTimeout: Duration {
+        get { .nanoseconds(runtime.limits.cameraTimeoutNanoseconds) }
+        set { runtime.limits.cameraTimeoutNanoseconds = newValue.inNanoseconds }
     }
 
-    /// How long a flip may take before the run fails, in seconds.
-    public var flipTimeout: Double {
-        get { runtime.limits.flipTimeout }
-        set { runtime.limits.flipTimeout = newValue }
+    /// How long a flip may take before the run fails (default 1 s; kept to
+    /// whole nanoseconds). Set before starting.
+    public var flipTimeout: Duration {
+        get { .nanoseconds(runtime.limits.flipTimeoutNanoseconds) }
+        set { runtime.limits.flipTimeoutNanoseconds = newValue.inNanoseconds }
     }
 
     /// How long before each vblank the frames of several sources are
-    /// committed, in milliseconds, so that cameras whose frames arrive a
+    /// committed (default 6 ms), so that cameras whose frames arrive a
     /// little apart share one vblank; nil commits each frame as it comes
     /// (it then makes the next vblank, and a frame of another camera
     /// arriving just after it waits for that flip). With one source frames
     /// are always committed as they come. Set before starting.
-    public var commitLeadMilliseconds: Double? {
-        get { runtime.limits.commitLeadMilliseconds }
-        set { runtime.limits.commitLeadMilliseconds = newValue }
+    public var commitLead: Duration? {
+        get { runtime.limits.commitLeadNanoseconds.map { .nanoseconds($0) } }
+        set { runtime.limits.commitLeadNanoseconds = newValue?.inNanoseconds }
     }
 }
 

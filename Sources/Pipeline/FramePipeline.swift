@@ -30,9 +30,9 @@ import V4L2
 ///
 /// ```swift
 /// let pipeline = try FramePipeline(configuration: PipelineConfiguration())
-/// pipeline.onFrame = { frame in if frame.countsTowardLatency { print(frame.totalNanoseconds ?? 0) } }
+/// pipeline.onFrame = { frame in if frame.countsTowardLatency, let total = frame.total { print(total) } }
 /// let summary = try pipeline.run(frames: 100)
-/// print(summary.sources[0].latency.p50, "ms median, capture to glass")
+/// print(summary.sources[0].latency.p50, "median, capture to glass")
 /// ```
 ///
 /// Thread safety: ``stop(_:)`` and ``statistics`` may be used from any
@@ -99,8 +99,8 @@ public final class FramePipeline: StoppablePipeline, @unchecked Sendable {
     // MARK: Running
 
     /// Starts streaming and returns at once. The run ends once every
-    /// source still streaming has shown `frames` frames, after `duration`
-    /// seconds, on ``stop(_:)``, or when a device fails (a source, unless
+    /// source still streaming has shown `frames` frames, once it has
+    /// streamed for `duration` (kept to whole nanoseconds), on ``stop(_:)``, or when a device fails (a source, unless
     /// `onSourceLoss` is `continue` or it was unplugged with `reconnect`
     /// on); ``wait(beforeTeardown:)`` then returns. Call once.
     ///
@@ -111,7 +111,7 @@ public final class FramePipeline: StoppablePipeline, @unchecked Sendable {
     /// fraction of a refresh period after a vblank of the display, so that
     /// a camera whose frame clock starts at `VIDIOC_STREAMON` (vivid)
     /// delivers its frames at that phase. The CRTC must be on.
-    public func start(frames: Int? = nil, duration: Double? = nil, startPhase: Double? = nil) {
+    public func start(frames: Int? = nil, duration: Duration? = nil, startPhase: Double? = nil) {
         runtime.queue.async { [runtime] in runtime.start(frames: frames, duration: duration, startPhase: startPhase) }
     }
 
@@ -161,7 +161,7 @@ public final class FramePipeline: StoppablePipeline, @unchecked Sendable {
 
     /// ``start(frames:duration:startPhase:)`` then ``wait(beforeTeardown:)``.
     public func run(
-        frames: Int? = nil, duration: Double? = nil, beforeTeardown: ((FramePipeline) throws -> Void)? = nil
+        frames: Int? = nil, duration: Duration? = nil, beforeTeardown: ((FramePipeline) throws -> Void)? = nil
     ) throws -> PipelineSummary {
         start(frames: frames, duration: duration)
         return try wait(beforeTeardown: beforeTeardown)
@@ -199,6 +199,8 @@ struct RunState {
     var failure: (any Error)?
     var frameLimit: Int?
     var startNanoseconds: Int64 = 0
+    /// How long it streamed, fixed at teardown (seconds, as the summary
+    /// keeps them).
     var stoppedAfterSeconds: Double?
     /// Watchdog ticks so far (the status callback runs every other one).
     var ticks = 0

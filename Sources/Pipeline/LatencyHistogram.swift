@@ -4,25 +4,25 @@ import Histogram
 /// significant digits, up to an hour), summarised as ``LatencySummary``.
 /// Recording neither allocates nor keeps the samples, so a pipeline can
 /// record every frame of an unbounded run.
-public struct LatencyHistogram: Sendable {
+package struct LatencyHistogram: Sendable {
     private var histogram = Histogram<UInt64>(
         lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: .three)
     /// How many samples were recorded.
-    public private(set) var count = 0
+    package private(set) var count = 0
 
     /// An empty histogram.
-    public init() {}
+    package init() {}
 
     /// Records one latency. A negative one (a timestamp from the future,
     /// as end-of-frame stamps can be) is clamped to the smallest bucket and
     /// still counted; reports say which timestamp source was used.
-    public mutating func record(nanoseconds: Int64) {
+    package mutating func record(nanoseconds: Int64) {
         _ = histogram.record(UInt64(max(1, nanoseconds / 1000)))
         count += 1
     }
 
     /// Percentiles in milliseconds.
-    public var summary: LatencySummary {
+    package var summary: LatencySummary {
         guard count > 0 else { return .empty }
         func milliseconds(_ microseconds: UInt64) -> Double { Double(microseconds) / 1000 }
         return LatencySummary(

@@ -1,40 +1,61 @@
 import Foundation
+import Platform
 
-/// Percentiles of one latency, in milliseconds: exact from the samples
-/// (``init(nanoseconds:)``, reports), or from an HDR histogram recorded in
-/// microseconds, 3 significant digits (``LatencyHistogram``, a pipeline's
-/// running figures, which keep no samples).
+/// Percentiles of one latency: exact from the samples (``init(nanoseconds:)``,
+/// reports), or from an HDR histogram recorded in microseconds, 3
+/// significant digits (``LatencyHistogram``, a pipeline's running figures,
+/// which keep no samples).
+///
+/// The figures are kept as the reports write them, milliseconds as JSON
+/// numbers under the keys `count`, `min`, `mean`, `p50`, `p90`, `p99`,
+/// `p99_9` and `max` (report.json and `preview --json` are read by other
+/// programs); the public face gives each as a `Duration`, rounded to
+/// whole nanoseconds (an exact sample's own value).
 public struct LatencySummary: Sendable, Codable, Equatable {
     /// Samples summarised, negative ones included.
     public var count: Int
-    /// The smallest sample in milliseconds.
-    public var min: Double
-    /// The arithmetic mean in milliseconds.
-    public var mean: Double
-    /// The median in milliseconds: half the samples are at or below it.
-    public var p50: Double
-    /// The 90th percentile in milliseconds.
-    public var p90: Double
-    /// The 99th percentile in milliseconds.
-    public var p99: Double
-    /// The 99.9th percentile in milliseconds (JSON key `p99_9`).
-    public var p99_9: Double
-    /// The largest sample in milliseconds.
-    public var max: Double
+    package var minMilliseconds: Double
+    package var meanMilliseconds: Double
+    package var p50Milliseconds: Double
+    package var p90Milliseconds: Double
+    package var p99Milliseconds: Double
+    package var p99_9Milliseconds: Double
+    package var maxMilliseconds: Double
+
+    enum CodingKeys: String, CodingKey {
+        case count
+        case minMilliseconds = "min", meanMilliseconds = "mean", p50Milliseconds = "p50", p90Milliseconds = "p90"
+        case p99Milliseconds = "p99", p99_9Milliseconds = "p99_9", maxMilliseconds = "max"
+    }
+
+    /// The smallest sample.
+    public var min: Duration { .milliseconds(roundedToNanoseconds: minMilliseconds) }
+    /// The arithmetic mean.
+    public var mean: Duration { .milliseconds(roundedToNanoseconds: meanMilliseconds) }
+    /// The median: half the samples are at or below it.
+    public var p50: Duration { .milliseconds(roundedToNanoseconds: p50Milliseconds) }
+    /// The 90th percentile.
+    public var p90: Duration { .milliseconds(roundedToNanoseconds: p90Milliseconds) }
+    /// The 99th percentile.
+    public var p99: Duration { .milliseconds(roundedToNanoseconds: p99Milliseconds) }
+    /// The 99.9th percentile.
+    public var p99_9: Duration { .milliseconds(roundedToNanoseconds: p99_9Milliseconds) }
+    /// The largest sample.
+    public var max: Duration { .milliseconds(roundedToNanoseconds: maxMilliseconds) }
 
     /// No samples.
     public static let empty = LatencySummary(count: 0, min: 0, mean: 0, p50: 0, p90: 0, p99: 0, p99_9: 0, max: 0)
 
-    /// A summary with these figures.
-    public init(count: Int, min: Double, mean: Double, p50: Double, p90: Double, p99: Double, p99_9: Double, max: Double) {
+    /// A summary with these figures, in milliseconds.
+    package init(count: Int, min: Double, mean: Double, p50: Double, p90: Double, p99: Double, p99_9: Double, max: Double) {
         self.count = count
-        self.min = min
-        self.mean = mean
-        self.p50 = p50
-        self.p90 = p90
-        self.p99 = p99
-        self.p99_9 = p99_9
-        self.max = max
+        minMilliseconds = min
+        meanMilliseconds = mean
+        p50Milliseconds = p50
+        p90Milliseconds = p90
+        p99Milliseconds = p99
+        p99_9Milliseconds = p99_9
+        maxMilliseconds = max
     }
 
     /// Summarises nanosecond samples exactly: nearest-rank percentiles of
@@ -49,7 +70,7 @@ public struct LatencySummary: Sendable, Codable, Equatable {
     /// buckets once per figure, generically (hdrhistogram-swift is not
     /// specialised across the module boundary): 88 ms of `framepipe bench`'s
     /// fixed cost in the lab for four summaries, against well under 1 ms.
-    public init(nanoseconds samples: [Int64]) {
+    package init(nanoseconds samples: [Int64]) {
         guard !samples.isEmpty else {
             self = .empty
             return

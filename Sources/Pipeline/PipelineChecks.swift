@@ -9,10 +9,10 @@ import Glibc
 /// Checks both pipelines (one camera, several) make the same way.
 enum PipelineChecks {
     /// Lets the commit in flight land (for a snapshot): while `isPending`,
-    /// waits up to `timeout` seconds in all for the card's descriptor and
-    /// hands each event to `readable`.
-    static func settleFlip(on display: Display, timeout: Double, isPending: () -> Bool, readable: () throws -> Void) throws {
-        let deadline = monotonicMilliseconds() + Int(timeout * 1000)
+    /// waits up to `timeoutNanoseconds` in all for the card's descriptor
+    /// and hands each event to `readable`.
+    static func settleFlip(on display: Display, timeoutNanoseconds: Int64, isPending: () -> Bool, readable: () throws -> Void) throws {
+        let deadline = monotonicMilliseconds() + Int(timeoutNanoseconds / 1_000_000)
         while isPending(), monotonicMilliseconds() < deadline {
             if try display.card.fd.waitReadable(timeoutMilliseconds: 100) { try readable() }
         }

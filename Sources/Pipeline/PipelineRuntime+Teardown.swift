@@ -59,7 +59,7 @@ extension PipelineRuntime {
     func snapshot() throws -> PipelineSnapshot {
         try withFramesOnScreen { buffers in
             let layers = runs.map { source in
-                PipelineSnapshot.Layer(bufferIndex: buffers[source.index], layout: source.setup.candidate.display.layout)
+                PipelineSnapshot.Layer(bufferIndex: buffers[source.index]?.rawValue, layout: source.setup.candidate.display.layout)
             }
             return PipelineSnapshot(screen: try display.captureWriteback(), layers: layers)
         }
@@ -73,12 +73,12 @@ extension PipelineRuntime {
         dispatchPrecondition(condition: .onQueue(queue))
         scheduler.isFrozen = true
         defer { scheduler.isFrozen = false }
-        try PipelineChecks.settleFlip(on: display, timeout: limits.flipTimeout, isPending: { scheduler.isFlipPending }) {
+        try PipelineChecks.settleFlip(on: display, timeoutNanoseconds: limits.flipTimeoutNanoseconds, isPending: { scheduler.isFlipPending }) {
             try scheduler.displayReadable()
         }
         let buffers = scheduler.lanes.map(\.onScreen)
         guard !scheduler.isFlipPending, buffers.contains(where: { $0 != nil }) else {
-            throw PipelineError.flipTimedOut(device: display.card.path, seconds: limits.flipTimeout)
+            throw PipelineError.flipTimedOut(device: display.card.path, after: .nanoseconds(limits.flipTimeoutNanoseconds))
         }
         return try body(buffers)
     }

@@ -73,7 +73,7 @@ final class PipelineRuntime: @unchecked Sendable {
     // MARK: Running
 
     /// Streaming on and events flowing (see ``FramePipeline/start(frames:duration:startPhase:)``).
-    func start(frames: Int?, duration: Double?, startPhase: Double?) {
+    func start(frames: Int?, duration: Duration?, startPhase: Double?) {
         guard !run.started, run.stopReason == nil else { return }
         run.started = true
         run.frameLimit = frames
@@ -100,9 +100,9 @@ final class PipelineRuntime: @unchecked Sendable {
         sleepUntil(monotonicNanoseconds: target)
     }
 
-    private func installEvents(duration: Double?) throws {
+    private func installEvents(duration: Duration?) throws {
         scheduler.shownLimit = run.frameLimit
-        scheduler.commitLeadNanoseconds = limits.commitLeadMilliseconds.map { Int64($0 * 1e6) }
+        scheduler.commitLeadNanoseconds = limits.commitLeadNanoseconds
         let events = PipelineEvents(
             cameraReadable: { [unowned self] index in cameraReadable(index) },
             cardReadable: { [unowned self] in step(nil) { try scheduler.displayReadable() } },
@@ -111,7 +111,7 @@ final class PipelineRuntime: @unchecked Sendable {
             durationElapsed: { [unowned self] in finish(.duration, error: nil) })
         try loop.start(
             card: display.card.fd, events: events, tickNanoseconds: Self.watchdogIntervalNanoseconds,
-            durationNanoseconds: duration.map { Int64($0 * 1e9) })
+            durationNanoseconds: duration?.inNanoseconds)
         for source in runs { try loop.watchCamera(source.index, source.stream.device.fd) }
         updateCardWanted()
     }
@@ -176,11 +176,11 @@ final class PipelineRuntime: @unchecked Sendable {
         // A flip whose event nobody needed yet is read now, before it counts as overdue.
         if scheduler.isFlipPending { step(nil) { try scheduler.takeFlipEvents() } }
         guard run.stopReason == nil else { return }
-        if let pending = scheduler.pendingCommitNanoseconds, Double(now - pending) / 1e9 > limits.flipTimeout {
-            return finish(.failed, error: PipelineError.flipTimedOut(device: display.card.path, seconds: Double(now - pending) / 1e9))
+        if let pending = scheduler.pendingCommitNanoseconds, now - pending > limits.flipTimeoutNanoseconds {
+            return finish(.failed, error: PipelineError.flipTimedOut(device: display.card.path, after: .nanoseconds(now - pending)))
         }
         run.ticks += 1
-        if run.ticks % 2 == 0 { callbacks.status?(scheduler.lanes.map(\.statistics), elapsedSeconds) }
+        if run.ticks % 2 == 0 { callbacks.status?(scheduler.lanes.map(\.statistics), .nanoseconds(elapsedNanoseconds)) }
     }
 
     /// A frame's fate is known: count its latency, pass it on.
@@ -216,7 +216,11 @@ final class PipelineRuntime: @unchecked Sendable {
         _ = teardown()
     }
 
-    var elapsedSeconds: Double {
-        run.startNanoseconds == 0 ? 0 : Double(loop.now() - run.startNanoseconds) / 1e9
+    /// How long the run has streamed (0 before it started).
+    var elapsedNanoseconds: Int64 {
+        run.startNanoseconds == 0 ? 0 : loop.now() - run.startNanoseconds
     }
+
+    /// ``elapsedNanoseconds`` in seconds, as the summary keeps them.
+    var elapsedSeconds: Double { Double(elapsedNanoseconds) / 1e9 }
 }

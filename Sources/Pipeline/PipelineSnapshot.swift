@@ -6,8 +6,9 @@ import KMS
 public struct PipelineSnapshot: Sendable {
     /// One source's part of the screen.
     public struct Layer: Sendable {
-        /// The source's capture buffer on screen (nil: none).
-        public var bufferIndex: BufferIndex?
+        /// The index of the source's capture buffer on screen, as V4L2
+        /// numbers it (`v4l2_buffer.index`); nil: none.
+        public var bufferIndex: Int?
         /// Where the source's frames go on screen.
         public var layout: PlaneLayout
     }

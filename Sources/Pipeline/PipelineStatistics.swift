@@ -1,3 +1,5 @@
+import Platform
+
 /// Counters of one run, each counted where the event happens.
 public struct PipelineStatistics: Sendable, Equatable, Codable {
     /// Buffers dequeued from the camera (good or bad).
@@ -28,10 +30,14 @@ public struct PipelineStatistics: Sendable, Equatable, Codable {
     public var cameraQueueRetries = 0
     /// Times the camera went away and came back (``PipelineConfiguration/reconnect``).
     public var cameraReconnects = 0
-    /// Seconds spent waiting for the camera to come back, the last frame
-    /// on screen.
-    public var secondsWithoutCamera = 0.0
+    /// Seconds spent waiting for the camera to come back (JSON key
+    /// `secondsWithoutCamera`; ``timeWithoutCamera`` is the public face).
+    package var secondsWithoutCamera = 0.0
 
     /// All zero.
-    public init() {}
+    package init() {}
+
+    /// How long the run waited for the camera to come back, the last frame
+    /// on screen.
+    public var timeWithoutCamera: Duration { .seconds(roundedToNanoseconds: secondsWithoutCamera) }
 }

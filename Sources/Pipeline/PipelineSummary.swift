@@ -1,3 +1,5 @@
+import Platform
+
 /// What a run did: each source's summary, the display's commits, how long
 /// it streamed and why it stopped.
 public struct PipelineSummary: Sendable, Codable, Equatable {
@@ -13,13 +15,13 @@ public struct PipelineSummary: Sendable, Codable, Equatable {
     public var atomic: Bool
     /// The display's commits, flips and vblanks.
     public var commits: CommitStatistics
-    /// Seconds streamed.
-    public var seconds: Double
+    /// Seconds streamed (JSON key `seconds`; ``duration`` is the public face).
+    package var seconds: Double
     /// Why the run ended.
     public var stopReason: StopReason
 
     /// A summary of these values.
-    public init(
+    package init(
         sources: [SourceSummary], card: String, connector: String, mode: String, atomic: Bool, commits: CommitStatistics,
         seconds: Double, stopReason: StopReason
     ) {
@@ -32,6 +34,9 @@ public struct PipelineSummary: Sendable, Codable, Equatable {
         self.seconds = seconds
         self.stopReason = stopReason
     }
+
+    /// How long it streamed, from `VIDIOC_STREAMON` to the stop.
+    public var duration: Duration { .seconds(roundedToNanoseconds: seconds) }
 
     /// Every source's refused pool transitions, with its camera when there are several.
     public var poolViolations: [String] {

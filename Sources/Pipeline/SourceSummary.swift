@@ -34,7 +34,7 @@ public struct SourceSummary: Sendable, Codable, Equatable {
     public var lost: String?
 
     /// A summary of these values.
-    public init(
+    package init(
         camera: String, format: String, width: Int, height: Int, bufferCount: Int, plane: UInt32?, memory: String = "camera memory",
         placement: String = "unscaled", plan: String = "", statistics: PipelineStatistics, latency: LatencySummary = .empty,
         shownPerSecond: Double, poolViolations: [String], copyPath: CopyPathSummary? = nil, lost: String? = nil
@@ -67,7 +67,7 @@ public struct SourceSummary: Sendable, Codable, Equatable {
     public var copyLine: String? { Self.copyLine(path: copyPath?.path, copy: copyPath?.statistics) }
 
     /// "copy path: YUYV 640x480 → XRGB8888 (libyuv), 300 frames converted, 2.1 ms each; ..."
-    public static func copyLine(path copyPath: String?, copy: CopyStatistics?) -> String? {
+    package static func copyLine(path copyPath: String?, copy: CopyStatistics?) -> String? {
         guard let copyPath, let copy else { return nil }
         var line = "copy path: \(copyPath), \(copy.converted) frames converted, \((copy.millisecondsPerFrame * 10).rounded() / 10) ms each"
         if copy.refused > 0 { line += ", \(copy.refused) refused (corrupt)" }

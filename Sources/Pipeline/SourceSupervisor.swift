@@ -94,9 +94,9 @@ final class SourceSupervisor {
             }
             let verdict = source.watchdog.tick(
                 now: now, captured: scheduler.lanes[source.index].statistics.captured, pendingCommit: nil,
-                cameraTimeout: runtime.limits.cameraTimeout, flipTimeout: runtime.limits.flipTimeout)
-            if case .cameraStalled(let seconds) = verdict {
-                sourceFailed(source.index, error: PipelineError.cameraStalled(device: source.cameraPath, seconds: seconds))
+                cameraTimeoutNanoseconds: runtime.limits.cameraTimeoutNanoseconds, flipTimeoutNanoseconds: runtime.limits.flipTimeoutNanoseconds)
+            if case .cameraStalled(let idle) = verdict {
+                sourceFailed(source.index, error: PipelineError.cameraStalled(device: source.cameraPath, after: .nanoseconds(idle)))
             }
             guard runtime.run.stopReason == nil else { return }
         }
@@ -119,7 +119,7 @@ final class SourceSupervisor {
         scheduler.cameraWentAway(index)
         PipelineRuntime.logger.warning("camera gone, waiting for it to come back", metadata: ["device": "\(path)"])
         // The flip in flight lands first: which frame stays is known then.
-        let deadline = monotonicMilliseconds() + Int(runtime.limits.flipTimeout * 1000)
+        let deadline = monotonicMilliseconds() + Int(runtime.limits.flipTimeoutNanoseconds / 1_000_000)
         while scheduler.isFlipPending, monotonicMilliseconds() < deadline {
             if (try? runtime.display.card.fd.waitReadable(timeoutMilliseconds: 100)) == true { try? scheduler.takeFlipEvents() }
         }

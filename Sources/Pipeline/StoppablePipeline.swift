@@ -1,6 +1,6 @@
 /// A pipeline a front end can ask to stop from any thread (a signal
 /// handler's relay): ``FramePipeline``.
-public protocol StoppablePipeline: AnyObject, Sendable {
+package protocol StoppablePipeline: AnyObject, Sendable {
     /// Asks the run to end for `reason`; returns at once.
     func stop(_ reason: StopReason)
 }

@@ -8,10 +8,10 @@ struct Watchdog: Sendable {
     /// What a tick found.
     enum Verdict: Equatable {
         case fine
-        /// No frame for this many seconds.
-        case cameraStalled(seconds: Double)
-        /// The commit in flight has waited this many seconds for its flip.
-        case flipOverdue(seconds: Double)
+        /// No frame for this many nanoseconds.
+        case cameraStalled(nanoseconds: Int64)
+        /// The commit in flight has waited this many nanoseconds for its flip.
+        case flipOverdue(nanoseconds: Int64)
     }
 
     private var capturedAtLastProgress = 0
@@ -29,18 +29,18 @@ struct Watchdog: Sendable {
     /// One tick at `now`, with `captured` frames so far and the commit in
     /// flight issued at `pendingCommit` (nil when none is).
     mutating func tick(
-        now: Int64, captured: Int, pendingCommit: Int64?, cameraTimeout: Double, flipTimeout: Double
+        now: Int64, captured: Int, pendingCommit: Int64?, cameraTimeoutNanoseconds: Int64, flipTimeoutNanoseconds: Int64
     ) -> Verdict {
         ticks += 1
         if captured != capturedAtLastProgress {
             capturedAtLastProgress = captured
             lastProgressNanoseconds = now
         }
-        let idle = Double(now - lastProgressNanoseconds) / 1e9
-        if idle > cameraTimeout { return .cameraStalled(seconds: idle) }
+        let idle = now - lastProgressNanoseconds
+        if idle > cameraTimeoutNanoseconds { return .cameraStalled(nanoseconds: idle) }
         if let pendingCommit {
-            let waiting = Double(now - pendingCommit) / 1e9
-            if waiting > flipTimeout { return .flipOverdue(seconds: waiting) }
+            let waiting = now - pendingCommit
+            if waiting > flipTimeoutNanoseconds { return .flipOverdue(nanoseconds: waiting) }
         }
         return .fine
     }

@@ -6,7 +6,7 @@ import Glibc
 /// interposer (`libMallocInterposerSwift.so`) when that library has been
 /// preloaded (LD_PRELOAD). framepipe does not link it: interposing malloc
 /// costs every allocation a header, so only `framepipe bench` asks for it.
-public struct AllocationCounter: @unchecked Sendable {
+package struct AllocationCounter: @unchecked Sendable {
     private typealias Action = @convention(c) () -> Void
     private typealias Read = @convention(c) (
         UnsafeMutablePointer<Int64>, UnsafeMutablePointer<Int64>, UnsafeMutablePointer<Int64>,
@@ -18,10 +18,10 @@ public struct AllocationCounter: @unchecked Sendable {
     private let readFunction: Read
 
     /// The library's file name, looked for beside the executable.
-    public static let libraryName = "libMallocInterposerSwift.so"
+    package static let libraryName = "libMallocInterposerSwift.so"
 
     /// The counter, if the interposer is loaded in this process.
-    public static func preloaded() -> AllocationCounter? {
+    package static func preloaded() -> AllocationCounter? {
         let handle = UnsafeMutableRawPointer(bitPattern: 0)  // RTLD_DEFAULT
         guard let enable = dlsym(handle, "malloc_interposer_enable"),
               let disable = dlsym(handle, "malloc_interposer_disable"),
@@ -37,16 +37,16 @@ public struct AllocationCounter: @unchecked Sendable {
     }
 
     /// Zeroes the counters and starts counting.
-    public func start() {
+    package func start() {
         resetFunction()
         enableFunction()
     }
 
     /// Stops counting; the totals stay readable.
-    public func stop() { disableFunction() }
+    package func stop() { disableFunction() }
 
     /// Allocation calls counted since ``start()``.
-    public var allocations: Int64 {
+    package var allocations: Int64 {
         var count: Int64 = 0, bytes: Int64 = 0, small: Int64 = 0, large: Int64 = 0, frees: Int64 = 0, freed: Int64 = 0
         readFunction(&count, &bytes, &small, &large, &frees, &freed)
         return count

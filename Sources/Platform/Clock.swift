@@ -11,7 +11,7 @@ public func monotonicNanoseconds() -> Int64 {
 
 /// CPU time the calling thread has used so far (CLOCK_THREAD_CPUTIME_ID),
 /// in nanoseconds: what one piece of work cost on the thread that did it.
-public func threadCPUNanoseconds() -> Int64 {
+package func threadCPUNanoseconds() -> Int64 {
     nanoseconds(on: CLOCK_THREAD_CPUTIME_ID)
 }
 
@@ -22,12 +22,12 @@ private func nanoseconds(on clock: clockid_t) -> Int64 {
 }
 
 /// CLOCK_MONOTONIC in whole milliseconds, for bounded waits.
-public func monotonicMilliseconds() -> Int {
+package func monotonicMilliseconds() -> Int {
     Int(monotonicNanoseconds() / 1_000_000)
 }
 
 /// CPU time this process has used so far (user, system), in seconds.
-public func processCPUSeconds() -> (user: Double, system: Double) {
+package func processCPUSeconds() -> (user: Double, system: Double) {
     var usage = rusage()
     getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
     func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
@@ -36,14 +36,14 @@ public func processCPUSeconds() -> (user: Double, system: Double) {
 
 /// Context switches of this process so far, all threads, living and
 /// exited (getrusage: voluntary, involuntary).
-public func processContextSwitches() -> (voluntary: Int, involuntary: Int) {
+package func processContextSwitches() -> (voluntary: Int, involuntary: Int) {
     var usage = rusage()
     getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
     return (usage.ru_nvcsw, usage.ru_nivcsw)
 }
 
 /// Sleeps until CLOCK_MONOTONIC reaches `nanoseconds` (at once if it has).
-public func sleepUntil(monotonicNanoseconds nanoseconds: Int64) {
+package func sleepUntil(monotonicNanoseconds nanoseconds: Int64) {
     var until = timespec(tv_sec: Int(nanoseconds / 1_000_000_000), tv_nsec: Int(nanoseconds % 1_000_000_000))
     while clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, nil) == EINTR {}
 }
@@ -53,7 +53,7 @@ public func sleepUntil(monotonicNanoseconds nanoseconds: Int64) {
 /// (field 22, in clock ticks since boot, so to ±1 tick: 10 ms at 100 Hz).
 /// Called first thing in `main`, it is what loading the executable and its
 /// libraries cost. Nil if /proc is not readable.
-public func processAgeNanoseconds() -> Int64? {
+package func processAgeNanoseconds() -> Int64? {
     guard let file = fopen("/proc/self/stat", "r") else { return nil }
     defer { fclose(file) }
     var buffer = [CChar](repeating: 0, count: 1024)

@@ -15,7 +15,7 @@ public struct DeviceError: UserFacingError, Sendable, Equatable {
     public let device: String
 
     /// An error with these values; no checks.
-    public init(call: String, errno: Errno, device: String) {
+    package init(call: String, errno: Errno, device: String) {
         self.call = call
         self.errno = errno
         self.device = device
@@ -23,7 +23,7 @@ public struct DeviceError: UserFacingError, Sendable, Equatable {
 
     /// Builds the error from a raw errno value, for modules that do not
     /// import SystemPackage.
-    public init(call: String, errnoCode: Int32, device: String) {
+    package init(call: String, errnoCode: Int32, device: String) {
         self.init(call: call, errno: Errno(rawValue: errnoCode), device: device)
     }
 

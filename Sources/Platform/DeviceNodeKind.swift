@@ -34,7 +34,7 @@ public enum DeviceNodeKind: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// Inspects `path`. A missing or unreadable path is a ``DeviceError`` from `stat`.
-    public static func of(_ path: String) throws(DeviceError) -> DeviceNodeKind {
+    package static func of(_ path: String) throws(DeviceError) -> DeviceNodeKind {
         try of(path, kernel: SystemKernel.shared)
     }
 

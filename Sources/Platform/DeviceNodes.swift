@@ -17,7 +17,7 @@ package func numberedDeviceNodes(in directory: String, prefix: String, kernel: a
 extension String {
     /// Decodes a fixed-size, NUL-padded C character array imported as a
     /// tuple (e.g. `v4l2_capability.driver`).
-    public init<Tuple>(fixedCString tuple: Tuple) {
+    package init<Tuple>(fixedCString tuple: Tuple) {
         self = withUnsafeBytes(of: tuple) { raw in
             String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
         }

@@ -17,13 +17,13 @@ import Glibc
 ///
 /// framepipe never maps a dma-buf into its own address space: zero copy means
 /// the CPU never touches frame memory.
-public final class DmaBuf: Sendable, CustomStringConvertible {
+package final class DmaBuf: Sendable, CustomStringConvertible {
     /// The owned descriptor. Its `path` says where the buffer came from
     /// ("/dev/video0 buffer 2 plane 0 (dma-buf)"), for error messages.
     package let fd: OwnedFD
 
     /// Takes ownership of an exported dma-buf descriptor.
-    public convenience init(adopting rawValue: Int32, origin: String) {
+    package convenience init(adopting rawValue: Int32, origin: String) {
         self.init(OwnedFD(adopting: rawValue, path: origin))
     }
 
@@ -37,7 +37,7 @@ public final class DmaBuf: Sendable, CustomStringConvertible {
     /// that the caller may close its own copy whenever it likes.
     ///
     /// The corresponding call is `fcntl(F_DUPFD_CLOEXEC)`.
-    public static func duplicating(_ borrowed: Int32, origin: String) throws(DeviceError) -> DmaBuf {
+    package static func duplicating(_ borrowed: Int32, origin: String) throws(DeviceError) -> DmaBuf {
         try duplicating(borrowed, origin: origin, kernel: SystemKernel.shared)
     }
 
@@ -48,17 +48,17 @@ public final class DmaBuf: Sendable, CustomStringConvertible {
     }
 
     /// The kernel's number for the descriptor, valid while this object lives.
-    public var rawValue: Int32 { fd.rawValue }
+    package var rawValue: Int32 { fd.rawValue }
 
     /// Where the buffer came from, as given when it was adopted.
-    public var origin: String { fd.path }
+    package var origin: String { fd.path }
 
     /// The size of the buffer in bytes. A dma-buf reports its size as the
     /// end offset of the file; nothing is read or mapped. The offset is put
     /// back to the start afterwards.
     ///
     /// The corresponding call is `lseek` (`SEEK_END`, then `SEEK_SET`).
-    public func size() throws(DeviceError) -> Int {
+    package func size() throws(DeviceError) -> Int {
         let kernel = fd.kernel
         let descriptor = fd.rawValue
         func seek(_ whence: Int32) throws(DeviceError) -> off_t {
@@ -72,14 +72,14 @@ public final class DmaBuf: Sendable, CustomStringConvertible {
     }
 
     /// "dma-buf fd N (origin)".
-    public var description: String { "dma-buf fd \(rawValue) (\(origin))" }
+    package var description: String { "dma-buf fd \(rawValue) (\(origin))" }
 
     /// Starts a CPU read of this buffer's mapping: the kernel makes what
     /// the device wrote visible to the CPU (caches invalidated where the
     /// memory is not coherent). Pair with ``endCPURead()``. Allocates nothing.
     ///
     /// The corresponding ioctl is `DMA_BUF_IOCTL_SYNC` (`DMA_BUF_SYNC_START | DMA_BUF_SYNC_READ`).
-    public func beginCPURead() throws(DeviceError) {
+    package func beginCPURead() throws(DeviceError) {
         var flags = fp_DMA_BUF_SYNC_START | fp_DMA_BUF_SYNC_READ
         try fd.control(.dmaBufSync, &flags)
     }
@@ -87,7 +87,7 @@ public final class DmaBuf: Sendable, CustomStringConvertible {
     /// Ends the CPU read begun with ``beginCPURead()``.
     ///
     /// The corresponding ioctl is `DMA_BUF_IOCTL_SYNC` (`DMA_BUF_SYNC_END | DMA_BUF_SYNC_READ`).
-    public func endCPURead() throws(DeviceError) {
+    package func endCPURead() throws(DeviceError) {
         var flags = fp_DMA_BUF_SYNC_END | fp_DMA_BUF_SYNC_READ
         try fd.control(.dmaBufSync, &flags)
     }

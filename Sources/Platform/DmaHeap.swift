@@ -11,12 +11,12 @@ import Glibc
 /// need). A heap belongs neither to the camera nor to the display, which is
 /// the point: when neither can import the other's memory, both may import
 /// the heap's.
-public final class DmaHeap {
+package final class DmaHeap {
     /// Where the kernel puts heap nodes.
-    public static let directory = "/dev/dma_heap"
+    package static let directory = "/dev/dma_heap"
 
     /// The heap's name ("system", "linux,cma").
-    public let name: String
+    package let name: String
     let fd: OwnedFD
 
     private init(name: String, fd: consuming OwnedFD) {

@@ -4,7 +4,7 @@ import Glibc
 
 /// The symbolic name of an errno value ("ENOTTY"), for messages that a
 /// person can search for. Unknown values print as "errno N".
-public func errnoName(_ code: Int32) -> String {
+package func errnoName(_ code: Int32) -> String {
     switch code {
     case EPERM: return "EPERM"
     case ENOENT: return "ENOENT"

@@ -13,18 +13,18 @@ import Glibc
 /// `v4l2_close` and driven with `v4l2_ioctl`, anything else with the plain
 /// system calls. It also carries the kernel its calls go to (the system's,
 /// or a test's fake), and every descriptor derived from it inherits that.
-public struct OwnedFD: ~Copyable, Sendable {
+package struct OwnedFD: ~Copyable, Sendable {
     /// The kernel's number for this descriptor. Valid for as long as `self` lives.
-    public private(set) var rawValue: Int32
+    package private(set) var rawValue: Int32
     /// The path the descriptor was opened from, used in error messages.
-    public let path: String
+    package let path: String
     /// Whose ioctl and close this descriptor needs.
     package let backend: IoctlBackend
     /// Where this descriptor's calls go.
     package let kernel: any KernelInterface
 
     /// Takes ownership of `rawValue`, a descriptor of the real kernel.
-    public init(adopting rawValue: Int32, path: String) {
+    package init(adopting rawValue: Int32, path: String) {
         self.init(adopting: rawValue, path: path, backend: .system, kernel: SystemKernel.shared)
     }
 
@@ -40,7 +40,7 @@ public struct OwnedFD: ~Copyable, Sendable {
     ///
     /// Errors name the path and the failing call (`open`), with the errno the
     /// kernel gave (ENOENT, EACCES, EBUSY, ...).
-    public static func open(_ path: String, nonBlocking: Bool = true) throws(DeviceError) -> OwnedFD {
+    package static func open(_ path: String, nonBlocking: Bool = true) throws(DeviceError) -> OwnedFD {
         try open(path, nonBlocking: nonBlocking, kernel: SystemKernel.shared)
     }
 
@@ -58,7 +58,7 @@ public struct OwnedFD: ~Copyable, Sendable {
     }
 
     /// Gives up ownership without closing: the caller now owns the number.
-    public consuming func take() -> Int32 {
+    package consuming func take() -> Int32 {
         let fd = rawValue
         // `discard` is not available for a type holding a String, so mark
         // the descriptor as given away; `deinit` then closes nothing.

@@ -12,14 +12,14 @@ import Glibc
 /// tracepoint: root or CAP_PERFMON, and tracefs. Benchmarks use it to put
 /// a figure on what the event loop costs per frame; it never runs in
 /// preview.
-public final class SystemCallCounter {
+package final class SystemCallCounter {
     private var counters: [(thread: Int32, descriptor: Int32)] = []
 
     /// Why counting is not possible here, or nil when it is.
-    public private(set) var unavailableReason: String?
+    package private(set) var unavailableReason: String?
 
     /// A counter that has not started yet.
-    public init() {}
+    package init() {}
 
     deinit { close() }
 
@@ -35,7 +35,7 @@ public final class SystemCallCounter {
     }
 
     /// The ids of this process's threads.
-    public static func threads() -> Set<Int32> {
+    package static func threads() -> Set<Int32> {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
         return Set(names.compactMap { Int32($0) })
     }
@@ -43,7 +43,7 @@ public final class SystemCallCounter {
     /// Starts counting on every thread now alive. Returns false (and sets
     /// ``unavailableReason``) when the kernel will not count.
     @discardableResult
-    public func start() -> Bool {
+    package func start() -> Bool {
         close()
         guard let id = Self.tracepointID() else {
             unavailableReason = "the raw_syscalls:sys_enter tracepoint is not readable (tracefs, root)"
@@ -75,10 +75,10 @@ public final class SystemCallCounter {
     }
 
     /// The threads counted.
-    public var countedThreads: Set<Int32> { Set(counters.map(\.thread)) }
+    package var countedThreads: Set<Int32> { Set(counters.map(\.thread)) }
 
     /// System calls counted so far, all counters summed.
-    public func count() -> UInt64 {
+    package func count() -> UInt64 {
         var total: UInt64 = 0
         for counter in counters {
             var value: UInt64 = 0
@@ -88,7 +88,7 @@ public final class SystemCallCounter {
     }
 
     /// Stops counting and closes the counters.
-    public func close() {
+    package func close() {
         for counter in counters { Glibc.close(counter.descriptor) }
         counters.removeAll()
     }

@@ -1,18 +1,18 @@
 /// Heap allocations counted by ordo-one's malloc interposer, when it was
 /// preloaded.
-public struct AllocationCount: Sendable, Codable, Equatable {
+package struct AllocationCount: Sendable, Codable, Equatable {
     /// False when the malloc interposer was not preloaded.
-    public var measured: Bool
+    package var measured: Bool
     /// Heap allocations of the whole process per shown frame, counted
     /// after warm-up until the end of streaming.
-    public var perFrameSteadyState: Double?
+    package var perFrameSteadyState: Double?
     /// Shown frames over which allocations were counted (after warm-up).
-    public var framesMeasured: Int
+    package var framesMeasured: Int
     /// Heap allocations counted over those frames.
-    public var allocationsMeasured: Int
+    package var allocationsMeasured: Int
 
     /// Allocation figures with these values; no checks.
-    public init(measured: Bool, perFrameSteadyState: Double?, framesMeasured: Int, allocationsMeasured: Int) {
+    package init(measured: Bool, perFrameSteadyState: Double?, framesMeasured: Int, allocationsMeasured: Int) {
         self.measured = measured
         self.perFrameSteadyState = perFrameSteadyState
         self.framesMeasured = framesMeasured

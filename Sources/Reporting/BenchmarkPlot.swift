@@ -3,12 +3,12 @@ import Pipeline
 
 /// latency.svg: the distribution of capture-to-glass latency (left) and the
 /// latency of each frame over the run (right), readable at a glance.
-public enum BenchmarkPlot {
+package enum BenchmarkPlot {
     /// The SVG document (1060x440 pixels) for one camera's `records`,
     /// sorted by sequence as ``FrameLog/bySequence`` returns them; titles
     /// and p50/p99 lines come from its `report`, shown in display `mode`.
     /// Latencies are plotted in milliseconds.
-    public static func svg(records: [FrameRecord], report: CameraReport, mode: String) -> String {
+    package static func svg(records: [FrameRecord], report: CameraReport, mode: String) -> String {
         // The frames the report's percentiles are over (not the modeset's),
         // so that the histogram and the p50/p99 lines drawn on it agree.
         let shown = records.filter(\.countsTowardLatency)
@@ -20,7 +20,7 @@ public enum BenchmarkPlot {
         <rect width="100%" height="100%" fill="white"/>
         <text x="20" y="24" font-size="16">framepipe capture → glass latency: \(escape(report.camera)) \(escape(report.format)) \(report.width)x\(report.height)</text>
         <text x="20" y="44">display \(escape(mode)); camera timestamps: \(report.timestampSource)</text>
-        <text x="20" y="62">\(report.frames.shown) frames shown, \(String(format: "%.1f", report.shownPerSecond)) fps; p50 \(f(report.latencyMilliseconds.total.p50)) ms, p99 \(f(report.latencyMilliseconds.total.p99)) ms, max \(f(report.latencyMilliseconds.total.max)) ms; \(String(format: "%.1f", report.earliestVblank.share * 100))% on the earliest vblank</text>
+        <text x="20" y="62">\(report.frames.shown) frames shown, \(String(format: "%.1f", report.shownPerSecond)) fps; p50 \(f(report.latencyMilliseconds.total.p50Milliseconds)) ms, p99 \(f(report.latencyMilliseconds.total.p99Milliseconds)) ms, max \(f(report.latencyMilliseconds.total.maxMilliseconds)) ms; \(String(format: "%.1f", report.earliestVblank.share * 100))% on the earliest vblank</text>
 
         """
         // Left panel: histogram.
@@ -36,7 +36,7 @@ public enum BenchmarkPlot {
             let h = Double(count) / maxCount * plotHeight
             svg += "<rect x=\"\(f(left + Double(index) * binWidth))\" y=\"\(f(top + plotHeight - h))\" width=\"\(f(binWidth - 1))\" height=\"\(f(h))\" fill=\"#4878a8\"/>\n"
         }
-        for (label, value, colour) in [("p50", report.latencyMilliseconds.total.p50, "#2a9d2a"), ("p99", report.latencyMilliseconds.total.p99, "#d04040")] {
+        for (label, value, colour) in [("p50", report.latencyMilliseconds.total.p50Milliseconds, "#2a9d2a"), ("p99", report.latencyMilliseconds.total.p99Milliseconds, "#d04040")] {
             let x = left + value / maxLatency * panel
             svg += "<line x1=\"\(f(x))\" y1=\"\(f(top))\" x2=\"\(f(x))\" y2=\"\(f(top + plotHeight))\" stroke=\"\(colour)\" stroke-dasharray=\"4 3\"/>\n"
             svg += "<text x=\"\(f(x + 3))\" y=\"\(f(top + 12))\" fill=\"\(colour)\">\(label) \(f(value))</text>\n"

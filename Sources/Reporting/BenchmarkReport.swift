@@ -4,49 +4,49 @@ import Pipeline
 /// `report.json` of `framepipe bench`: the run (display, commits, CPU,
 /// event loop, start-up, allocations) and a ``CameraReport`` per camera.
 /// Its schema is documented in the README.
-public struct BenchmarkReport: Sendable, Codable, Equatable {
+package struct BenchmarkReport: Sendable, Codable, Equatable {
     /// Version of this JSON layout: 2 since the cameras moved into
     /// ``cameras`` (one entry for one camera); 1 had one camera's fields at
     /// the top.
-    public var schemaVersion = 2
+    package var schemaVersion = 2
     /// The display's card (`"/dev/dri/card0"`).
-    public var card: String
+    package var card: String
     /// The display mode set (`"1024x768@60.004Hz (preferred)"`).
-    public var mode: String
+    package var mode: String
     /// The mode's vertical refresh rate in hertz, from its timings.
-    public var refreshHz: Double
+    package var refreshHz: Double
     /// Seconds of streaming, from `VIDIOC_STREAMON` to the stop.
-    public var seconds: Double
+    package var seconds: Double
     /// Each camera, in the pipeline's order.
-    public var cameras: [CameraReport]
+    package var cameras: [CameraReport]
     /// The display's commits (planes per commit, flips per vblank).
-    public var commits: CommitStatistics
+    package var commits: CommitStatistics
     /// Process CPU time while streaming, per frame shown by any camera.
-    public var cpu: CPUCost
+    package var cpu: CPUCost
     /// What the event loop costs per shown frame: system calls and
     /// context switches, counted over the same span as ``cpu``.
-    public var eventLoop: EventLoopCost
+    package var eventLoop: EventLoopCost
     /// Time to the first frame.
-    public var startup: StartupTimes
+    package var startup: StartupTimes
     /// Heap allocations in steady state.
-    public var allocations: AllocationCount
+    package var allocations: AllocationCount
     /// Buffer-pool invariant violations seen during the run; empty in a
     /// correct run.
-    public var poolViolations: [String]
+    package var poolViolations: [String]
 
     /// The run's measurements besides the per-frame records.
-    public struct Measurements {
+    package struct Measurements {
         /// CPU seconds over the measured span and the frames shown in it.
-        public var cpu: (user: Double, system: Double, shownFrames: Int)
+        package var cpu: (user: Double, system: Double, shownFrames: Int)
         /// Allocations counted.
-        public var allocations: AllocationCount
+        package var allocations: AllocationCount
         /// System calls and context switches.
-        public var eventLoop: EventLoopCost
+        package var eventLoop: EventLoopCost
         /// Start-up times.
-        public var startup: StartupTimes
+        package var startup: StartupTimes
 
         /// Measurements with these values.
-        public init(cpu: (user: Double, system: Double, shownFrames: Int), allocations: AllocationCount, eventLoop: EventLoopCost, startup: StartupTimes) {
+        package init(cpu: (user: Double, system: Double, shownFrames: Int), allocations: AllocationCount, eventLoop: EventLoopCost, startup: StartupTimes) {
             self.cpu = cpu
             self.allocations = allocations
             self.eventLoop = eventLoop
@@ -56,7 +56,7 @@ public struct BenchmarkReport: Sendable, Codable, Equatable {
 
     /// Builds the report from each camera's records (by source position)
     /// and the run's measurements.
-    public static func make(
+    package static func make(
         records: [[FrameRecord]], summary: PipelineSummary, refreshHz: Double, measurements: Measurements
     ) -> BenchmarkReport {
         let cameras = summary.sources.enumerated().map { index, source in
@@ -74,12 +74,12 @@ public struct BenchmarkReport: Sendable, Codable, Equatable {
 
     static func latencyRow(_ name: String, _ l: LatencySummary) -> String {
         String(format: "  %-14@ p50 %7.2f  p90 %7.2f  p99 %7.2f  p99.9 %7.2f  max %7.2f ms  (n=%d)",
-               name as NSString, l.p50, l.p90, l.p99, l.p99_9, l.max, l.count)
+               name as NSString, l.p50Milliseconds, l.p90Milliseconds, l.p99Milliseconds, l.p99_9Milliseconds, l.maxMilliseconds, l.count)
     }
 
     /// The summary `framepipe bench` prints: the display, each camera, then
     /// the costs of the whole run.
-    public var text: String {
+    package var text: String {
         let c = commits
         var lines = [
             "\(cameras.count == 1 ? "1 camera" : "\(cameras.count) cameras") → \(card): display \(mode); "

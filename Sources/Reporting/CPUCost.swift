@@ -1,11 +1,11 @@
 /// Process CPU time (`getrusage(RUSAGE_SELF)`) from the first frame's
 /// fate to the end of streaming, so that start-up is left out.
-public struct CPUCost: Sendable, Codable, Equatable {
+package struct CPUCost: Sendable, Codable, Equatable {
     /// User CPU seconds of the whole process.
-    public var userSeconds: Double
+    package var userSeconds: Double
     /// System (kernel) CPU seconds of the whole process.
-    public var systemSeconds: Double
+    package var systemSeconds: Double
     /// User plus system CPU, in milliseconds, divided by the frames shown
     /// in that time; 0 when none was shown.
-    public var perShownFrameMilliseconds: Double
+    package var perShownFrameMilliseconds: Double
 }

@@ -4,51 +4,51 @@ import Pipeline
 /// One camera's part of `report.json`: what it showed where, its frames by
 /// fate, its latency and the share of frames on the earliest vblank, each
 /// counted from its per-frame records; its own counters beside them.
-public struct CameraReport: Sendable, Codable, Equatable {
+package struct CameraReport: Sendable, Codable, Equatable {
     /// The camera's device node (`"/dev/video0"`).
-    public var camera: String
+    package var camera: String
     /// The pixel format shown (`"XRGB8888 (V4L2 XR24, DRM XR24)"`).
-    public var format: String
+    package var format: String
     /// Frame width in pixels, as the camera delivered it.
-    public var width: Int
+    package var width: Int
     /// Frame height in pixels, as the camera delivered it.
-    public var height: Int
+    package var height: Int
     /// Who allocated, which plan, which plane, how placed.
-    public var setup: Setup
+    package var setup: Setup
     /// Frames shown per second of streaming (the pipeline's own counter).
-    public var shownPerSecond: Double
+    package var shownPerSecond: Double
     /// What became of the camera's frames, counted from its records.
-    public var frames: FrameCounts
+    package var frames: FrameCounts
     /// Latency percentiles in milliseconds, over shown frames other than
     /// the modeset frame.
-    public var latencyMilliseconds: LatencyBreakdown
+    package var latencyMilliseconds: LatencyBreakdown
     /// How many shown frames made the earliest vblank they could have made.
-    public var earliestVblank: EarliestVblank
+    package var earliestVblank: EarliestVblank
     /// "start-of-exposure", "end-of-frame", "mixed" or "unknown".
-    public var timestampSource: String
+    package var timestampSource: String
     /// The pipeline's own counters, counted where each event happened (not
     /// from the records): ``frames`` must agree with them.
-    public var counters: PipelineStatistics
+    package var counters: PipelineStatistics
     /// The copy path, if one ran: what it converted and what it did.
-    public var copy: CopyPathSummary?
+    package var copy: CopyPathSummary?
     /// Why the camera was lost (`onSourceLoss: continue`), nil if it was not.
-    public var lost: String?
+    package var lost: String?
 
     /// How the camera's frames reached the screen.
-    public struct Setup: Sendable, Codable, Equatable {
+    package struct Setup: Sendable, Codable, Equatable {
         /// Who allocated the frame buffers: `"camera memory"`, `"display
         /// memory"`, `"heap NAME"` or `"copy from YUYV"`.
-        public var memory: String
+        package var memory: String
         /// The one-line plan the run used; `framepipe plan` lists the rest.
-        public var plan: String
+        package var plan: String
         /// The plane that showed it.
-        public var plane: UInt32?
+        package var plane: UInt32?
         /// "unscaled", "scaled" or "cropped".
-        public var placement: String
+        package var placement: String
     }
 
     /// The report of `source` from its records.
-    public init(records: [FrameRecord], source: SourceSummary) {
+    package init(records: [FrameRecord], source: SourceSummary) {
         let measured = Self.measure(records, hasConversion: source.copy != nil)
         camera = source.camera
         format = source.format

@@ -1,8 +1,8 @@
 /// Whether shown frames reached the screen at the first vblank after
 /// their dequeue (the modeset frame left out).
-public struct EarliestVblank: Sendable, Codable, Equatable {
+package struct EarliestVblank: Sendable, Codable, Equatable {
     /// Share of shown frames that made the first vblank after their dequeue.
-    public var share: Double
+    package var share: Double
     /// Shown frames by vblanks missed ("1": frames one vblank late, ...).
-    public var missed: [String: Int]
+    package var missed: [String: Int]
 }

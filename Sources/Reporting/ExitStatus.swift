@@ -4,7 +4,7 @@ import Platform
 /// scripts can tell a bad config from a missing device from a device fault.
 /// They are listed in `framepipe --help` and in the README. The library's
 /// errors carry an ``ErrorCategory``; this is the tool's reading of it.
-public enum ExitStatus: Int32, Sendable, CaseIterable {
+package enum ExitStatus: Int32, Sendable, CaseIterable {
     /// Everything worked.
     case success = 0
     /// A failure not covered by a more specific code.
@@ -29,7 +29,7 @@ public enum ExitStatus: Int32, Sendable, CaseIterable {
     case terminated = 143
 
     /// One line per code, for `--help` and the README.
-    public var meaning: String {
+    package var meaning: String {
         switch self {
         case .success: return "success"
         case .failure: return "other failure"
@@ -49,7 +49,7 @@ public enum ExitStatus: Int32, Sendable, CaseIterable {
 
 extension ExitStatus {
     /// The status a command ends with after an error of `category`.
-    public init(_ category: ErrorCategory) {
+    package init(_ category: ErrorCategory) {
         switch category {
         case .invalidRequest: self = .dataError
         case .notFound: self = .noInput

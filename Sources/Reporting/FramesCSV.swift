@@ -4,11 +4,11 @@ import Pipeline
 /// `frames.csv` of `framepipe bench`: one line per camera frame, the
 /// columns named in its first line, the first saying whose frame it was
 /// (the camera's path).
-public enum FramesCSV {
+package enum FramesCSV {
     private static let columns = "sequence,outcome,buffer,timestamp_source,capture_ns,dequeue_ns,commit_ns,flip_ns,vblank_sequence,vblanks_missed,total_ms,capture_side_ms,pipeline_side_ms,conversion_ms"
 
     /// frames.csv of each camera's records, camera after camera.
-    public static func render(sources: [(camera: String, records: [FrameRecord])]) -> String {
+    package static func render(sources: [(camera: String, records: [FrameRecord])]) -> String {
         var out = "camera," + columns + "\n"
         for source in sources { appendRows(source.records, prefix: source.camera + ",", to: &out) }
         return out

@@ -7,13 +7,13 @@ import Platform
 /// instead of the classic API's `longjmp`, which Swift frames cannot
 /// survive. Every failure becomes a ``PNGError``; nothing here traps on a
 /// bad argument.
-public enum PNG {
+package enum PNG {
     /// Encodes `height` rows of XRGB8888 pixels (memory bytes B, G, R, X),
     /// `stride` bytes apart, as a compressed RGB PNG in memory (the X bytes
     /// are dropped).
     /// - Throws: ``PNGError`` (without a path) when the geometry does not
     ///   fit `pixels` or libpng fails.
-    public static func encodeXRGB8888(_ pixels: UnsafeRawBufferPointer, width: Int, height: Int, stride: Int) throws -> [UInt8] {
+    package static func encodeXRGB8888(_ pixels: UnsafeRawBufferPointer, width: Int, height: Int, stride: Int) throws -> [UInt8] {
         let rgb = try packedRGB(pixels, width: width, height: height, stride: stride, path: nil)
         var capacity = sizeBound(rgbBytes: rgb.count, height: height)
         while true {
@@ -44,7 +44,7 @@ public enum PNG {
     /// - Throws: ``PNGError`` naming `path` and what failed: the file could
     ///   not be opened or written (libpng's message is the system's, e.g.
     ///   "No such file or directory"), or the geometry does not fit `pixels`.
-    public static func writeXRGB8888(_ pixels: UnsafeRawBufferPointer, width: Int, height: Int, stride: Int, to path: String) throws {
+    package static func writeXRGB8888(_ pixels: UnsafeRawBufferPointer, width: Int, height: Int, stride: Int, to path: String) throws {
         let rgb = try packedRGB(pixels, width: width, height: height, stride: stride, path: path)
         var image = rgbImage(width: width, height: height)
         let written = rgb.withUnsafeBytes { png_image_write_to_file(&image, path, 0, $0.baseAddress, 0, nil) }

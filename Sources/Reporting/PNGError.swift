@@ -3,18 +3,18 @@ import Platform
 /// Why a PNG could not be written, in one line: the file (when there is
 /// one) and what failed, which is libpng's own message or the geometry it
 /// was given.
-public struct PNGError: UserFacingError, Sendable, Equatable {
+package struct PNGError: UserFacingError, Sendable, Equatable {
     /// The file being written; nil when encoding into memory.
-    public let path: String?
+    package let path: String?
     /// What failed, e.g. libpng's "No such file or directory".
-    public let reason: String
+    package let reason: String
     /// ``ErrorCategory/deviceFailed`` when the file could not be written,
     /// ``ErrorCategory/internalError`` for pixels the caller described
     /// wrongly or an image libpng refused.
-    public let category: ErrorCategory
+    package let category: ErrorCategory
 
     /// An error with these values; no checks.
-    public init(path: String?, reason: String, category: ErrorCategory) {
+    package init(path: String?, reason: String, category: ErrorCategory) {
         self.path = path
         self.reason = reason
         self.category = category
@@ -22,7 +22,7 @@ public struct PNGError: UserFacingError, Sendable, Equatable {
 
     /// "PATH: cannot write the PNG: REASON", or "cannot encode the PNG:
     /// REASON" without a path.
-    public var description: String {
+    package var description: String {
         guard let path else { return "cannot encode the PNG: \(reason)" }
         return "\(path): cannot write the PNG: \(reason)"
     }

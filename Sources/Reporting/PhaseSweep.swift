@@ -6,29 +6,29 @@ import Pipeline
 /// refresh period, each with its latency and its share of frames on the
 /// earliest vblank. A camera at the display's rate keeps its phase for the
 /// whole run, so this shows how a pipeline fares wherever its frames fall.
-public struct PhaseSweep: Sendable, Codable, Equatable {
+package struct PhaseSweep: Sendable, Codable, Equatable {
     /// One run of the sweep.
-    public struct Run: Sendable, Codable, Equatable {
+    package struct Run: Sendable, Codable, Equatable {
         /// Where in the refresh period `VIDIOC_STREAMON` was issued, as a
         /// fraction after a vblank (0 ≤ phase < 1).
-        public var startPhase: Double
+        package var startPhase: Double
         /// Where in the refresh period the frames were dequeued (median of
         /// (dequeue − flip vblank) modulo the period, as a fraction); nil
         /// when no frame was shown.
-        public var dequeuePhase: Double?
+        package var dequeuePhase: Double?
         /// Frames shown, the modeset's included.
-        public var shown: Int
+        package var shown: Int
         /// Frames dropped to leave a one-vblank-late lock.
-        public var droppedToCatchUp: Int
+        package var droppedToCatchUp: Int
         /// Frames a newer one superseded.
-        public var superseded: Int
+        package var superseded: Int
         /// Capture timestamp → flip vblank, shown frames but the modeset's.
-        public var latencyMilliseconds: LatencySummary
+        package var latencyMilliseconds: LatencySummary
         /// Share of those on the first vblank after their dequeue.
-        public var earliestVblankShare: Double
+        package var earliestVblankShare: Double
 
         /// The run of `records` (sorted or not), started at `startPhase`.
-        public init(records: [FrameRecord], startPhase: Double, periodNanoseconds: Int64) {
+        package init(records: [FrameRecord], startPhase: Double, periodNanoseconds: Int64) {
             self.startPhase = startPhase
             let counted = records.filter(\.countsTowardLatency)
             shown = records.filter { $0.outcome == .shown }.count
@@ -46,27 +46,27 @@ public struct PhaseSweep: Sendable, Codable, Equatable {
     }
 
     /// The display's refresh rate.
-    public var refreshHz: Double
+    package var refreshHz: Double
     /// Shown frames each run was asked for.
-    public var framesPerRun: Int
+    package var framesPerRun: Int
     /// The runs, by start phase.
-    public var runs: [Run]
+    package var runs: [Run]
 
     /// A sweep with these runs.
-    public init(refreshHz: Double, framesPerRun: Int, runs: [Run]) {
+    package init(refreshHz: Double, framesPerRun: Int, runs: [Run]) {
         self.refreshHz = refreshHz
         self.framesPerRun = framesPerRun
         self.runs = runs
     }
 
     /// One line per run, for the terminal.
-    public var text: String {
+    package var text: String {
         var lines = [String(format: "phase sweep: %d runs of %d frames, display %.3f Hz", runs.count, framesPerRun, refreshHz),
                      "start phase  dequeue phase  p50 ms  p90 ms  p99 ms  earliest vblank  dropped to catch up  superseded"]
         for run in runs {
             lines.append(String(format: "%11.3f  %13@  %6.2f  %6.2f  %6.2f  %14.1f%%  %19d  %10d",
                                 run.startPhase, (run.dequeuePhase.map { String(format: "%.3f", $0) } ?? "-") as NSString,
-                                run.latencyMilliseconds.p50, run.latencyMilliseconds.p90, run.latencyMilliseconds.p99,
+                                run.latencyMilliseconds.p50Milliseconds, run.latencyMilliseconds.p90Milliseconds, run.latencyMilliseconds.p99Milliseconds,
                                 run.earliestVblankShare * 100, run.droppedToCatchUp, run.superseded))
         }
         return lines.joined(separator: "\n")
@@ -74,9 +74,9 @@ public struct PhaseSweep: Sendable, Codable, Equatable {
 
     /// phase-sweep.svg: latency (p50, p90, p99) and the share on the
     /// earliest vblank against the phase at which the camera started.
-    public var svg: String {
+    package var svg: String {
         let left = 70.0, top = 60.0, width = 600.0, height = 220.0, gap = 70.0
-        let maxLatency = max(1, (runs.map(\.latencyMilliseconds.p99).max() ?? 1) * 1.1)
+        let maxLatency = max(1, (runs.map(\.latencyMilliseconds.p99Milliseconds).max() ?? 1) * 1.1)
         var out = """
         <svg xmlns="http://www.w3.org/2000/svg" width="760" height="\(Int(top + 2 * height + gap + 60))" font-family="sans-serif" font-size="12">
         <rect width="100%" height="100%" fill="white"/>
@@ -104,9 +104,9 @@ public struct PhaseSweep: Sendable, Codable, Equatable {
             return path
         }
         out += panel(top, "latency (ms)", maxLatency) { f($0) }
-        for (name, colour, value) in [("p50", "#2a9d2a", { (run: Run) in run.latencyMilliseconds.p50 }),
-                                      ("p90", "#4878a8", { (run: Run) in run.latencyMilliseconds.p90 }),
-                                      ("p99", "#d04040", { (run: Run) in run.latencyMilliseconds.p99 })] {
+        for (name, colour, value) in [("p50", "#2a9d2a", { (run: Run) in run.latencyMilliseconds.p50Milliseconds }),
+                                      ("p90", "#4878a8", { (run: Run) in run.latencyMilliseconds.p90Milliseconds }),
+                                      ("p99", "#d04040", { (run: Run) in run.latencyMilliseconds.p99Milliseconds })] {
             out += line(top, maxLatency, colour, value)
             out += "<text x=\"\(f(left + width + 8))\" y=\"\(f(top + height - (runs.last.map(value) ?? 0) / maxLatency * height + 4))\" fill=\"\(colour)\">\(name)</text>\n"
         }

@@ -3,37 +3,37 @@ import Pipeline
 /// Where start-up went. Times are from the command's start
 /// (CLOCK_MONOTONIC when `bench` began, first thing in `main`) unless
 /// they say otherwise.
-public struct StartupTimes: Sendable, Codable, Equatable {
+package struct StartupTimes: Sendable, Codable, Equatable {
     /// From `execve` to `main`: loading the executable, the Swift
     /// runtime and the libraries (to ±10 ms, /proc's clock ticks); nil
     /// if /proc was not readable.
-    public var loadMilliseconds: Double?
+    package var loadMilliseconds: Double?
     /// Opening the devices, planning, allocating and importing.
-    public var setupMilliseconds: Double
+    package var setupMilliseconds: Double
     /// ``setupMilliseconds`` step by step (``SetupStep``).
-    public var setupSteps: [SetupStep]
+    package var setupSteps: [SetupStep]
     /// The first frame shown (the modeset's) on its way: its capture
     /// timestamp, dequeue, commit and flip; nil when no frame was shown.
-    public var firstFrame: FirstFrame?
+    package var firstFrame: FirstFrame?
     /// To the vblank of the first flip (the modeset's); nil when no
     /// frame was shown.
-    public var firstFrameMilliseconds: Double?
+    package var firstFrameMilliseconds: Double?
 
     /// The first shown frame's timestamps, from the command's start.
-    public struct FirstFrame: Sendable, Codable, Equatable {
+    package struct FirstFrame: Sendable, Codable, Equatable {
         /// The camera's buffer timestamp (the first frame it made after
         /// VIDIOC_STREAMON, or a later one if earlier ones were dropped).
-        public var capturedMilliseconds: Double?
+        package var capturedMilliseconds: Double?
         /// framepipe took the buffer (VIDIOC_DQBUF).
-        public var dequeuedMilliseconds: Double?
+        package var dequeuedMilliseconds: Double?
         /// The commit that set the mode (or, with the mode kept, the
         /// first plane update) was issued.
-        public var committedMilliseconds: Double?
+        package var committedMilliseconds: Double?
         /// The vblank of that commit's flip event.
-        public var onScreenMilliseconds: Double
+        package var onScreenMilliseconds: Double
 
         /// Figures with these values; no checks.
-        public init(capturedMilliseconds: Double?, dequeuedMilliseconds: Double?, committedMilliseconds: Double?, onScreenMilliseconds: Double) {
+        package init(capturedMilliseconds: Double?, dequeuedMilliseconds: Double?, committedMilliseconds: Double?, onScreenMilliseconds: Double) {
             self.capturedMilliseconds = capturedMilliseconds
             self.dequeuedMilliseconds = dequeuedMilliseconds
             self.committedMilliseconds = committedMilliseconds
@@ -43,7 +43,7 @@ public struct StartupTimes: Sendable, Codable, Equatable {
         /// The shown modeset frame's timestamps relative to
         /// `commandStart` (CLOCK_MONOTONIC nanoseconds); nil if the
         /// record has no flip.
-        public init?(record: FrameRecord, commandStart: Int64) {
+        package init?(record: FrameRecord, commandStart: Int64) {
             guard let flip = record.flipNanoseconds else { return nil }
             let since = { (time: Int64?) in time.map { Double($0 - commandStart) / 1e6 } }
             self.init(
@@ -53,7 +53,7 @@ public struct StartupTimes: Sendable, Codable, Equatable {
     }
 
     /// Figures with these values; no checks.
-    public init(loadMilliseconds: Double? = nil, setupMilliseconds: Double, setupSteps: [SetupStep] = [], firstFrame: FirstFrame?) {
+    package init(loadMilliseconds: Double? = nil, setupMilliseconds: Double, setupSteps: [SetupStep] = [], firstFrame: FirstFrame?) {
         self.loadMilliseconds = loadMilliseconds
         self.setupMilliseconds = setupMilliseconds
         self.setupSteps = setupSteps
@@ -62,7 +62,7 @@ public struct StartupTimes: Sendable, Codable, Equatable {
     }
 
     /// The start-up line of `framepipe bench`'s summary.
-    public var text: String {
+    package var text: String {
         func ms(_ value: Double) -> String { String(Int(value.rounded())) }
         var parts: [String] = []
         if let loadMilliseconds { parts.append("loaded in \(ms(loadMilliseconds)) ms before main") }

@@ -25,7 +25,7 @@ private let logger = Logger(label: "framepipe.cli")
 /// A signal within ``duplicateWindowNanoseconds`` of the first is the same
 /// request delivered twice, not a second Ctrl-C: timeout(1), for one,
 /// signals the process and then its whole process group.
-public final class SignalRelay: @unchecked Sendable {
+package final class SignalRelay: @unchecked Sendable {
     /// When the first signal arrived (CLOCK_MONOTONIC ns), 0 before; and
     /// the pipe's write end. Atomics: the C handler cannot capture, and may
     /// run on any thread.
@@ -43,7 +43,7 @@ public final class SignalRelay: @unchecked Sendable {
     private var source: (any DispatchSourceRead)?
 
     /// Installs the handlers; the first SIGINT or SIGTERM stops `pipeline`.
-    public init(stopping pipeline: any StoppablePipeline) {
+    package init(stopping pipeline: any StoppablePipeline) {
         guard kernel.pipe2(&pipeDescriptors, O_CLOEXEC | O_NONBLOCK) == 0 else {
             // Without the pipe the default actions stay: a signal still
             // ends the process, only without the clean teardown.
@@ -88,7 +88,7 @@ public final class SignalRelay: @unchecked Sendable {
 
     /// Restores the previous handlers and mask, then closes the pipe once
     /// its read source has let go of it.
-    public func uninstall() {
+    package func uninstall() {
         for (number, previous) in zip(Self.signals, previousActions) {
             var action = previous
             sigaction(number, &action, nil)

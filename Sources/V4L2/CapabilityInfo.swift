@@ -19,7 +19,7 @@ public struct CapabilityInfo: Sendable, Equatable {
 
     /// The capabilities `VIDIOC_QUERYCAP` filled in. Without
     /// `V4L2_CAP_DEVICE_CAPS`, ``deviceCapabilities`` are the device's.
-    public init(_ raw: v4l2_capability) {
+    package init(_ raw: v4l2_capability) {
         driver = String(fixedCString: raw.driver)
         card = String(fixedCString: raw.card)
         busInfo = String(fixedCString: raw.bus_info)

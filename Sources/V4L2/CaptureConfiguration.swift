@@ -32,7 +32,7 @@ public struct CaptureConfiguration: Sendable, Equatable {
 
     /// A configuration with these values; no checks until a stream is made
     /// from it. Four buffers, the driver's interval and stride by default.
-    public init(
+    package init(
         fourcc: FourCC, width: UInt32, height: UInt32, bufferCount: Int = 4,
         frameInterval: Fraction? = nil, controls: [String: Int64] = [:], bytesPerLine: UInt32? = nil
     ) {

@@ -20,7 +20,7 @@ public struct CaptureFormat: Sendable, Equatable {
     public var planes: [CapturePlaneFormat]
 
     /// A format with these values; no checks.
-    public init(fourcc: FourCC, width: UInt32, height: UInt32, bufferType: CaptureBufferType, planes: [CapturePlaneFormat]) {
+    package init(fourcc: FourCC, width: UInt32, height: UInt32, bufferType: CaptureBufferType, planes: [CapturePlaneFormat]) {
         self.fourcc = fourcc
         self.width = width
         self.height = height
@@ -32,7 +32,7 @@ public struct CaptureFormat: Sendable, Equatable {
     /// the single-planar capture type, `fmt.pix_mp` (with `num_planes` plane
     /// entries, at most `VIDEO_MAX_PLANES`) for the multiplanar one. Nil for
     /// any other buffer type.
-    public init?(_ raw: v4l2_format) {
+    package init?(_ raw: v4l2_format) {
         switch raw.type {
         case V4L2_BUF_TYPE_VIDEO_CAPTURE.rawValue:
             let pix = raw.fmt.pix

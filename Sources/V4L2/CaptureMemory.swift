@@ -2,7 +2,7 @@ import CV4L2
 import Platform
 
 /// Who allocated the buffers of a stream.
-public enum CaptureMemory: String, Sendable, Equatable {
+package enum CaptureMemory: String, Sendable, Equatable {
     /// The driver allocated them (`V4L2_MEMORY_MMAP`) and framepipe exported
     /// each plane as a dma-buf (`VIDIOC_EXPBUF`). They are never mapped.
     case exported

@@ -9,7 +9,7 @@ public struct CapturePlaneFormat: Sendable, Equatable {
     public var sizeImage: UInt32
 
     /// A plane layout with these values; no checks.
-    public init(bytesPerLine: UInt32, sizeImage: UInt32) {
+    package init(bytesPerLine: UInt32, sizeImage: UInt32) {
         self.bytesPerLine = bytesPerLine
         self.sizeImage = sizeImage
     }

@@ -25,25 +25,25 @@ import Glibc
 /// The stream is not thread-safe and not `Sendable`: create it on the one
 /// serial queue that drives it and use it only there. Steady-state calls
 /// (``dequeue()``, ``queue(index:)``) allocate nothing.
-public final class CaptureStream {
+package final class CaptureStream {
     private static let logger = Logger(label: "framepipe.v4l2")
 
     /// The device the stream captures from; kept open while the stream lives.
-    public let device: VideoDevice
+    package let device: VideoDevice
     /// The format the driver agreed to.
-    public let format: CaptureFormat
+    package let format: CaptureFormat
     /// Who allocated the buffers.
-    public let memory: CaptureMemory
+    package let memory: CaptureMemory
     /// The frame interval the driver chose (seconds per frame), nil when the
     /// driver cannot report one.
-    public let frameInterval: Fraction?
+    package let frameInterval: Fraction?
     /// The buffers, in index order, each with one dma-buf per memory plane.
     /// Empty after ``stop()``.
-    public private(set) var buffers: [CaptureBuffer]
+    package private(set) var buffers: [CaptureBuffer]
     /// True between ``start()`` and ``stop()``.
-    public private(set) var isStreaming = false
+    package private(set) var isStreaming = false
     /// True once ``stop()`` ran; the stream cannot be started again.
-    public private(set) var isStopped = false
+    package private(set) var isStopped = false
 
     /// Which buffers the driver holds (queued and not yet dequeued).
     private var queued: [Bool]
@@ -63,17 +63,17 @@ public final class CaptureStream {
     /// alone, which a libdispatch read source never reports, and
     /// ``dequeue()`` and ``queue(index:)`` throw EIO until ``stop()``. So a
     /// watcher should also poll for `POLLERR` now and then.
-    public var fileDescriptor: Int32 { device.fd.rawValue }
+    package var fileDescriptor: Int32 { device.fd.rawValue }
 
     /// The buffer type, single-planar or multiplanar.
-    public var bufferType: CaptureBufferType { format.bufferType }
+    package var bufferType: CaptureBufferType { format.bufferType }
 
     /// How many buffers the driver holds right now.
-    public var queuedBufferCount: Int { queued.reduce(0) { $0 + ($1 ? 1 : 0) } }
+    package var queuedBufferCount: Int { queued.reduce(0) { $0 + ($1 ? 1 : 0) } }
 
     /// Whether the driver holds buffer `index` (it was queued and not yet
     /// dequeued).
-    public func isQueued(index: Int) -> Bool { queued.indices.contains(index) && queued[index] }
+    package func isQueued(index: Int) -> Bool { queued.indices.contains(index) && queued[index] }
 
     /// Sets up a stream whose buffers the driver allocates and framepipe
     /// exports as dma-bufs (read-only, close-on-exec: the display only reads).
@@ -82,7 +82,7 @@ public final class CaptureStream {
     /// `VIDIOC_S_PARM` when a frame interval is given, `VIDIOC_S_EXT_CTRLS`
     /// for the controls, `VIDIOC_REQBUFS` with `V4L2_MEMORY_MMAP`, then
     /// `VIDIOC_QUERYBUF` and `VIDIOC_EXPBUF` for every buffer and plane.
-    public convenience init(device: VideoDevice, configuration: CaptureConfiguration) throws {
+    package convenience init(device: VideoDevice, configuration: CaptureConfiguration) throws {
         try self.init(device: device, configuration: configuration, imports: nil)
     }
 
@@ -92,7 +92,7 @@ public final class CaptureStream {
     ///
     /// Steps as for the exporting initializer, but `VIDIOC_REQBUFS` with
     /// `V4L2_MEMORY_DMABUF`; the dma-bufs are passed with every `VIDIOC_QBUF`.
-    public convenience init(device: VideoDevice, configuration: CaptureConfiguration, importing planes: [[ImportedPlane]]) throws {
+    package convenience init(device: VideoDevice, configuration: CaptureConfiguration, importing planes: [[ImportedPlane]]) throws {
         try self.init(device: device, configuration: configuration, imports: planes)
     }
 
@@ -142,7 +142,7 @@ public final class CaptureStream {
     /// Queues every buffer the driver does not hold yet and starts streaming.
     ///
     /// The corresponding ioctls are `VIDIOC_QBUF` and `VIDIOC_STREAMON`.
-    public func start() throws {
+    package func start() throws {
         guard !isStopped else { throw CaptureError.streamStopped(device: device.path) }
         guard !isStreaming else { return }
         try queueAllBuffers()
@@ -158,7 +158,7 @@ public final class CaptureStream {
     /// anything is shown. ``start()`` calls it too.
     ///
     /// The corresponding ioctl is `VIDIOC_QBUF`.
-    public func queueAllBuffers() throws {
+    package func queueAllBuffers() throws {
         guard !isStopped else { throw CaptureError.streamStopped(device: device.path) }
         for index in buffers.indices where !queued[index] {
             try queue(index: index)
@@ -170,7 +170,7 @@ public final class CaptureStream {
     /// the next frame is on screen). Allocates nothing.
     ///
     /// The corresponding ioctl is `VIDIOC_QBUF`.
-    public func queue(index: Int) throws {
+    package func queue(index: Int) throws {
         guard !isStopped else { throw CaptureError.streamStopped(device: device.path) }
         guard buffers.indices.contains(index) else {
             throw CaptureError.noSuchBuffer(device: device.path, index: index, count: buffers.count)
@@ -208,7 +208,7 @@ public final class CaptureStream {
     /// Allocates nothing.
     ///
     /// The corresponding ioctl is `VIDIOC_DQBUF`.
-    public func dequeue() throws -> CapturedFrame? {
+    package func dequeue() throws -> CapturedFrame? {
         guard !isStopped else { throw CaptureError.streamStopped(device: device.path) }
         var buffer = v4l2_buffer()
         buffer.type = bufferType.kernelValue
@@ -247,7 +247,7 @@ public final class CaptureStream {
     /// was unplugged) is not an error, so that every descriptor is closed. A
     /// dma-buf someone else still references stays open until they let go;
     /// its memory outlives the queue. Calling `stop()` again does nothing.
-    public func stop() throws(DeviceError) {
+    package func stop() throws(DeviceError) {
         guard !isStopped else { return }
         isStopped = true
         var firstError: DeviceError?

@@ -2,31 +2,31 @@ import CV4L2
 import Platform
 
 /// A filled buffer handed back by the driver (`VIDIOC_DQBUF`).
-public struct CapturedFrame: Sendable, Equatable {
+package struct CapturedFrame: Sendable, Equatable {
     /// Which buffer: an index into ``CaptureStream/buffers``.
-    public var index: Int
+    package var index: Int
     /// The driver's frame counter. A gap means the driver dropped frames.
-    public var sequence: UInt32
+    package var sequence: UInt32
     /// The capture time in nanoseconds, on ``clock`` (normally
     /// `CLOCK_MONOTONIC`), marking ``timestampSource``.
-    public var timestampNanoseconds: Int64
+    package var timestampNanoseconds: Int64
     /// What the timestamp marks: start of exposure or end of frame.
-    public var timestampSource: TimestampSource
+    package var timestampSource: TimestampSource
     /// The clock the timestamp comes from.
-    public var clock: TimestampClock
+    package var clock: TimestampClock
     /// True when the driver marked the data as damaged (`V4L2_BUF_FLAG_ERROR`).
     /// The buffer must still be queued again.
-    public var hasError: Bool
+    package var hasError: Bool
     /// Bytes of data per memory plane (`bytesused`, including any data offset).
-    public var bytesUsed: PlaneValues
+    package var bytesUsed: PlaneValues
     /// Where the image starts in each memory plane (`data_offset`).
-    public var dataOffsets: PlaneValues
+    package var dataOffsets: PlaneValues
     /// The raw `v4l2_buffer.flags` word.
-    public var flags: UInt32
+    package var flags: UInt32
 
     /// A frame with these values; the timestamp source, clock and error flag
     /// are decoded from `flags` (`v4l2_buffer.flags`).
-    public init(
+    package init(
         index: Int, sequence: UInt32, timestampNanoseconds: Int64, flags: UInt32,
         bytesUsed: PlaneValues, dataOffsets: PlaneValues
     ) {
@@ -42,10 +42,10 @@ public struct CapturedFrame: Sendable, Equatable {
     }
 
     /// True when the timestamp is on `CLOCK_MONOTONIC`.
-    public var isMonotonic: Bool { clock == .monotonic }
+    package var isMonotonic: Bool { clock == .monotonic }
 
     /// Converts a buffer timestamp (`struct timeval`, microseconds) to nanoseconds.
-    public static func nanoseconds(from time: timeval) -> Int64 {
+    package static func nanoseconds(from time: timeval) -> Int64 {
         Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_usec) * 1_000
     }
 }

@@ -22,7 +22,7 @@ public struct ControlInfo: Sendable, Equatable {
     public var flags: ControlFlags
 
     /// A control description with these values; no checks.
-    public init(
+    package init(
         id: UInt32, name: String, type: ControlType, minimum: Int64, maximum: Int64,
         step: UInt64 = 1, defaultValue: Int64 = 0, flags: ControlFlags = []
     ) {
@@ -38,7 +38,7 @@ public struct ControlInfo: Sendable, Equatable {
 
     /// The control `VIDIOC_QUERY_EXT_CTRL` described; the name is read up to
     /// its first NUL.
-    public init(_ raw: v4l2_query_ext_ctrl) {
+    package init(_ raw: v4l2_query_ext_ctrl) {
         self.init(
             id: raw.id, name: String(fixedCString: raw.name), type: ControlType(kernelValue: raw.type),
             minimum: raw.minimum, maximum: raw.maximum, step: raw.step,
@@ -53,7 +53,7 @@ public struct ControlInfo: Sendable, Equatable {
     /// every run of characters other than ASCII letters and digits turned
     /// into one underscore, none at either end. "Timestamp Source",
     /// "timestamp_source" and "TIMESTAMP-SOURCE" all become "timestamp_source".
-    public static func key(for name: String) -> String {
+    package static func key(for name: String) -> String {
         var result = ""
         var pendingSeparator = false
         for scalar in name.unicodeScalars {
@@ -72,7 +72,7 @@ public struct ControlInfo: Sendable, Equatable {
 
     /// Finds the control `name` refers to (compared by ``key(for:)``).
     /// Unknown names throw an error that lists the names there are.
-    public static func find(_ name: String, in controls: [ControlInfo], device: String) throws(CaptureError) -> ControlInfo {
+    package static func find(_ name: String, in controls: [ControlInfo], device: String) throws(CaptureError) -> ControlInfo {
         let wanted = key(for: name)
         if !wanted.isEmpty, let match = controls.first(where: { $0.key == wanted }) { return match }
         throw .unknownControl(device: device, name: name, available: controls.map(\.key))
@@ -81,7 +81,7 @@ public struct ControlInfo: Sendable, Equatable {
     /// Checks that `value` may be written to this control: it must hold one
     /// integer, not be read-only and lie within its range (bitmasks: only
     /// bits of `maximum`). Buttons accept any value.
-    public func validate(_ value: Int64, device: String) throws(CaptureError) {
+    package func validate(_ value: Int64, device: String) throws(CaptureError) {
         guard type.holdsOneInteger else {
             throw .controlTypeNotSupported(device: device, control: key, type: type.description)
         }

@@ -27,7 +27,7 @@ public enum ControlType: Sendable, Hashable, CustomStringConvertible {
     case other(UInt32)
 
     /// The case for a `V4L2_CTRL_TYPE_*` value; unknown values become ``other(_:)``.
-    public init(kernelValue: UInt32) {
+    package init(kernelValue: UInt32) {
         switch kernelValue {
         case V4L2_CTRL_TYPE_INTEGER.rawValue: self = .integer
         case V4L2_CTRL_TYPE_BOOLEAN.rawValue: self = .boolean

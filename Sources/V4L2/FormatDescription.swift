@@ -15,7 +15,7 @@ public struct FormatDescription: Sendable, Equatable, Codable {
     public var emulated: Bool
 
     /// A format description with these values; no checks.
-    public init(fourcc: FourCC, description: String, compressed: Bool, emulated: Bool) {
+    package init(fourcc: FourCC, description: String, compressed: Bool, emulated: Bool) {
         self.fourcc = fourcc
         self.description = description
         self.compressed = compressed

@@ -11,7 +11,7 @@ public struct FrameFormat: Sendable, Hashable, CustomStringConvertible {
     public var height: UInt32
 
     /// A format and size with these values; no checks.
-    public init(fourcc: FourCC, width: UInt32, height: UInt32) {
+    package init(fourcc: FourCC, width: UInt32, height: UInt32) {
         self.fourcc = fourcc
         self.width = width
         self.height = height

@@ -15,7 +15,7 @@ public struct StreamingSupport: Sendable, Equatable, Codable {
     public var exportable: Bool?
 
     /// A description with these values (for tests and recorded descriptions).
-    public init(mmap: Bool, userPointer: Bool, dmabuf: Bool, exportable: Bool?) {
+    package init(mmap: Bool, userPointer: Bool, dmabuf: Bool, exportable: Bool?) {
         self.mmap = mmap
         self.userPointer = userPointer
         self.dmabuf = dmabuf

@@ -3,7 +3,7 @@ import Platform
 
 /// Which clock a capture timestamp was taken from (the
 /// `V4L2_BUF_FLAG_TIMESTAMP_*` bits).
-public enum TimestampClock: Sendable, Equatable {
+package enum TimestampClock: Sendable, Equatable {
     /// `CLOCK_MONOTONIC` (`V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC`): comparable
     /// with the display's vblank timestamps.
     case monotonic
@@ -13,7 +13,7 @@ public enum TimestampClock: Sendable, Equatable {
     case unknown
 
     /// Decodes the clock from a buffer's flag word.
-    public init(bufferFlags flags: UInt32) {
+    package init(bufferFlags flags: UInt32) {
         switch flags & UInt32(V4L2_BUF_FLAG_TIMESTAMP_MASK) {
         case UInt32(V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC): self = .monotonic
         case UInt32(V4L2_BUF_FLAG_TIMESTAMP_COPY): self = .copy

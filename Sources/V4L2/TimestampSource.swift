@@ -2,7 +2,7 @@ import CV4L2
 import Platform
 
 /// What a capture timestamp marks (the `V4L2_BUF_FLAG_TSTAMP_SRC_*` bits).
-public enum TimestampSource: Sendable, Equatable {
+package enum TimestampSource: Sendable, Equatable {
     /// When the last pixel was captured (`V4L2_BUF_FLAG_TSTAMP_SRC_EOF`).
     /// The kernel's default; vivid puts it about 0.9 frame in the future.
     case endOfFrame
@@ -12,7 +12,7 @@ public enum TimestampSource: Sendable, Equatable {
     case unknown
 
     /// Decodes the source from a buffer's flag word.
-    public init(bufferFlags flags: UInt32) {
+    package init(bufferFlags flags: UInt32) {
         switch flags & UInt32(V4L2_BUF_FLAG_TSTAMP_SRC_MASK) {
         case UInt32(V4L2_BUF_FLAG_TSTAMP_SRC_EOF): self = .endOfFrame
         case UInt32(V4L2_BUF_FLAG_TSTAMP_SRC_SOE): self = .startOfExposure
@@ -21,7 +21,7 @@ public enum TimestampSource: Sendable, Equatable {
     }
 
     /// "start-of-exposure", "end-of-frame" or "unknown", as reports spell it.
-    public var name: String {
+    package var name: String {
         switch self {
         case .endOfFrame: return "end-of-frame"
         case .startOfExposure: return "start-of-exposure"

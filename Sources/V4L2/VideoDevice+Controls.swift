@@ -53,7 +53,7 @@ extension VideoDevice {
     /// range. A button is pressed; its value is ignored.
     ///
     /// The corresponding ioctl is `VIDIOC_S_EXT_CTRLS`.
-    public func setValue(_ value: Int64, for control: ControlInfo) throws {
+    package func setValue(_ value: Int64, for control: ControlInfo) throws {
         try control.validate(value, device: path)
         var item = v4l2_ext_control()
         item.id = control.id
@@ -69,7 +69,7 @@ extension VideoDevice {
     /// before the first is set, so a typo changes nothing. They are set in
     /// the driver's control order (which puts automatic modes before the
     /// values they govern).
-    public func setControls(_ values: [String: Int64]) throws {
+    package func setControls(_ values: [String: Int64]) throws {
         guard !values.isEmpty else { return }
         let available = try controls()
         var resolved: [(ControlInfo, Int64)] = []

@@ -12,7 +12,7 @@ extension VideoDevice {
     ///   change the fourcc or size; `DeviceError` when the call fails.
     ///
     /// The corresponding ioctl is `VIDIOC_TRY_FMT`.
-    public func tryFormat(_ configuration: CaptureConfiguration) throws -> CaptureFormat {
+    package func tryFormat(_ configuration: CaptureConfiguration) throws -> CaptureFormat {
         let type = try requireCapture()
         var raw = CaptureStream.formatRequest(type: type, configuration: configuration)
         try fd.control(.tryFormat, &raw)

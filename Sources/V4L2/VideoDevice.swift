@@ -71,7 +71,7 @@ public final class VideoDevice {
     package func close() { fd.close() }
 
     /// Whether ioctls go through libv4l2 (`v4l2_ioctl`) or straight to the driver.
-    public var usesLibV4L2: Bool { fd.backend == .libv4l2 }
+    package var usesLibV4L2: Bool { fd.backend == .libv4l2 }
 
     /// The capture buffer type to use: multiplanar when the node offers it,
     /// else single-planar, else nil (not a capture node).
@@ -82,7 +82,7 @@ public final class VideoDevice {
     }
 
     /// Fails unless this node can capture video with streaming I/O.
-    public func requireCapture() throws(V4L2Error) -> CaptureBufferType {
+    package func requireCapture() throws(V4L2Error) -> CaptureBufferType {
         guard let type = captureBufferType else {
             throw .notACaptureDevice(path: path, card: capability.card, capabilities: capability.deviceCapabilities.names)
         }

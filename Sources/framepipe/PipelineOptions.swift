@@ -162,7 +162,7 @@ struct PipelineOptions: ParsableArguments {
     /// The pipeline, set up, with the flags that are not part of the file.
     func makePipeline(_ configuration: PipelineConfiguration) throws -> FramePipeline {
         let pipeline = try FramePipeline(configuration: configuration)
-        if let commitLead { pipeline.commitLeadMilliseconds = commitLead > 0 ? commitLead : nil }
+        if let commitLead { pipeline.commitLead = commitLead > 0 ? .milliseconds(roundedToNanoseconds: commitLead) : nil }
         return pipeline
     }
 }

@@ -76,7 +76,7 @@ struct Preview: ParsableCommand {
         try reportingErrors {
             var pipeline = try pipelineOptions.load()
             if let frames { pipeline.frames = frames }
-            if let duration { pipeline.duration = duration }
+            if let duration { pipeline.duration = .seconds(roundedToNanoseconds: duration) }
             if reconnect { pipeline.reconnect = true }
             // A snapshot that could not be written is found out now, not
             // after the whole run.
@@ -87,8 +87,8 @@ struct Preview: ParsableCommand {
             }
             let interactive = isatty(STDERR_FILENO) == 1
             if interactive {
-                session.onStatus = { statistics, seconds in
-                    FileHandle.standardError.write(Data(Self.statusLine(statistics, seconds: seconds).utf8))
+                session.onStatus = { statistics, streamed in
+                    FileHandle.standardError.write(Data(Self.statusLine(statistics, seconds: streamed.inSeconds).utf8))
                 }
             }
             session.onCameraAway = { _, path in
@@ -167,7 +167,7 @@ extension PipelineSummary {
                 s.shown, seconds, source.shownPerSecond, s.captured, s.superseded, s.droppedToCatchUp, s.cameraErrors, s.cameraDropped,
                 s.commits, s.flips)
             if sources.count > 1 {
-                line += String(format: "; latency p50 %.2f ms p90 %.2f ms p99 %.2f ms", source.latency.p50, source.latency.p90, source.latency.p99)
+                line += String(format: "; latency p50 %.2f ms p90 %.2f ms p99 %.2f ms", source.latency.p50Milliseconds, source.latency.p90Milliseconds, source.latency.p99Milliseconds)
             }
             if sources.count > 1, s.cameraReconnects > 0 {
                 line += String(format: "; camera reconnected %d times, %.1f s without it", s.cameraReconnects, s.secondsWithoutCamera)

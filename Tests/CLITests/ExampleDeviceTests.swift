@@ -2,7 +2,7 @@ import Foundation
 import TestSupport
 import XCTest
 
-/// `Examples/MinimalPreview`: the library embedded in twenty lines, run
+/// `Examples/MinimalPreview`: the library embedded in thirty lines, run
 /// with no arguments (the first camera, the first connected display).
 final class ExampleDeviceTests: XCTestCase {
     func testMinimalPreviewRunsWithNoArgumentsAndPrintsPercentiles() throws {

@@ -162,7 +162,7 @@ final class CompositeDeviceTests: XCTestCase {
             // Every shown frame is measured but the one that rode on the
             // modeset (the first commit carries the first camera's frame only).
             XCTAssertTrue((source.frames.shown - 1...source.frames.shown).contains(source.latencyMilliseconds.total.count))
-            XCTAssertGreaterThan(source.latencyMilliseconds.total.p50, 0)
+            XCTAssertGreaterThan(source.latencyMilliseconds.total.p50Milliseconds, 0)
         }
         XCTAssertEqual(report.commits.maximumCommitsPerVblank, 1)
         let csv = try String(contentsOfFile: out + "/frames.csv", encoding: .utf8).split(separator: "\n")

@@ -58,7 +58,7 @@ final class ConfigurationTests: XCTestCase {
             sink: SinkConfiguration(
                 card: "/dev/dri/card1", connector: "Virtual-1", mode: .size(width: 1920, height: 1080, refreshRate: 60),
                 plane: .id(PlaneID(33)), position: .init(x: 10, y: 20), legacy: true),
-            policy: .mailbox, frames: 100, duration: 2.5, reconnect: true, copy: .allowed)
+            policy: .mailbox, frames: 100, duration: .milliseconds(2500), reconnect: true, copy: .allowed)
         // Field by field first, so that a failure names the key.
         XCTAssertEqual(config.source.device, "/dev/video4")
         XCTAssertEqual(config.source.format, FourCC("NM12"))
@@ -78,7 +78,7 @@ final class ConfigurationTests: XCTestCase {
         XCTAssertTrue(config.sink.legacy)
         XCTAssertEqual(config.policy, .mailbox)
         XCTAssertEqual(config.frames, 100)
-        XCTAssertEqual(config.duration, 2.5)
+        XCTAssertEqual(config.duration, .milliseconds(2500))
         XCTAssertTrue(config.reconnect)
         XCTAssertEqual(config.copy, .allowed)
         XCTAssertEqual(config, expected, "and nothing else differs")

@@ -27,7 +27,7 @@ final class FaultDeviceTests: XCTestCase {
     }
 
     private func run(
-        frames: Int, afterShown: Int = 5, watchdog: Double? = nil,
+        frames: Int, afterShown: Int = 5, watchdog: Duration? = nil,
         before: ((FaultInjector) throws -> Void)? = nil, inject: ((FaultInjector) throws -> Void)?
     ) throws -> FaultRun {
         try runInjecting(camera: Self.camera, configuration: "vivid-vkms.json", frames: frames,
@@ -43,7 +43,7 @@ final class FaultDeviceTests: XCTestCase {
     ) throws {
         let descriptorsBefore = try ProcessResources.descriptorCount()
         let screenBefore = try ScreenState.current()
-        let outcome = try run(frames: 100_000, watchdog: 60) { try $0.press(control) }
+        let outcome = try run(frames: 100_000, watchdog: .seconds(60)) { try $0.press(control) }
         XCTAssertNil(outcome.summary, "the run must fail, not reach its watchdog: \(String(describing: outcome.summary?.stopReason))",
                      file: file, line: line)
         let error = try XCTUnwrap(outcome.error as? PipelineError, "\(String(describing: outcome.error))", file: file, line: line)

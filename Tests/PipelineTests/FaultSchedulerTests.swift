@@ -118,9 +118,9 @@ final class FaultSchedulerTests: XCTestCase {
 
     func testEveryPipelineErrorIsOneLineNamingTheDeviceWithACategory() {
         let errors: [PipelineError] = [
-            .cameraStalled(device: "/dev/video0", seconds: 3),
+            .cameraStalled(device: "/dev/video0", after: .seconds(3)),
             .dataOffsetChanged(device: "/dev/video0", index: 2, imported: [0, 0], reported: [128, 0]),
-            .flipTimedOut(device: "/dev/dri/card0", seconds: 1), .inconsistentPlanes(device: "/dev/video0", format: "NV12"),
+            .flipTimedOut(device: "/dev/dri/card0", after: .seconds(1)), .inconsistentPlanes(device: "/dev/video0", format: "NV12"),
             .cameraUnplugged(device: "/dev/video0"), .cameraFailed(device: "/dev/video0", cause: "VIDIOC_DQBUF failed: EIO"),
             .bufferNotReturned(device: "/dev/video0", index: 1, cause: "VIDIOC_QBUF failed twice: EINVAL, then EINVAL"),
         ]

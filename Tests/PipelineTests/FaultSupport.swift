@@ -340,11 +340,11 @@ func printFigure(_ text: String) {
 /// Runs `configs/<configuration>` for `frames` and calls `inject` from the
 /// status callback (on the pipeline queue) once `afterShown` frames are on
 /// screen; `inject` nil means nothing is injected while streaming. `before`
-/// runs before the session is set up. `watchdog` seconds end the run if
+/// runs before the session is set up. `watchdog` (a duration) ends the run if
 /// nothing else does (a run meant to end by the fault then reports
 /// "duration reached"). The injector's descriptor is closed when this returns.
 func runInjecting(
-    camera: String, configuration name: String, frames: Int, afterShown: Int = 5, watchdog: Double? = nil,
+    camera: String, configuration name: String, frames: Int, afterShown: Int = 5, watchdog: Duration? = nil,
     before: ((FaultInjector) throws -> Void)? = nil, inject: ((FaultInjector) throws -> Void)?,
     file: StaticString = #filePath, line: UInt = #line
 ) throws -> FaultRun {

@@ -37,7 +37,7 @@ final class UnplugDeviceTests: XCTestCase {
         let camera = "/dev/video0"
         let descriptorsBefore = try ProcessResources.descriptorCount()
         let screenBefore = try ScreenState.current()
-        let outcome = try runInjecting(camera: camera, configuration: "vivid-vkms.json", frames: 100_000, watchdog: 60) {
+        let outcome = try runInjecting(camera: camera, configuration: "vivid-vkms.json", frames: 100_000, watchdog: .seconds(60)) {
             try $0.press("disconnect")
         }
         XCTAssertNil(outcome.summary, "the run must fail, not reach its watchdog: \(String(describing: outcome.summary?.stopReason))")

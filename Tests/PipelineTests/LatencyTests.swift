@@ -23,12 +23,15 @@ final class LatencyArithmeticTests: XCTestCase {
         // 1..100 ms: p50 = 50, p90 = 90, p99 = 99, max = 100 (3 significant digits).
         let summary = LatencySummary(nanoseconds: (1...100).map { Int64($0) * 1_000_000 })
         XCTAssertEqual(summary.count, 100)
-        XCTAssertEqual(summary.min, 1, accuracy: 0.01)
-        XCTAssertEqual(summary.p50, 50, accuracy: 0.1)
-        XCTAssertEqual(summary.p90, 90, accuracy: 0.1)
-        XCTAssertEqual(summary.p99, 99, accuracy: 0.1)
-        XCTAssertEqual(summary.max, 100, accuracy: 0.1)
-        XCTAssertEqual(summary.mean, 50.5, accuracy: 0.1)
+        XCTAssertEqual(summary.min, .milliseconds(1))
+        XCTAssertEqual(summary.p50, .milliseconds(50))
+        XCTAssertEqual(summary.p90, .milliseconds(90))
+        XCTAssertEqual(summary.p99, .milliseconds(99))
+        XCTAssertEqual(summary.max, .milliseconds(100))
+        XCTAssertEqual(summary.mean, .microseconds(50_500))
+        // report.json's figures: milliseconds.
+        XCTAssertEqual(summary.p50Milliseconds, 50)
+        XCTAssertEqual(summary.meanMilliseconds, 50.5, accuracy: 1e-9)
         XCTAssertEqual(LatencySummary(nanoseconds: []), .empty)
     }
 
@@ -37,18 +40,19 @@ final class LatencyArithmeticTests: XCTestCase {
         // p99 and p99.9 the largest; nanoseconds kept (no 3-digit rounding).
         let samples: [Int64] = [7, 3, 10, 1, 9, 5, 2, 8, 6, 4].map { $0 * 1_000_000 + 123_456 }
         let summary = LatencySummary(nanoseconds: samples)
-        XCTAssertEqual(summary.p50, 5.123456, accuracy: 1e-9)
-        XCTAssertEqual(summary.p90, 9.123456, accuracy: 1e-9)
-        XCTAssertEqual(summary.p99, 10.123456, accuracy: 1e-9)
-        XCTAssertEqual(summary.p99_9, 10.123456, accuracy: 1e-9)
-        XCTAssertEqual(summary.min, 1.123456, accuracy: 1e-9)
-        XCTAssertEqual(summary.mean, 5.623456, accuracy: 1e-9)
+        XCTAssertEqual(summary.p50, .nanoseconds(5_123_456))
+        XCTAssertEqual(summary.p90, .nanoseconds(9_123_456))
+        XCTAssertEqual(summary.p99, .nanoseconds(10_123_456))
+        XCTAssertEqual(summary.p99_9, .nanoseconds(10_123_456))
+        XCTAssertEqual(summary.min, .nanoseconds(1_123_456))
+        XCTAssertEqual(summary.mean, .nanoseconds(5_623_456))
+        XCTAssertEqual(summary.p50Milliseconds, 5.123456, accuracy: 1e-9)
         // A negative sample (end-of-frame stamp from the future) counts as 1 µs.
         let clamped = LatencySummary(nanoseconds: [-5_000_000, 2_000_000])
         XCTAssertEqual(clamped.count, 2)
-        XCTAssertEqual(clamped.min, 0.001, accuracy: 1e-9)
-        XCTAssertEqual(clamped.p50, 0.001, accuracy: 1e-9)
-        XCTAssertEqual(clamped.max, 2, accuracy: 1e-9)
+        XCTAssertEqual(clamped.min, .microseconds(1))
+        XCTAssertEqual(clamped.p50, .microseconds(1))
+        XCTAssertEqual(clamped.max, .milliseconds(2))
     }
 }
 

@@ -43,7 +43,7 @@ struct LayerComparison {
                 throw ComparisonError(description: "the comparison reads 32-bit RGB; source \(index) negotiated \(format.fourcc)")
             }
             XCTAssertFalse(layer.layout.isScaled, "source \(index): pixel-exact comparison needs an unscaled plane; got \(layer.layout)")
-            let fd = pipeline.dmaBufDescriptors(of: buffer, source: index)[0]
+            let fd = pipeline.dmaBufDescriptors(of: BufferIndex(buffer), source: index)[0]
             let pitch = Int(format.planes[0].bytesPerLine)
             let length = pitch * Int(format.height)
             guard let memory = mmap(nil, length, PROT_READ, MAP_SHARED, fd, 0), memory != MAP_FAILED else {

@@ -15,7 +15,7 @@ extension FramePipeline {
     /// ``withFramesOnScreen(_:)`` for the first source's buffer.
     func withFrameOnScreen<Result>(_ body: (BufferIndex) throws -> Result) throws -> Result {
         try withFramesOnScreen { buffers in
-            guard let index = buffers[0] else { throw PipelineError.flipTimedOut(device: display.card.path, seconds: flipTimeout) }
+            guard let index = buffers[0] else { throw PipelineError.flipTimedOut(device: display.card.path, after: flipTimeout) }
             return try body(index)
         }
     }
@@ -42,6 +42,6 @@ extension PipelineSummary {
 
 extension PipelineSnapshot {
     /// The first source's buffer on screen and its layout.
-    var bufferIndex: BufferIndex { layers[0].bufferIndex ?? BufferIndex(-1) }
+    var bufferIndex: BufferIndex { BufferIndex(layers[0].bufferIndex ?? -1) }
     var layout: PlaneLayout { layers[0].layout }
 }

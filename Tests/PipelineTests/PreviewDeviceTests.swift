@@ -55,7 +55,7 @@ final class PreviewDeviceTests: XCTestCase {
         XCTAssertEqual(records.filter { $0.outcome == .inFlight }.count, unaccounted, "in flight at the end: reported as such")
         XCTAssertEqual(records.filter(\.isModesetFrame).count, 1, "one frame rode on the modeset")
         XCTAssertEqual(summary.latency.count, records.filter(\.countsTowardLatency).count)
-        XCTAssertGreaterThan(summary.latency.p50, 0)
+        XCTAssertGreaterThan(summary.latency.p50, .zero)
         XCTAssertFalse(statisticsWhileStreaming.isEmpty)
         XCTAssertTrue(zip(statisticsWhileStreaming, statisticsWhileStreaming.dropFirst()).allSatisfy { $0.shown <= $1.shown },
                       "the live counters only grow")

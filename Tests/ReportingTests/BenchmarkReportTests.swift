@@ -76,10 +76,10 @@ final class BenchmarkReportTests: XCTestCase {
         XCTAssertEqual(camera.earliestVblank.share, 0)
         XCTAssertEqual(camera.earliestVblank.missed, ["1": 1])
         XCTAssertEqual(camera.latencyMilliseconds.total.count, 1)
-        XCTAssertEqual(camera.latencyMilliseconds.total.max, 30, accuracy: 0.05)
-        XCTAssertEqual(camera.latencyMilliseconds.captureSide.max, 3, accuracy: 0.05)
-        XCTAssertEqual(camera.latencyMilliseconds.pipelineSide.max, 27, accuracy: 0.05)
-        XCTAssertEqual(camera.latencyMilliseconds.dequeueToCommit.max, 2, accuracy: 0.05)
+        XCTAssertEqual(camera.latencyMilliseconds.total.maxMilliseconds, 30, accuracy: 0.05)
+        XCTAssertEqual(camera.latencyMilliseconds.captureSide.maxMilliseconds, 3, accuracy: 0.05)
+        XCTAssertEqual(camera.latencyMilliseconds.pipelineSide.maxMilliseconds, 27, accuracy: 0.05)
+        XCTAssertEqual(camera.latencyMilliseconds.dequeueToCommit.maxMilliseconds, 2, accuracy: 0.05)
         // report.json carries the pipeline's own counters, the event loop's
         // and the start-up's figures, each under its key.
         let json = try XCTUnwrap(JSONSerialization.jsonObject(with: JSONEncoder().encode(report)) as? [String: Any])
@@ -101,6 +101,52 @@ final class BenchmarkReportTests: XCTestCase {
                 + "first frame captured 150, dequeued 151, committed 152, on screen 180 ms"), report.text)
         XCTAssertEqual(report.cpu.perShownFrameMilliseconds, 375, accuracy: 0.001, "CPU over the frames shown while timed")
         XCTAssertEqual(camera.timestampSource, "start-of-exposure")
+    }
+
+    /// The public API gives durations as `Duration`s; report.json and
+    /// `preview --json` keep writing them as they always did, milliseconds
+    /// and seconds as numbers under the same keys (bench-compare and other
+    /// programs read them).
+    func testDurationsKeepTheirJSONKeysAndUnits() throws {
+        var counters = PipelineStatistics()
+        counters.secondsWithoutCamera = 1.25
+        var copy = CopyStatistics()
+        copy.converted = 2
+        copy.cpuNanoseconds = 3_000_000
+        var source = summary(counters).sources[0]
+        source.latency = LatencySummary(nanoseconds: [12_345_678, 20_000_000])
+        source.copyPath = CopyPathSummary(path: "YUYV 1x1 → XRGB8888 (libyuv)", statistics: copy)
+        var run = summary(counters)
+        run.sources = [source]
+        run.seconds = 2.5
+        XCTAssertEqual(run.duration, .milliseconds(2500))
+        XCTAssertEqual(source.latency.p50, .nanoseconds(12_345_678))
+        XCTAssertEqual(counters.timeWithoutCamera, .milliseconds(1250))
+        XCTAssertEqual(copy.cpuTime, .milliseconds(3))
+        XCTAssertEqual(copy.cpuTimePerFrame, .microseconds(1500))
+        // preview --json: the summary as it is.
+        let preview = try XCTUnwrap(JSONSerialization.jsonObject(with: JSONEncoder().encode(run)) as? [String: Any])
+        XCTAssertEqual(preview["seconds"] as? Double, 2.5)
+        let camera = try XCTUnwrap((preview["sources"] as? [[String: Any]])?.first)
+        let latency = try XCTUnwrap(camera["latency"] as? [String: Any])
+        XCTAssertEqual(Set(latency.keys), ["count", "min", "mean", "p50", "p90", "p99", "p99_9", "max"])
+        XCTAssertEqual(latency["p50"] as? Double, 12.345678)
+        XCTAssertEqual(latency["max"] as? Double, 20)
+        XCTAssertEqual((camera["statistics"] as? [String: Any])?["secondsWithoutCamera"] as? Double, 1.25)
+        let copied = (camera["copyPath"] as? [String: Any])?["statistics"] as? [String: Any]
+        XCTAssertEqual(copied?["cpuNanoseconds"] as? Int, 3_000_000)
+        // report.json: the run's seconds, each camera's latency in
+        // milliseconds, the setup steps' milliseconds.
+        let report = BenchmarkReport.make(
+            records: [records], summary: run, refreshHz: 62.5,
+            measurements: measurements(cpu: (0.5, 0.25, 2), allocations: .init(measured: false, perFrameSteadyState: nil, framesMeasured: 0, allocationsMeasured: 0)))
+        let json = try XCTUnwrap(JSONSerialization.jsonObject(with: JSONEncoder().encode(report)) as? [String: Any])
+        XCTAssertEqual(json["seconds"] as? Double, 2.5)
+        let total = try XCTUnwrap(((json["cameras"] as? [[String: Any]])?.first?["latencyMilliseconds"] as? [String: Any])?["total"] as? [String: Any])
+        XCTAssertEqual(total["p50"] as? Double, 30, "seq 2: flip 48 ms − capture 18 ms")
+        let steps = try XCTUnwrap((json["startup"] as? [String: Any])?["setupSteps"] as? [[String: Any]])
+        XCTAssertEqual(steps.map { $0["milliseconds"] as? Double }, [20, 99.6])
+        XCTAssertEqual(startup.setupSteps.map(\.duration), [.milliseconds(20), .microseconds(99_600)])
     }
 
     func testCSVHasOneLinePerFrameNamingItsCamera() {

@@ -28,7 +28,7 @@ final class PhaseSweepTests: XCTestCase {
         XCTAssertEqual(run.shown, 4)
         XCTAssertEqual(run.droppedToCatchUp, 1)
         XCTAssertEqual(run.latencyMilliseconds.count, 3, "the modeset frame is left out")
-        XCTAssertEqual(run.latencyMilliseconds.max, 30, accuracy: 0.05)
+        XCTAssertEqual(run.latencyMilliseconds.maxMilliseconds, 30, accuracy: 0.05)
         XCTAssertEqual(run.earliestVblankShare, 2.0 / 3.0, accuracy: 1e-9)
         XCTAssertEqual(try XCTUnwrap(run.dequeuePhase), 0.25, accuracy: 1e-9, "dequeued 4 ms into each 16 ms period")
     }

@@ -1,3 +1,4 @@
+import Configuration
 import Conversion
 import KMS
 import Platform

@@ -1,7 +1,7 @@
 import Platform
 
 /// How a format lays out its pixels.
-public enum PixelLayout: Sendable, Hashable {
+package enum PixelLayout: Sendable, Hashable {
     /// One plane of packed pixels. `bytes` lists the component stored in each
     /// byte in memory order (byte 0 first) for one pixel, or for one
     /// two-pixel group for packed 4:2:2 YUV, as the V4L2 documentation
@@ -18,15 +18,15 @@ public enum PixelLayout: Sendable, Hashable {
     /// Equal when the cases and all their values are equal. (The tuples of
     /// ``packedBits(word:)`` are not `Equatable`, hence the comparison of
     /// descriptions.)
-    public static func == (lhs: PixelLayout, rhs: PixelLayout) -> Bool {
+    package static func == (lhs: PixelLayout, rhs: PixelLayout) -> Bool {
         String(describing: lhs) == String(describing: rhs)
     }
 
     /// Hashes the same description that ``==(_:_:)`` compares.
-    public func hash(into hasher: inout Hasher) { hasher.combine(String(describing: self)) }
+    package func hash(into hasher: inout Hasher) { hasher.combine(String(describing: self)) }
 
     /// Number of planes the format has (colour planes, not memory planes).
-    public var planeCount: Int {
+    package var planeCount: Int {
         switch self {
         case .packed, .packedBits: return 1
         case .semiPlanar: return 2

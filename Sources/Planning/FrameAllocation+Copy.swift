@@ -10,16 +10,16 @@ import Glibc
 /// The copy path's memory, mapped once at setup: the camera's buffers
 /// (its MMAP buffers, through their exported dma-bufs, read-only) and the
 /// display's dumb buffers, with the converter between them.
-final class CopyBuffers {
+package final class CopyBuffers {
     /// Each camera buffer's frame, by camera buffer index.
-    let sources: [UnsafeRawBufferPointer]
+    package let sources: [UnsafeRawBufferPointer]
     /// Each display buffer's pixels and bytes per line, by display buffer index.
-    let targets: [(base: UnsafeMutableRawPointer, stride: Int)]
+    package let targets: [(base: UnsafeMutableRawPointer, stride: Int)]
     /// Camera format and size to XRGB8888 of the display buffers' size.
-    let converter: FrameConverter
+    package let converter: FrameConverter
     /// Each camera buffer's dma-buf (its reads are bracketed with
     /// DMA_BUF_IOCTL_SYNC), by camera buffer index.
-    let sourceDmaBufs: [DmaBuf]
+    package let sourceDmaBufs: [DmaBuf]
     private let mappings: [(address: UnsafeMutableRawPointer, length: Int)]
     private let kernel: any KernelInterface
 

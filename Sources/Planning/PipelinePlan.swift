@@ -14,7 +14,7 @@ public struct PipelinePlan: Sendable, Codable, Equatable {
     public var frameRate: String?
 
     /// A plan with these entries.
-    public init(camera: String, card: String, entries: [PlanEntry], frameRate: String? = nil) {
+    package init(camera: String, card: String, entries: [PlanEntry], frameRate: String? = nil) {
         self.camera = camera
         self.card = card
         self.entries = entries

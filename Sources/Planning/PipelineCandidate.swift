@@ -20,7 +20,7 @@ public struct PipelineCandidate: Sendable, Equatable, CustomStringConvertible {
     public var copyLayout: CopyLayout?
 
     /// A candidate with these parts.
-    public init(memory: FrameMemory, pixelFormat: PixelFormat, capture: CaptureConfiguration, display: DisplayPlan) {
+    package init(memory: FrameMemory, pixelFormat: PixelFormat, capture: CaptureConfiguration, display: DisplayPlan) {
         self.memory = memory
         self.pixelFormat = pixelFormat
         self.capture = capture

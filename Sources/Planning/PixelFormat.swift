@@ -21,11 +21,11 @@ public struct PixelFormat: Sendable, Hashable, CustomStringConvertible {
     public let separateMemoryPlanes: Bool
     /// The memory layout the two fourccs share, from which pitches and plane
     /// sizes follow.
-    public let layout: PixelLayout
+    package let layout: PixelLayout
     /// DRM's bit layout of a packed little-endian word, most significant
     /// component first, with widths: XRGB8888 is [X8, R8, G8, B8]. Nil for
     /// YUV and byte-addressed formats, where the byte order says it all.
-    public let drmWord: [(Component, Int)]?
+    package let drmWord: [(Component, Int)]?
 
     /// The DRM name and both fourccs: `"XRGB8888 (V4L2 'XR24', DRM 'XR24')"`.
     public var description: String { "\(name) (V4L2 '\(v4l2)', DRM '\(drm)')" }
@@ -42,7 +42,7 @@ public struct PixelFormat: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Bytes per pixel of the first plane (packed formats: the whole pixel).
-    public var bytesPerPixelInFirstPlane: Double {
+    package var bytesPerPixelInFirstPlane: Double {
         switch layout {
         case .packed(let bytes, let pixels): return Double(bytes.count) / Double(pixels)
         case .packedBits(let word): return Double(word.reduce(0) { $0 + $1.1 }) / 8

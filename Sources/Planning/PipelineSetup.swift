@@ -1,3 +1,4 @@
+import Configuration
 import KMS
 import Platform
 import V4L2
@@ -10,13 +11,13 @@ import V4L2
 /// connector's preferred), a rectangle and a plane each, bottom to top in
 /// the list's order, every candidate tested together with the sources
 /// already settled. On failure everything made so far is released again.
-struct PipelineSetup {
-    var steps: [SetupStep] = []
-    let display: Display
-    var sources: [PipelineSource] = []
-    var allocations: [FrameAllocation] = []
+package struct PipelineSetup {
+    package var steps: [SetupStep] = []
+    package let display: Display
+    package var sources: [PipelineSource] = []
+    package var allocations: [FrameAllocation] = []
 
-    init(configuration: PipelineConfiguration, kernel: any KernelInterface) throws {
+    package init(configuration: PipelineConfiguration, kernel: any KernelInterface) throws {
         var clock = StepClock()
         let entries = configuration.isComposite ? configuration.sources : [configuration.source]
         let devices = try entries.map { try Self.openCamera($0.device, kernel: kernel) }

@@ -5,16 +5,16 @@ import V4L2
 /// up to the display's refresh rate. Without it a camera keeps whatever
 /// rate it had (vivid starts at 5 fps), and a rate above the display's only
 /// produces frames that are never shown.
-public struct FrameRateChoice: Sendable, Equatable {
+package struct FrameRateChoice: Sendable, Equatable {
     /// The interval to ask `VIDIOC_S_PARM` for; nil keeps the driver's
     /// (it lists no intervals for this format and size).
-    public var interval: Fraction?
+    package var interval: Fraction?
     /// Why, for the plan line: "the highest /dev/video0 offers at 640x480
     /// up to the display's 60 Hz".
-    public var reason: String
+    package var reason: String
 
     /// A choice with these values; no checks.
-    public init(interval: Fraction?, reason: String) {
+    package init(interval: Fraction?, reason: String) {
         self.interval = interval
         self.reason = reason
     }
@@ -28,7 +28,7 @@ public struct FrameRateChoice: Sendable, Equatable {
     /// (within ``tolerance``); if every offered rate is faster, the slowest
     /// one. A range contributes the interval nearest the refresh rate that
     /// its steps allow. `refreshHz` ≤ 0 (unknown) means the highest rate.
-    public static func choose(
+    package static func choose(
         offered: [FrameIntervalRange], refreshHz: Double, camera: String, size: String
     ) -> FrameRateChoice {
         let shortest = refreshHz > 0 ? 1 / (refreshHz * tolerance) : 0

@@ -8,10 +8,12 @@ import Glibc
 /// Errors of a running pipeline (device faults are `DeviceError`s, except
 /// the camera faults below, which get a message of their own).
 public enum PipelineError: UserFacingError, Sendable, Equatable {
-    /// The camera delivered nothing for `seconds`.
-    case cameraStalled(device: String, seconds: Double)
-    /// A commit's flip event did not arrive within `seconds`.
-    case flipTimedOut(device: String, seconds: Double)
+    /// The camera delivered nothing for as long as `after` (at least the
+    /// pipeline's ``FramePipeline/cameraTimeout``).
+    case cameraStalled(device: String, after: Duration)
+    /// A commit's flip event did not arrive within `after` (the pipeline's
+    /// ``FramePipeline/flipTimeout``, or longer).
+    case flipTimedOut(device: String, after: Duration)
     /// The allocator asked for (or, for "auto", every one) cannot work with
     /// this camera and card; `reason` says why.
     case memoryUnavailable(memory: String, reason: String)
@@ -45,10 +47,10 @@ public enum PipelineError: UserFacingError, Sendable, Equatable {
     /// One line naming the device and what happened.
     public var description: String {
         switch self {
-        case .cameraStalled(let device, let seconds):
-            return "\(device): no frame from the camera for \(String(format: "%.1f", seconds)) s; expected frames at the negotiated rate"
-        case .flipTimedOut(let device, let seconds):
-            return "\(device): a page flip did not complete within \(String(format: "%.1f", seconds)) s"
+        case .cameraStalled(let device, let after):
+            return "\(device): no frame from the camera for \(String(format: "%.1f", after.inSeconds)) s; expected frames at the negotiated rate"
+        case .flipTimedOut(let device, let after):
+            return "\(device): a page flip did not complete within \(String(format: "%.1f", after.inSeconds)) s"
         case .memoryUnavailable(let memory, let reason):
             return "memory \(memory) cannot be used: \(reason)"
         case .nothingWorks(let plan):
@@ -87,7 +89,7 @@ public enum PipelineError: UserFacingError, Sendable, Equatable {
     /// in kernel terms: ENODEV/ENXIO from any camera ioctl means the camera
     /// is gone, EIO from DQBUF/QBUF/STREAMON that the driver gave up
     /// streaming. Other errors are returned unchanged.
-    public static func cameraFault(_ error: any Error, device: String) -> any Error {
+    package static func cameraFault(_ error: any Error, device: String) -> any Error {
         guard let failure = error as? DeviceError, failure.device == device else { return error }
         switch failure.errnoCode {
         case ENODEV, ENXIO:

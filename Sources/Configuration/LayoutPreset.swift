@@ -60,7 +60,7 @@ public enum LayoutPreset: String, Sendable, Codable, CaseIterable {
     /// `size` as large as fits in `box` with its aspect ratio
     /// (``PlaneLayout/scaledToFit(frameWidth:frameHeight:displayWidth:displayHeight:)``),
     /// made even-sized and centred in `box`.
-    static func fit(_ size: (width: Int, height: Int), in box: PixelRectangle) -> PixelRectangle {
+    package static func fit(_ size: (width: Int, height: Int), in box: PixelRectangle) -> PixelRectangle {
         guard let fitted = try? PlaneLayout.scaledToFit(
             frameWidth: size.width, frameHeight: size.height, displayWidth: box.width, displayHeight: box.height
         ).destination else { return box }

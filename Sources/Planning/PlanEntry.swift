@@ -28,7 +28,7 @@ public struct PlanEntry: Sendable, Codable, Equatable, CustomStringConvertible {
     public var reason: String?
 
     /// An entry with these values.
-    public init(memory: String, format: String? = nil, size: String? = nil, display: String? = nil, outcome: Outcome, reason: String? = nil) {
+    package init(memory: String, format: String? = nil, size: String? = nil, display: String? = nil, outcome: Outcome, reason: String? = nil) {
         self.memory = memory
         self.format = format
         self.size = size

@@ -2,17 +2,17 @@ import Platform
 import V4L2
 
 /// What the planner needs to know about a camera, read once at setup.
-public struct CameraDescription: Sendable, Equatable {
+package struct CameraDescription: Sendable, Equatable {
     /// The device node.
-    public var path: String
+    package var path: String
     /// The pixel formats it captures (V4L2 fourccs), in the driver's order.
-    public var formats: [FourCC]
+    package var formats: [FourCC]
     /// Which memory it can stream into (`VIDIOC_REQBUFS` capabilities, and
     /// whether `VIDIOC_EXPBUF` really exports).
-    public var streaming: StreamingSupport
+    package var streaming: StreamingSupport
 
     /// A description with these values.
-    public init(path: String, formats: [FourCC], streaming: StreamingSupport) {
+    package init(path: String, formats: [FourCC], streaming: StreamingSupport) {
         self.path = path
         self.formats = formats
         self.streaming = streaming
@@ -22,7 +22,7 @@ public struct CameraDescription: Sendable, Equatable {
     /// support (which allocates and exports one buffer to be sure).
     ///
     /// The corresponding ioctls are `VIDIOC_ENUM_FMT`, `VIDIOC_REQBUFS` and `VIDIOC_EXPBUF`.
-    public init(_ device: VideoDevice) throws {
+    package init(_ device: VideoDevice) throws {
         let type = try device.requireCapture()
         self.init(path: device.path, formats: try device.formats(for: type).map(\.fourcc), streaming: try device.streamingSupport(for: type))
     }

@@ -1,7 +1,7 @@
 import Platform
 
 /// One colour component of a pixel as stored in memory.
-public enum Component: String, Sendable, Hashable, Codable {
+package enum Component: String, Sendable, Hashable, Codable {
     /// Red, green and blue, alpha (opacity), and padding: a byte or bits
     /// stored but ignored (the "X" in XRGB8888). Raw values are the letters
     /// format names use.

@@ -22,8 +22,9 @@ public struct PipelineConfiguration: Sendable, Equatable, Codable {
     public var policy: SchedulingPolicy
     /// Stop after this many frames have been shown.
     public var frames: Int?
-    /// Stop after this many seconds of streaming.
-    public var duration: Double?
+    /// Stop after streaming this long (JSON key `duration`, in seconds;
+    /// read to whole nanoseconds).
+    public var duration: Duration?
     /// When the camera is unplugged, keep its last frame on screen, wait
     /// for a camera with the same bus info (or at the same path) and go on
     /// (JSON key `reconnect`, default false: the run ends with an error).
@@ -35,7 +36,7 @@ public struct PipelineConfiguration: Sendable, Equatable, Codable {
     /// A pipeline with these values; no checks. The defaults are an
     /// automatic camera and display, mailbox scheduling and no limit.
     public init(source: SourceConfiguration = .init(), sink: SinkConfiguration = .init(),
-                policy: SchedulingPolicy = .mailbox, frames: Int? = nil, duration: Double? = nil, reconnect: Bool = false,
+                policy: SchedulingPolicy = .mailbox, frames: Int? = nil, duration: Duration? = nil, reconnect: Bool = false,
                 copy: CopyPolicy = .never, sources: [SourceConfiguration] = [], layout: LayoutPreset? = nil,
                 onSourceLoss: SourceLossPolicy = .stop) {
         self.source = sources.first ?? source
@@ -65,8 +66,9 @@ public struct PipelineConfiguration: Sendable, Equatable, Codable {
         policy = try container.optional(SchedulingPolicy.self, .policy) ?? .mailbox
         frames = try container.integer(.frames)
         try container.check(frames, forKey: .frames, in: 1...1_000_000_000, "a whole number of frames from 1 to 1000000000")
-        duration = try container.optional(Double.self, .duration)
-        try container.check(duration, forKey: .duration, in: 0.001...86_400, "a number of seconds above 0 and at most 86400")
+        let seconds = try container.optional(Double.self, .duration)
+        try container.check(seconds, forKey: .duration, in: 0.001...86_400, "a number of seconds above 0 and at most 86400")
+        duration = seconds.map { Duration.seconds(roundedToNanoseconds: $0) }
         reconnect = try container.optional(Bool.self, .reconnect) ?? false
         copy = try container.optionalName(CopyPolicy.self, .copy) ?? .never
         try checkSources(container)
@@ -86,7 +88,7 @@ public struct PipelineConfiguration: Sendable, Equatable, Codable {
         try container.encode(sink, forKey: .sink)
         try container.encode(policy, forKey: .policy)
         try container.encodeIfPresent(frames, forKey: .frames)
-        try container.encodeIfPresent(duration, forKey: .duration)
+        try container.encodeIfPresent(duration?.inSeconds, forKey: .duration)
         try container.encode(reconnect, forKey: .reconnect)
         try container.encode(copy, forKey: .copy)
     }

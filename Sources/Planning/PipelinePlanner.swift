@@ -1,3 +1,4 @@
+import Configuration
 import KMS
 import Platform
 import V4L2
@@ -14,14 +15,14 @@ import V4L2
 /// matter of memory, so an allocator is given up as a whole before the
 /// next is tried. Nothing here copies: the copy path (a conversion) is not
 /// a candidate.
-public enum PipelinePlanner {
+package enum PipelinePlanner {
     /// The candidates in order, and the allocators that could not be tried
     /// with why.
-    public struct Result: Sendable, Equatable {
+    package struct Result: Sendable, Equatable {
         /// Candidates to try, best first.
-        public var candidates: [PipelineCandidate]
+        package var candidates: [PipelineCandidate]
         /// Allocators left out, as plan entries with outcome `unavailable`.
-        public var unavailable: [PlanEntry]
+        package var unavailable: [PlanEntry]
     }
 
     /// Plans `configuration` for `camera` on `card`, with `heaps` (the names
@@ -34,7 +35,7 @@ public enum PipelinePlanner {
     ///
     /// `region` and `planes` place one source of several: its frame goes in
     /// that part of the mode, on one of those planes (``DisplaySelection``).
-    public static func plan(
+    package static func plan(
         _ configuration: PipelineConfiguration, camera: CameraDescription, card: CardInfo, heaps: [String],
         region: PixelRectangle? = nil, planes: [PlaneID]? = nil
     ) throws -> Result {

@@ -11,19 +11,19 @@ import Glibc
 /// and (for display memory) the dumb buffers behind both. It is kept by the
 /// pipeline when a candidate of its group is chosen, else released before
 /// the next group is allocated.
-final class FrameAllocation {
-    let memory: FrameMemory
-    let pixelFormat: PixelFormat
-    let stream: CaptureStream
+package final class FrameAllocation {
+    package let memory: FrameMemory
+    package let pixelFormat: PixelFormat
+    package let stream: CaptureStream
     /// The framebuffer of each capture buffer imported so far, by index
     /// (camera memory imports the first one only until ``completeImports()``).
-    private(set) var framebuffers: [FramebufferID]
+    package private(set) var framebuffers: [FramebufferID]
     private let display: Display
     /// Display memory: the buffers themselves; freed after the stream and
     /// the framebuffers let go of them.
     private let dumbBuffers: [DumbBuffer]
     /// The copy path's mapped memory and converter (nil for zero-copy).
-    let copy: CopyBuffers?
+    package let copy: CopyBuffers?
 
     init(memory: FrameMemory, pixelFormat: PixelFormat, stream: CaptureStream, framebuffers: [FramebufferID],
          display: Display, dumbBuffers: [DumbBuffer] = [], copy: CopyBuffers? = nil) {
@@ -40,7 +40,7 @@ final class FrameAllocation {
     /// devices take them: the display imports (the first, for camera
     /// memory) and the camera queues (imported memory). Whatever was made
     /// is released again when this throws.
-    static func make(
+    package static func make(
         for candidate: PipelineCandidate, device: VideoDevice, display: Display, kernel: any KernelInterface
     ) throws -> FrameAllocation {
         switch candidate.memory {
@@ -140,7 +140,7 @@ final class FrameAllocation {
 
     /// Imports the buffers not imported yet (camera memory imports one to
     /// test with), once a candidate of this allocation was chosen.
-    func completeImports() throws {
+    package func completeImports() throws {
         guard copy == nil else { return }  // the copy path's framebuffers are all made at once
         for index in framebuffers.count..<stream.buffers.count {
             framebuffers.append(try FramebufferImport.make(of: stream, buffer: index, into: display, format: pixelFormat))
@@ -151,14 +151,14 @@ final class FrameAllocation {
     /// frame it left on screen stays, with its memory, until replaced).
     /// The ones removed are forgotten: a framebuffer id is never removed
     /// twice (the kernel may give it to a new framebuffer meanwhile).
-    func removeFramebuffers(keeping kept: [FramebufferID]) {
+    package func removeFramebuffers(keeping kept: [FramebufferID]) {
         for framebuffer in framebuffers where !kept.contains(framebuffer) { try? display.removeFramebuffer(framebuffer) }
         framebuffers.removeAll { !kept.contains($0) }
     }
 
     /// Gives everything back after its candidates were refused: the
     /// framebuffers, then the stream's buffers; dumb buffers go with self.
-    func release() {
+    package func release() {
         for framebuffer in framebuffers { try? display.removeFramebuffer(framebuffer) }
         framebuffers.removeAll()
         try? stream.stop()

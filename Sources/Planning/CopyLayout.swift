@@ -1,3 +1,4 @@
+import Configuration
 import KMS
 
 /// Where the copy path puts a frame in its display buffers when libyuv
@@ -13,7 +14,7 @@ public struct CopyLayout: Sendable, Equatable {
     public var target: PixelRectangle
 
     /// A layout with these values; no checks.
-    public init(bufferWidth: Int, bufferHeight: Int, target: PixelRectangle) {
+    package init(bufferWidth: Int, bufferHeight: Int, target: PixelRectangle) {
         self.bufferWidth = bufferWidth
         self.bufferHeight = bufferHeight
         self.target = target
@@ -23,7 +24,7 @@ public struct CopyLayout: Sendable, Equatable {
     /// `bufferHeight` buffer: as large as fits with the frame's aspect
     /// ratio (even sizes), centred, as ``LayoutPreset`` fits a camera into
     /// its cell.
-    public static func fitting(width: Int, height: Int, into bufferWidth: Int, _ bufferHeight: Int) -> CopyLayout {
+    package static func fitting(width: Int, height: Int, into bufferWidth: Int, _ bufferHeight: Int) -> CopyLayout {
         let target = LayoutPreset.fit((width, height), in: PixelRectangle(x: 0, y: 0, width: bufferWidth, height: bufferHeight))
         return CopyLayout(bufferWidth: bufferWidth, bufferHeight: bufferHeight, target: target)
     }

@@ -1,3 +1,4 @@
+import Configuration
 import KMS
 import Platform
 import V4L2
@@ -11,16 +12,16 @@ import V4L2
 /// every rule of it is unit-tested without hardware. Mode and plane text
 /// was parsed once, when the configuration was read (``ModeRequest``,
 /// ``PlaneRequest``).
-public struct PipelineRequest: Sendable, Equatable {
+package struct PipelineRequest: Sendable, Equatable {
     /// The format shared by camera and display (one entry of the V4L2 ↔ DRM table).
-    public var pixelFormat: PixelFormat
+    package var pixelFormat: PixelFormat
     /// What to ask the camera for (`VIDIOC_S_FMT`, `VIDIOC_S_PARM`, controls, buffers).
-    public var capture: CaptureConfiguration
+    package var capture: CaptureConfiguration
     /// What to ask the display for (connector, mode, plane, position).
-    public var display: DisplaySelection
+    package var display: DisplaySelection
 
     /// The request with these parts.
-    public init(pixelFormat: PixelFormat, capture: CaptureConfiguration, display: DisplaySelection) {
+    package init(pixelFormat: PixelFormat, capture: CaptureConfiguration, display: DisplaySelection) {
         self.pixelFormat = pixelFormat
         self.capture = capture
         self.display = display
@@ -31,7 +32,7 @@ public struct PipelineRequest: Sendable, Equatable {
     ///
     /// - Throws: ``NegotiationError`` when the two share no format (or the
     ///   camera lacks the one requested).
-    public static func resolve(
+    package static func resolve(
         _ configuration: PipelineConfiguration, cameraFormats: [FourCC], camera: String, card: CardInfo
     ) throws(NegotiationError) -> PipelineRequest {
         let pixelFormat = try negotiatePixelFormat(
@@ -44,7 +45,7 @@ public struct PipelineRequest: Sendable, Equatable {
     /// for the configured size, buffers, rate and controls in that format;
     /// the display for frames of that size and format with the configured
     /// connector, mode, plane, position and legacy choice.
-    public static func make(_ configuration: PipelineConfiguration, pixelFormat: PixelFormat) -> PipelineRequest {
+    package static func make(_ configuration: PipelineConfiguration, pixelFormat: PixelFormat) -> PipelineRequest {
         let source = configuration.source
         let sink = configuration.sink
         let capture = CaptureConfiguration(
