@@ -157,9 +157,17 @@ final class PipelineRuntime: @unchecked Sendable {
         }
         if let limit = run.frameLimit, run.stopReason == nil {
             var streaming = 0, reached = 0
-            for lane in scheduler.lanes where lane.state == .active || lane.state == .away {
+            for (index, lane) in scheduler.lanes.enumerated() where lane.state == .active || lane.state == .away {
                 streaming += 1
-                if lane.statistics.shown >= limit { reached += 1 }
+                guard lane.statistics.shown >= limit else { continue }
+                reached += 1
+                // Done while others go on: its camera no longer wakes the
+                // pipeline (its frames are not taken: a level-triggered
+                // descriptor would fire again and again) nor counts as stalled.
+                if !runs[index].reachedLimit {
+                    runs[index].reachedLimit = true
+                    loop.unwatchCamera(index, runs[index].stream.device.fd)
+                }
             }
             if streaming > 0, reached == streaming { finish(.frameCount, error: nil) }
         }

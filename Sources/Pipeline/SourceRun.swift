@@ -29,6 +29,8 @@ final class SourceRun {
     var lost: String?
     /// Whether a lost source's framebuffers were removed already.
     var framebuffersRemoved = false
+    /// Whether it showed the frames the run asked for (others may go on).
+    var reachedLimit = false
     /// How many buffers the lane cycles: the camera's, or on the copy path
     /// the display buffers the converter fills (counted when the buffers
     /// were set up: the stream forgets its buffers when it stops).

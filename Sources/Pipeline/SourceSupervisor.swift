@@ -80,7 +80,7 @@ final class SourceSupervisor {
     /// Each source's watchdog at `now`: a camera away is looked for; one in
     /// error (which poll(2) sees and DQBUF explains) or stalled fails.
     func check(now: Int64) {
-        for source in runs where source.lost == nil {
+        for source in runs where source.lost == nil && !source.reachedLimit {
             if source.away != nil {
                 lookForCamera(source.index)
                 continue

@@ -143,6 +143,35 @@ final class PipelineRunFakeKernelTests: XCTestCase {
         XCTAssertEqual(fake.leakReport(), FakeLeakReport())
     }
 
+    /// A camera that showed its frames while the other has not yet: it is
+    /// left alone (not watched, not a stall) until the other is done too.
+    func testACameraDoneBeforeTheOtherIsNotTakenForStalled() throws {
+        let (fake, cameras, card) = rig(cameras: 2)
+        do {
+            let (pipeline, loop) = try pipeline(configuration(cameras: 2), on: fake)
+            pipeline.start(frames: 4)
+            pipeline.onQueue {}
+            for _ in 0..<6 { frame(cameras, card, loop) }
+            XCTAssertEqual(pipeline.statistics[0].shown, 4)
+            // The second camera goes on alone, slowly (a frame a second):
+            // the first, done, delivers nothing and is not called stalled.
+            var seconds = 0
+            while pipeline.statistics[1].shown < 4, seconds < 10 {
+                cameras[1].fill()
+                loop.run()
+                loop.advance(byNanoseconds: 1_000_000_000)
+                card.vblank()
+                loop.advance(toNanoseconds: card.clockNanoseconds)
+                seconds += 1
+            }
+            pipeline.stop()
+            let summary = try pipeline.wait()
+            XCTAssertEqual(summary.stopReason, .frameCount)
+            XCTAssertEqual(summary.sources.map(\.statistics.shown), [4, 4])
+        }
+        XCTAssertEqual(fake.leakReport(), FakeLeakReport())
+    }
+
     /// A stop from another thread while nothing happens on the queue.
     func testAStopFromAnotherThreadEndsTheRun() throws {
         let (fake, cameras, card) = rig()
