@@ -30,6 +30,7 @@ package final class DispatchEventLoop: PipelineEventLoop {
     private var cardResumed = false
     private var timers: [any DispatchSourceTimer] = []
     private var commitTimer: (any DispatchSourceTimer)?
+    private var stopped = false
     private let cancelled = DispatchGroup()
 
     /// A loop delivering on `queue`; its epoll instances are made on `kernel`.
@@ -47,9 +48,6 @@ package final class DispatchEventLoop: PipelineEventLoop {
         let source = readSource(on: set) { events.cardReadable() }
         card = (set, source)
         cardResumed = true
-        let commit = timer { events.commitDue() }
-        commit.schedule(deadline: .distantFuture)
-        commitTimer = commit
         let tick = timer { events.tick() }
         let interval = DispatchTimeInterval.nanoseconds(Int(tickNanoseconds))
         tick.schedule(deadline: .now() + interval, repeating: interval)
@@ -83,8 +81,19 @@ package final class DispatchEventLoop: PipelineEventLoop {
         cardResumed = wanted
     }
 
+    /// The commit timer is made at the first request: one camera never
+    /// gathers, and an idle timer source still costs libdispatch clock
+    /// reads whenever it looks at its timers.
     package func scheduleCommit(at time: Int64) {
+        guard let events, !stopped else { return }
         let delay = max(0, time - monotonicNanoseconds())
+        if commitTimer == nil {
+            let commit = timer { events.commitDue() }
+            commit.schedule(deadline: .now() + .nanoseconds(Int(delay)), leeway: .microseconds(100))
+            commit.resume()
+            commitTimer = commit
+            return
+        }
         commitTimer?.schedule(deadline: .now() + .nanoseconds(Int(delay)), leeway: .microseconds(100))
     }
 
@@ -94,6 +103,7 @@ package final class DispatchEventLoop: PipelineEventLoop {
     }
 
     package func stop(then done: @escaping @Sendable () -> Void) {
+        stopped = true
         // A suspended source's cancellation handler would never run.
         if let card, !cardResumed { card.source.resume() }
         cardResumed = true
