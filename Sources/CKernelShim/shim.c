@@ -5,7 +5,10 @@
 #include <sys/stat.h>
 #include "CKernelShim.h"
 #include <sys/ioctl.h>
+#include <pthread.h>
+#include <sys/resource.h>
 #include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <linux/videodev2.h>
@@ -118,6 +121,12 @@ int fp_epoll_add(int epoll, int fd, uint32_t events, uint64_t token) {
     return epoll_ctl(epoll, EPOLL_CTL_ADD, fd, &event);
 }
 int fp_epoll_delete(int epoll, int fd) { return epoll_ctl(epoll, EPOLL_CTL_DEL, fd, NULL); }
+int fp_epoll_modify(int epoll, int fd, uint32_t events, uint64_t token) {
+    struct epoll_event event = { .events = events, .data = { .u64 = token } };
+    return epoll_ctl(epoll, EPOLL_CTL_MOD, fd, &event);
+}
+const uint32_t fp_EPOLLONESHOT = EPOLLONESHOT;
+int fp_eventfd(unsigned int initial) { return eventfd(initial, EFD_CLOEXEC | EFD_NONBLOCK); }
 int fp_epoll_wait(int epoll, uint64_t *tokens, uint32_t *events, int capacity, int timeout) {
     struct epoll_event ready[16];
     int count = epoll_wait(epoll, ready, capacity < 16 ? capacity : 16, timeout);
@@ -126,4 +135,9 @@ int fp_epoll_wait(int epoll, uint64_t *tokens, uint32_t *events, int capacity, i
         events[index] = ready[index].events;
     }
     return count;
+}
+int fp_set_thread_name(const char *name) { return pthread_setname_np(pthread_self(), name); }
+long fp_rtprio_limit(void) {
+    struct rlimit limit;
+    return getrlimit(RLIMIT_RTPRIO, &limit) == 0 ? (long)limit.rlim_cur : -1;
 }

@@ -32,13 +32,20 @@ public struct PipelineConfiguration: Sendable, Equatable, Codable {
     /// Whether frames may be converted (copied) when no zero-copy path
     /// works (JSON key `copy`: "never", the default, or "allowed").
     public var copy: CopyPolicy
+    /// How frame readiness reaches the pipeline (JSON key `eventLoop`:
+    /// "thread", the default, or "dispatch").
+    public var eventLoop: EventLoopKind
+    /// Whether the waiter thread asks for real-time scheduling (JSON key
+    /// `realtime`, default false): SCHED_FIFO, refused with one warning
+    /// where the process may not, the run going on.
+    public var realtime: Bool
 
     /// A pipeline with these values; no checks. The defaults are an
     /// automatic camera and display, mailbox scheduling and no limit.
     public init(source: SourceConfiguration = .init(), sink: SinkConfiguration = .init(),
                 policy: SchedulingPolicy = .mailbox, frames: Int? = nil, duration: Duration? = nil, reconnect: Bool = false,
                 copy: CopyPolicy = .never, sources: [SourceConfiguration] = [], layout: LayoutPreset? = nil,
-                onSourceLoss: SourceLossPolicy = .stop) {
+                onSourceLoss: SourceLossPolicy = .stop, eventLoop: EventLoopKind = .thread, realtime: Bool = false) {
         self.source = sources.first ?? source
         self.sources = sources
         self.layout = layout
@@ -49,9 +56,11 @@ public struct PipelineConfiguration: Sendable, Equatable, Codable {
         self.duration = duration
         self.reconnect = reconnect
         self.copy = copy
+        self.eventLoop = eventLoop
+        self.realtime = realtime
     }
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case source, sources, layout, onSourceLoss, sink, policy, frames, duration, reconnect, copy }
+    enum CodingKeys: String, CodingKey, CaseIterable { case source, sources, layout, onSourceLoss, sink, policy, frames, duration, reconnect, copy, eventLoop, realtime }
 
     /// Decodes a pipeline object strictly: unknown keys and out-of-range
     /// values are errors naming the key; missing keys take the defaults.
@@ -71,6 +80,8 @@ public struct PipelineConfiguration: Sendable, Equatable, Codable {
         duration = seconds.map { Duration.seconds(roundedToNanoseconds: $0) }
         reconnect = try container.optional(Bool.self, .reconnect) ?? false
         copy = try container.optionalName(CopyPolicy.self, .copy) ?? .never
+        eventLoop = try container.optionalName(EventLoopKind.self, .eventLoop) ?? .thread
+        realtime = try container.optional(Bool.self, .realtime) ?? false
         try checkSources(container)
     }
 
@@ -91,6 +102,8 @@ public struct PipelineConfiguration: Sendable, Equatable, Codable {
         try container.encodeIfPresent(duration?.inSeconds, forKey: .duration)
         try container.encode(reconnect, forKey: .reconnect)
         try container.encode(copy, forKey: .copy)
+        try container.encode(eventLoop, forKey: .eventLoop)
+        try container.encode(realtime, forKey: .realtime)
     }
 
     /// Whether this pipeline shows several sources (the file has `sources`).

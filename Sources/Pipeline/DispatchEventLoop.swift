@@ -28,15 +28,14 @@ package final class DispatchEventLoop: PipelineEventLoop {
     private var cameras: [Int: (set: ReadinessSet, source: any DispatchSourceRead)] = [:]
     private var card: (set: ReadinessSet, source: any DispatchSourceRead)?
     private var cardResumed = false
-    private var timers: [any DispatchSourceTimer] = []
-    private var commitTimer: (any DispatchSourceTimer)?
-    private var stopped = false
     private let cancelled = DispatchGroup()
+    private let timers: DispatchTimers
 
     /// A loop delivering on `queue`; its epoll instances are made on `kernel`.
     package init(queue: DispatchQueue, kernel: any KernelInterface) {
         self.queue = queue
         self.kernel = kernel
+        timers = DispatchTimers(queue: queue, cancelled: cancelled)
     }
 
     package func now() -> Int64 { monotonicNanoseconds() }
@@ -48,15 +47,8 @@ package final class DispatchEventLoop: PipelineEventLoop {
         let source = readSource(on: set) { events.cardReadable() }
         card = (set, source)
         cardResumed = true
-        let tick = timer { events.tick() }
-        let interval = DispatchTimeInterval.nanoseconds(Int(tickNanoseconds))
-        tick.schedule(deadline: .now() + interval, repeating: interval)
-        if let durationNanoseconds {
-            let end = timer { events.durationElapsed() }
-            end.schedule(deadline: .now() + .nanoseconds(Int(durationNanoseconds)))
-        }
         source.resume()
-        for timer in timers { timer.resume() }
+        timers.start(events: events, tickNanoseconds: tickNanoseconds, durationNanoseconds: durationNanoseconds)
     }
 
     package func watchCamera(_ index: Int, _ descriptor: borrowing OwnedFD) throws {
@@ -81,21 +73,7 @@ package final class DispatchEventLoop: PipelineEventLoop {
         cardResumed = wanted
     }
 
-    /// The commit timer is made at the first request: one camera never
-    /// gathers, and an idle timer source still costs libdispatch clock
-    /// reads whenever it looks at its timers.
-    package func scheduleCommit(at time: Int64) {
-        guard let events, !stopped else { return }
-        let delay = max(0, time - monotonicNanoseconds())
-        if commitTimer == nil {
-            let commit = timer { events.commitDue() }
-            commit.schedule(deadline: .now() + .nanoseconds(Int(delay)), leeway: .microseconds(100))
-            commit.resume()
-            commitTimer = commit
-            return
-        }
-        commitTimer?.schedule(deadline: .now() + .nanoseconds(Int(delay)), leeway: .microseconds(100))
-    }
+    package func scheduleCommit(at time: Int64) { timers.scheduleCommit(at: time) }
 
     package func quiesce() {
         for camera in cameras.values { camera.set.removeAll() }
@@ -103,17 +81,14 @@ package final class DispatchEventLoop: PipelineEventLoop {
     }
 
     package func stop(then done: @escaping @Sendable () -> Void) {
-        stopped = true
         // A suspended source's cancellation handler would never run.
         if let card, !cardResumed { card.source.resume() }
         cardResumed = true
         for camera in cameras.values { camera.source.cancel() }
         card?.source.cancel()
-        for timer in timers { timer.cancel() }
+        timers.stop()
         cameras.removeAll()
         card = nil
-        timers.removeAll()
-        commitTimer = nil
         cancelled.notify(queue: .global(), execute: done)
     }
 
@@ -129,14 +104,5 @@ package final class DispatchEventLoop: PipelineEventLoop {
             cancelled.leave()
         }
         return source
-    }
-
-    private func timer(_ handler: @escaping () -> Void) -> any DispatchSourceTimer {
-        let timer = DispatchSource.makeTimerSource(queue: queue)
-        timer.setEventHandler(handler: handler)
-        cancelled.enter()
-        timer.setCancelHandler { [cancelled] in cancelled.leave() }
-        timers.append(timer)
-        return timer
     }
 }

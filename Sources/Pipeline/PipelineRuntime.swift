@@ -49,7 +49,7 @@ final class PipelineRuntime: @unchecked Sendable {
         let queue = DispatchQueue(label: "framepipe.pipeline")
         queue.setSpecific(key: Self.queueKey, value: true)
         self.queue = queue
-        let eventLoop = makeLoop?(queue) ?? DispatchEventLoop(queue: queue, kernel: kernel)
+        let eventLoop = makeLoop?(queue) ?? Self.makeLoop(configuration, queue: queue, kernel: kernel)
         loop = eventLoop
         runs = zip(setup.sources, setup.allocations).enumerated().map { SourceRun(index: $0, setup: $1.0, allocation: $1.1) }
         stage = DisplayStage(display: display, framebuffers: runs.map(\.framebuffers))
@@ -63,6 +63,20 @@ final class PipelineRuntime: @unchecked Sendable {
         scheduler.onCommitDue = { [unowned self] time in loop.scheduleCommit(at: time) }
         for source in runs { connectConverter(of: source) }
     }
+
+    /// The loop the configuration asks for: a waiter thread (real-time
+    /// when asked) or Dispatch read sources.
+    static func makeLoop(_ configuration: PipelineConfiguration, queue: DispatchQueue, kernel: any KernelInterface) -> any PipelineEventLoop {
+        switch configuration.eventLoop {
+        case .thread: return ThreadEventLoop(queue: queue, kernel: kernel, realtimePriority: configuration.realtime ? realtimePriority : nil)
+        case .dispatch: return DispatchEventLoop(queue: queue, kernel: kernel)
+        }
+    }
+
+    /// The SCHED_FIFO priority of a real-time waiter thread: low in the
+    /// range (1–99), above every normal thread; the kernel's own threads
+    /// that serve the devices (interrupt threads at 50) stay above it.
+    static let realtimePriority: Int32 = 10
 
     /// On the copy path, each converted frame goes to the scheduler.
     func connectConverter(of source: SourceRun) {

@@ -55,6 +55,13 @@ package protocol KernelInterface: Sendable {
     func epoll_add(_ epoll: Int32, _ descriptor: Int32, _ events: UInt32, _ token: UInt64) -> Int32
     /// `epoll_ctl(EPOLL_CTL_DEL)`.
     func epoll_delete(_ epoll: Int32, _ descriptor: Int32) -> Int32
+    /// `epoll_ctl(EPOLL_CTL_MOD)`: watch `descriptor` for `events` from now
+    /// on (re-arms a one-shot registration).
+    func epoll_modify(_ epoll: Int32, _ descriptor: Int32, _ events: UInt32, _ token: UInt64) -> Int32
+    /// `eventfd(initial, EFD_CLOEXEC | EFD_NONBLOCK)`.
+    func eventfd(_ initial: UInt32) -> Int32
+    /// `write(2)`.
+    func write(_ descriptor: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int
     /// `epoll_wait(2)`: up to `capacity` ready descriptors, as their tokens
     /// and the events each reported.
     func epoll_wait(

@@ -65,6 +65,24 @@ package final class ReadinessSet: Sendable {
         watched.withLock { $0.append(number) }
     }
 
+    /// Starts watching `descriptor` for one event only: after a wait
+    /// reported it, it is not reported again until ``rearm(_:token:)``.
+    package func addOneShot(_ descriptor: borrowing OwnedFD, token: UInt64) throws(DeviceError) {
+        let number = descriptor.rawValue
+        try checkedCall("epoll_ctl(EPOLL_CTL_ADD)", device: descriptor.path) {
+            kernel.epoll_add(fileDescriptor, number, Self.readable | fp_EPOLLONESHOT, token)
+        }
+        watched.withLock { $0.append(number) }
+    }
+
+    /// Watches one-shot `descriptor` (added with ``addOneShot(_:token:)``)
+    /// for its next event.
+    package func rearm(_ descriptor: Int32, token: UInt64) throws(DeviceError) {
+        try checkedCall("epoll_ctl(EPOLL_CTL_MOD)", device: name) {
+            kernel.epoll_modify(fileDescriptor, descriptor, Self.readable | fp_EPOLLONESHOT, token)
+        }
+    }
+
     /// Stops watching `descriptor`. Call before closing it. Removing one
     /// that is not watched does nothing.
     package func remove(_ descriptor: borrowing OwnedFD) {
@@ -75,6 +93,13 @@ package final class ReadinessSet: Sendable {
     /// loop any more, whatever state the devices are in).
     package func removeAll() {
         for number in watched.withLock({ $0 }) { remove(number: number) }
+    }
+
+    /// Stops watching every descriptor but `kept` (a waiter thread's own
+    /// wake-up, which must still reach it once the devices are left).
+    package func removeAll(except kept: borrowing OwnedFD) {
+        let keptNumber = kept.rawValue
+        for number in watched.withLock({ $0 }) where number != keptNumber { remove(number: number) }
     }
 
     private func remove(number: Int32) {

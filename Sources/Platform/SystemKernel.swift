@@ -93,6 +93,16 @@ package struct SystemKernel: KernelInterface {
 
     package func epoll_delete(_ epoll: Int32, _ descriptor: Int32) -> Int32 { fp_epoll_delete(epoll, descriptor) }
 
+    package func epoll_modify(_ epoll: Int32, _ descriptor: Int32, _ events: UInt32, _ token: UInt64) -> Int32 {
+        fp_epoll_modify(epoll, descriptor, events, token)
+    }
+
+    package func eventfd(_ initial: UInt32) -> Int32 { fp_eventfd(initial) }
+
+    package func write(_ descriptor: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
+        Glibc.write(descriptor, buffer, count)
+    }
+
     package func epoll_wait(
         _ epoll: Int32, _ tokens: UnsafeMutablePointer<UInt64>, _ events: UnsafeMutablePointer<UInt32>, _ capacity: Int32,
         _ timeoutMilliseconds: Int32

@@ -17,10 +17,7 @@ struct PipelineOptions: ParsableArguments {
         valueName: "layout"))
     var layout: String?
 
-    @Option(help: ArgumentHelp(
-        "Several cameras: commit the frames gathered for a vblank this many milliseconds before it (default 6), so that cameras whose frames arrive a little apart share that vblank; 0 commits each frame as it comes.",
-        valueName: "ms"))
-    var commitLead: Double?
+    @OptionGroup var scheduling: SchedulingOptions
 
     @Option(help: ArgumentHelp(
         "When one of several cameras fails or is unplugged: stop (the run ends with its error) or continue (its plane goes off, the others go on), overriding \"onSourceLoss\".",
@@ -69,9 +66,6 @@ struct PipelineOptions: ParsableArguments {
         }
         if let onSourceLoss, SourceLossPolicy(rawValue: onSourceLoss) == nil {
             throw ValidationError("--on-source-loss expects stop or continue, got \(onSourceLoss)")
-        }
-        if let commitLead, !(0...100).contains(commitLead) {
-            throw ValidationError("--commit-lead expects milliseconds from 0 to 100, got \(commitLead)")
         }
         if let twice = device.first(where: { path in device.filter { $0 == path }.count > 1 }) {
             throw ValidationError("--device \(twice) is given twice; each camera can be shown once")
@@ -136,9 +130,10 @@ struct PipelineOptions: ParsableArguments {
         if let plane, let request = PlaneRequest(parsing: plane) { pipeline.sink.plane = request }
         if legacy { pipeline.sink.legacy = true }
         if allowCopy { pipeline.copy = .allowed }
+        scheduling.apply(to: &pipeline)
         if pipeline.isComposite {
             try Self.checkComposite(pipeline, plane: plane)
-        } else if layout != nil || commitLead != nil {
+        } else if layout != nil || scheduling.commitLead != nil {
             throw ValidationError("--layout and --commit-lead are for several cameras; give --device more than once (or \"sources\" in the file)")
         }
         return pipeline
@@ -162,7 +157,7 @@ struct PipelineOptions: ParsableArguments {
     /// The pipeline, set up, with the flags that are not part of the file.
     func makePipeline(_ configuration: PipelineConfiguration) throws -> FramePipeline {
         let pipeline = try FramePipeline(configuration: configuration)
-        if let commitLead { pipeline.commitLead = commitLead > 0 ? .milliseconds(roundedToNanoseconds: commitLead) : nil }
+        if let commitLead = scheduling.commitLead { pipeline.commitLead = commitLead > 0 ? .milliseconds(roundedToNanoseconds: commitLead) : nil }
         return pipeline
     }
 }

@@ -49,7 +49,8 @@ final class ConfigurationTests: XCTestCase {
                     "buffers": 6, "controls": {"Timestamp Source": 1, "brightness": -3}, "memory": "heap:linux,cma"},
          "sink": {"card": "/dev/dri/card1", "connector": "Virtual-1", "mode": "1920x1080@60", "plane": "33",
                   "position": {"x": 10, "y": 20}, "legacy": true},
-         "policy": "mailbox", "frames": 100, "duration": 2.5, "reconnect": true, "copy": "allowed"}
+         "policy": "mailbox", "frames": 100, "duration": 2.5, "reconnect": true, "copy": "allowed",
+         "eventLoop": "dispatch", "realtime": true}
         """)
         let expected = PipelineConfiguration(
             source: SourceConfiguration(
@@ -58,7 +59,8 @@ final class ConfigurationTests: XCTestCase {
             sink: SinkConfiguration(
                 card: "/dev/dri/card1", connector: "Virtual-1", mode: .size(width: 1920, height: 1080, refreshRate: 60),
                 plane: .id(PlaneID(33)), position: .init(x: 10, y: 20), legacy: true),
-            policy: .mailbox, frames: 100, duration: .milliseconds(2500), reconnect: true, copy: .allowed)
+            policy: .mailbox, frames: 100, duration: .milliseconds(2500), reconnect: true, copy: .allowed,
+            eventLoop: .dispatch, realtime: true)
         // Field by field first, so that a failure names the key.
         XCTAssertEqual(config.source.device, "/dev/video4")
         XCTAssertEqual(config.source.format, FourCC("NM12"))
@@ -81,11 +83,15 @@ final class ConfigurationTests: XCTestCase {
         XCTAssertEqual(config.duration, .milliseconds(2500))
         XCTAssertTrue(config.reconnect)
         XCTAssertEqual(config.copy, .allowed)
+        XCTAssertEqual(config.eventLoop, .dispatch)
+        XCTAssertTrue(config.realtime)
         XCTAssertEqual(config, expected, "and nothing else differs")
         // The encoder writes what the decoder reads.
         XCTAssertEqual(try JSONDecoder().decode(PipelineConfiguration.self, from: JSONEncoder().encode(config)), expected)
         XCTAssertFalse(try decode("{}").reconnect, "off unless asked for")
         XCTAssertEqual(try decode("{}").copy, .never, "zero-copy or nothing unless asked for")
+        XCTAssertEqual(try decode("{}").eventLoop, .thread, "the loop bench-compare measured faster")
+        XCTAssertFalse(try decode("{}").realtime)
     }
 
     /// The same for several sources: `sources` (with a `rect` each),
@@ -136,7 +142,7 @@ final class ConfigurationTests: XCTestCase {
             (#"{"source": {"controls": {"brightness": "high"}}}"#, "test.json: source.controls.brightness: expected an integer"),
             (#"{"source": {"controls": [1, 2]}}"#, "test.json: source.controls: expected an object"),
             (#"{"source": {"widht": 640}}"#, "test.json: source.widht: unknown key; expected one of device, format, width, height, frameRate, buffers, controls, memory, rect"),
-            (#"{"sorce": {}}"#, "test.json: sorce: unknown key; expected one of source, sources, layout, onSourceLoss, sink, policy, frames, duration, reconnect, copy"),
+            (#"{"sorce": {}}"#, "test.json: sorce: unknown key; expected one of source, sources, layout, onSourceLoss, sink, policy, frames, duration, reconnect, copy, eventLoop, realtime"),
             (#"{"sink": {"mode": "big"}}"#, #"test.json: sink.mode: expected a mode: "WIDTHxHEIGHT" (e.g. "1024x768"), "WIDTHxHEIGHT@HZ" (e.g. "1920x1080@60") or an interlaced mode's kernel name (e.g. "1920x1080i"); got "big""#),
             (#"{"sink": {"mode": "1024x0"}}"#, #"test.json: sink.mode: expected a mode: "WIDTHxHEIGHT" (e.g. "1024x768"), "WIDTHxHEIGHT@HZ" (e.g. "1920x1080@60") or an interlaced mode's kernel name (e.g. "1920x1080i"); got "1024x0""#),
             (#"{"source": {"memory": "gpu"}}"#, #"test.json: source.memory: expected "auto", "camera", "display", "heap" or "heap:NAME" (e.g. "heap:linux,cma"), got "gpu""#),
@@ -151,10 +157,12 @@ final class ConfigurationTests: XCTestCase {
             (#"{"policy": "fifo"}"#, #"test.json: policy: expected one of "mailbox", got "fifo""#),
             (#"{"copy": "sometimes"}"#, #"test.json: copy: expected one of "never", "allowed", got "sometimes""#),
             (#"{"copy": true}"#, "test.json: copy: expected a string"),
+            (#"{"eventLoop": "poll"}"#, #"test.json: eventLoop: expected one of "thread", "dispatch", got "poll""#),
+            (#"{"realtime": "yes"}"#, "test.json: realtime: expected true or false"),
             (#"{"frames": 0}"#, "test.json: frames: expected a whole number of frames from 1 to 1000000000, got 0"),
             (#"{"frames": 99999999999}"#, "test.json: frames: expected a whole number of frames from 1 to 1000000000, got 99999999999"),
             (#"{"duration": -1}"#, "test.json: duration: expected a number of seconds above 0 and at most 86400, got -1.0"),
-            ("{\"so\\nurce\": 1}", "test.json: so\\u{a}urce: unknown key; expected one of source, sources, layout, onSourceLoss, sink, policy, frames, duration, reconnect, copy"),
+            ("{\"so\\nurce\": 1}", "test.json: so\\u{a}urce: unknown key; expected one of source, sources, layout, onSourceLoss, sink, policy, frames, duration, reconnect, copy, eventLoop, realtime"),
             ("{\"source\": {\"controls\": {\"a\u{2028}b\": \"x\"}}}", "test.json: source.controls.a\\u{2028}b: expected an integer"),
             (#"[]"#, "test.json: expected an object"),
             (#"42"#, "test.json: expected an object"),
@@ -209,7 +217,7 @@ final class ConfigurationTests: XCTestCase {
             Set(((object?["properties"] as? [String: Any]) ?? [:]).keys)
         }
         let top = try XCTUnwrap(schema["properties"] as? [String: Any])
-        XCTAssertEqual(keys(schema), ["source", "sources", "layout", "onSourceLoss", "sink", "policy", "frames", "duration", "reconnect", "copy"])
+        XCTAssertEqual(keys(schema), ["source", "sources", "layout", "onSourceLoss", "sink", "policy", "frames", "duration", "reconnect", "copy", "eventLoop", "realtime"])
         let item = try XCTUnwrap((top["sources"] as? [String: Any])?["items"] as? [String: Any])
         XCTAssertEqual(keys(item), ["device", "format", "width", "height", "frameRate", "buffers", "controls", "memory", "rect"])
         XCTAssertEqual(keys(item["properties"].flatMap { ($0 as? [String: Any])?["rect"] as? [String: Any] }), ["x", "y", "width", "height"])

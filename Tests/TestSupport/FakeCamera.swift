@@ -61,7 +61,7 @@ public final class FakeCamera: @unchecked Sendable {
     public let path: String
     public let configuration: Configuration
     let minor: UInt32
-    private let lock: NSLock
+    private let lock: NSCondition
 
     // State; the kernel's lock guards it.
     var format: FakeCameraFormat
@@ -86,7 +86,7 @@ public final class FakeCamera: @unchecked Sendable {
     /// by STREAMOFF and REQBUFS.
     var hasQueueError = false
 
-    init(path: String, minor: UInt32, configuration: Configuration, lock: NSLock) {
+    init(path: String, minor: UInt32, configuration: Configuration, lock: NSCondition) {
         self.path = path
         self.minor = minor
         self.configuration = configuration
@@ -141,6 +141,7 @@ public final class FakeCamera: @unchecked Sendable {
                 doneOrder.append(index)
                 filled += 1
             }
+            lock.broadcast()
             return filled
         }
     }
@@ -148,20 +149,20 @@ public final class FakeCamera: @unchecked Sendable {
     /// Frames the sensor produced with no buffer to put them in: the next
     /// filled buffer's sequence number jumps by `count`.
     public func dropFrames(_ count: Int) {
-        lock.withLock { sequence += UInt32(count) }
+        lock.withLock { sequence += UInt32(count); lock.broadcast() }
     }
 
     /// A fatal driver error (`vb2_queue_error`): until STREAMOFF, QBUF and
     /// DQBUF fail with EIO and `poll` reports POLLERR alone.
     public func failStreaming() {
-        lock.withLock { hasQueueError = true }
+        lock.withLock { hasQueueError = true; lock.broadcast() }
     }
 
     /// Pulls the camera out: from now on every call on its descriptors fails
     /// with ENODEV (closing still works) and `poll` reports POLLERR|POLLHUP.
     /// Its exported dma-bufs stay valid, as real ones do.
     public func unplug() {
-        lock.withLock { isUnpluggedLocked = true }
+        lock.withLock { isUnpluggedLocked = true; lock.broadcast() }
     }
 
     // MARK: Looking at it

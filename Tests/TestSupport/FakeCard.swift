@@ -69,7 +69,7 @@ public final class FakeCard: @unchecked Sendable {
     public let path: String
     public let configuration: Configuration
     let minor: UInt32
-    private let lock: NSLock
+    private let lock: NSCondition
 
     // State; the kernel's lock guards it.
     var objects: [UInt32: FakeModeObject] = [:]
@@ -86,7 +86,7 @@ public final class FakeCard: @unchecked Sendable {
     var removedWhileShown: [UInt32] = []
     var isUnpluggedLocked = false
 
-    init(path: String, minor: UInt32, configuration: Configuration, lock: NSLock) {
+    init(path: String, minor: UInt32, configuration: Configuration, lock: NSCondition) {
         self.path = path
         self.minor = minor
         self.configuration = configuration
@@ -101,13 +101,16 @@ public final class FakeCard: @unchecked Sendable {
     /// Returns how many flips completed (0 or 1).
     @discardableResult
     public func vblank() -> Int {
-        lock.withLock { vblankLocked() }
+        lock.withLock {
+            defer { lock.broadcast() }
+            return vblankLocked()
+        }
     }
 
     /// Pulls the card out: every call on its descriptors fails with ENODEV
     /// (closing still works) and `poll` reports POLLERR|POLLHUP.
     public func unplug() {
-        lock.withLock { isUnpluggedLocked = true }
+        lock.withLock { isUnpluggedLocked = true; lock.broadcast() }
     }
 
     // MARK: Looking at it

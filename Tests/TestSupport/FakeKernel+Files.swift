@@ -1,3 +1,5 @@
+import CKernelShim
+import Foundation
 import Platform
 
 #if canImport(Glibc)
@@ -88,6 +90,13 @@ extension FakeKernel {
     package func read(_ descriptor: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
         perform("read", descriptor: descriptor, failure: -1, detail: { $0?.label ?? "\(descriptor)" }) { file, _ throws(FakeErrno) in
             if case .pipe = file?.target { throw FakeErrno(EAGAIN) }
+            if case .event(let counter)? = file?.target {
+                guard counter.value > 0 else { throw FakeErrno(EAGAIN) }
+                guard count >= 8 else { throw FakeErrno(EINVAL) }
+                buffer.storeBytes(of: counter.value, as: UInt64.self)
+                counter.value = 0
+                return 8
+            }
             throw FakeErrno(EINVAL)
         }
     }
@@ -147,7 +156,7 @@ extension FakeKernel {
             guard case .epoll(let set)? = file?.target else { throw FakeErrno(EINVAL) }
             guard files[descriptor] != nil else { throw FakeErrno(EBADF) }
             guard set.registrations[descriptor] == nil else { throw FakeErrno(EEXIST) }
-            set.registrations[descriptor] = (events, token)
+            set.registrations[descriptor] = (events, token, false)
             return 0
         }
     }
@@ -161,6 +170,34 @@ extension FakeKernel {
         }
     }
 
+    package func epoll_modify(_ epoll: Int32, _ descriptor: Int32, _ events: UInt32, _ token: UInt64) -> Int32 {
+        perform("epoll_ctl(EPOLL_CTL_MOD)", descriptor: epoll, failure: -1, worksUnplugged: true, detail: { _ in self.files[descriptor]?.label ?? "\(descriptor)" }) { file, _ throws(FakeErrno) in
+            guard case .epoll(let set)? = file?.target else { throw FakeErrno(EINVAL) }
+            guard files[descriptor] != nil else { throw FakeErrno(EBADF) }
+            guard set.registrations[descriptor] != nil else { throw FakeErrno(ENOENT) }
+            set.registrations[descriptor] = (events, token, false)
+            return 0
+        }
+    }
+
+    package func eventfd(_ initial: UInt32) -> Int32 {
+        perform("eventfd", failure: -1) { _, _ throws(FakeErrno) in
+            let counter = FakeEventCounter()
+            counter.value = UInt64(initial)
+            return install(FakeOpenFile(target: .event(counter), label: "eventfd", flags: O_CLOEXEC | O_NONBLOCK))
+        }
+    }
+
+    /// Only eventfds are written to (8 bytes: added to the counter).
+    package func write(_ descriptor: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
+        perform("write", descriptor: descriptor, failure: -1, worksUnplugged: true, detail: { $0?.label ?? "\(descriptor)" }) { file, _ throws(FakeErrno) in
+            guard case .event(let counter)? = file?.target else { throw FakeErrno(EINVAL) }
+            guard count == 8 else { throw FakeErrno(EINVAL) }
+            counter.value &+= buffer.loadUnaligned(as: UInt64.self)
+            return 8
+        }
+    }
+
     /// Reports what is ready now and never waits (as ``poll(_:_:_:)``, a
     /// wait with a timeout lets a pending flip's vblank happen first when
     /// the card's `vblankWhileWaiting` is on). Not traced.
@@ -168,7 +205,10 @@ extension FakeKernel {
         _ epoll: Int32, _ tokens: UnsafeMutablePointer<UInt64>, _ events: UnsafeMutablePointer<UInt32>, _ capacity: Int32,
         _ timeoutMilliseconds: Int32
     ) -> Int32 {
-        lock.withLock {
+        lock.lock()
+        defer { lock.unlock() }
+        let deadline = timeoutMilliseconds > 0 ? Date(timeIntervalSinceNow: Double(timeoutMilliseconds) / 1000) : nil
+        while true {
             guard case .epoll(let set)? = files[epoll]?.target else {
                 errno = EBADF
                 return -1
@@ -182,22 +222,39 @@ extension FakeKernel {
                 }
                 ready = epollReady(set)
             }
-            let count = min(ready.count, Int(capacity))
-            for index in 0..<count {
-                tokens[index] = ready[index].token
-                events[index] = ready[index].events
+            if !ready.isEmpty || timeoutMilliseconds == 0 {
+                let count = min(ready.count, Int(capacity))
+                for index in 0..<count {
+                    tokens[index] = ready[index].token
+                    events[index] = ready[index].events
+                    // A one-shot registration reports once until re-armed.
+                    if let descriptor = ready[index].descriptor, let registration = set.registrations[descriptor],
+                       registration.events & fp_EPOLLONESHOT != 0 {
+                        set.registrations[descriptor]?.disabled = true
+                    }
+                }
+                return Int32(count)
             }
-            return Int32(count)
+            // Nothing ready: wait for the state to change (every call and
+            // every move of the fake hardware broadcasts), as long as asked.
+            epollSleeps += 1
+            lock.broadcast()
+            if let deadline {
+                if !lock.wait(until: deadline) { return 0 }
+            } else {
+                lock.wait()
+            }
         }
     }
 
-    /// The registrations of `set` that are ready, in descriptor order (the lock is held).
-    func epollReady(_ set: FakeEpoll) -> [(token: UInt64, events: UInt32)] {
+    /// The registrations of `set` that are ready, in descriptor order (the
+    /// lock is held); one-shot ones that reported wait for EPOLL_CTL_MOD.
+    func epollReady(_ set: FakeEpoll) -> [(token: UInt64, events: UInt32, descriptor: Int32?)] {
         set.registrations.keys.sorted().compactMap { descriptor in
-            guard let registration = set.registrations[descriptor] else { return nil }
+            guard let registration = set.registrations[descriptor], !registration.disabled else { return nil }
             var entry = pollfd(fd: descriptor, events: Int16(truncatingIfNeeded: registration.events), revents: 0)
             _ = readiness(&entry, 1)
-            return entry.revents == 0 ? nil : (registration.token, UInt32(UInt16(bitPattern: entry.revents)))
+            return entry.revents == 0 ? nil : (registration.token, UInt32(UInt16(bitPattern: entry.revents)), descriptor)
         }
     }
 
@@ -213,6 +270,7 @@ extension FakeKernel {
                 case .dmabuf: events = Int32(POLLIN | POLLOUT)
                 case .pipe: events = 0
                 case .epoll(let epoll): events = epollReady(epoll).isEmpty ? 0 : Int32(POLLIN)
+                case .event(let counter): events = counter.value > 0 ? Int32(POLLIN) : 0
                 }
             } else {
                 events = Int32(POLLNVAL)

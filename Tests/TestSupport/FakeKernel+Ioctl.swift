@@ -25,7 +25,7 @@ extension FakeKernel {
             switch file.target {
             case .camera(let camera): return try camera.ioctl(request, argument, file: file, kernel: self, note: &note)
             case .card(let card): return try card.ioctl(request, argument, file: file, kernel: self, note: &note)
-            case .dmabuf, .pipe, .epoll: throw FakeErrno(ENOTTY)
+            case .dmabuf, .pipe, .epoll, .event: throw FakeErrno(ENOTTY)
             }
         }
     }

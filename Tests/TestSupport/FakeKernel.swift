@@ -36,8 +36,9 @@ import Glibc
 /// never depend on timing. All state sits behind one lock, so the fake may
 /// be called from any thread, as `KernelInterface` requires.
 public final class FakeKernel: KernelInterface, @unchecked Sendable {
-    /// Guards everything below and the state of every device of this kernel.
-    let lock = NSLock()
+    /// Guards everything below and the state of every device of this kernel;
+    /// broadcast whenever the state changes, for a blocked `epoll_wait`.
+    let lock = NSCondition()
     /// The first descriptor number handed out.
     public static let firstDescriptor: Int32 = 5000
 
@@ -56,6 +57,9 @@ public final class FakeKernel: KernelInterface, @unchecked Sendable {
     let heap = LibDRMHeap()
     /// Live mappings of dumb buffers: address → (object, how many times mapped).
     var mappings: [UInt: (object: FakeGEMObject, count: Int)] = [:]
+    /// How many times a thread went to sleep in `epoll_wait` with nothing
+    /// ready (``settle(after:)``).
+    var epollSleeps = 0
 
     public init() {}
 
@@ -93,6 +97,9 @@ public final class FakeKernel: KernelInterface, @unchecked Sendable {
             return card
         }
     }
+
+    /// The camera registered at `path`, if any.
+    public func camera(at path: String) -> FakeCamera? { lock.withLock { cameras[path] } }
 
     /// The card registered at `path`, if any.
     public func card(at path: String) -> FakeCard? { lock.withLock { cards[path] } }
@@ -142,6 +149,25 @@ public final class FakeKernel: KernelInterface, @unchecked Sendable {
 
     /// How many calls have been made: a mark to take ``trace(since:)`` from.
     public var callCount: Int { lock.withLock { calls.count } }
+
+    /// How often a thread has gone to sleep in `epoll_wait` with nothing
+    /// ready so far: take it before acting on the fake hardware, then
+    /// ``settle(after:timeout:)``.
+    public var epollSleepCount: Int { lock.withLock { epollSleeps } }
+
+    /// Waits until a thread blocked in `epoll_wait` found nothing ready
+    /// after `mark` (an ``epollSleepCount`` taken before the action): a
+    /// waiter thread has handled everything the action made ready and sleeps
+    /// again. False after `timeout` seconds (a liveness bound).
+    public func settle(after mark: Int, timeout: Double = 10) -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        let deadline = Date(timeIntervalSinceNow: timeout)
+        while epollSleeps <= mark {
+            if !lock.wait(until: deadline) { return epollSleeps > mark }
+        }
+        return true
+    }
 
     /// The trace lines of the calls made after `mark` calls.
     public func trace(since mark: Int) -> [String] {
@@ -227,6 +253,9 @@ public final class FakeKernel: KernelInterface, @unchecked Sendable {
             }
         }
         calls.append(FakeCall(name: name, detail: text, result: note, errno: code, occurrence: occurrence, injected: injected))
+        // Any call may make a descriptor ready (a QBUF, a commit, an eventfd
+        // write): a thread blocked in epoll_wait looks again.
+        lock.broadcast()
         lock.unlock()
         if code != 0 { Glibc.errno = code }
         return code == 0 ? result : failure
@@ -253,7 +282,7 @@ public final class FakeKernel: KernelInterface, @unchecked Sendable {
         switch file.target {
         case .camera(let camera): releases += camera.release(file)
         case .card(let card): releases += card.release(file)
-        case .dmabuf, .pipe, .epoll: break
+        case .dmabuf, .pipe, .epoll, .event: break
         }
         // As in Linux, an epoll instance forgets a file whose last
         // descriptor closed.

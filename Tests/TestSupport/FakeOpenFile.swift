@@ -10,6 +10,8 @@ final class FakeOpenFile {
         case pipe
         /// An epoll instance: watched descriptor → (events, token).
         case epoll(FakeEpoll)
+        /// An eventfd: readable while its counter is above 0.
+        case event(FakeEventCounter)
     }
 
     let target: Target
@@ -43,7 +45,7 @@ final class FakeOpenFile {
         switch target {
         case .camera(let camera): return camera.isUnpluggedLocked
         case .card(let card): return card.isUnpluggedLocked
-        case .dmabuf, .pipe, .epoll: return false
+        case .dmabuf, .pipe, .epoll, .event: return false
         }
     }
 

@@ -131,6 +131,17 @@ int fp_epoll_create(void);
 int fp_epoll_add(int epoll, int fd, uint32_t events, uint64_t token);
 /// epoll_ctl(EPOLL_CTL_DEL).
 int fp_epoll_delete(int epoll, int fd);
+/// epoll_ctl(EPOLL_CTL_MOD) with `events` and `token` (re-arms a one-shot registration).
+int fp_epoll_modify(int epoll, int fd, uint32_t events, uint64_t token);
+extern const uint32_t fp_EPOLLONESHOT;
+/// eventfd(initial, EFD_CLOEXEC | EFD_NONBLOCK).
+int fp_eventfd(unsigned int initial);
+
+// MARK: The calling thread (declared by glibc only under _GNU_SOURCE)
+/// pthread_setname_np(pthread_self(), name).
+int fp_set_thread_name(const char *name);
+/// The soft RLIMIT_RTPRIO, or -1 when getrlimit fails.
+long fp_rtprio_limit(void);
 /// epoll_wait(2) for at most `capacity` (≤ 16) events, each copied out as
 /// its token and its events.
 int fp_epoll_wait(int epoll, uint64_t *tokens, uint32_t *events, int capacity, int timeout);
