@@ -13,6 +13,11 @@ struct CommitFlight {
     var issuedNanoseconds: Int64?
     /// When a gathered commit is due, while one is.
     var dueNanoseconds: Int64?
+    /// The vblank the commit being gathered is for, then (once launched)
+    /// the one the commit in flight was gathered for; nil for a commit
+    /// made as a frame came.
+    var gatheredFor: Int64?
+    var inFlightGatheredFor: Int64?
 
     init(capacity: Int) {
         changes = []
@@ -26,5 +31,7 @@ struct CommitFlight {
         swap(&changes, &inFlight)
         isPending = true
         issuedNanoseconds = time
+        inFlightGatheredFor = gatheredFor
+        gatheredFor = nil
     }
 }

@@ -38,7 +38,10 @@ final class DispatchTimers {
     /// ``PipelineEventLoop/scheduleCommit(at:)``.
     func scheduleCommit(at time: Int64) {
         guard let commitDue, !stopped else { return }
-        let deadline = DispatchTime.now() + .nanoseconds(Int(max(0, time - monotonicNanoseconds())))
+        // libdispatch's uptime clock is CLOCK_MONOTONIC on Linux (tested):
+        // the deadline is the time itself, no clock read (each one a
+        // system call where the clock source has no vDSO, as in the lab).
+        let deadline = DispatchTime(uptimeNanoseconds: UInt64(max(1, time)))
         if let commitTimer {
             return commitTimer.schedule(deadline: deadline, leeway: .microseconds(100))
         }

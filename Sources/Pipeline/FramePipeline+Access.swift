@@ -58,14 +58,13 @@ extension FramePipeline {
     }
 
     /// How long before each vblank the frames of several sources are
-    /// committed (default 6 ms), so that cameras whose frames arrive a
-    /// little apart share one vblank; nil commits each frame as it comes
-    /// (it then makes the next vblank, and a frame of another camera
-    /// arriving just after it waits for that flip). With one source frames
-    /// are always committed as they come. Set before starting.
-    public var commitLead: Duration? {
-        get { runtime.limits.commitLeadNanoseconds.map { .nanoseconds($0) } }
-        set { runtime.limits.commitLeadNanoseconds = newValue?.inNanoseconds }
+    /// committed, so that cameras whose frames arrive a little apart share
+    /// one vblank: learned per camera by default (``CommitLead``). With
+    /// one source frames are always committed as they come. Set before
+    /// starting.
+    public var commitLead: CommitLead {
+        get { runtime.limits.commitLead }
+        set { runtime.limits.commitLead = newValue }
     }
 }
 

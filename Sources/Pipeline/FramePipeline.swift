@@ -202,7 +202,7 @@ struct RunState {
     /// How long it streamed, fixed at teardown (seconds, as the summary
     /// keeps them).
     var stoppedAfterSeconds: Double?
-    /// Watchdog ticks so far (the status callback runs every other one).
+    /// Watchdog ticks so far (the status callback runs about twice a second).
     var ticks = 0
     /// While set, a camera that went away is not looked for.
     var cameraSearchPaused = false

@@ -40,6 +40,8 @@ package struct Lane {
     var lastFlipNanoseconds: Int64?
     var sequences = SequenceTracker()
     var lock: VblankLock
+    /// This lane's lead for gathered commits (several lanes).
+    var gatherLead: CommitLeadLearner
     /// Buffers a completed flip released, until they go back to the camera
     /// (storage reserved once: nothing is allocated per frame).
     var released: [BufferIndex]
@@ -48,6 +50,7 @@ package struct Lane {
         self.camera = camera
         pool = BufferPool(bufferCount: bufferCount)
         lock = VblankLock(periodNanoseconds: refreshPeriodNanoseconds)
+        gatherLead = CommitLeadLearner(periodNanoseconds: refreshPeriodNanoseconds)
         released = []
         released.reserveCapacity(bufferCount)
     }

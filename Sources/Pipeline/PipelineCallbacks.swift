@@ -17,6 +17,6 @@ struct PipelineLimits {
     /// A flip may take this long before the run fails.
     var flipTimeoutNanoseconds: Int64 = 1_000_000_000
     /// How long before each vblank the frames of several sources are
-    /// gathered for it; nil commits each frame as it comes.
-    var commitLeadNanoseconds: Int64? = 6_000_000
+    /// gathered for it.
+    var commitLead = CommitLead.learned
 }

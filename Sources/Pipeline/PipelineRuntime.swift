@@ -39,8 +39,18 @@ final class PipelineRuntime: @unchecked Sendable {
     static let queueKey = DispatchSpecificKey<Bool>()
 
     /// How often the watchdogs run (and poll the cameras for errors that
-    /// never make a descriptor readable), in nanoseconds.
-    static let watchdogIntervalNanoseconds: Int64 = 250_000_000
+    /// never make a descriptor readable), in nanoseconds: twice a second,
+    /// or a quarter of the shorter timeout when that is shorter (a test's
+    /// or an embedder's short timeouts still fire in time). Each tick costs
+    /// libdispatch's timer path about ten system calls; four a second were
+    /// half a system call per frame at 25 fps (lab, perf stat).
+    var watchdogIntervalNanoseconds: Int64 {
+        let quarter = min(limits.cameraTimeoutNanoseconds, limits.flipTimeoutNanoseconds) / 4
+        return max(10_000_000, min(Self.statusIntervalNanoseconds, quarter))
+    }
+
+    /// How often the status callback runs.
+    static let statusIntervalNanoseconds: Int64 = 500_000_000
 
     init(configuration: PipelineConfiguration, setup: PipelineSetup, kernel: any KernelInterface, makeLoop: ((DispatchQueue) -> any PipelineEventLoop)?) {
         self.configuration = configuration
@@ -116,7 +126,7 @@ final class PipelineRuntime: @unchecked Sendable {
 
     private func installEvents(duration: Duration?) throws {
         scheduler.shownLimit = run.frameLimit
-        scheduler.commitLeadNanoseconds = limits.commitLeadNanoseconds
+        scheduler.commitLead = limits.commitLead
         let events = PipelineEvents(
             cameraReadable: { [unowned self] index in cameraReadable(index) },
             cardReadable: { [unowned self] in step(nil) { try scheduler.displayReadable() } },
@@ -124,7 +134,7 @@ final class PipelineRuntime: @unchecked Sendable {
             tick: { [unowned self] in tick() },
             durationElapsed: { [unowned self] in finish(.duration, error: nil) })
         try loop.start(
-            card: display.card.fd, events: events, tickNanoseconds: Self.watchdogIntervalNanoseconds,
+            card: display.card.fd, events: events, tickNanoseconds: watchdogIntervalNanoseconds,
             durationNanoseconds: duration?.inNanoseconds)
         for source in runs { try loop.watchCamera(source.index, source.stream.device.fd) }
         updateCardWanted()
@@ -189,7 +199,7 @@ final class PipelineRuntime: @unchecked Sendable {
     }
 
     /// The watchdogs: each source's (``SourceSupervisor/check(now:)``), then
-    /// the flip in flight; twice a second the status callback.
+    /// the flip in flight; about twice a second the status callback.
     private func tick() {
         guard run.stopReason == nil else { return }
         let now = loop.now()
@@ -202,7 +212,8 @@ final class PipelineRuntime: @unchecked Sendable {
             return finish(.failed, error: PipelineError.flipTimedOut(device: display.card.path, after: .nanoseconds(now - pending)))
         }
         run.ticks += 1
-        if run.ticks % 2 == 0 { callbacks.status?(scheduler.lanes.map(\.statistics), .nanoseconds(elapsedNanoseconds)) }
+        let ticksPerStatus = max(1, Int(Self.statusIntervalNanoseconds / watchdogIntervalNanoseconds))
+        if run.ticks % ticksPerStatus == 0 { callbacks.status?(scheduler.lanes.map(\.statistics), .nanoseconds(elapsedNanoseconds)) }
     }
 
     /// A frame's fate is known: count its latency, pass it on.

@@ -21,7 +21,7 @@ extension Scheduler {
     /// lead, so that frames of other lanes arriving meanwhile ride along.
     func commitSoon() throws {
         guard !isFrozen, !flight.isPending, flight.dueNanoseconds == nil else { return }
-        guard let lead = commitLeadNanoseconds, activeLanes > 1, let onCommitDue, let lastFlip = vblanks.lastFlipNanoseconds,
+        guard let lead = commitLead.nanoseconds(for: lanes), activeLanes > 1, let onCommitDue, let lastFlip = vblanks.lastFlipNanoseconds,
               refreshPeriodNanoseconds > 0, hasSomethingToCommit else {
             return try commitIfIdle()
         }
@@ -31,7 +31,18 @@ extension Scheduler {
         let due = vblank - lead
         guard due > now else { return try commitIfIdle() }
         flight.dueNanoseconds = due
+        flight.gatheredFor = vblank
         onCommitDue(due)
+    }
+
+    /// The commit in flight was gathered for a vblank: the lanes it
+    /// carried learn whether it made it.
+    func learnGatherLead(from completion: FlipCompletion) {
+        guard let target = flight.inFlightGatheredFor else { return }
+        flight.inFlightGatheredFor = nil
+        guard commitLead == .learned else { return }
+        CommitLeadLearner.learn(
+            &lanes, from: flight.inFlight, gatheredFor: target, flip: completion.timestampNanoseconds, periodNanoseconds: refreshPeriodNanoseconds)
     }
 
     /// Whether a commit now would carry anything.
@@ -45,6 +56,7 @@ extension Scheduler {
     /// plane off), unless a commit is in flight or nothing changed.
     func commitIfIdle() throws {
         guard !isFrozen, !flight.isPending, flight.dueNanoseconds == nil else { return }
+        defer { flight.gatheredFor = nil }
         flight.changes.removeAll(keepingCapacity: true)
         let now = clock()
         for source in lanes.indices {

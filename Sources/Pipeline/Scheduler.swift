@@ -14,8 +14,8 @@ import V4L2
 /// one goes back at once, superseded); at equal camera and display rates a
 /// lane that keeps waiting a whole vblank for the flip in flight drops one
 /// frame to catch up (``VblankLock``). With several active lanes, frames
-/// are gathered until ``commitLeadNanoseconds`` before the next vblank so
-/// that cameras whose frames arrive a little apart share it.
+/// are gathered until the ``commitLead`` before the next vblank so that
+/// cameras whose frames arrive a little apart share it.
 ///
 /// Each frame's fate is reported once through ``onFrame`` when it is known:
 /// shown (at its flip), superseded, flagged bad, dropped by the camera (a
@@ -37,8 +37,8 @@ package final class Scheduler {
     /// framebuffers may go.
     package var onScreenReleased: ((Int) -> Void)?
     /// How long before a vblank the frames gathered for it are committed,
-    /// when more than one lane streams; nil commits each frame at once.
-    package var commitLeadNanoseconds: Int64?
+    /// when more than one lane streams.
+    package var commitLead = CommitLead.learned
     /// Asks the owner to call ``commitDue()`` at this CLOCK_MONOTONIC time
     /// (a one-shot timer on the owning queue).
     package var onCommitDue: ((Int64) -> Void)?
@@ -197,6 +197,7 @@ package final class Scheduler {
             guard flight.isPending else { return }
             flight.isPending = false
             vblanks.note(completion, into: &commits)
+            learnGatherLead(from: completion)
             let isModeset = !vblanks.modesetFlipSeen
             vblanks.modesetFlipSeen = true
             for change in flight.inFlight { flipped(change, completion: completion, isModeset: isModeset) }

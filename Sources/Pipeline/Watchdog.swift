@@ -2,7 +2,7 @@
 /// delivered nothing for too long, or a commit whose flip event is overdue,
 /// ends the run with an error instead of hanging it.
 ///
-/// It reads the clock once per tick (four times a second), not once per
+/// It reads the clock once per tick (twice a second), not once per
 /// frame: progress is the capture count changing between ticks.
 struct Watchdog: Sendable {
     /// What a tick found.
@@ -16,7 +16,7 @@ struct Watchdog: Sendable {
 
     private var capturedAtLastProgress = 0
     private var lastProgressNanoseconds: Int64 = 0
-    /// Ticks so far (status is reported every other tick).
+    /// Ticks so far.
     private(set) var ticks = 0
 
     /// Starts counting from `now`.

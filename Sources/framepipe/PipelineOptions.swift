@@ -157,7 +157,7 @@ struct PipelineOptions: ParsableArguments {
     /// The pipeline, set up, with the flags that are not part of the file.
     func makePipeline(_ configuration: PipelineConfiguration) throws -> FramePipeline {
         let pipeline = try FramePipeline(configuration: configuration)
-        if let commitLead = scheduling.commitLead { pipeline.commitLead = commitLead > 0 ? .milliseconds(roundedToNanoseconds: commitLead) : nil }
+        if let commitLead = scheduling.commitLead { pipeline.commitLead = commitLead > 0 ? .fixed(.milliseconds(roundedToNanoseconds: commitLead)) : .immediate }
         return pipeline
     }
 }

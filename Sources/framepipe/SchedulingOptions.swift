@@ -14,7 +14,7 @@ struct SchedulingOptions: ParsableArguments {
     var realtime = false
 
     @Option(help: ArgumentHelp(
-        "Several cameras: commit the frames gathered for a vblank this many milliseconds before it (default 6), so that cameras whose frames arrive a little apart share that vblank; 0 commits each frame as it comes.",
+        "Several cameras: commit the frames gathered for a vblank this many milliseconds before it, so that cameras whose frames arrive a little apart share that vblank; 0 commits each frame as it comes. By default the lead is learned per camera: it grows when a gathered commit misses its vblank and shrinks slowly while they make it.",
         valueName: "ms"))
     var commitLead: Double?
 

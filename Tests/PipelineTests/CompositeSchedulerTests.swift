@@ -224,7 +224,7 @@ final class CompositeSchedulerTests: XCTestCase {
         var due: [Int64] = []
         scheduler = Scheduler(
             cameras: cameras, bufferCounts: [4, 4], display: display, refreshPeriodNanoseconds: period, clock: { now })
-        scheduler.commitLeadNanoseconds = 6_000_000
+        scheduler.commitLead = .fixed(.milliseconds(6))
         scheduler.onCommitDue = { due.append($0) }
         // Before the first flip the vblank clock is unknown: at once.
         now = 100 * period

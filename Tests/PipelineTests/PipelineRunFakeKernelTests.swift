@@ -286,7 +286,7 @@ final class PipelineRunFakeKernelTests: XCTestCase {
         var lost: [Int] = []
         do {
             let (pipeline, loop) = try pipeline(configuration, on: fake)
-            pipeline.commitLead = nil
+            pipeline.commitLead = .immediate
             pipeline.onSourceLost = { index, _ in lost.append(index) }
             pipeline.start()
             pipeline.onQueue {}
@@ -315,7 +315,7 @@ final class PipelineRunFakeKernelTests: XCTestCase {
     private func callsOfAGoodRun(cameras count: Int) throws -> [String] {
         let (fake, cameras, card) = rig(cameras: count)
         let (pipeline, loop) = try pipeline(configuration(cameras: count), on: fake)
-        pipeline.commitLead = nil
+        pipeline.commitLead = .immediate
         pipeline.start()
         pipeline.onQueue {}
         for _ in 0..<3 { frame(cameras, card, loop) }
@@ -349,7 +349,7 @@ final class PipelineRunFakeKernelTests: XCTestCase {
         var reported: String?
         do {
             let (pipeline, loop) = try pipeline(configuration(cameras: count), on: fake)
-            pipeline.commitLead = nil
+            pipeline.commitLead = .immediate
             pipeline.start()
             pipeline.onQueue {}
             for _ in 0..<3 { frame(cameras, card, loop) }
