@@ -45,9 +45,16 @@ package final class ThreadEventLoop: PipelineEventLoop, @unchecked Sendable {
     private var cardDescriptor: Int32 = -1
     /// Queue-confined: whether the card's one-shot registration is armed.
     private var cardArmed = false
-    /// Run by the thread as it leaves (set by ``stop(then:)``).
-    private let leaving = Mutex<(@Sendable () -> Void)?>(nil)
-    private let threadStarted = Mutex(false)
+    /// The waiter thread's life, as ``stop(then:)`` and the thread see it
+    /// (the eventfd is signalled only while the thread has not left, so it
+    /// is still open; `done` runs once its descriptors are closed).
+    private struct Exit {
+        var started = false
+        var left = false
+        var closed = false
+        var done: (@Sendable () -> Void)?
+    }
+    private let exit = Mutex(Exit())
     /// Why the waiter thread runs at normal priority when a real-time one
     /// was asked for (nil: granted or not asked).
     package let realtimeRefusal = Mutex<String?>(nil)
@@ -114,9 +121,13 @@ package final class ThreadEventLoop: PipelineEventLoop, @unchecked Sendable {
         timers.stop()
         let cancelled = cancelled
         let whenTimersLetGo: @Sendable () -> Void = { cancelled.notify(queue: .global(), execute: done) }
-        guard threadStarted.withLock({ $0 }), let wake else { return whenTimersLetGo() }
-        leaving.withLock { $0 = whenTimersLetGo }
-        wake.signal()
+        let runNow = exit.withLock { state -> Bool in
+            guard state.started, !state.closed else { return true }
+            state.done = whenTimersLetGo
+            if !state.left { wake?.signal() }
+            return false
+        }
+        if runNow { whenTimersLetGo() }
     }
 
     // MARK: The waiter thread
@@ -135,15 +146,30 @@ package final class ThreadEventLoop: PipelineEventLoop, @unchecked Sendable {
             throw DeviceError(call: "pthread_create", errno: .init(rawValue: created), device: "pipeline waiter thread")
         }
         pthread_detach(thread)
-        threadStarted.withLock { $0 = true }
+        exit.withLock { $0.started = true }
     }
 
     /// Sleeps in `epoll_wait`, hands each event to the queue, leaves when
-    /// woken by ``stop(then:)``. Allocates nothing per event.
+    /// woken by ``stop(then:)``; closes its epoll instance and eventfd
+    /// before it says it is done, so that nothing of the pipeline is open
+    /// once its run has ended.
     private func run() {
         setName()
         askForRealtime()
-        guard let set, let events else { return leave() }
+        if let set, let events { deliver(from: set, to: events) }
+        exit.withLock { $0.left = true }
+        set = nil
+        wake = nil
+        let done = exit.withLock { state -> (@Sendable () -> Void)? in
+            state.closed = true
+            return state.done
+        }
+        done?()
+    }
+
+    /// The waiting itself, until the eventfd says stop (or the wait fails).
+    /// Allocates nothing per event.
+    private func deliver(from set: ReadinessSet, to events: PipelineEvents) {
         var tokens: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
         var kinds: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) = (0, 0, 0, 0, 0, 0, 0, 0)
         let capacity = 8
@@ -155,7 +181,7 @@ package final class ThreadEventLoop: PipelineEventLoop, @unchecked Sendable {
                     return (try? set.wait(tokens: tokenBase, events: kindBase, capacity: capacity, timeoutMilliseconds: -1)) ?? -1
                 }
             }
-            guard count >= 0 else { break }
+            guard count >= 0 else { return }
             var stop = false
             for position in 0..<count {
                 let token = withUnsafeBytes(of: &tokens) { $0.load(fromByteOffset: position * 8, as: UInt64.self) }
@@ -171,15 +197,10 @@ package final class ThreadEventLoop: PipelineEventLoop, @unchecked Sendable {
                     queue.sync { events.cameraReadable(Int(token)) }
                 }
             }
-            if stop { break }
+            if stop { return }
         }
-        leave()
     }
 
-    private func leave() {
-        let done = leaving.withLock { $0 }
-        done?()
-    }
 
     private func setName() {
         ThreadControl.nameCurrentThread("framepipe-wait")
