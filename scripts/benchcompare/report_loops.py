@@ -142,4 +142,8 @@ def loop_table(a):
                      f"{f(fig['cpuMsPerFrame'], '.2f')} |{counts}")
     L.append("")
     L += [verdict_line(c) for c in a.loop_comparison]
+    rounds = a.folder.meta.get("rounds")
+    if isinstance(rounds, int) and rounds < 3:
+        L.append(f"- from {rounds} round{'' if rounds == 1 else 's'}: one disturbed run decides; "
+                 "decide with `--rounds 3` or more (medians) on a quiet host")
     return L

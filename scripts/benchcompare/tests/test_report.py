@@ -138,6 +138,7 @@ class ContentTests(unittest.TestCase):
         self.assertIn("- 640x480@25: **framepipe-thread-rt is faster**, by frames on the earliest feasible vblank (probe): "
                       "99.5 % against 96.0 % (framepipe-thread), 90.0 % (framepipe-dispatch)", text)
         self.assertIn("| 640x480@25 | kmssink tuned (gst-skip) | 99.0 % |", text)
+        self.assertIn("- from 2 rounds: one disturbed run decides; decide with `--rounds 3` or more", text)
         self.assertIn("Allocators against camera memory (`framepipe-thread`)", text)
         self.assertEqual(R.results(a)["loopComparison"], a.loop_comparison)
 
