@@ -4,17 +4,20 @@ load() reads meta.json, guest-info.tsv, plan.tsv, runs.tsv and framepipe's
 reports; analyse() derives, per size and tool, the medians over the rounds,
 fps and CPU per frame from the long and the short run (start-up cancels),
 the ratios against GStreamer, each allocator against camera memory and the
-copy path against videoconvert. report.py renders them (table.md,
+copy path against videoconvert; with the probe its figures per tool and
+which event loop is faster (judge.py). report.py renders them (table.md,
 results.json). Output folders of earlier versions (before --memory,
---syscalls, --copy) read as before.
+--syscalls, --copy, --loops, --load, the probe) read as before.
 """
 
 import json
 import os
-import re
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
+
+from . import judge
+from .plan import framepipe_rows
 
 # --syscalls: perf stat's counts per run (runs.tsv columns) and their per-frame names.
 COUNTS = (("syscalls", "syscallsPerFrame"), ("contextSwitches", "contextSwitchesPerFrame"))
@@ -78,13 +81,6 @@ def diff(a, b):
 def cpu_of(run):
     """User + system seconds of a run (a missing one counts 0)."""
     return (num(run["userSeconds"]) or 0) + (num(run["systemSeconds"]) or 0)
-
-
-def tool_of(memory):
-    """The guest's tool name for an allocator of --memory."""
-    if memory == "camera":
-        return "framepipe"
-    return "framepipe-" + re.sub(r"[^A-Za-z0-9._-]", "-", memory.replace(":", "-"))
 
 
 def shown(run, rep):
@@ -167,6 +163,10 @@ def load(out):
         rep = read_report(run, mode)
         run["shown"] = shown(run, rep) if run.get("status") == "ok" else None
         run["report"] = rep if mode == "bench" else None
+        if run.get("kind") == "long" and run.get("status") == "ok":
+            probe = judge.read_probe(run.get("dir", ""))
+            if probe is not None:
+                run["probe"] = probe
     return Folder(out, meta, info, plan, runs, mode)
 
 
@@ -180,6 +180,8 @@ class Tools:
     own_tools: list         # framepipe rows with a report: the allocators, then the copy
     rows: list              # (tool, label) in table order
     asked: dict             # tool → the memory it asked for
+    loop_of: dict           # tool → its event loop ("" framepipe's own; none before --loops)
+    camera_tool: str        # the camera-memory row the other allocators are compared with
     memory_recorded: bool   # runs.tsv has the memory columns
     syscalls_measured: bool  # some run has perf's counts
     copy_asked: bool
@@ -193,17 +195,23 @@ class Tools:
 
 def tools_of(meta, info, runs):
     """The Tools of a folder's meta.json, guest-info.tsv and runs. An output
-    of before --memory has "framepipe" alone (camera memory, not pinned)."""
+    of before --memory has "framepipe" alone (camera memory, not pinned);
+    since --loops, camera memory has a row per loop (plan.framepipe_rows),
+    with the loops the guest ran (guest-info.tsv framepipeLoops: none for a
+    framepipe without --event-loop)."""
     copy_tools = [t for t in (COPY_FP, COPY_GST) if any(r.get("tool") == t for r in runs)]
     copy_format = info.get("copyFormat") or "YUYV"
+    loops = (info["framepipeLoops"] if "framepipeLoops" in info else " ".join(meta.get("loops") or [])).split()
+    planned_rows = framepipe_rows(meta.get("memory") or [], loops)
     fp_tools = []
-    for t in [tool_of(m) for m in meta.get("memory") or []] + [r.get("tool", "") for r in runs]:
+    for t in [row.tool for row in planned_rows] + [r.get("tool", "") for r in runs]:
         if t.startswith("framepipe") and t != COPY_FP and t not in fp_tools:
             fp_tools.append(t)
     fp_tools = fp_tools or ["framepipe"]
     own_tools = fp_tools + [t for t in copy_tools if t == COPY_FP]
     memory_recorded = any("memory" in r for r in runs)
-    asked = {tool_of(m): m for m in meta.get("memory") or []}
+    asked = {row.tool: row.memory for row in planned_rows}
+    loop_of = {row.tool: row.loop for row in planned_rows}
     syscalls_measured = any(num(r.get(key)) is not None for r in runs for key, _ in COUNTS)
     for r in runs:
         if r.get("memory"):
@@ -212,7 +220,13 @@ def tools_of(meta, info, runs):
         (COPY_FP, f"framepipe-copy ({copy_format}, libyuv)"),
         (COPY_GST, f"GStreamer {COPY_GST_FORMAT.get(copy_format, copy_format)} videoconvert, kmssink sync=false skip-vsync=true"),
     ] if t[0] in copy_tools]
+    for r in runs:
+        if r.get("loop"):
+            loop_of.setdefault(r["tool"], r["loop"])
+    camera_tool = next((row.tool for row in planned_rows if row.memory == "camera" and row.loop == (loops[0] if loops else "")),
+                       "framepipe")
     return Tools(fp_tools=fp_tools, copy_tools=copy_tools, own_tools=own_tools, rows=rows, asked=asked,
+                 loop_of=loop_of, camera_tool=camera_tool,
                  memory_recorded=memory_recorded, syscalls_measured=syscalls_measured,
                  copy_asked=bool(meta.get("copy")), copy_format=copy_format)
 
@@ -378,6 +392,7 @@ def summarise(size, tool, runs, rounds, tools):
         m["memoryUsed"] = dict(Counter(r.get("memoryUsed") or "not said" for r in mine))
     if tool == COPY_FP:
         add_copy_figures(m, reports, ok["long"])
+    judge.add_probe_figures(m, ok["long"])
     return m, found
 
 
@@ -413,20 +428,21 @@ def ratios_of(planned, summary, tools):
     return ratios
 
 
-def memory_comparison_of(planned, summary, fp_tools):
-    """Each other allocator against camera memory (tool "framepipe"), same
-    size: fps and CPU per frame as ratios; fixed start-up, p50, p99 and the
-    earliest-vblank share (in percentage points) as differences."""
+def memory_comparison_of(planned, summary, fp_tools, camera_tool="framepipe", asked=None):
+    """Each other allocator against camera memory (camera_tool: "framepipe",
+    or since --loops the camera row of the loop the allocators ran with),
+    same size: fps and CPU per frame as ratios; fixed start-up, p50, p99 and
+    the earliest-vblank share (in percentage points) as differences."""
     comparison = []
     for size in planned:
-        cam = summary.get((size, "framepipe"))
+        cam = summary.get((size, camera_tool))
         for tool in fp_tools:
             other = summary.get((size, tool))
-            if tool == "framepipe" or not cam or not other:
+            if tool == camera_tool or (asked or {}).get(tool) == "camera" or not cam or not other:
                 continue
             share = diff(other["earliestVblankShare"], cam["earliestVblankShare"])
             comparison.append({
-                "size": size, "tool": tool, "versus": "framepipe",
+                "size": size, "tool": tool, "versus": camera_tool,
                 "fpsRatio": other["fps"] / cam["fps"] if other["fps"] and cam["fps"] else None,
                 "cpuPerFrameRatio": ratio(other["cpuMsPerFrame"], cam["cpuMsPerFrame"]),
                 "fixedSecondsDifference": diff(other["fixedSeconds"], cam["fixedSeconds"]),
@@ -482,6 +498,7 @@ class Analysis:
     memory_comparison: list = field(default_factory=list)
     copy_comparison: list = field(default_factory=list)
     copy_status: str = ""
+    loop_comparison: list = field(default_factory=list)
 
 
 def analyse_folder(folder):
@@ -498,9 +515,10 @@ def analyse_folder(folder):
                 summary[(size, tool)] = m
     return Analysis(folder=folder, tools=tools, planned=planned, rounds=rounds, summary=summary,
                     outliers=outliers, ratios=ratios_of(planned, summary, tools),
-                    memory_comparison=memory_comparison_of(planned, summary, tools.fp_tools),
+                    memory_comparison=memory_comparison_of(planned, summary, tools.fp_tools, tools.camera_tool, tools.asked),
                     copy_comparison=copy_comparison_of(planned, summary, tools.syscalls_measured),
-                    copy_status=copy_status_of(tools))
+                    copy_status=copy_status_of(tools),
+                    loop_comparison=judge.loop_comparison_of(planned, summary, tools))
 
 
 def analyse(out):

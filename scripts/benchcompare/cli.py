@@ -1,6 +1,7 @@
 """The host side of scripts/bench-compare: options, build, one lab boot
-with the guest half (guest.py), then the table (analyse.py, report.py).
-See options.HELP (scripts/bench-compare --help) and scripts/README.md."""
+with the guest half (guest.py), the probe's latency.py on each trace, then
+the table (analyse.py, report.py). See options.HELP (scripts/bench-compare
+--help) and scripts/README.md."""
 
 import json
 import os
@@ -13,9 +14,14 @@ import time
 from . import analyse as A
 from . import report
 from .options import HELP, UsageError, check, parse_args
-from .plan import estimate_seconds
+from .plan import estimate_seconds, framepipe_rows
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+# The shared kernel-tracepoint probe, beside the repository (never copied into it).
+PROBE_DIR = os.path.join(os.path.dirname(REPO), "shared", "tools", "probe")
+PROBE_FILES = ("trace-latency.sh", "latency.py")
+# The probe's set-up and the copy of its trace, per timed run (for the estimate).
+PROBE_SECONDS = 4
 
 
 def say(message):
@@ -24,8 +30,49 @@ def say(message):
     sys.stderr.flush()
 
 
+def probe_dir_of(settings):
+    """The probe's folder (absolute), or None when the probe is off or,
+    by default, missing; --probe with no probe is a usage error."""
+    if settings.probe == "off":
+        return None
+    directory = os.path.realpath(settings.probe_dir or PROBE_DIR)
+    missing = [name for name in PROBE_FILES if not os.path.isfile(os.path.join(directory, name))]
+    if missing:
+        if settings.probe == "on":
+            raise UsageError(f"--probe: no {', '.join(missing)} in {directory} (see --probe-dir)")
+        say(f"warning: no probe ({', '.join(missing)} missing in {directory}): runs are not traced")
+        return None
+    return directory
+
+
+def run_latency_py(out, probe_dir):
+    """The probe's latency.py (run here, on the host) on every trace.txt of
+    the folder that has no probe.txt yet: its output goes to probe.txt
+    beside the trace. The number of traces analysed."""
+    script = os.path.join(probe_dir, "latency.py")
+    if not os.path.isfile(script):
+        return 0
+    done = 0
+    for root, _, files in os.walk(os.path.join(out, "runs")):
+        if "trace.txt" in files and "probe.txt" not in files:
+            result = subprocess.run([sys.executable, "-B", script, os.path.join(root, "trace.txt")],
+                                    stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, check=False)
+            with open(os.path.join(root, "probe.txt"), "wb") as f:
+                f.write(result.stdout)
+            done += 1
+    return done
+
+
 def analyse_and_print(out):
-    """Works out table.md and results.json of an output folder and prints the table."""
+    """Works out table.md and results.json of an output folder and prints
+    the table (after latency.py on traces not analysed yet, when the probe
+    is where meta.json says or in its default place)."""
+    try:
+        with open(os.path.join(out, "meta.json")) as f:
+            probe_dir = json.load(f).get("probeDir") or PROBE_DIR
+    except (OSError, ValueError, AttributeError):
+        probe_dir = PROBE_DIR
+    run_latency_py(out, probe_dir)
     text = report.write(A.analyse(out))
     sys.stdout.write(text)
     sys.stdout.flush()
@@ -72,14 +119,15 @@ def build(settings):
     return binary, kind
 
 
-def meta_of(settings, commit, dirty, build_kind, binary, other_guests):
+def meta_of(settings, commit, dirty, build_kind, binary, other_guests, probe_dir=None):
     """meta.json at the start of a run."""
     return {"commit": commit, "dirty": dirty, "date": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()),
             "rounds": settings.rounds, "short": settings.short, "long": settings.long, "fps": float(settings.fps),
             "runTimeout": settings.run_timeout, "build": build_kind, "framepipe": binary,
             "hostCPUs": len(os.sched_getaffinity(0)), "hostLoadAtStart": loadavg(), "otherGuestsAtStart": other_guests,
             "memory": settings.memory, "syscalls": settings.syscalls, "copy": settings.copy,
-            "sizes": settings.sizes, "cpuTimes": "wait4"}
+            "sizes": settings.sizes, "cpuTimes": "wait4", "loops": settings.loops, "load": settings.load,
+            "probe": settings.probe, "probeDir": probe_dir or ""}
 
 
 def write_json(path, value):
@@ -88,11 +136,14 @@ def write_json(path, value):
         json.dump(value, f, indent=2)
 
 
-def guest_command(settings, out, binary):
+def guest_command(settings, out, binary, probe_dir=None):
     """The lab's command: the guest half, with this Python, scripts/ on its path."""
     cmd = [sys.executable, "-B", "-m", "benchcompare.guest", "--out", out, "--rounds", str(settings.rounds),
            "--fps", settings.fps, "--short", str(settings.short), "--long", str(settings.long),
-           "--framepipe", binary, "--memory", " ".join(settings.memory), "--run-timeout", str(settings.run_timeout)]
+           "--framepipe", binary, "--memory", " ".join(settings.memory), "--run-timeout", str(settings.run_timeout),
+           "--loops", " ".join(settings.loops), "--load", str(settings.load)]
+    if probe_dir:
+        cmd += ["--probe", "on" if settings.probe == "on" else "auto", "--probe-dir", probe_dir]
     if settings.syscalls:
         cmd.append("--syscalls")
     if settings.copy:
@@ -123,6 +174,7 @@ def benchmark(settings):
     for tool in ("gst-launch-1.0", "gst-inspect-1.0"):
         if not shutil.which(tool):
             say(f"warning: {tool} is missing after scripts/deps: GStreamer runs will be skipped")
+    probe_dir = probe_dir_of(settings)
     binary, build_kind = build(settings)
     out = settings.out or os.path.join(REPO, "lab-results", "bench-" + time.strftime("%Y%m%d-%H%M%S"))
     os.makedirs(out, exist_ok=True)
@@ -139,18 +191,22 @@ def benchmark(settings):
     if float(loadavg().split()[0]) > 0.7:
         say(f"warning: this host is busy (load average {loadavg()}): the numbers will be noisy")
     meta_path = os.path.join(out, "meta.json")
-    write_json(meta_path, meta_of(settings, commit, dirty, build_kind, binary, other_guests))
-    tools = len(settings.memory) + 2 + 2 * settings.copy
-    estimate = estimate_seconds(settings.sizes, settings.fps, settings.rounds, settings.short, settings.long, tools)
+    write_json(meta_path, meta_of(settings, commit, dirty, build_kind, binary, other_guests, probe_dir))
+    tools = len(framepipe_rows(settings.memory, settings.loops)) + 2 + 2 * settings.copy
+    estimate = estimate_seconds(settings.sizes, settings.fps, settings.rounds, settings.short, settings.long, tools,
+                                PROBE_SECONDS if probe_dir else 0)
     lab_timeout = estimate * 2 + 120
     say(f"commit {commit}, {len(settings.sizes)} size(s), {settings.rounds} round(s), short {settings.short} / "
-        f"long {settings.long} frames at {settings.fps} fps, framepipe memory: {' '.join(settings.memory)}"
+        f"long {settings.long} frames at {settings.fps} fps, framepipe memory: {' '.join(settings.memory)}, "
+        f"loops: {' '.join(settings.loops)}"
+        + (f"; load: {settings.load} busy processes" if settings.load else "")
+        + ("; under the probe" if probe_dir else "")
         + ("; copy path (YUYV) too" if settings.copy else "")
         + ("; system calls and context switches counted (perf stat)" if settings.syscalls else "")
         + f"; about {(estimate + 59) // 60} min")
     say(f"results in {out} (progress: {out}/progress.log after the run)")
     lab = ["scripts/lab", "--vivid", "n_devs=1", "--results", out, "--timeout", str(lab_timeout),
-           "--env", f"PYTHONPATH={os.path.join(REPO, 'scripts')}", "--"] + guest_command(settings, out, binary)
+           "--env", f"PYTHONPATH={os.path.join(REPO, 'scripts')}", "--"] + guest_command(settings, out, binary, probe_dir)
     with open(os.path.join(out, "guest-output.log"), "w") as stdout, open(os.path.join(out, "guest-stderr.log"), "w") as stderr:
         lab_status = subprocess.run(lab, stdin=subprocess.DEVNULL, stdout=stdout, stderr=stderr, check=False).returncode
     try:

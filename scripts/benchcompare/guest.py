@@ -2,13 +2,15 @@
 (scripts/lab), never on its own, as
 
     python3 -B -m benchcompare.guest --out DIR --rounds N --fps F --short N --long N
-        --framepipe BIN [--memory "camera display heap:NAME ..."] [--run-timeout S]
+        --framepipe BIN [--memory "camera display heap:NAME ..."] [--loops "thread dispatch ..."]
+        [--load N] [--probe on|off|auto --probe-dir DIR] [--run-timeout S]
         [--syscalls] [--copy] -- WxH[@FPS][:SHORT:LONG]...
 
 (with scripts/ on PYTHONPATH). For each size it runs framepipe once per
-allocator of --memory (source.memory pinned in the generated config; tools
-framepipe for camera, framepipe-display, framepipe-heap, ... for the
-others), GStreamer (kmssink default) and GStreamer (kmssink sync=false
+row of --memory and --loops (plan.framepipe_rows: camera memory once per
+event loop, framepipe-thread, framepipe-dispatch, framepipe-thread-rt; the
+other allocators, source.memory pinned in the generated config, as
+framepipe-display, framepipe-heap, ... with the first loop), GStreamer (kmssink default) and GStreamer (kmssink sync=false
 skip-vsync=true), round after round, each with a short and a long frame
 count. It records wall time and CPU time (user + sys, from wait4) of every
 run, and for framepipe the memory asked for and the memory the run says it
@@ -21,8 +23,11 @@ run on the camera in 'YUYV' (GStreamer YUY2), which vkms cannot show:
 framepipe-copy (framepipe bench, "copy": "allowed", no source.memory: the
 planner picks the copy path; a run whose memory is not "copy from YUYV ..."
 is failed) and gst-copy (v4l2src io-mode=mmap ! YUY2 ! videoconvert ! BGRx !
-kmssink sync=false skip-vsync=true). The host reads runs.tsv and works out
-the table. Progress goes to stdout and to OUT/progress.log.
+kmssink sync=false skip-vsync=true). With --load N, N busy processes
+(load.py) run during every timed run. With the probe, every timed run goes
+under the kernel-tracepoint probe's trace-latency.sh (RUN/trace.txt), its
+times taken inside it (benchcompare.timed). The host reads runs.tsv and
+works out the table. Progress goes to stdout and to OUT/progress.log.
 """
 
 import os
@@ -34,12 +39,19 @@ import time
 
 from . import parse
 from . import plan as P
+from .load import Load
 from .parse import tsv_line
 
 RUNS_COLUMNS = ("size", "rate", "tool", "round", "kind", "frames", "status", "exitStatus", "wallSeconds",
-                "userSeconds", "systemSeconds", "dir", "note", "memory", "memoryUsed", "syscalls", "contextSwitches")
+                "userSeconds", "systemSeconds", "dir", "note", "memory", "memoryUsed", "syscalls", "contextSwitches",
+                "loop", "load", "probed")
 PLAN_COLUMNS = ("size", "width", "height", "rate", "rateFraction", "short", "long", "note")
-GUEST_VALUE_OPTIONS = ("--out", "--rounds", "--fps", "--short", "--long", "--framepipe", "--run-timeout", "--memory")
+GUEST_VALUE_OPTIONS = ("--out", "--rounds", "--fps", "--short", "--long", "--framepipe", "--run-timeout", "--memory",
+                       "--loops", "--load", "--probe", "--probe-dir")
+# The probe's events that must be in the guest's tracefs (trace-latency.sh).
+PROBE_EVENTS = ("vb2/vb2_buf_done", "v4l2/v4l2_dqbuf", "drm/drm_vblank_event", "drm/drm_vblank_event_delivered",
+                "syscalls/sys_enter_ioctl", "syscalls/sys_exit_ioctl")
+TRACING = "/sys/kernel/tracing"
 
 
 class GuestError(Exception):
@@ -48,7 +60,8 @@ class GuestError(Exception):
 
 def parse_guest_args(argv):
     """(options dict, sizes) of the guest's command line."""
-    opts = {"--run-timeout": "120", "--memory": "camera", "--syscalls": False, "--copy": False}
+    opts = {"--run-timeout": "120", "--memory": "camera", "--loops": "", "--load": "0", "--probe": "off",
+            "--probe-dir": "", "--syscalls": False, "--copy": False}
     args = list(argv)
     while args:
         arg = args.pop(0)
@@ -66,6 +79,12 @@ def parse_guest_args(argv):
         raise GuestError("missing options")
     if not args:
         raise GuestError("no sizes")
+    if opts["--probe"] not in ("on", "off", "auto"):
+        raise GuestError(f"--probe wants on, off or auto, got: {opts['--probe']}")
+    if opts["--probe"] != "off" and not opts["--probe-dir"]:
+        raise GuestError("--probe needs --probe-dir")
+    if not opts["--load"].isdigit():
+        raise GuestError(f"--load wants a number, got: {opts['--load']}")
     return opts, args
 
 
@@ -122,6 +141,11 @@ class Guest:
         self.framepipe = opts["--framepipe"]
         self.run_timeout = opts["--run-timeout"]
         self.memory = opts["--memory"].split()  # space-separated (heap names may have commas)
+        self.loops = opts["--loops"].split()
+        self.load = int(opts["--load"])
+        self.probe_mode = opts["--probe"]
+        self.probe_script = None  # trace-latency.sh when the probe runs (probe_tracing)
+        self.probe_dir = opts["--probe-dir"]
         self.syscalls = opts["--syscalls"]
         self.copy = opts["--copy"]
         self.specs = specs
@@ -130,6 +154,7 @@ class Guest:
         self.sizes = []        # the planned keys ("640x480@25")
         self.plans = {}        # key → dict(width, height, rate, fraction, short, long, copy)
         self.memory_of = {}    # tool → the memory it asks for
+        self.loop_of = {}      # tool → its entry of --loops ("" framepipe's default)
         self.fp_tools = []
         self.copy_tools = []
 
@@ -215,6 +240,36 @@ class Guest:
         self.log(f"counting system calls and context switches of every run: perf stat -e {P.PERF_EVENTS} "
                  "(the run's CPU time includes perf's overhead)")
 
+    def probe_tracing(self):
+        """The probe (--probe on or auto): its trace-latency.sh, tracefs and
+        the events the probe records. Without them: no probe (auto, said in
+        progress.log and guest-info.tsv) or an error (on)."""
+        if self.probe_mode == "off":
+            self.info("probe", "")
+            return
+        script = os.path.join(self.probe_dir, "trace-latency.sh")
+        problem = ""
+        if not os.path.isfile(script):
+            problem = f"no {script}"
+        else:
+            if not os.path.ismount(TRACING):
+                succeeds(["mount", "-t", "tracefs", "nodev", TRACING])
+            missing = [e for e in PROBE_EVENTS if not os.path.isdir(os.path.join(TRACING, "events", e))]
+            if not os.path.ismount(TRACING):
+                problem = f"cannot mount tracefs at {TRACING}"
+            elif missing:
+                problem = f"the guest's tracefs has no event {', '.join(missing)}"
+        if problem:
+            if self.probe_mode == "on":
+                raise GuestError(f"--probe: {problem}")
+            self.log(f"no probe: {problem}")
+            self.info("probe", "")
+            self.info("probeProblem", problem)
+            return
+        self.probe_script = script
+        self.info("probe", script)
+        self.log(f"every timed run under the probe: sh {script} RUN/trace.txt -- ...")
+
     def probe_framepipe(self):
         """What this framepipe has: bench (else preview --json), source.memory,
         --explain, --count-allocations, the copy path."""
@@ -235,13 +290,24 @@ class Guest:
         self.fp_explain = "--explain" in sub_help
         self.fp_allocations = "--count-allocations" in sub_help
         fp_copy = "--allow-copy" in sub_help
+        loops = self.loops
+        if loops and "--event-loop" not in sub_help:
+            self.log(f"this framepipe has no --event-loop: camera memory runs once, as \"framepipe\" "
+                     f"(framepipe's own loop), instead of once per loop ({' '.join(loops)})")
+            loops = []
+        elif "--realtime" not in sub_help and any(loop.endswith("-rt") for loop in loops):
+            self.log("this framepipe has no --realtime: the -rt loops are skipped")
+            loops = [loop for loop in loops if not loop.endswith("-rt")] or ["thread"]
+        memory = []
         for m in self.memory:
             if not self.fp_memory and m != "camera":
                 self.log(f"framepipe memory '{m}' skipped: this framepipe has no source.memory (--memory)")
                 continue
-            tool = P.guest_tool(m)
-            self.fp_tools.append(tool)
-            self.memory_of[tool] = m
+            memory.append(m)
+        for row in P.framepipe_rows(memory, loops):
+            self.fp_tools.append(row.tool)
+            self.memory_of[row.tool] = row.memory
+            self.loop_of[row.tool] = row.loop
         if not self.fp_memory:
             self.log("warning: this framepipe has no source.memory: its camera-memory runs are not pinned nor checked")
         if self.copy:
@@ -254,6 +320,7 @@ class Guest:
                 self.copy_tools.append(P.COPY_GST)
         self.info("framepipeMemory", " ".join(self.memory))
         self.info("framepipeTools", " ".join(self.fp_tools))
+        self.info("framepipeLoops", " ".join(loops))
         self.info("framepipeMemorySupported", "1" if self.fp_memory else "0")
         if self.copy:
             self.info("copyFormat", P.COPY_FOURCC)
@@ -368,12 +435,36 @@ class Guest:
         if tool.startswith(P.FP_TOOL):
             config = os.path.join(self.out, "configs", P.config_name(size, tool))
             return P.framepipe_command(self.framepipe, self.mode, config, n, os.path.join(directory, "report"),
-                                       warmup_counts=kind == "warmup" and self.fp_allocations, explain=self.fp_explain)
+                                       warmup_counts=kind == "warmup" and self.fp_allocations, explain=self.fp_explain,
+                                       loop=self.loop_of.get(tool, ""))
         return P.gstreamer_command(tool, n, p["width"], p["height"], p["fraction"])
 
-    def execute(self, wrapped, directory):
+    def loaded_execute(self, wrapped, directory, probed, load, notes):
+        """execute() under load busy processes (started before, killed and
+        reaped after), its times from benchcompare.timed inside the probe
+        when probed (the whole run's in probe-time). A problem goes to notes."""
+        busy = Load(load)
+        if load:
+            busy.start()
+        try:
+            rc, real, user, sys_time = self.execute(wrapped, directory, "probe-time" if probed else "time")
+        finally:
+            left = busy.stop() if load else []
+        if left:
+            notes.append(f"warning: busy processes {' '.join(map(str, left))} still there after SIGKILL")
+            self.log(notes[-1])
+        if probed:
+            inner = (read_text(os.path.join(directory, "time")) or "").split()
+            if len(inner) == 3:
+                real, user, sys_time = inner
+            else:
+                notes.append("warning: the probe's run wrote no times of its own: wall and CPU include the probe")
+        return rc, real, user, sys_time
+
+    def execute(self, wrapped, directory, time_name="time"):
         """Runs wrapped with stdin /dev/null, stdout and stderr into the run's
-        folder; (exit status, wall, user, sys seconds as '%.3f'). The CPU
+        folder; (exit status, wall, user, sys seconds as '%.3f'), also in the
+        run's file time_name. The CPU
         times are wait4's rusage of the child: it and every descendant it
         waited for (timeout(1) and the tool; with --syscalls perf and sh too)."""
         with open(os.path.join(directory, "stdout"), "wb") as out, open(os.path.join(directory, "stderr"), "wb") as err:
@@ -388,7 +479,7 @@ class Guest:
             proc.returncode = os.waitstatus_to_exitcode(status)
         rc = proc.returncode if proc.returncode >= 0 else 128 - proc.returncode
         timing = ("%.3f" % (t1 - t0), "%.3f" % usage.ru_utime, "%.3f" % usage.ru_stime)
-        with open(os.path.join(directory, "time"), "w") as f:
+        with open(os.path.join(directory, time_name), "w") as f:
             f.write(" ".join(timing) + "\n")
         return (rc,) + timing
 
@@ -406,10 +497,18 @@ class Guest:
         cmd = self.command(size, tool, kind, n, directory)
         perf_file = os.path.join(directory, "perf.txt") if self.syscalls else None
         wrapped = P.wrap(cmd, self.run_timeout, perf_file)
+        timed = kind != "warmup"
+        probed = timed and self.probe_script is not None
+        if probed:
+            wrapped = P.probe_wrap(wrapped, self.probe_script, os.path.join(directory, "trace.txt"),
+                                   os.path.join(directory, "time"), sys.executable)
         with open(os.path.join(directory, "command"), "w") as f:
-            f.write(P.command_file(cmd, wrapped if self.syscalls else None))
-        rc, real, user, sys_time = self.execute(wrapped, directory)
+            f.write(P.command_file(cmd, wrapped if self.syscalls or probed else None))
+        rc, real, user, sys_time = self.loaded_execute(wrapped, directory, probed, self.load if timed else 0, notes)
         stderr = read_text(os.path.join(directory, "stderr"))
+        refused = parse.first_line(stderr or "", r"SCHED_FIFO.*refused")
+        if refused:
+            notes.append(f"warning: {refused}")
         report = os.path.join(directory, "report", "report.json")
         status = "ok"
         if rc != 0:
@@ -440,8 +539,10 @@ class Guest:
             self.failures += 1
         note = "; ".join(notes)
         self.append("runs.tsv", size, self.plans[size]["rate"], tool, rnd, kind, n, status, rc, real, user, sys_time,
-                    directory, note, asked, used, nsys, ncs)
+                    directory, note, asked, used, nsys, ncs, self.loop_of.get(tool, ""), self.load if timed else 0,
+                    1 if probed else 0)
         self.log(f"{size} {tool} round {rnd} {kind} ({n} frames)" + (f" [{used}]" if used else "")
+                 + (f" under load {self.load}" if timed and self.load else "")
                  + f": {status}, wall {real} s, cpu {user}+{sys_time} s"
                  + (f", {nsys} system calls" if nsys else "") + (f", {ncs} context switches" if ncs else "")
                  + (f" — {note}" if note else ""))
@@ -468,6 +569,12 @@ class Guest:
         if self.syscalls:
             self.probe_perf()
         self.info("syscallsCounted", "1" if self.syscalls else "0")
+        self.probe_tracing()
+        self.info("load", str(self.load))
+        self.info("guestCPUs", str(os.cpu_count() or ""))
+        if self.load:
+            self.log(f"load: {self.load} busy processes ({' '.join(P.LOAD_COMMAND)}) during every timed run, "
+                     f"on {os.cpu_count()} CPUs")
         self.probe_framepipe_options(copy_ok)
         self.set_timestamps()
         with open(os.path.join(self.out, "plan.tsv"), "w") as f:

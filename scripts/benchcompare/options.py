@@ -12,14 +12,18 @@ scripts/bench-compare: framepipe and GStreamer side by side, camera to screen,
 in one boot of the device lab (vivid n_devs=1 + vkms).
 
 Usage: scripts/bench-compare [--rounds N] [--short N] [--long N] [--sizes "WxH[@FPS][:SHORT:LONG] ..."]
-                             [--fps F] [--memory "camera display ..."] [--out DIR] [--run-timeout S]
+                             [--fps F] [--memory "camera display ..."] [--loops "thread dispatch ..."]
+                             [--load N] [--probe|--no-probe] [--probe-dir DIR] [--out DIR] [--run-timeout S]
                              [--release|--debug] [--framepipe BIN] [--syscalls] [--copy]
        scripts/bench-compare --analyse DIR
 
 For each size, round after round, it runs with a short and a long frame count:
-  framepipe    framepipe bench --config <generated, "memory": "camera"> --explain --frames N --out DIR
+  framepipe-thread, framepipe-dispatch, framepipe-thread-rt
+               framepipe bench --config <generated, "memory": "camera"> --explain --frames N --out DIR
+               --event-loop thread|dispatch [--realtime]: one row per entry of --loops
   framepipe-display, framepipe-heap, ...
-               the same with the config's source.memory set to display, heap, ... (--memory)
+               the same with the config's source.memory set to display, heap, ...
+               (--memory), each with the first loop of --loops
   gst-default  gst-launch-1.0 -q v4l2src io-mode=dmabuf num-buffers=N ! BGRx caps ! kmssink driver-name=vkms
   gst-skip     the same with kmssink sync=false skip-vsync=true
 and with --copy, on the camera in 'YUYV' (GStreamer YUY2), which vkms cannot show:
@@ -44,16 +48,52 @@ Options (defaults in brackets):
                    12.5 fps at most: 25 and 125 frames)
   --fps F          frame rate to request; a size where vivid offers less gets the
                    highest rate it offers below [25]
-  --memory LIST    who allocates framepipe's frame buffers, one framepipe row per
+  --memory LIST    who allocates framepipe's frame buffers, framepipe rows per
                    entry, space- or comma-separated ["camera display"]: camera
-                   (V4L2 MMAP + VIDIOC_EXPBUF, the display imports; tool
-                   "framepipe", as in earlier tables), display (KMS dumb buffers
+                   (V4L2 MMAP + VIDIOC_EXPBUF, the display imports; tools
+                   "framepipe-LOOP", one per --loops entry; "framepipe" with a
+                   framepipe that has no --event-loop), display (KMS dumb buffers
                    the camera imports as DMABUF; "framepipe-display"), heap or
                    heap:NAME (a dma-buf heap; "framepipe-heap",
                    "framepipe-heap-NAME"; a comma in NAME stays, as in
                    heap:linux,cma), auto (framepipe's own search;
                    "framepipe-auto"). Each run's config pins it, and a run whose
-                   report (or --explain plan) names other memory counts as failed
+                   report (or --explain plan) names other memory counts as
+                   failed. Allocators other than camera run with the first loop
+                   of --loops
+  --loops LIST     framepipe's event loops, one camera-memory row each, space- or
+                   comma-separated ["thread dispatch"]: thread (`--event-loop
+                   thread`, a waiter thread in epoll_wait; "framepipe-thread"),
+                   dispatch (`--event-loop dispatch`, Dispatch read sources;
+                   "framepipe-dispatch"), thread-rt (the waiter thread with
+                   `--realtime`, SCHED_FIFO; "framepipe-thread-rt"). A section
+                   of the table says which loop is faster at each size (more
+                   frames on the earliest feasible vblank by the probe, then the
+                   shorter wake-up p90, then the shorter latency p50). A
+                   framepipe without --event-loop runs one row, "framepipe"
+  --load N         N busy processes (sh -c 'while :; do :; done', pure CPU) in
+                   the guest during every timed run, every tool alike: started
+                   before the run, killed after it (none is left behind; the
+                   untimed warm-ups run without). The table's header says the
+                   load; under it the probe's figures show who still makes the
+                   earliest vblank [0]
+  --probe          judge every tool by the kernel-tracepoint probe (the default
+                   when the guest's tracefs has the probe's events; --probe
+                   makes a missing probe an error): each timed run, short and
+                   long, goes under the probe's trace-latency.sh, and the table
+                   gets per tool, from the long runs' traces (medians over
+                   rounds): the share of frames on the earliest feasible vblank
+                   and latency p50/p90 (the probe's latency.py, run on the
+                   host), beside framepipe's own earliest-vblank figure; and the
+                   wake-up latency, vb2:vb2_buf_done of a buffer index → the
+                   v4l2:v4l2_dqbuf of that index, p50/p90. The tool's wall and
+                   CPU times are taken inside the probe (the probe's set-up and
+                   the copy of its trace are not in them); the tracepoints' own
+                   cost is, in short and long runs alike, so compare CPU
+                   between runs with the same setting
+  --no-probe       no probe
+  --probe-dir DIR  the probe (trace-latency.sh, latency.py)
+                   [<repository>/../shared/tools/probe]
   --out DIR        where the table, raw numbers and every run's output go
                    [./lab-results/bench-<date>]
   --run-timeout S  limit for one run [120]
@@ -87,7 +127,9 @@ Output: the table (markdown) on stdout; DIR/table.md, DIR/results.json (all
 raw and derived numbers), DIR/runs.tsv (with the memory each framepipe run asked
 for and used, and with --syscalls the counts), DIR/runs/<size>/<tool>-r<round>-<kind>/
 (command, stdout, stderr with the --explain plan, framepipe's report.json,
-perf.txt with --syscalls), DIR/configs/ and DIR/progress.log.
+perf.txt with --syscalls; with the probe trace.txt, its latency.py output
+probe.txt, time = the tool's own times and probe-time = the whole run's),
+DIR/configs/ and DIR/progress.log.
 Exit status: 0 if every run worked, 1 if some failed (the table shows what
 worked), 2 bad usage, else the lab's status (124 timeout, 125 lab failure).
 
@@ -101,10 +143,14 @@ scripts/benchcompare/tests (from the repository's root).
 VALUE_OPTIONS = {
     "--rounds": "rounds", "--short": "short", "--long": "long", "--sizes": "sizes",
     "--fps": "fps", "--memory": "memory", "--out": "out", "--run-timeout": "run_timeout",
-    "--framepipe": "framepipe", "--analyse": "analyse",
+    "--framepipe": "framepipe", "--analyse": "analyse", "--loops": "loops", "--load": "load",
+    "--probe-dir": "probe_dir",
 }
 
 MEMORY_WORDS = ("auto", "camera", "display", "heap")
+# --loops: framepipe's event loops (--event-loop), thread-rt with --realtime
+# (which only the waiter thread honours).
+LOOP_WORDS = ("thread", "dispatch", "thread-rt")
 
 
 class UsageError(Exception):
@@ -125,6 +171,10 @@ class Options:
     framepipe: str = ""
     analyse: str = ""
     memory: str = "camera display"
+    loops: str = "thread dispatch"
+    load: str = "0"
+    probe: str = "auto"         # auto (when the guest's tracefs can), on (--probe), off (--no-probe)
+    probe_dir: str = ""         # "" is <repository>/../shared/tools/probe
     syscalls: bool = False
     copy: bool = False
     help: bool = False
@@ -140,6 +190,10 @@ class Settings:
     run_timeout: int
     sizes: list = field(default_factory=list)      # the size specifications, as given
     memory: list = field(default_factory=list)     # the allocators, in order
+    loops: list = field(default_factory=list)      # the event loops, in order
+    load: int = 0                                   # busy processes during each timed run
+    probe: str = "auto"                             # auto, on or off
+    probe_dir: str = ""                             # as given ("" the default)
     out: str = ""
     release: bool = True
     framepipe: str = ""
@@ -173,6 +227,9 @@ def parse_args(argv):
             del args[0]
         elif arg == "--copy":
             options.copy = True
+            del args[0]
+        elif arg in ("--probe", "--no-probe"):
+            options.probe = "on" if arg == "--probe" else "off"
             del args[0]
         elif arg in ("-h", "--help"):
             options.help = True
@@ -247,6 +304,22 @@ def parse_memory(text):
     return entries
 
 
+def parse_loops(text):
+    """The checked event loops of --loops, in order (space- or comma-separated)."""
+    loops = text.replace(",", " ").split()
+    if not loops:
+        raise UsageError("--loops is empty")
+    for loop in loops:
+        if loop == "dispatch-rt":
+            raise UsageError("bad --loops entry 'dispatch-rt': --realtime raises the waiter thread's priority, "
+                             "which only the thread loop has")
+        if loop not in LOOP_WORDS:
+            raise UsageError(f"bad --loops entry '{loop}': want {', '.join(LOOP_WORDS)}")
+        if loops.count(loop) > 1:
+            raise UsageError(f"--loops lists {loop} twice")
+    return loops
+
+
 def check(options):
     """The Settings of a benchmark run (not --analyse), in the order the shell
     script checked them, so that the first problem is the one reported."""
@@ -265,7 +338,11 @@ def check(options):
     for spec in sizes:
         check_size(spec)
     memory = parse_memory(options.memory)
+    loops = parse_loops(options.loops)
+    if not re.fullmatch(r"0|[1-9][0-9]{0,2}", options.load):
+        raise UsageError(f"--load wants a number of busy processes (0 to 999), got: {options.load}")
     return Settings(rounds=int(options.rounds), short=int(options.short), long=int(options.long),
                     fps=options.fps, run_timeout=int(options.run_timeout), sizes=sizes, memory=memory,
+                    loops=loops, load=int(options.load), probe=options.probe, probe_dir=options.probe_dir,
                     out=options.out, release=options.release, framepipe=options.framepipe,
                     syscalls=options.syscalls, copy=options.copy)

@@ -22,6 +22,11 @@ FP_TOOL = "framepipe"
 COPY_FP, COPY_GST = "framepipe-copy", "gst-copy"
 
 
+# --load: one busy process, pure CPU (dash runs the loop itself: no child, no
+# system call).
+LOAD_COMMAND = ["sh", "-c", "while :; do :; done"]
+
+
 def guest_tool(memory):
     """The tool of an allocator: "framepipe" for camera memory (the name of
     the earlier tables), framepipe-display, framepipe-heap,
@@ -30,6 +35,39 @@ def guest_tool(memory):
     if memory == "camera":
         return FP_TOOL
     return "framepipe-" + re.sub(r"[^A-Za-z0-9._-]", "-", memory.replace(":", "-"))
+
+
+@dataclass
+class FramepipeRow:
+    """One framepipe row of the table: its tool name, the memory it pins
+    and the event loop it runs ("" for framepipe's own default)."""
+    tool: str
+    memory: str
+    loop: str
+
+
+def framepipe_rows(memory, loops):
+    """The framepipe rows of --memory and --loops: camera memory once per
+    loop (framepipe-thread, framepipe-dispatch, framepipe-thread-rt), every
+    other allocator once with the first loop, named as before
+    (framepipe-display, ...). Without loops (a framepipe that has no
+    --event-loop) camera memory is the one row "framepipe"."""
+    rows = []
+    for m in memory:
+        if m == "camera" and loops:
+            rows += [FramepipeRow(f"{FP_TOOL}-{loop}", m, loop) for loop in loops]
+        else:
+            rows.append(FramepipeRow(guest_tool(m), m, loops[0] if loops else ""))
+    return rows
+
+
+def loop_flags(loop):
+    """framepipe's options for an entry of --loops: --event-loop thread|dispatch,
+    and --realtime for thread-rt; none for "" (framepipe's default)."""
+    if not loop:
+        return []
+    kind, _, rt = loop.partition("-")
+    return ["--event-loop", kind] + (["--realtime"] if rt == "rt" else [])
 
 
 # ---- sizes and rates --------------------------------------------------------------
@@ -156,12 +194,13 @@ def config_name(key, tool):
 
 # ---- commands ------------------------------------------------------------------------
 
-def framepipe_command(framepipe, mode, config, frames, report_dir, warmup_counts=False, explain=False):
+def framepipe_command(framepipe, mode, config, frames, report_dir, warmup_counts=False, explain=False, loop=""):
     """framepipe bench (or preview --json, for builds without bench). Heap
     allocations are counted in the untimed warm-up only (warmup_counts): the
     counting re-executes bench with the malloc interposer, which would add to
     the timed runs' start-up and CPU. --explain prints the plan (with the
-    memory used) on stderr, before streaming."""
+    memory used) on stderr, before streaming. loop: an entry of --loops
+    (loop_flags)."""
     if mode == "bench":
         cmd = [framepipe, "bench", "--config", config, "--frames", str(frames), "--out", report_dir]
         if warmup_counts:
@@ -170,7 +209,7 @@ def framepipe_command(framepipe, mode, config, frames, report_dir, warmup_counts
         cmd = [framepipe, "preview", "--config", config, "--frames", str(frames), "--json"]
     if explain:
         cmd.append("--explain")
-    return cmd
+    return cmd + loop_flags(loop)
 
 
 def gstreamer_command(tool, frames, width, height, fraction):
@@ -203,6 +242,15 @@ def wrap(cmd, run_timeout, perf_file=None):
         wrapped = ["perf", "stat", "-x,", "-e", PERF_EVENTS, "-o", perf_file, "--",
                    "sh", "-c", '"$@"; exit $?', "sh"] + wrapped
     return wrapped
+
+
+def probe_wrap(wrapped, script, trace_file, time_file, python):
+    """wrapped under the kernel-tracepoint probe (sh trace-latency.sh
+    TRACE -- ...), with benchcompare.timed between them: it runs wrapped and
+    writes its wall and CPU times to time_file, so that the probe's set-up
+    (tracefs, its 64 MB per CPU buffer) and the copy of its trace after the
+    tool stay out of the run's times. The probe exits with the tool's status."""
+    return ["sh", script, trace_file, "--", python, "-S", "-B", "-m", "benchcompare.timed", time_file, "--"] + wrapped
 
 
 # Characters bash's printf %q escapes with a backslash anywhere in a word.
@@ -242,10 +290,11 @@ def command_file(cmd, wrapped=None):
 
 # ---- the host's estimate ------------------------------------------------------------------
 
-def estimate_seconds(specs, fps, rounds, short, long, tools):
+def estimate_seconds(specs, fps, rounds, short, long, tools, extra_per_run=0):
     """Rough duration of the whole benchmark: per run ≈ 2 s to start and stop
     plus N / rate, where vivid under TCG fills ≈ 25 fps at 640x480 and
-    proportionally less above; plus 20 s."""
+    proportionally less above, plus extra_per_run seconds per timed run (the
+    probe's set-up and trace); plus 20 s."""
     total = 0.0
     f = float(fps)
     for spec in specs:
@@ -255,5 +304,5 @@ def estimate_seconds(specs, fps, rounds, short, long, tools):
             rate = float(s.want)
         ns = int(s.short) if s.short and int(s.short) else short * rate / f
         nl = int(s.long) if s.long and int(s.long) else long * rate / f
-        total += tools * (2 + 10 / rate) + rounds * tools * (4 + (ns + nl) / rate)
+        total += tools * (2 + 10 / rate) + rounds * tools * (4 + 2 * extra_per_run + (ns + nl) / rate)
     return int(total + 20)

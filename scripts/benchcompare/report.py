@@ -9,6 +9,7 @@ import json
 import os
 from collections import Counter
 
+from . import report_loops
 from .analyse import COPY_FP, COPY_GST_FORMAT
 
 TITLE = "# framepipe vs GStreamer: camera to screen in the device lab"
@@ -126,6 +127,7 @@ def header(a):
                  "perf's counting overhead is in this table's CPU figures")
     elif meta.get("syscalls"):
         L.append("- system calls and context switches: asked for (`--syscalls`), but **no run was counted** (see progress.log)")
+    L += report_loops.header_lines(a)
     if info.get("gstreamerProblem"):
         L.append(f"- GStreamer: **not run**: {info['gstreamerProblem']}")
     return L
@@ -212,7 +214,7 @@ def memory_table(a):
     """Each allocator against camera memory (none with camera memory alone)."""
     if not a.memory_comparison:
         return []
-    L = ["", "Allocators against camera memory (`framepipe`): fps and CPU per frame as ratios, the rest as differences "
+    L = ["", f"Allocators against camera memory (`{a.tools.camera_tool}`): fps and CPU per frame as ratios, the rest as differences "
          "(latency: positive is slower; earliest vblank: percentage points):", "",
          "| size@fps | framepipe | fps ratio | CPU/frame ratio | fixed s | p50 ms | p99 ms | earliest vblank |",
          "|---|---|---|---|---|---|---|---|"]
@@ -280,7 +282,8 @@ def verdict_lines(a):
 
 def render(a):
     """The markdown of table.md."""
-    L = header(a) + [""] + main_table(a) + own_report_lines(a) + ratio_table(a) + memory_table(a)
+    L = (header(a) + [""] + main_table(a) + own_report_lines(a) + report_loops.probe_table(a) + report_loops.loop_table(a)
+         + ratio_table(a) + memory_table(a))
     L.append("")
     L += copy_table(a) + outlier_lines(a) + failed_lines(a) + verdict_lines(a)
     return "\n".join(L) + "\n"
@@ -289,13 +292,16 @@ def render(a):
 def results(a):
     """The dict of results.json: the raw files and every derived number."""
     folder = a.folder
-    return {
+    out = {
         "meta": folder.meta, "guest": folder.info, "plan": folder.plan,
         "runs": folder.runs, "rounds": a.rounds, "disturbedRuns": a.outliers,
         "summary": [dict(size=s, tool=t, **m) for (s, t), m in a.summary.items()],
         "ratios": a.ratios, "memoryComparison": a.memory_comparison,
         "copy": a.copy_status, "copyComparison": a.copy_comparison,
     }
+    if "loops" in folder.meta:
+        out["loopComparison"] = a.loop_comparison
+    return out
 
 
 def write(a):

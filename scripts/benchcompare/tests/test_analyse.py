@@ -77,9 +77,17 @@ class HelpersTests(unittest.TestCase):
         self.assertEqual(A.shown(row, {"frames": {}}), 250)
         self.assertEqual(A.shown(row, None), 250)
 
-    def test_tool_of(self):
-        self.assertEqual(A.tool_of("camera"), "framepipe")
-        self.assertEqual(A.tool_of("heap:linux,cma"), "framepipe-heap-linux-cma")
+    def test_tools_of_loops(self):
+        meta = {"memory": ["camera", "display"], "loops": ["thread", "dispatch"]}
+        t = A.tools_of(meta, {"framepipeLoops": "thread dispatch"}, [])
+        self.assertEqual(t.fp_tools, ["framepipe-thread", "framepipe-dispatch", "framepipe-display"])
+        self.assertEqual((t.camera_tool, t.loop_of["framepipe-display"], t.asked["framepipe-dispatch"]), ("framepipe-thread", "thread", "camera"))
+        # a framepipe without --event-loop: the guest ran one camera row
+        t = A.tools_of(meta, {"framepipeLoops": ""}, [])
+        self.assertEqual((t.fp_tools, t.camera_tool), (["framepipe", "framepipe-display"], "framepipe"))
+        # before --loops
+        t = A.tools_of({"memory": ["camera", "heap:linux,cma"]}, {}, [])
+        self.assertEqual((t.fp_tools, t.camera_tool, t.loop_of), (["framepipe", "framepipe-heap-linux-cma"], "framepipe", {"framepipe": "", "framepipe-heap-linux-cma": ""}))
 
 
 class LongMinusShortTests(unittest.TestCase):

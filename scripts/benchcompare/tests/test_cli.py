@@ -35,7 +35,8 @@ class CliTests(unittest.TestCase):
         status, out, _ = run_main("--help")
         self.assertEqual((status, out), (0, HELP))
         for option in ("--rounds", "--short", "--long", "--sizes", "--fps", "--memory", "--out", "--run-timeout",
-                       "--release", "--debug", "--framepipe", "--syscalls", "--copy", "--analyse"):
+                       "--release", "--debug", "--framepipe", "--syscalls", "--copy", "--analyse",
+                       "--loops", "--load", "--probe", "--no-probe", "--probe-dir"):
             self.assertIn(f"  {option} ", HELP)
 
     def test_usage_errors_exit_2_before_any_work(self):
@@ -66,8 +67,39 @@ class CliTests(unittest.TestCase):
         cmd = cli.guest_command(s, "/o", "/fp")
         self.assertEqual(cmd[1:4], ["-B", "-m", "benchcompare.guest"])
         self.assertEqual(cmd[4:], ["--out", "/o", "--rounds", "1", "--fps", "25", "--short", "50", "--long", "250",
-                                   "--framepipe", "/fp", "--memory", "camera heap:a,b", "--run-timeout", "120", "--copy",
+                                   "--framepipe", "/fp", "--memory", "camera heap:a,b", "--run-timeout", "120",
+                                   "--loops", "thread dispatch", "--load", "0", "--copy",
                                    "--", "640x480", "320x180@60"])
+
+    def test_guest_reads_the_guest_command(self):
+        from benchcompare import guest
+        from benchcompare.options import check, parse_args
+        s = check(parse_args(["--loops", "thread-rt,dispatch", "--load", "2", "--memory", "camera"]))
+        opts, sizes = guest.parse_guest_args(cli.guest_command(s, "/o", "/fp", "/probe")[4:])
+        self.assertEqual((opts["--loops"], opts["--load"], opts["--probe"], opts["--probe-dir"], sizes),
+                         ("thread-rt dispatch", "2", "auto", "/probe", ["640x480", "1280x720"]))
+        s = check(parse_args(["--probe"]))
+        opts, _ = guest.parse_guest_args(cli.guest_command(s, "/o", "/fp", "/probe")[4:])
+        self.assertEqual(opts["--probe"], "on")
+        opts, _ = guest.parse_guest_args(cli.guest_command(s, "/o", "/fp", None)[4:])
+        self.assertEqual(opts["--probe"], "off")
+
+    def test_probe_dir(self):
+        from benchcompare.options import check, parse_args
+        with tempfile.TemporaryDirectory() as d:
+            self.assertEqual(cli.probe_dir_of(check(parse_args(["--no-probe", "--probe-dir", d]))), None)
+            with self.assertRaises(cli.UsageError) as caught:
+                cli.probe_dir_of(check(parse_args(["--probe", "--probe-dir", d])))
+            self.assertEqual(str(caught.exception), f"--probe: no trace-latency.sh, latency.py in {os.path.realpath(d)} (see --probe-dir)")
+            with redirect_stderr(io.StringIO()) as err:
+                self.assertIsNone(cli.probe_dir_of(check(parse_args(["--probe-dir", d]))))
+            self.assertIn("warning: no probe (trace-latency.sh, latency.py missing in", err.getvalue())
+            for name in cli.PROBE_FILES:
+                open(os.path.join(d, name), "w").close()
+            self.assertEqual(cli.probe_dir_of(check(parse_args(["--probe", "--probe-dir", d]))), os.path.realpath(d))
+
+    def test_default_probe_is_beside_the_repository(self):
+        self.assertEqual(cli.PROBE_DIR, os.path.join(os.path.dirname(cli.REPO), "shared", "tools", "probe"))
 
     def test_script(self):
         result = subprocess.run([sys.executable, SCRIPT, "--sizes", "640"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)

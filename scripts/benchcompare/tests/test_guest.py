@@ -14,17 +14,27 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspa
 
 from benchcompare import guest as G  # noqa: E402
 from benchcompare import plan as P  # noqa: E402
+from benchcompare import timed  # noqa: E402
+from benchcompare.load import Load  # noqa: E402
 from benchcompare.analyse import parse_tsv  # noqa: E402
 
 # A framepipe bench stand-in: writes report.json (with "memory" unless
 # FAKE_NO_MEMORY), prints --explain's chosen line, exits FAKE_STATUS.
 FAKE_FRAMEPIPE = """#!/bin/sh
+echo "$@" > "${FAKE_ARGS:-/dev/null}"
 out=""
 while [ $# -gt 0 ]; do
   case $1 in --out) out=$2; shift ;; esac
   shift
 done
 echo "2. chosen: ${FAKE_CHOSEN:-camera memory}, XR24 640x480" >&2
+if [ -n "$FAKE_COUNT_LOAD" ]; then
+  n=0
+  for c in /proc/[0-9]*/cmdline; do
+    [ "$(tr '\\0' ' ' < "$c" 2>/dev/null)" = "sh -c while :; do :; done " ] && n=$((n+1))
+  done
+  echo $n > "$FAKE_COUNT_LOAD"
+fi
 if [ -n "$out" ] && [ -z "$FAKE_NO_REPORT" ]; then
   mkdir -p "$out"
   if [ -n "$FAKE_NO_MEMORY" ]; then
@@ -35,6 +45,30 @@ if [ -n "$out" ] && [ -z "$FAKE_NO_REPORT" ]; then
 fi
 exit ${FAKE_STATUS:-0}
 """
+
+
+# The probe's trace-latency.sh stand-in: a trace of one line, the command,
+# then a second of its own (the real one copies its trace), the command's status.
+FAKE_PROBE = """#!/bin/sh
+OUT=$1; shift; [ "$1" = "--" ] && shift
+echo "# tracer: nop" > "$OUT"
+"$@"; rc=$?
+sleep 1
+exit $rc
+"""
+
+
+def load_processes():
+    """Processes running the busy loop (plan.LOAD_COMMAND), by /proc."""
+    found = []
+    for pid in os.listdir("/proc"):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                if f.read().split(b"\0")[:3] == [w.encode() for w in P.LOAD_COMMAND]:
+                    found.append(int(pid))
+        except OSError:
+            continue
+    return found
 
 
 class ArgsTests(unittest.TestCase):
@@ -91,7 +125,8 @@ class RunTests(unittest.TestCase):
         quiet = redirect_stdout(io.StringIO())  # progress lines
         quiet.__enter__()
         self.addCleanup(quiet.__exit__, None, None, None)
-        self.saved = {k: os.environ.get(k) for k in ("FAKE_STATUS", "FAKE_MEMORY", "FAKE_NO_MEMORY", "FAKE_CHOSEN", "FAKE_NO_REPORT")}
+        self.saved = {k: os.environ.get(k) for k in ("FAKE_STATUS", "FAKE_MEMORY", "FAKE_NO_MEMORY", "FAKE_CHOSEN", "FAKE_NO_REPORT",
+                                                     "FAKE_ARGS", "FAKE_COUNT_LOAD", "PYTHONPATH")}
         self.addCleanup(self.restore)
 
     def restore(self):
@@ -126,6 +161,64 @@ class RunTests(unittest.TestCase):
         with open(os.path.join(self.out, "progress.log")) as f:
             self.assertRegex(f.read(), r"\] 640x480@25 framepipe round 1 short \(20 frames\) \[camera memory\]: ok, wall ")
         self.assertEqual(self.guest.failures, 0)
+
+    def test_loop_row(self):
+        os.environ["FAKE_ARGS"] = os.path.join(self.out, "args")
+        self.guest.memory_of["framepipe-thread-rt"] = "camera"
+        self.guest.loop_of["framepipe-thread-rt"] = "thread-rt"
+        self.guest.run("640x480@25", "framepipe-thread-rt", 1, "long", 60)
+        (row,) = self.rows()
+        self.assertEqual((row["status"], row["loop"], row["load"], row["probed"]), ("ok", "thread-rt", "0", "0"))
+        with open(os.environ["FAKE_ARGS"]) as f:
+            self.assertTrue(f.read().rstrip("\n").endswith("--explain --event-loop thread --realtime"))
+
+    def test_load_during_the_run_and_gone_after(self):
+        self.assertEqual(load_processes(), [])
+        os.environ["FAKE_COUNT_LOAD"] = os.path.join(self.out, "load")
+        self.guest.load = 2
+        self.guest.run("640x480@25", "framepipe", 1, "short", 20)
+        with open(os.environ["FAKE_COUNT_LOAD"]) as f:
+            self.assertEqual(f.read().strip(), "2")
+        self.assertEqual(load_processes(), [])
+        self.guest.run("640x480@25", "framepipe", 0, "warmup", 10)  # the warm-ups run without
+        with open(os.environ["FAKE_COUNT_LOAD"]) as f:
+            self.assertEqual(f.read().strip(), "0")
+        self.assertEqual([(r["kind"], r["load"]) for r in self.rows()], [("short", "2"), ("warmup", "0")])
+
+    def test_probed_run_times_itself_inside_the_probe(self):
+        probe = os.path.join(self.out, "trace-latency.sh")
+        with open(probe, "w") as f:
+            f.write(FAKE_PROBE)
+        scripts = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+        os.environ["PYTHONPATH"] = scripts  # as scripts/lab's --env gives the guest
+        self.guest.probe_script = probe
+        self.guest.run("640x480@25", "framepipe", 1, "long", 60)
+        self.guest.run("640x480@25", "framepipe", 0, "warmup", 10)  # never probed
+        long, warmup = self.rows()
+        d = long["dir"]
+        self.assertEqual((long["status"], long["probed"], warmup["probed"]), ("ok", "1", "0"))
+        with open(os.path.join(d, "trace.txt")) as f:
+            self.assertEqual(f.read(), "# tracer: nop\n")
+        with open(os.path.join(d, "time")) as f:
+            inner = f.read().split()
+        with open(os.path.join(d, "probe-time")) as f:
+            outer = f.read().split()
+        self.assertEqual([long["wallSeconds"], long["userSeconds"], long["systemSeconds"]], inner)
+        self.assertGreater(float(outer[0]), float(inner[0]))  # the probe's second is not the run's
+        with open(os.path.join(d, "command")) as f:
+            self.assertIn(f"# run as: sh {probe} {d}/trace.txt -- ", f.read())
+        self.assertFalse(os.path.exists(os.path.join(warmup["dir"], "trace.txt")))
+
+    def test_probed_run_keeps_the_status(self):
+        probe = os.path.join(self.out, "trace-latency.sh")
+        with open(probe, "w") as f:
+            f.write(FAKE_PROBE)
+        os.environ["PYTHONPATH"] = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+        os.environ["FAKE_STATUS"] = "69"
+        self.guest.probe_script = probe
+        self.guest.run("640x480@25", "framepipe", 1, "short", 20)
+        (row,) = self.rows()
+        self.assertEqual((row["status"], row["exitStatus"]), ("failed", "69"))
 
     def test_warmup_counts_allocations(self):
         self.guest.run("640x480@25", "framepipe", 0, "warmup", 60)
@@ -184,6 +277,54 @@ class RunTests(unittest.TestCase):
         (row,) = self.rows()
         self.assertGreater(float(row["userSeconds"]) + float(row["systemSeconds"]), 0.01)
         self.assertEqual(row["memoryUsed"], "")
+
+
+class TimedTests(unittest.TestCase):
+    """benchcompare.timed: the tool's status and times, inside the probe."""
+
+    def timed(self, *cmd):
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "time")
+            with redirect_stderr(io.StringIO()) as err:
+                rc = timed.main([path, "--"] + list(cmd))
+            text = open(path).read() if os.path.exists(path) else None
+        return rc, text, err.getvalue()
+
+    def test_status_and_times(self):
+        rc, text, _ = self.timed("sh", "-c", "i=0; while [ $i -lt 100000 ]; do i=$((i+1)); done; exit 3")
+        self.assertEqual(rc, 3)
+        wall, user, system = text.split()
+        self.assertRegex(wall, r"^[0-9]+\.[0-9]{3}$")
+        self.assertGreater(float(user) + float(system), 0.01)
+
+    def test_signal_is_128_plus(self):
+        self.assertEqual(self.timed("sh", "-c", "kill -TERM $$")[0], 143)
+
+    def test_cannot_start(self):
+        rc, text, err = self.timed("/nonexistent/tool")
+        self.assertEqual((rc, text), (127, None))
+        self.assertIn("/nonexistent/tool", err)
+
+    def test_usage(self):
+        with redirect_stderr(io.StringIO()):
+            self.assertEqual(timed.main(["/t", "true"]), 2)
+
+
+class LoadTests(unittest.TestCase):
+    def test_start_and_stop(self):
+        busy = Load(3)
+        pids = busy.start()
+        try:
+            self.assertEqual(sorted(load_processes()), sorted(pids))
+            self.assertEqual(len(set(pids)), 3)
+        finally:
+            left = busy.stop()
+        self.assertEqual(left, [])
+        self.assertEqual(load_processes(), [])
+
+    def test_none(self):
+        busy = Load(0)
+        self.assertEqual((busy.start(), busy.stop()), ([], []))
 
 
 # What vivid offers (v4l2-ctl --list-frameintervals) per size and pixel format.

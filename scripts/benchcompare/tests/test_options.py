@@ -23,6 +23,7 @@ class ParseArgsTests(unittest.TestCase):
         self.assertEqual((s.rounds, s.short, s.long, s.fps, s.run_timeout), (3, 50, 250, "25", 120))
         self.assertEqual(s.sizes, ["640x480", "1280x720"])
         self.assertEqual(s.memory, ["camera", "display"])
+        self.assertEqual((s.loops, s.load, s.probe, s.probe_dir), (["thread", "dispatch"], 0, "auto", ""))
         self.assertTrue(s.release)
         self.assertFalse(s.syscalls or s.copy)
         self.assertEqual((s.out, s.framepipe), ("", ""))
@@ -33,6 +34,13 @@ class ParseArgsTests(unittest.TestCase):
                         "--framepipe", "/bin/fp", "--analyse", "dir"])
         self.assertEqual((o.rounds, o.short, o.long, o.sizes, o.fps, o.memory, o.out, o.run_timeout, o.framepipe, o.analyse),
                          ("1", "20", "60", "640x480 320x180@60", "30", "camera heap", "x", "9", "/bin/fp", "dir"))
+
+    def test_loops_load_probe(self):
+        o = parse_args(["--loops", "thread-rt,dispatch", "--load=2", "--probe-dir", "/p", "--no-probe"])
+        self.assertEqual((o.loops, o.load, o.probe_dir, o.probe), ("thread-rt,dispatch", "2", "/p", "off"))
+        self.assertEqual(parse_args(["--no-probe", "--probe"]).probe, "on")
+        s = check(o)
+        self.assertEqual((s.loops, s.load, s.probe, s.probe_dir), (["thread-rt", "dispatch"], 2, "off", "/p"))
 
     def test_equals_form(self):
         o = parse_args(["--rounds=2", "--sizes=640x480:10:30", "--memory=camera,display"])
@@ -96,6 +104,23 @@ class CheckTests(unittest.TestCase):
         self.assertUsage(["--memory", "heap:a/b"], "bad --memory entry 'heap:a/b': want camera, display, heap, heap:NAME (NAME of [A-Za-z0-9._,@+-]) or auto")
         self.assertUsage(["--memory", "camera camera"], "--memory lists camera twice")
         self.assertUsage(["--memory", "heap:a,b heap:a@b"], "--memory lists heap:a@b and heap:a,b, which would both be tool framepipe-heap-a-b")
+
+
+    def test_loops(self):
+        self.assertEqual(settings("--loops", " dispatch, thread thread-rt ").loops, ["dispatch", "thread", "thread-rt"])
+        self.assertEqual(settings("--loops", "thread").loops, ["thread"])
+        self.assertUsage(["--loops", " , "], "--loops is empty")
+        self.assertUsage(["--loops", "epoll"], "bad --loops entry 'epoll': want thread, dispatch, thread-rt")
+        self.assertUsage(["--loops", "thread,THREAD"], "bad --loops entry 'THREAD': want thread, dispatch, thread-rt")
+        self.assertUsage(["--loops", "thread thread"], "--loops lists thread twice")
+        self.assertUsage(["--loops", "thread dispatch-rt"], "bad --loops entry 'dispatch-rt': --realtime raises the waiter "
+                         "thread's priority, which only the thread loop has")
+
+    def test_load(self):
+        self.assertEqual(settings("--load", "0").load, 0)
+        self.assertEqual(settings("--load", "12").load, 12)
+        for bad in ("-1", "x", "02", "1.5", "", "1000"):
+            self.assertUsage(["--load", bad], f"--load wants a number of busy processes (0 to 999), got: {bad}")
 
 
 class MemoryTests(unittest.TestCase):

@@ -106,6 +106,36 @@ class ConfigTests(unittest.TestCase):
         self.assertEqual(P.guest_tool("auto"), "framepipe-auto")
 
 
+class RowTests(unittest.TestCase):
+    """The framepipe rows of --memory and --loops."""
+
+    def rows(self, memory, loops):
+        return [(r.tool, r.memory, r.loop) for r in P.framepipe_rows(memory, loops)]
+
+    def test_camera_once_per_loop(self):
+        self.assertEqual(self.rows(["camera", "display"], ["thread", "dispatch", "thread-rt"]), [
+            ("framepipe-thread", "camera", "thread"), ("framepipe-dispatch", "camera", "dispatch"),
+            ("framepipe-thread-rt", "camera", "thread-rt"), ("framepipe-display", "display", "thread")])
+
+    def test_other_allocators_take_the_first_loop(self):
+        self.assertEqual(self.rows(["heap:linux,cma", "camera"], ["dispatch", "thread"]), [
+            ("framepipe-heap-linux-cma", "heap:linux,cma", "dispatch"),
+            ("framepipe-dispatch", "camera", "dispatch"), ("framepipe-thread", "camera", "thread")])
+
+    def test_without_loops_as_before(self):
+        self.assertEqual(self.rows(["camera", "display"], []), [("framepipe", "camera", ""), ("framepipe-display", "display", "")])
+        self.assertEqual(self.rows(["display"], ["thread", "dispatch"]), [("framepipe-display", "display", "thread")])
+
+    def test_loop_flags(self):
+        self.assertEqual(P.loop_flags("thread"), ["--event-loop", "thread"])
+        self.assertEqual(P.loop_flags("dispatch"), ["--event-loop", "dispatch"])
+        self.assertEqual(P.loop_flags("thread-rt"), ["--event-loop", "thread", "--realtime"])
+        self.assertEqual(P.loop_flags(""), [])
+
+    def test_config_per_row(self):
+        self.assertEqual(P.config_name("640x480@25", "framepipe-thread-rt"), "640x480@25-thread-rt.json")
+
+
 class CommandTests(unittest.TestCase):
     def test_framepipe_bench(self):
         self.assertEqual(P.framepipe_command("/fp", "bench", "/o/c.json", 60, "/o/r", warmup_counts=True, explain=True),
@@ -113,6 +143,8 @@ class CommandTests(unittest.TestCase):
                           "--count-allocations", "--warmup", "10", "--explain"])
         self.assertEqual(P.framepipe_command("/fp", "bench", "/o/c.json", 250, "/o/r"),
                          ["/fp", "bench", "--config", "/o/c.json", "--frames", "250", "--out", "/o/r"])
+        self.assertEqual(P.framepipe_command("/fp", "bench", "/c", 20, "/r", explain=True, loop="thread-rt")[-4:],
+                         ["--explain", "--event-loop", "thread", "--realtime"])
 
     def test_framepipe_preview(self):
         self.assertEqual(P.framepipe_command("/fp", "preview", "/c.json", 50, "/r", warmup_counts=True, explain=True),
@@ -159,10 +191,19 @@ class QuoteTests(unittest.TestCase):
         self.assertEqual(P.command_file(["c"], ["timeout", "c"]), "c \n# run as: timeout c \n")
 
 
+    def test_probe_wrap(self):
+        inner = P.wrap(["tool"], 9)
+        self.assertEqual(P.probe_wrap(inner, "/p/trace-latency.sh", "/r/trace.txt", "/r/time", "/py"),
+                         ["sh", "/p/trace-latency.sh", "/r/trace.txt", "--", "/py", "-S", "-B", "-m", "benchcompare.timed", "/r/time", "--",
+                          "timeout", "-k", "5", "9", "tool"])
+
+
 class EstimateTests(unittest.TestCase):
     def test_one_size(self):
         # 640x480 at 25 fps: 4 tools × (2 + 10/25) + 3 rounds × 4 tools × (4 + 300/25) + 20
         self.assertEqual(P.estimate_seconds(["640x480"], "25", 3, 50, 250, 4), int(4 * 2.4 + 12 * 16 + 20))
+        # the probe's 4 s per timed run: 24 more runs
+        self.assertEqual(P.estimate_seconds(["640x480"], "25", 3, 50, 250, 4, 4), int(4 * 2.4 + 12 * 24 + 20))
 
     def test_sizes_rates_and_counts(self):
         # 1280x720: vivid ≈ 25 × 640×480 / (1280×720) = 8.33 fps; 320x180@60:20:80 own counts at 60 fps

@@ -118,6 +118,35 @@ class ContentTests(unittest.TestCase):
         self.assertIn("| 640x480@25 | framepipe-heap-linux-cma | ", text)
         self.assertIn("(with uncommitted changes)", text)
 
+    def test_loops_under_load_and_the_probe(self):
+        a = self.analysed("loops-probe")
+        m = a.summary[("640x480@25", "framepipe-thread")]
+        # fixtures.PROBE_SHARE and PROBE_WAKEUP_MS: rounds 0.95 and 0.97; 0.4 and 0.6 ms
+        self.assertEqual((m["probeRuns"], m["probeFrames"], m["wakeups"]), (2, 60, 60))
+        self.assertAlmostEqual(m["probeEarliestVblankShare"], 0.96)
+        self.assertAlmostEqual(m["wakeupP90Ms"], 0.5)
+        d = a.summary[("640x480@25", "framepipe-dispatch")]
+        self.assertEqual((d["probeRuns"], d["probeEarliestVblankShare"], d["probeProblems"]), (1, 0.9, ["latency.py: no frames paired"]))
+        (c,) = a.loop_comparison
+        self.assertEqual((c["loops"], c["winner"], c["decidedBy"]),
+                         (["framepipe-thread", "framepipe-dispatch", "framepipe-thread-rt"], "framepipe-thread-rt", "probeEarliestVblankShare"))
+        self.assertEqual([r["versus"] for r in a.memory_comparison], ["framepipe-thread"])
+        text = R.render(a)
+        self.assertIn("- **load: 2 busy processes** (`sh -c 'while :; do :; done'`, pure CPU) on the guest's 2 CPUs", text)
+        self.assertIn("`framepipe-thread-rt` = `--event-loop thread --realtime`", text)
+        self.assertIn("| 640x480@25 | framepipe-thread | 2/2 | 60 | 96.0 % | 85.1 % | 25.00 / 45.00 | 0.50 / 0.50 | 60 |", text)
+        self.assertIn("- 640x480@25: **framepipe-thread-rt is faster**, by frames on the earliest feasible vblank (probe): "
+                      "99.5 % against 96.0 % (framepipe-thread), 90.0 % (framepipe-dispatch)", text)
+        self.assertIn("| 640x480@25 | kmssink tuned (gst-skip) | 99.0 % |", text)
+        self.assertIn("- from 2 rounds: one disturbed run decides; decide with `--rounds 3` or more", text)
+        self.assertIn("Allocators against camera memory (`framepipe-thread`)", text)
+        self.assertEqual(R.results(a)["loopComparison"], a.loop_comparison)
+
+    def test_no_loop_section_before_loops(self):
+        text = R.render(self.analysed("memory"))
+        for absent in ("load:", "probe", "Event loops"):
+            self.assertNotIn(absent, text)
+
     def test_results_keys(self):
         raw = R.results(self.analysed("syscalls-copy"))
         self.assertEqual(list(raw), ["meta", "guest", "plan", "runs", "rounds", "disturbedRuns", "summary", "ratios",
