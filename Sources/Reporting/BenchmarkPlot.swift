@@ -11,7 +11,8 @@ package enum BenchmarkPlot {
     package static func svg(records: [FrameRecord], report: CameraReport, mode: String) -> String {
         // The frames the report's percentiles are over (not the modeset's),
         // so that the histogram and the p50/p99 lines drawn on it agree.
-        let shown = records.filter(\.countsTowardLatency)
+        // None when the timestamps are unusable: their spans are no latencies.
+        let shown = report.timestampProblem == nil ? records.filter(\.countsTowardLatency) : []
         let latencies = shown.compactMap { $0.totalNanoseconds.map { Double($0) / 1e6 } }
         let width = 1060.0, height = 440.0, panel = 440.0, top = 78.0, plotHeight = 300.0
         let maxLatency = max(1, (latencies.max() ?? 1) * 1.1)
@@ -20,7 +21,7 @@ package enum BenchmarkPlot {
         <rect width="100%" height="100%" fill="white"/>
         <text x="20" y="24" font-size="16">framepipe capture → glass latency: \(escape(report.camera)) \(escape(report.format)) \(report.width)x\(report.height)</text>
         <text x="20" y="44">display \(escape(mode)); camera timestamps: \(report.timestampSource)</text>
-        <text x="20" y="62">\(report.frames.shown) frames shown, \(String(format: "%.1f", report.shownPerSecond)) fps; p50 \(f(report.latencyMilliseconds.total.p50Milliseconds)) ms, p99 \(f(report.latencyMilliseconds.total.p99Milliseconds)) ms, max \(f(report.latencyMilliseconds.total.maxMilliseconds)) ms; \(String(format: "%.1f", report.earliestVblank.share * 100))% on the earliest vblank</text>
+        <text x="20" y="62">\(report.frames.shown) frames shown, \(String(format: "%.1f", report.shownPerSecond)) fps; \(latencyText(report)); \(String(format: "%.1f", report.earliestVblank.share * 100))% on the earliest feasible vblank</text>
 
         """
         // Left panel: histogram.
@@ -36,7 +37,8 @@ package enum BenchmarkPlot {
             let h = Double(count) / maxCount * plotHeight
             svg += "<rect x=\"\(f(left + Double(index) * binWidth))\" y=\"\(f(top + plotHeight - h))\" width=\"\(f(binWidth - 1))\" height=\"\(f(h))\" fill=\"#4878a8\"/>\n"
         }
-        for (label, value, colour) in [("p50", report.latencyMilliseconds.total.p50Milliseconds, "#2a9d2a"), ("p99", report.latencyMilliseconds.total.p99Milliseconds, "#d04040")] {
+        let total = report.latencyMilliseconds.total
+        for (label, value, colour) in total.map({ [("p50", $0.p50Milliseconds, "#2a9d2a"), ("p99", $0.p99Milliseconds, "#d04040")] }) ?? [] {
             let x = left + value / maxLatency * panel
             svg += "<line x1=\"\(f(x))\" y1=\"\(f(top))\" x2=\"\(f(x))\" y2=\"\(f(top + plotHeight))\" stroke=\"\(colour)\" stroke-dasharray=\"4 3\"/>\n"
             svg += "<text x=\"\(f(x + 3))\" y=\"\(f(top + 12))\" fill=\"\(colour)\">\(label) \(f(value))</text>\n"
@@ -62,6 +64,14 @@ package enum BenchmarkPlot {
         svg += "<text x=\"\(f(right))\" y=\"\(f(height - 14))\">ticks at the bottom: orange = superseded or dropped to catch up, red = dropped by camera or camera error</text>\n"
         svg += "</svg>\n"
         return svg
+    }
+
+    /// "p50 20.1 ms, p99 31.0 ms, max 33.2 ms", or why there is none.
+    private static func latencyText(_ report: CameraReport) -> String {
+        guard let total = report.latencyMilliseconds.total else {
+            return "no latency: timestamps unusable (\(escape(report.timestampProblem ?? "unknown")))"
+        }
+        return "p50 \(f(total.p50Milliseconds)) ms, p99 \(f(total.p99Milliseconds)) ms, max \(f(total.maxMilliseconds)) ms"
     }
 
     private static func axes(x: Double, y: Double, width: Double, height: Double, xLabel: String, yLabel: String, xMax: Double, yMax: Double) -> String {

@@ -5,10 +5,14 @@ import Pipeline
 /// event loop, start-up, allocations) and a ``CameraReport`` per camera.
 /// Its schema is documented in the README.
 package struct BenchmarkReport: Sendable, Codable, Equatable {
-    /// Version of this JSON layout: 2 since the cameras moved into
-    /// ``cameras`` (one entry for one camera); 1 had one camera's fields at
-    /// the top.
-    package var schemaVersion = 2
+    /// Version of this JSON layout. 3: a camera's ``CameraReport/earliestVblank``
+    /// is the earliest feasible vblank (the probe's rule), the old figure
+    /// is ``CameraReport/firstVblankAfterDequeue``, and with unusable
+    /// timestamps ``CameraReport/timestampProblem`` says why and
+    /// `latencyMilliseconds` has no `total` or `captureSide`. 2: the
+    /// cameras in ``cameras`` (one entry for one camera). 1: one camera's
+    /// fields at the top.
+    package var schemaVersion = 3
     /// The display's card (`"/dev/dri/card0"`).
     package var card: String
     /// The display mode set (`"1024x768@60.004Hz (preferred)"`).
@@ -59,8 +63,9 @@ package struct BenchmarkReport: Sendable, Codable, Equatable {
     package static func make(
         records: [[FrameRecord]], summary: PipelineSummary, refreshHz: Double, measurements: Measurements
     ) -> BenchmarkReport {
+        let period = refreshHz > 0 ? Int64((1e9 / refreshHz).rounded()) : 0
         let cameras = summary.sources.enumerated().map { index, source in
-            CameraReport(records: records.indices.contains(index) ? records[index] : [], source: source)
+            CameraReport(records: records.indices.contains(index) ? records[index] : [], source: source, periodNanoseconds: period)
         }
         let cpu = measurements.cpu
         return BenchmarkReport(

@@ -20,12 +20,21 @@ package struct CameraReport: Sendable, Codable, Equatable {
     /// What became of the camera's frames, counted from its records.
     package var frames: FrameCounts
     /// Latency percentiles in milliseconds, over shown frames other than
-    /// the modeset frame.
+    /// the modeset frame; those from the capture timestamp left out when
+    /// the timestamps are unusable (``timestampProblem``).
     package var latencyMilliseconds: LatencyBreakdown
-    /// How many shown frames made the earliest vblank they could have made.
+    /// How many shown frames made the earliest vblank they could have made:
+    /// the first at least 1 ms after the buffer was done, as the kernel
+    /// probe counts (``EarliestVblank/init(feasible:periodNanoseconds:timestamps:source:)``).
     package var earliestVblank: EarliestVblank
+    /// How many made the first vblank after their dequeue, however close
+    /// (what ``earliestVblank`` was before report schema 3).
+    package var firstVblankAfterDequeue: EarliestVblank
     /// "start-of-exposure", "end-of-frame", "mixed" or "unknown".
     package var timestampSource: String
+    /// Why the buffer timestamps cannot be set against vblank times
+    /// (``CaptureTimestamps/problem``); nil when they can.
+    package var timestampProblem: String?
     /// The pipeline's own counters, counted where each event happened (not
     /// from the records): ``frames`` must agree with them.
     package var counters: PipelineStatistics
@@ -47,9 +56,10 @@ package struct CameraReport: Sendable, Codable, Equatable {
         package var placement: String
     }
 
-    /// The report of `source` from its records.
-    package init(records: [FrameRecord], source: SourceSummary) {
-        let measured = Self.measure(records, hasConversion: source.copy != nil)
+    /// The report of `source` from its records, on a display whose vblanks
+    /// come every `periodNanoseconds`.
+    package init(records: [FrameRecord], source: SourceSummary, periodNanoseconds: Int64) {
+        let measured = Self.measure(records, hasConversion: source.copy != nil, periodNanoseconds: periodNanoseconds)
         camera = source.camera
         format = source.format
         width = source.width
@@ -59,59 +69,77 @@ package struct CameraReport: Sendable, Codable, Equatable {
         frames = measured.frames
         latencyMilliseconds = measured.latency
         earliestVblank = measured.earliestVblank
+        firstVblankAfterDequeue = measured.firstVblankAfterDequeue
         timestampSource = measured.timestampSource
+        timestampProblem = measured.timestamps.problem
         counters = source.statistics
         copy = source.copyPath
         lost = source.lost
     }
 
-    /// Frames by fate, latency and the earliest-vblank share of `records`.
-    static func measure(
-        _ records: [FrameRecord], hasConversion: Bool
-    ) -> (frames: FrameCounts, latency: LatencyBreakdown, earliestVblank: EarliestVblank, timestampSource: String) {
+    /// What `measure` counts.
+    struct Measured {
+        var frames: FrameCounts
+        var latency: LatencyBreakdown
+        var earliestVblank: EarliestVblank
+        var firstVblankAfterDequeue: EarliestVblank
+        var timestampSource: String
+        var timestamps: CaptureTimestamps
+    }
+
+    /// Frames by fate, latency and the earliest-vblank shares of `records`.
+    static func measure(_ records: [FrameRecord], hasConversion: Bool, periodNanoseconds: Int64) -> Measured {
         let allShown = records.filter { $0.outcome == .shown }
         let shown = records.filter { $0.outcome == .shown && !$0.isModesetFrame }
         let count = { (outcome: FrameOutcome) in records.filter { $0.outcome == outcome }.count }
-        var missed: [String: Int] = [:]
-        for record in shown { if let late = record.vblanksMissed, late > 0 { missed[String(late), default: 0] += 1 } }
-        let onTime = shown.filter { $0.vblanksMissed == 0 }.count
         let sources = Set(records.compactMap(\.timestampSource))
+        let source = sources.count == 1 ? (sources.first ?? "unknown") : sources.isEmpty ? "unknown" : "mixed"
+        let timestamps = CaptureTimestamps(records: records)
         let frames = FrameCounts(
             total: records.count, captured: records.count - count(.droppedByCamera),
             shown: allShown.count, superseded: count(.superseded), droppedToCatchUp: count(.droppedToCatchUp),
             cameraErrors: count(.cameraError), cameraDropped: count(.droppedByCamera), inFlightAtEnd: count(.inFlight))
+        // From the capture timestamp only when it is one: a stamp from the
+        // future made these 0.00 (negative spans counted as 1 µs).
+        let fromCapture = { (span: (FrameRecord) -> Int64?) in
+            timestamps.isUsable ? LatencySummary(nanoseconds: shown.compactMap(span)) : nil
+        }
         let latency = LatencyBreakdown(
-            total: LatencySummary(nanoseconds: shown.compactMap(\.totalNanoseconds)),
-            captureSide: LatencySummary(nanoseconds: shown.compactMap(\.captureSideNanoseconds)),
+            total: fromCapture(\.totalNanoseconds), captureSide: fromCapture(\.captureSideNanoseconds),
             pipelineSide: LatencySummary(nanoseconds: shown.compactMap(\.pipelineSideNanoseconds)),
             dequeueToCommit: LatencySummary(nanoseconds: shown.compactMap(\.dequeueToCommitNanoseconds)),
             conversion: hasConversion ? LatencySummary(nanoseconds: shown.compactMap(\.conversionNanoseconds)) : nil)
-        let earliest = EarliestVblank(share: shown.isEmpty ? 0 : Double(onTime) / Double(shown.count), missed: missed)
-        let source = sources.count == 1 ? (sources.first ?? "unknown") : sources.isEmpty ? "unknown" : "mixed"
-        return (frames, latency, earliest, source)
+        return Measured(
+            frames: frames, latency: latency,
+            earliestVblank: EarliestVblank(feasible: records, periodNanoseconds: periodNanoseconds, timestamps: timestamps, source: source),
+            firstVblankAfterDequeue: EarliestVblank(afterDequeue: records), timestampSource: source, timestamps: timestamps)
     }
 
     /// The camera's lines of the summary: what it showed, its frames, its
     /// latency (and its copy path).
-    var text: [String] {
+    package var text: [String] {
         let row = BenchmarkReport.latencyRow
-        let missedText = earliestVblank.missed.sorted { (Int($0.key) ?? 0) < (Int($1.key) ?? 0) }
-            .map { "\($0.value) frame(s) \($0.key) vblank(s) late" }.joined(separator: ", ")
         var lines = [
             "\(camera): \(format) \(width)x\(height), \(setup.memory), plane \(setup.plane.map(String.init) ?? "none") \(setup.placement); timestamps: \(timestampSource)",
             String(format: "%d frames shown (%.2f fps); captured %d, superseded %d, dropped to catch up %d, camera errors %d, dropped by camera %d",
                    frames.shown, shownPerSecond, frames.captured, frames.superseded, frames.droppedToCatchUp,
                    frames.cameraErrors, frames.cameraDropped) + (lost.map { "; lost: \($0)" } ?? ""),
-            "latency (capture timestamp → flip vblank):",
-            row("total", latencyMilliseconds.total),
-            row("capture side", latencyMilliseconds.captureSide),
-            row("pipeline side", latencyMilliseconds.pipelineSide),
-            row("dequeue→commit", latencyMilliseconds.dequeueToCommit),
         ]
+        if let timestampProblem {
+            lines.append("\(camera): buffer timestamps unusable (\(timestampSource)): \(timestampProblem); latency from capture left out")
+            lines.append("latency (dequeue → flip vblank):")
+        } else {
+            lines.append("latency (capture timestamp → flip vblank):")
+        }
+        if let total = latencyMilliseconds.total { lines.append(row("total", total)) }
+        if let captureSide = latencyMilliseconds.captureSide { lines.append(row("capture side", captureSide)) }
+        lines.append(row("pipeline side", latencyMilliseconds.pipelineSide))
+        lines.append(row("dequeue→commit", latencyMilliseconds.dequeueToCommit))
         if let conversion = latencyMilliseconds.conversion { lines.append(row("conversion (CPU)", conversion)) }
         if let line = SourceSummary.copyLine(path: copy?.path, copy: copy?.statistics) { lines.append(line) }
-        lines.append(String(format: "earliest possible vblank: %.1f%% of shown frames", earliestVblank.share * 100)
-            + (missedText.isEmpty ? "" : "; missed: " + missedText))
+        lines.append(String(format: "earliest feasible vblank (the first ≥ %g ms after the buffer was done; done: %@): ",
+                            earliestVblank.marginMilliseconds, earliestVblank.bufferDone as NSString) + earliestVblank.text)
+        lines.append("first vblank after dequeue: " + firstVblankAfterDequeue.text)
         return lines
     }
 }

@@ -2,11 +2,13 @@ import Pipeline
 
 /// Capture-to-glass latency and its two parts, in milliseconds.
 package struct LatencyBreakdown: Sendable, Codable, Equatable {
-    /// Flip vblank − capture timestamp.
-    package var total: LatencySummary
+    /// Flip vblank − capture timestamp; nil (absent from report.json) when
+    /// the camera's timestamps are unusable (``CaptureTimestamps``).
+    package var total: LatencySummary?
     /// Dequeue − capture timestamp: the wake-up (the driver finished
-    /// the buffer shortly after its timestamp; user space cannot see when).
-    package var captureSide: LatencySummary
+    /// the buffer shortly after its timestamp; user space cannot see when);
+    /// nil when the timestamps are unusable.
+    package var captureSide: LatencySummary?
     /// Flip vblank − dequeue.
     package var pipelineSide: LatencySummary
     /// Commit − dequeue: the pipeline's own work before the commit

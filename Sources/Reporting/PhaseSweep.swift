@@ -22,21 +22,36 @@ package struct PhaseSweep: Sendable, Codable, Equatable {
         package var droppedToCatchUp: Int
         /// Frames a newer one superseded.
         package var superseded: Int
-        /// Capture timestamp → flip vblank, shown frames but the modeset's.
-        package var latencyMilliseconds: LatencySummary
-        /// Share of those on the first vblank after their dequeue.
+        /// Capture timestamp → flip vblank, shown frames but the modeset's;
+        /// nil when the timestamps are unusable (``timestampProblem``).
+        package var latencyMilliseconds: LatencySummary?
+        /// Share of those on the earliest feasible vblank: the first at
+        /// least 1 ms after the buffer was done, as the kernel probe counts
+        /// (``EarliestVblank``).
         package var earliestVblankShare: Double
+        /// Share of those on the first vblank after their dequeue, however
+        /// close.
+        package var firstVblankAfterDequeueShare: Double
+        /// Why the buffer timestamps cannot be set against vblank times;
+        /// nil when they can.
+        package var timestampProblem: String?
 
         /// The run of `records` (sorted or not), started at `startPhase`.
         package init(records: [FrameRecord], startPhase: Double, periodNanoseconds: Int64) {
             self.startPhase = startPhase
             let counted = records.filter(\.countsTowardLatency)
+            let timestamps = CaptureTimestamps(records: records)
             shown = records.filter { $0.outcome == .shown }.count
             droppedToCatchUp = records.filter { $0.outcome == .droppedToCatchUp }.count
             superseded = records.filter { $0.outcome == .superseded }.count
-            latencyMilliseconds = LatencySummary(nanoseconds: counted.compactMap(\.totalNanoseconds))
-            earliestVblankShare = counted.isEmpty ? 0 : Double(counted.filter { $0.vblanksMissed == 0 }.count) / Double(counted.count)
-            let phases = counted.compactMap { record -> Double? in
+            timestampProblem = timestamps.problem
+            latencyMilliseconds = timestamps.isUsable ? LatencySummary(nanoseconds: counted.compactMap(\.totalNanoseconds)) : nil
+            let sources = Set(records.compactMap(\.timestampSource))
+            earliestVblankShare = EarliestVblank(
+                feasible: records, periodNanoseconds: periodNanoseconds, timestamps: timestamps,
+                source: sources.count == 1 ? sources.first ?? "unknown" : "mixed").share
+            firstVblankAfterDequeueShare = EarliestVblank(afterDequeue: records).share
+            let phases = records.filter { $0.outcome == .shown && !$0.isModesetFrame }.compactMap { record -> Double? in
                 guard let dequeue = record.dequeueNanoseconds, let flip = record.flipNanoseconds, periodNanoseconds > 0 else { return nil }
                 let offset = ((dequeue - flip) % periodNanoseconds + periodNanoseconds) % periodNanoseconds
                 return Double(offset) / Double(periodNanoseconds)
@@ -59,15 +74,23 @@ package struct PhaseSweep: Sendable, Codable, Equatable {
         self.runs = runs
     }
 
-    /// One line per run, for the terminal.
+    /// One line per run, for the terminal, and a line for each run whose
+    /// timestamps were unusable.
     package var text: String {
         var lines = [String(format: "phase sweep: %d runs of %d frames, display %.3f Hz", runs.count, framesPerRun, refreshHz),
-                     "start phase  dequeue phase  p50 ms  p90 ms  p99 ms  earliest vblank  dropped to catch up  superseded"]
+                     "start phase  dequeue phase  p50 ms  p90 ms  p99 ms  earliest feasible vblank  first after dequeue  dropped to catch up  superseded"]
+        func ms(_ value: Double?) -> NSString { (value.map { String(format: "%.2f", $0) } ?? "-") as NSString }
         for run in runs {
-            lines.append(String(format: "%11.3f  %13@  %6.2f  %6.2f  %6.2f  %14.1f%%  %19d  %10d",
+            let latency = run.latencyMilliseconds
+            lines.append(String(format: "%11.3f  %13@  %6@  %6@  %6@  %23.1f%%  %18.1f%%  %19d  %10d",
                                 run.startPhase, (run.dequeuePhase.map { String(format: "%.3f", $0) } ?? "-") as NSString,
-                                run.latencyMilliseconds.p50Milliseconds, run.latencyMilliseconds.p90Milliseconds, run.latencyMilliseconds.p99Milliseconds,
-                                run.earliestVblankShare * 100, run.droppedToCatchUp, run.superseded))
+                                ms(latency?.p50Milliseconds), ms(latency?.p90Milliseconds), ms(latency?.p99Milliseconds),
+                                run.earliestVblankShare * 100, run.firstVblankAfterDequeueShare * 100, run.droppedToCatchUp, run.superseded))
+        }
+        for run in runs {
+            if let problem = run.timestampProblem {
+                lines.append(String(format: "phase %.3f: buffer timestamps unusable: %@; latency left out", run.startPhase, problem as NSString))
+            }
         }
         return lines.joined(separator: "\n")
     }
@@ -76,7 +99,8 @@ package struct PhaseSweep: Sendable, Codable, Equatable {
     /// earliest vblank against the phase at which the camera started.
     package var svg: String {
         let left = 70.0, top = 60.0, width = 600.0, height = 220.0, gap = 70.0
-        let maxLatency = max(1, (runs.map(\.latencyMilliseconds.p99Milliseconds).max() ?? 1) * 1.1)
+        let measured = runs.filter { $0.latencyMilliseconds != nil }
+        let maxLatency = max(1, (measured.compactMap(\.latencyMilliseconds?.p99Milliseconds).max() ?? 1) * 1.1)
         var out = """
         <svg xmlns="http://www.w3.org/2000/svg" width="760" height="\(Int(top + 2 * height + gap + 60))" font-family="sans-serif" font-size="12">
         <rect width="100%" height="100%" fill="white"/>
@@ -95,7 +119,7 @@ package struct PhaseSweep: Sendable, Codable, Equatable {
             box += "<text transform=\"translate(\(f(left - 48)),\(f(y + height / 2))) rotate(-90)\" text-anchor=\"middle\">\(label)</text>\n"
             return box
         }
-        func line(_ y: Double, _ yMax: Double, _ colour: String, _ value: (Run) -> Double) -> String {
+        func line(_ y: Double, _ yMax: Double, _ colour: String, _ runs: [Run], _ value: (Run) -> Double) -> String {
             let points = runs.map { "\(f(x($0.startPhase))),\(f(y + height - value($0) / yMax * height))" }.joined(separator: " ")
             var path = "<polyline points=\"\(points)\" fill=\"none\" stroke=\"\(colour)\"/>\n"
             for run in runs {
@@ -104,15 +128,19 @@ package struct PhaseSweep: Sendable, Codable, Equatable {
             return path
         }
         out += panel(top, "latency (ms)", maxLatency) { f($0) }
-        for (name, colour, value) in [("p50", "#2a9d2a", { (run: Run) in run.latencyMilliseconds.p50Milliseconds }),
-                                      ("p90", "#4878a8", { (run: Run) in run.latencyMilliseconds.p90Milliseconds }),
-                                      ("p99", "#d04040", { (run: Run) in run.latencyMilliseconds.p99Milliseconds })] {
-            out += line(top, maxLatency, colour, value)
-            out += "<text x=\"\(f(left + width + 8))\" y=\"\(f(top + height - (runs.last.map(value) ?? 0) / maxLatency * height + 4))\" fill=\"\(colour)\">\(name)</text>\n"
+        // Runs with unusable timestamps have no latency: no point, not 0.
+        for (name, colour, value) in [("p50", "#2a9d2a", { (run: Run) in run.latencyMilliseconds?.p50Milliseconds ?? 0 }),
+                                      ("p90", "#4878a8", { (run: Run) in run.latencyMilliseconds?.p90Milliseconds ?? 0 }),
+                                      ("p99", "#d04040", { (run: Run) in run.latencyMilliseconds?.p99Milliseconds ?? 0 })] where !measured.isEmpty {
+            out += line(top, maxLatency, colour, measured, value)
+            out += "<text x=\"\(f(left + width + 8))\" y=\"\(f(top + height - (measured.last.map(value) ?? 0) / maxLatency * height + 4))\" fill=\"\(colour)\">\(name)</text>\n"
         }
         let lower = top + height + gap
         out += panel(lower, "on the earliest vblank (%)", 100) { String(format: "%.0f", $0) }
-        out += line(lower, 100, "#4878a8") { $0.earliestVblankShare * 100 }
+        out += line(lower, 100, "#4878a8", runs) { $0.earliestVblankShare * 100 }
+        out += line(lower, 100, "#e0a000", runs) { $0.firstVblankAfterDequeueShare * 100 }
+        out += "<text x=\"\(f(left + width + 8))\" y=\"\(f(lower + 12))\" fill=\"#4878a8\">feasible</text>\n"
+        out += "<text x=\"\(f(left + width + 8))\" y=\"\(f(lower + 28))\" fill=\"#e0a000\">after dequeue</text>\n"
         out += "</svg>\n"
         return out
     }

@@ -42,12 +42,19 @@ package struct StartupTimes: Sendable, Codable, Equatable {
 
         /// The shown modeset frame's timestamps relative to
         /// `commandStart` (CLOCK_MONOTONIC nanoseconds); nil if the
-        /// record has no flip.
+        /// record has no flip. A buffer timestamp that cannot be the
+        /// frame's capture time (after its dequeue, as end-of-frame
+        /// stamps from the future are, or from another clock) is left out.
         package init?(record: FrameRecord, commandStart: Int64) {
             guard let flip = record.flipNanoseconds else { return nil }
             let since = { (time: Int64?) in time.map { Double($0 - commandStart) / 1e6 } }
+            var capture = record.captureNanoseconds
+            if let stamp = capture, let dequeue = record.dequeueNanoseconds,
+               !CaptureTimestamps.isPlausible(capture: stamp, dequeue: dequeue) {
+                capture = nil
+            }
             self.init(
-                capturedMilliseconds: since(record.captureNanoseconds), dequeuedMilliseconds: since(record.dequeueNanoseconds),
+                capturedMilliseconds: since(capture), dequeuedMilliseconds: since(record.dequeueNanoseconds),
                 committedMilliseconds: since(record.commitNanoseconds), onScreenMilliseconds: Double(flip - commandStart) / 1e6)
         }
     }

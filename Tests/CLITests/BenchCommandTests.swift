@@ -1,5 +1,6 @@
 import Foundation
 import TestSupport
+import V4L2
 import XCTest
 
 final class BenchCommandDeviceTests: XCTestCase {
@@ -12,10 +13,12 @@ final class BenchCommandDeviceTests: XCTestCase {
         let result = try runFramepipe(["bench", "--config", root.appendingPathComponent("configs/vivid-vkms.json").path,
                                        "--frames", "120", "--out", out.path])
         XCTAssertEqual(result.status, 0, result.stderr)
-        XCTAssertTrue(result.stdout.contains("earliest possible vblank:"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("earliest feasible vblank (the first ≥ 1 ms after the buffer was done; done: "), result.stdout)
+        XCTAssertTrue(result.stdout.contains("first vblank after dequeue: "), result.stdout)
+        XCTAssertFalse(result.stdout.contains("timestamps unusable"), result.stdout)
 
         let run = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("report.json"))) as? [String: Any])
-        XCTAssertEqual(run["schemaVersion"] as? Int, 2)
+        XCTAssertEqual(run["schemaVersion"] as? Int, 3)
         // One camera: one entry of "cameras", the run's figures around it.
         let cameras = try XCTUnwrap(run["cameras"] as? [[String: Any]])
         XCTAssertEqual(cameras.count, 1)
@@ -41,6 +44,10 @@ final class BenchCommandDeviceTests: XCTestCase {
         XCTAssertLessThanOrEqual(total["p99"] ?? .infinity, total["max"] ?? 0)
         let share = try XCTUnwrap((report["earliestVblank"] as? [String: Any])?["share"] as? Double)
         XCTAssertTrue((0...1).contains(share))
+        XCTAssertEqual((report["earliestVblank"] as? [String: Any])?["marginMilliseconds"] as? Double, 1)
+        let afterDequeue = try XCTUnwrap((report["firstVblankAfterDequeue"] as? [String: Any])?["share"] as? Double)
+        XCTAssertTrue((0...1).contains(afterDequeue))
+        XCTAssertNil(report["timestampProblem"], "start-of-exposure stamps before their dequeue")
         XCTAssertEqual(run["poolViolations"] as? [String], [])
         let setup = try XCTUnwrap(report["setup"] as? [String: Any])
         XCTAssertEqual(setup["memory"] as? String, "camera memory")
@@ -112,5 +119,63 @@ final class BenchCommandDeviceTests: XCTestCase {
         XCTAssertEqual(runs.map { $0["startPhase"] as? Double }, [0, 1.0 / 3, 2.0 / 3])
         for run in runs { XCTAssertGreaterThanOrEqual(run["shown"] as? Int ?? 0, 20) }
         XCTAssertTrue(try String(contentsOf: out.appendingPathComponent("phase-sweep.svg"), encoding: .utf8).hasPrefix("<svg"))
+    }
+
+    /// `bench` with no file on vivid, whose default stamps are end-of-frame
+    /// ones 0.9 frame ahead: one line names the camera and says why, and
+    /// no latency from those stamps is printed or written (it printed
+    /// `total p50 0.00`: negative spans counted as 1 µs).
+    func testNoFileOnVividNamesTheUnusableTimestampsAndPrintsNoLatencyFromThem() throws {
+        try Lab.require()
+        // vivid's default, whatever an earlier run of this boot left (a
+        // file's controls stay set after it).
+        let found = try Self.setTimestampSource(0, of: "/dev/video0")
+        defer { _ = try? Self.setTimestampSource(found, of: "/dev/video0") }
+
+        let out = URL(fileURLWithPath: ProcessInfo.processInfo.environment["LAB_RESULTS"] ?? NSTemporaryDirectory())
+            .appendingPathComponent("bench-eof-\(getpid())")
+        let result = try runFramepipe(["bench", "--frames", "100", "--out", out.path])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        let named = lines.filter { $0.hasPrefix("/dev/video0: buffer timestamps unusable (end-of-frame): ") }
+        XCTAssertEqual(named.count, 1, result.stdout)
+        XCTAssertTrue(named.first?.contains(" later than their dequeue, by ") == true, result.stdout)
+        XCTAssertEqual(lines.filter { $0.contains("timestamps unusable") }.count, 1, "one line: \(result.stdout)")
+        XCTAssertFalse(lines.contains { $0.hasPrefix("  total ") || $0.hasPrefix("  capture side ") }, result.stdout)
+        XCTAssertTrue(lines.contains { $0.hasPrefix("  pipeline side ") }, "the pipeline's own spans stay: \(result.stdout)")
+        XCTAssertFalse(result.stdout.contains("p50    0.00"), result.stdout)
+        XCTAssertFalse(result.stdout.contains("first frame captured"), "no capture time from the future: \(result.stdout)")
+
+        let run = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("report.json"))) as? [String: Any])
+        let report = try XCTUnwrap((run["cameras"] as? [[String: Any]])?.first)
+        XCTAssertEqual(report["timestampSource"] as? String, "end-of-frame")
+        XCTAssertNotNil(report["timestampProblem"] as? String)
+        let latency = try XCTUnwrap(report["latencyMilliseconds"] as? [String: Any])
+        XCTAssertNil(latency["total"])
+        XCTAssertNil(latency["captureSide"])
+        XCTAssertGreaterThan((latency["pipelineSide"] as? [String: Any])?["count"] as? Int ?? 0, 0)
+        XCTAssertEqual((report["earliestVblank"] as? [String: Any])?["bufferDone"] as? String, "the dequeue")
+        XCTAssertNil(((run["startup"] as? [String: Any])?["firstFrame"] as? [String: Any])?["capturedMilliseconds"])
+        // frames.csv keeps the raw stamps and leaves the spans from them empty.
+        let csv = try String(contentsOf: out.appendingPathComponent("frames.csv"), encoding: .utf8).split(separator: "\n")
+        let header = try XCTUnwrap(csv.first).split(separator: ",")
+        let total = try XCTUnwrap(header.firstIndex(of: "total_ms")), capture = try XCTUnwrap(header.firstIndex(of: "capture_ns"))
+        let shown = csv.dropFirst().filter { $0.contains(",shown,") }.map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+        XCTAssertGreaterThanOrEqual(shown.count, 100)
+        for fields in shown {
+            XCTAssertEqual(fields[total], "", "\(fields)")
+            XCTAssertNotEqual(fields[capture], "", "\(fields)")
+        }
+    }
+
+    /// Sets vivid's "Timestamp Source" control (0 end of frame, 1 start of
+    /// exposure) of `path`; returns the value it had.
+    private static func setTimestampSource(_ value: Int64, of path: String) throws -> Int64 {
+        let camera = try VideoDevice.open(path)
+        defer { camera.close() }
+        let control = try camera.control(named: "timestamp_source")
+        let found = try camera.value(of: control)
+        try camera.setValue(value, for: control)
+        return found
     }
 }

@@ -61,7 +61,7 @@ final class BenchmarkReportTests: XCTestCase {
         let report = BenchmarkReport.make(
             records: [records], summary: summary(counters), refreshHz: 62.5,
             measurements: measurements(cpu: (0.5, 0.25, 2), allocations: .init(measured: true, perFrameSteadyState: 0, framesMeasured: 2, allocationsMeasured: 0)))
-        XCTAssertEqual(report.schemaVersion, 2)
+        XCTAssertEqual(report.schemaVersion, 3)
         XCTAssertEqual(report.cameras.count, 1)
         let camera = report.cameras[0]
         XCTAssertEqual(camera.frames.total, 7)
@@ -73,11 +73,15 @@ final class BenchmarkReportTests: XCTestCase {
         XCTAssertEqual(camera.frames.inFlightAtEnd, 1)
         XCTAssertEqual(camera.counters, counters, "the pipeline's own counters travel with the report")
         // The first shown frame (the modeset's) stays out of the statistics.
+        // seq 2, done at 20 ms (its stamp + the fastest delivery, 2 ms): the
+        // first vblank ≥ 21 ms is at 32, it was shown at 48.
         XCTAssertEqual(camera.earliestVblank.share, 0)
         XCTAssertEqual(camera.earliestVblank.missed, ["1": 1])
-        XCTAssertEqual(camera.latencyMilliseconds.total.count, 1)
-        XCTAssertEqual(camera.latencyMilliseconds.total.maxMilliseconds, 30, accuracy: 0.05)
-        XCTAssertEqual(camera.latencyMilliseconds.captureSide.maxMilliseconds, 3, accuracy: 0.05)
+        XCTAssertEqual(camera.firstVblankAfterDequeue.missed, ["1": 1], "as the scheduler counted")
+        XCTAssertNil(camera.timestampProblem)
+        XCTAssertEqual(camera.latencyMilliseconds.total?.count, 1)
+        XCTAssertEqual(camera.latencyMilliseconds.total?.maxMilliseconds ?? 0, 30, accuracy: 0.05)
+        XCTAssertEqual(camera.latencyMilliseconds.captureSide?.maxMilliseconds ?? 0, 3, accuracy: 0.05)
         XCTAssertEqual(camera.latencyMilliseconds.pipelineSide.maxMilliseconds, 27, accuracy: 0.05)
         XCTAssertEqual(camera.latencyMilliseconds.dequeueToCommit.maxMilliseconds, 2, accuracy: 0.05)
         // report.json carries the pipeline's own counters, the event loop's
@@ -150,10 +154,16 @@ final class BenchmarkReportTests: XCTestCase {
     }
 
     func testCSVHasOneLinePerFrameNamingItsCamera() {
-        let csv = FramesCSV.render(sources: [("/dev/video0", records), ("/dev/video4", Array(records.prefix(1)))]).split(separator: "\n")
+        let csv = FramesCSV.render(sources: [("/dev/video0", records), ("/dev/video4", Array(records.prefix(1)))], periodNanoseconds: 16 * ms)
+            .split(separator: "\n")
         XCTAssertEqual(csv.count, 9)
-        XCTAssertEqual(csv[0], "camera,sequence,outcome,buffer,timestamp_source,capture_ns,dequeue_ns,commit_ns,flip_ns,vblank_sequence,vblanks_missed,total_ms,capture_side_ms,pipeline_side_ms,conversion_ms")
-        XCTAssertEqual(csv[1], "/dev/video0,0,shown,0,start-of-exposure,2000000,10000000,10000000,16000000,1,0,14.000,8.000,6.000,")
+        XCTAssertEqual(csv[0], "camera,sequence,outcome,buffer,timestamp_source,capture_ns,dequeue_ns,commit_ns,flip_ns,vblank_sequence,vblanks_missed,total_ms,capture_side_ms,pipeline_side_ms,conversion_ms,buffer_done_ns,vblanks_late")
+        // Done 2 ms after the stamp (seq 6's delivery, the fastest), on the
+        // first vblank ≥ 5 ms.
+        XCTAssertEqual(csv[1], "/dev/video0,0,shown,0,start-of-exposure,2000000,10000000,10000000,16000000,1,0,14.000,8.000,6.000,,4000000,0")
+        XCTAssertEqual(csv[3], "/dev/video0,2,shown,2,start-of-exposure,18000000,21000000,23000000,48000000,3,1,30.000,3.000,27.000,,20000000,1")
+        XCTAssertTrue(csv[2].hasSuffix(",17000000,"), "superseded: done, never late: \(csv[2])")
+        XCTAssertTrue(csv[4].hasSuffix(",,"), "dropped by the camera: never done: \(csv[4])")
         XCTAssertTrue(csv[4].hasPrefix("/dev/video0,3,droppedByCamera,"), String(csv[4]))
         XCTAssertTrue(csv[8].hasPrefix("/dev/video4,0,shown,"), String(csv[8]))
     }

@@ -27,9 +27,13 @@ final class PhaseSweepTests: XCTestCase {
         let run = PhaseSweep.Run(records: records, startPhase: 0.25, periodNanoseconds: 16 * ms)
         XCTAssertEqual(run.shown, 4)
         XCTAssertEqual(run.droppedToCatchUp, 1)
-        XCTAssertEqual(run.latencyMilliseconds.count, 3, "the modeset frame is left out")
-        XCTAssertEqual(run.latencyMilliseconds.maxMilliseconds, 30, accuracy: 0.05)
+        XCTAssertEqual(run.latencyMilliseconds?.count, 3, "the modeset frame is left out")
+        XCTAssertEqual(run.latencyMilliseconds?.maxMilliseconds ?? 0, 30, accuracy: 0.05)
+        XCTAssertEqual(run.firstVblankAfterDequeueShare, 2.0 / 3.0, accuracy: 1e-9)
+        // Seq 3 waited in the pipeline (dequeued at 52 ms, committed at
+        // 64): late by either rule.
         XCTAssertEqual(run.earliestVblankShare, 2.0 / 3.0, accuracy: 1e-9)
+        XCTAssertNil(run.timestampProblem)
         XCTAssertEqual(try XCTUnwrap(run.dequeuePhase), 0.25, accuracy: 1e-9, "dequeued 4 ms into each 16 ms period")
     }
 
@@ -41,7 +45,7 @@ final class PhaseSweepTests: XCTestCase {
         // A row per run, in order, starting with the run's start phase.
         XCTAssertEqual(lines.dropFirst(2).map { $0.split(separator: " ").first.map(String.init) }, ["0.000", "0.250", "0.500", "0.750"])
         XCTAssertTrue(sweep.svg.hasPrefix("<svg"))
-        XCTAssertEqual(sweep.svg.components(separatedBy: "<circle").count - 1, 4 * 4, "p50, p90, p99 and the share, per run")
+        XCTAssertEqual(sweep.svg.components(separatedBy: "<circle").count - 1, 4 * 5, "p50, p90, p99 and the two shares, per run")
         XCTAssertEqual(try JSONDecoder().decode(PhaseSweep.self, from: JSONEncoder().encode(sweep)), sweep)
     }
 }

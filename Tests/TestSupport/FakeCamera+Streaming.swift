@@ -147,7 +147,9 @@ extension FakeCamera {
     /// Fills the fields QUERYBUF, QBUF and DQBUF report for buffer `index`.
     private func describeBuffer(_ index: Int, into buffer: inout v4l2_buffer) throws(FakeErrno) {
         let entry = buffers[index]
-        var flags = UInt32(V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC) | UInt32(V4L2_BUF_FLAG_TSTAMP_SRC_SOE)
+        // The queue's timestamp flags, as vb2's (vivid changes them with its
+        // "Timestamp Source" control).
+        var flags = stampingLocked.clockFlag | stampingLocked.sourceFlag
         switch entry.state {
         case .queued: flags |= UInt32(V4L2_BUF_FLAG_QUEUED)
         case .done: flags |= UInt32(V4L2_BUF_FLAG_DONE)

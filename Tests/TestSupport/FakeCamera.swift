@@ -24,9 +24,40 @@ import Glibc
 ///   ``FakeKernel/releasedAtClose``).
 ///
 /// The test plays the sensor: ``fill(count:)`` completes the oldest queued
-/// buffers with increasing sequence numbers and monotonic start-of-exposure
-/// timestamps one frame interval apart.
+/// buffers with increasing sequence numbers and timestamps one frame
+/// interval apart, monotonic start-of-exposure ones unless ``stamping``
+/// says otherwise (``setClock(nanoseconds:)`` puts them on the test's clock).
 public final class FakeCamera: @unchecked Sendable {
+    /// How the sensor stamps its buffers: the clock and what the stamp marks
+    /// (`V4L2_BUF_FLAG_TIMESTAMP_*`, `V4L2_BUF_FLAG_TSTAMP_SRC_*`), and how
+    /// far after the frame's time the stamp lies.
+    public struct Stamping: Sendable, Equatable {
+        /// `V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC`, `_COPY` or `_UNKNOWN`.
+        public var clockFlag: UInt32
+        /// `V4L2_BUF_FLAG_TSTAMP_SRC_SOE` or `_EOF`.
+        public var sourceFlag: UInt32
+        /// Added to each stamp.
+        public var aheadNanoseconds: Int64
+
+        public init(clockFlag: UInt32, sourceFlag: UInt32, aheadNanoseconds: Int64 = 0) {
+            self.clockFlag = clockFlag
+            self.sourceFlag = sourceFlag
+            self.aheadNanoseconds = aheadNanoseconds
+        }
+
+        /// Monotonic start-of-exposure stamps at the frame's time (the default).
+        public static let startOfExposure = Stamping(
+            clockFlag: UInt32(V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC), sourceFlag: UInt32(V4L2_BUF_FLAG_TSTAMP_SRC_SOE))
+
+        /// Monotonic end-of-frame stamps `ahead` after the frame's time, as
+        /// vivid's default ones (0.9 frame interval after the moment it
+        /// fills the buffer, so later than its dequeue).
+        public static func endOfFrame(aheadNanoseconds: Int64) -> Stamping {
+            Stamping(clockFlag: UInt32(V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC), sourceFlag: UInt32(V4L2_BUF_FLAG_TSTAMP_SRC_EOF),
+                     aheadNanoseconds: aheadNanoseconds)
+        }
+    }
+
     /// What the camera offers.
     public struct Configuration: Sendable {
         /// VIDEO_CAPTURE_MPLANE (formats XR24 and NM12, the latter with two
@@ -81,6 +112,7 @@ public final class FakeCamera: @unchecked Sendable {
     var doneOrder: [Int] = []
     var sequence: UInt32 = 0
     var clockNanoseconds: Int64 = 1_000_000_000_000
+    var stampingLocked = Stamping.startOfExposure
     var isUnpluggedLocked = false
     /// Set by ``failStreaming()`` (the kernel's `vb2_queue_error`), cleared
     /// by STREAMOFF and REQBUFS.
@@ -134,9 +166,10 @@ public final class FakeCamera: @unchecked Sendable {
             while filled < count, !queuedOrder.isEmpty {
                 let index = queuedOrder.removeFirst()
                 clockNanoseconds += Int64(interval.numerator) * 1_000_000_000 / Int64(max(interval.denominator, 1))
-                var flags = UInt32(V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC) | UInt32(V4L2_BUF_FLAG_TSTAMP_SRC_SOE) | UInt32(V4L2_BUF_FLAG_DONE)
+                var flags = stampingLocked.clockFlag | stampingLocked.sourceFlag | UInt32(V4L2_BUF_FLAG_DONE)
                 if error { flags |= UInt32(V4L2_BUF_FLAG_ERROR) }
-                buffers[index].complete(sequence: sequence, timestampNanoseconds: clockNanoseconds, flags: flags)
+                buffers[index].complete(
+                    sequence: sequence, timestampNanoseconds: clockNanoseconds + stampingLocked.aheadNanoseconds, flags: flags)
                 sequence += 1
                 doneOrder.append(index)
                 filled += 1
@@ -144,6 +177,18 @@ public final class FakeCamera: @unchecked Sendable {
             lock.broadcast()
             return filled
         }
+    }
+
+    /// How the next buffers filled are stamped.
+    public var stamping: Stamping {
+        get { lock.withLock { stampingLocked } }
+        set { lock.withLock { stampingLocked = newValue } }
+    }
+
+    /// Sets the sensor's clock: the next buffer filled is stamped one frame
+    /// interval after `nanoseconds` (plus ``Stamping/aheadNanoseconds``).
+    public func setClock(nanoseconds: Int64) {
+        lock.withLock { clockNanoseconds = nanoseconds }
     }
 
     /// Frames the sensor produced with no buffer to put them in: the next
