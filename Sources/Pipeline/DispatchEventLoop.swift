@@ -40,6 +40,8 @@ package final class DispatchEventLoop: PipelineEventLoop {
 
     package func now() -> Int64 { monotonicNanoseconds() }
 
+    package var summary: String { "dispatch" }
+
     package func start(card descriptor: borrowing OwnedFD, events: PipelineEvents, tickNanoseconds: Int64, durationNanoseconds: Int64?) throws {
         self.events = events
         let set = try ReadinessSet(name: "\(descriptor.path) (epoll)", kernel: kernel)

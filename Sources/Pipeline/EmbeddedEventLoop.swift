@@ -50,6 +50,8 @@ package final class EmbeddedEventLoop: PipelineEventLoop, @unchecked Sendable {
 
     package func now() -> Int64 { locked { clock } }
 
+    package var summary: String { "embedded" }
+
     package func start(card descriptor: borrowing OwnedFD, events: PipelineEvents, tickNanoseconds: Int64, durationNanoseconds: Int64?) throws {
         let set = try ReadinessSet(name: "\(descriptor.path) (epoll)", kernel: kernel)
         try set.add(descriptor)

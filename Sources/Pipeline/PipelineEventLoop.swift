@@ -6,8 +6,9 @@ import Platform
 /// loop delivers them, the state lives on that queue and the handlers are
 /// the same (``PipelineEvents``).
 ///
-/// Two implementations: ``DispatchEventLoop`` (the product's: Dispatch read
-/// sources and timers) and ``EmbeddedEventLoop`` (for tests: driven by the
+/// Three implementations: ``ThreadEventLoop`` (the default: a waiter thread
+/// of its own), ``DispatchEventLoop`` (Dispatch read sources) and
+/// ``EmbeddedEventLoop`` (for tests: driven by the
 /// test through a fake kernel's readiness and a manual clock, the idea of
 /// swift-nio's EmbeddedEventLoop), so that whole pipelines run in unit
 /// tests on any machine.
@@ -17,6 +18,10 @@ package protocol PipelineEventLoop: AnyObject {
     /// CLOCK_MONOTONIC now, in nanoseconds (the test's clock for the
     /// embedded loop). The pipeline and its scheduler read time only here.
     func now() -> Int64
+
+    /// Which loop this is, in a few words for the summary ("thread,
+    /// SCHED_FIFO 10", "dispatch").
+    var summary: String { get }
 
     /// Starts delivering `events`: the card's readiness (while wanted, see
     /// ``setCardWanted(_:)``), the watchdog's tick every

@@ -48,7 +48,7 @@ extension PipelineRuntime {
             sources: runs.map { SourceSummary(of: $0, lane: scheduler.lanes[$0.index], seconds: run.stoppedAfterSeconds ?? elapsedSeconds, activePlane: run.activePlane) },
             card: display.card.path, connector: display.plan.connector.name, mode: display.plan.mode.description,
             atomic: display.usesAtomic, commits: scheduler.commits, seconds: run.stoppedAfterSeconds ?? elapsedSeconds,
-            stopReason: run.stopReason ?? .requested)
+            stopReason: run.stopReason ?? .requested, eventLoop: loop.summary)
     }
 
     /// Freezes scheduling, lets the commit in flight land, and reads the

@@ -19,12 +19,15 @@ public struct PipelineSummary: Sendable, Codable, Equatable {
     package var seconds: Double
     /// Why the run ended.
     public var stopReason: StopReason
+    /// What woke the pipeline: "thread" (with its priority) or "dispatch".
+    public var eventLoop: String
 
     /// A summary of these values.
     package init(
         sources: [SourceSummary], card: String, connector: String, mode: String, atomic: Bool, commits: CommitStatistics,
-        seconds: Double, stopReason: StopReason
+        seconds: Double, stopReason: StopReason, eventLoop: String = "thread"
     ) {
+        self.eventLoop = eventLoop
         self.sources = sources
         self.card = card
         self.connector = connector

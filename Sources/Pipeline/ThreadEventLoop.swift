@@ -55,9 +55,9 @@ package final class ThreadEventLoop: PipelineEventLoop, @unchecked Sendable {
         var done: (@Sendable () -> Void)?
     }
     private let exit = Mutex(Exit())
-    /// Why the waiter thread runs at normal priority when a real-time one
-    /// was asked for (nil: granted or not asked).
-    package let realtimeRefusal = Mutex<String?>(nil)
+    /// What asking for a real-time priority gave (nil: not asked, or the
+    /// thread has not asked yet).
+    private let realtime = Mutex<ThreadControl.RealtimeOutcome?>(nil)
 
     /// A loop delivering on `queue`; its epoll instance and eventfd are
     /// made on `kernel`. With `realtimePriority` the waiter thread asks for
@@ -77,6 +77,15 @@ package final class ThreadEventLoop: PipelineEventLoop, @unchecked Sendable {
     }
 
     package func now() -> Int64 { clock() }
+
+    /// "thread", with the real-time priority it got or why it got none.
+    package var summary: String {
+        switch realtime.withLock({ $0 }) {
+        case nil: return "thread"
+        case .granted(let priority)?: return "thread, SCHED_FIFO \(priority)"
+        case .refused(let why)?: return "thread, normal priority (\(why))"
+        }
+    }
 
     package func start(card descriptor: borrowing OwnedFD, events: PipelineEvents, tickNanoseconds: Int64, durationNanoseconds: Int64?) throws {
         let set = try ReadinessSet(name: "\(descriptor.path) (epoll)", kernel: kernel)
@@ -208,9 +217,9 @@ package final class ThreadEventLoop: PipelineEventLoop, @unchecked Sendable {
 
     /// SCHED_FIFO at the priority asked for, or one line saying why not.
     private func askForRealtime() {
-        guard let realtimePriority, let refusal = ThreadControl.requestRealtime(priority: realtimePriority) else { return }
-        let line = refusal + ": the waiter thread runs at normal priority"
-        realtimeRefusal.withLock { $0 = line }
-        PipelineRuntime.logger.warning("\(line)")
+        guard let realtimePriority else { return }
+        let outcome = ThreadControl.requestRealtime(priority: realtimePriority)
+        realtime.withLock { $0 = outcome }
+        if case .refused(let why) = outcome { PipelineRuntime.logger.warning("\(why): the waiter thread runs at normal priority") }
     }
 }

@@ -12,14 +12,30 @@ package enum ThreadControl {
         _ = name.withCString { fp_set_thread_name($0) }
     }
 
-    /// Asks SCHED_FIFO at `priority` for the calling thread: nil when
-    /// granted, else why not in one line (the errno, RLIMIT_RTPRIO).
-    package static func requestRealtime(priority: Int32) -> String? {
+    /// What asking for real-time scheduling gave.
+    package enum RealtimeOutcome: Equatable, Sendable {
+        /// SCHED_FIFO at this priority.
+        case granted(priority: Int32)
+        /// Refused, and why in one line.
+        case refused(String)
+    }
+
+    /// Asks SCHED_FIFO for the calling thread at `priority`, or at the
+    /// highest priority RLIMIT_RTPRIO allows when that is lower (an
+    /// unprivileged user's limit, from limits.conf or systemd's
+    /// LimitRTPRIO=).
+    package static func requestRealtime(priority: Int32) -> RealtimeOutcome {
         var parameters = sched_param()
         parameters.sched_priority = priority
-        let result = pthread_setschedparam(pthread_self(), SCHED_FIFO, &parameters)
-        guard result != 0 else { return nil }
+        var result = pthread_setschedparam(pthread_self(), SCHED_FIFO, &parameters)
+        guard result != 0 else { return .granted(priority: priority) }
         let limit = fp_rtprio_limit()
-        return "SCHED_FIFO priority \(priority) refused (\(errnoName(result)); RLIMIT_RTPRIO \(limit < 0 ? "unknown" : String(limit)), no CAP_SYS_NICE?)"
+        if limit >= 1, limit < Int(priority) {
+            parameters.sched_priority = Int32(limit)
+            result = pthread_setschedparam(pthread_self(), SCHED_FIFO, &parameters)
+            if result == 0 { return .granted(priority: Int32(limit)) }
+        }
+        let limitText = limit < 0 ? "unlimited" : String(limit)
+        return .refused("SCHED_FIFO priority \(priority) refused (\(errnoName(result)); RLIMIT_RTPRIO \(limitText), no CAP_SYS_NICE)")
     }
 }

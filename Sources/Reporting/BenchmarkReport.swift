@@ -68,12 +68,14 @@ package struct BenchmarkReport: Sendable, Codable, Equatable {
             CameraReport(records: records.indices.contains(index) ? records[index] : [], source: source, periodNanoseconds: period)
         }
         let cpu = measurements.cpu
+        var eventLoop = measurements.eventLoop
+        eventLoop.loop = summary.eventLoop
         return BenchmarkReport(
             card: summary.card, mode: summary.mode, refreshHz: refreshHz, seconds: summary.seconds, cameras: cameras,
             commits: summary.commits,
             cpu: CPUCost(userSeconds: cpu.user, systemSeconds: cpu.system,
                          perShownFrameMilliseconds: cpu.shownFrames == 0 ? 0 : (cpu.user + cpu.system) * 1000 / Double(cpu.shownFrames)),
-            eventLoop: measurements.eventLoop, startup: measurements.startup, allocations: measurements.allocations,
+            eventLoop: eventLoop, startup: measurements.startup, allocations: measurements.allocations,
             poolViolations: summary.poolViolations)
     }
 
@@ -98,7 +100,8 @@ package struct BenchmarkReport: Sendable, Codable, Equatable {
                    (cameras.count > 1 ? ", all cameras" : "") as NSString, cpu.userSeconds, cpu.systemSeconds),
             (eventLoop.systemCallsPerShownFrame.map { String(format: "system calls: %.1f per shown frame", $0) }
                 ?? "system calls: not counted (\(eventLoop.systemCallsNotMeasured ?? "unknown"))")
-                + String(format: "; context switches: %.1f per shown frame", eventLoop.contextSwitchesPerShownFrame),
+                + String(format: "; context switches: %.1f per shown frame", eventLoop.contextSwitchesPerShownFrame)
+                + "; event loop: \(eventLoop.loop)",
             startup.text,
             !allocations.measured
                 ? "heap allocations: not counted (--count-allocations, with the malloc interposer built)"

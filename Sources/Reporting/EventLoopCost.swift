@@ -1,5 +1,8 @@
 /// System calls and context switches per shown frame.
 package struct EventLoopCost: Sendable, Codable, Equatable {
+    /// Which event loop ran ("thread, SCHED_FIFO 10", "dispatch"), from
+    /// the run's summary.
+    package var loop = ""
     /// System calls of the whole process per shown frame (perf's
     /// `raw_syscalls:sys_enter` per thread); nil when not measured.
     package var systemCallsPerShownFrame: Double?

@@ -187,7 +187,8 @@ extension PipelineSummary {
         lines.append("stopped: \(stopReason.rawValue); "
             + (reconnects > 0 ? String(format: "camera reconnected %d times, %.1f s without it; ", reconnects, away) : "")
             + (sources.count > 1 ? "\(c.sourcesLost) sources lost; " : "")
-            + "\(imported) framebuffers imported from capture dma-bufs; buffer-pool violations: \(poolViolations.count)")
+            + "\(imported) framebuffers imported from capture dma-bufs; buffer-pool violations: \(poolViolations.count); "
+            + "event loop: \(eventLoop)")
         if let snapshot { lines.append("snapshot: \(snapshot)") }
         return lines.joined(separator: "\n")
     }

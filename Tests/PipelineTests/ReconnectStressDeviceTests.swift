@@ -24,26 +24,7 @@ import Glibc
 /// Runs in the lab's 'unplug' boot (scripts/test).
 final class ReconnectStressDeviceTests: XCTestCase {
     /// How many cycles of each shape.
-    private static var cycles: Int {
-        Int(ProcessInfo.processInfo.environment["FRAMEPIPE_STRESS_CYCLES"] ?? "") ?? 100
-    }
-
-    private enum Shape: CustomStringConvertible {
-        /// Pressed, the presser's descriptor closed at once.
-        case pluggedBackAtOnce
-        /// Pressed, the presser's descriptor held while framepipe waits.
-        case heldUnplugged
-        /// Pressed, then vivid unloaded and loaded again while framepipe waits.
-        case driverReloaded
-
-        var description: String {
-            switch self {
-            case .pluggedBackAtOnce: return "plugged back at once"
-            case .heldUnplugged: return "held unplugged by another descriptor"
-            case .driverReloaded: return "driver unloaded and loaded again"
-            }
-        }
-    }
+    private static var cycles: Int { ReconnectStressRig.cycles }
 
     /// The file a user found the crash with (640x480 at 25 fps: at 320x180
     /// and 60 fps the old code survived 100 returns of the first shape).
@@ -76,91 +57,20 @@ final class ReconnectStressDeviceTests: XCTestCase {
     func testCopyPathNoticesEveryUnplugAndCountsAcrossReturns() throws {
         try Lab.require(boot: "unplug", "a vivid that may be disconnected and reloaded")
         try ReconnectDeviceTests.reloadVivid()
-        let summary = try run(configuration(copy: true), shapes: [.pluggedBackAtOnce, .heldUnplugged])
+        let summary = try ReconnectStressRig.run(configuration(copy: true), cycles: [(0, .pluggedBackAtOnce), (0, .heldUnplugged)])
         XCTAssertEqual(summary.statistics.cameraReconnects, 2)
         let copy = try XCTUnwrap(summary.copy, "a copy-path run")
         XCTAssertGreaterThanOrEqual(copy.converted, summary.statistics.shown, "every frame shown was converted: \(copy)")
         XCTAssertLessThanOrEqual(copy.converted, summary.statistics.captured, "only captured frames are converted: \(copy)")
     }
 
-    private func stress(_ shape: Shape, file: StaticString = #filePath, line: UInt = #line) throws {
+    private func stress(_ shape: ReconnectStressRig.Shape, file: StaticString = #filePath, line: UInt = #line) throws {
         try Lab.require(boot: "unplug", "a vivid that may be disconnected and reloaded")
         try ReconnectDeviceTests.reloadVivid()
         let started = DispatchTime.now()
-        let summary = try run(configuration(), shapes: Array(repeating: shape, count: Self.cycles), file: file, line: line)
+        let summary = try ReconnectStressRig.run(configuration(), cycles: Array(repeating: (0, shape), count: Self.cycles), file: file, line: line)
         XCTAssertEqual(summary.statistics.cameraReconnects, Self.cycles, file: file, line: line)
         print("reconnect stress, \(shape): \(Self.cycles) cycles, \(summary.statistics.shown) frames shown in \(String(format: "%.1f", seconds(from: started, to: .now()))) s")
-    }
-
-    /// Runs one pipeline through `shapes`, one unplug and return each, and
-    /// checks what every return and the end leave behind.
-    private func run(_ configuration: PipelineConfiguration, shapes: [Shape], file: StaticString = #filePath, line: UInt = #line) throws -> PipelineSummary {
-        let descriptorsBefore = try ProcessResources.descriptorCount()
-        let mappingsBefore = try ProcessResources.frameMappings()
-        let framebuffersBefore = try ProcessResources.kernelFramebufferIDs()
-        let screenBefore = try ScreenState.current()
-
-        let summary = try cycle(configuration, through: shapes, file: file, line: line)
-        XCTAssertEqual(summary.stopReason, .requested, file: file, line: line)
-        XCTAssertEqual(summary.poolViolations, [], file: file, line: line)
-        XCTAssertEqual(try ScreenState.current(), screenBefore, "the display as it was found", file: file, line: line)
-        XCTAssertEqual(try ProcessResources.descriptorCount(), descriptorsBefore,
-                       "every fd closed: \(ProcessResources.descriptorTargets())", file: file, line: line)
-        // Device memory only: the process's other mappings (thread stacks
-        // of the first run's dispatch workers) are not the pipeline's.
-        XCTAssertEqual(try ProcessResources.frameMappings(), mappingsBefore, "no frame memory left mapped", file: file, line: line)
-        XCTAssertEqual(try ProcessResources.kernelFramebufferIDs(), framebuffersBefore,
-                       "every framebuffer removed, the held ones too", file: file, line: line)
-        return summary
-    }
-
-    /// The pipeline's life, in a scope of its own so that it is gone
-    /// (descriptors closed, memory unmapped) when the caller checks.
-    private func cycle(_ configuration: PipelineConfiguration, through shapes: [Shape], file: StaticString, line: UInt) throws -> PipelineSummary {
-        let camera = configuration.source.device
-        let session = try FramePipeline(configuration: configuration)
-        let away = DispatchSemaphore(value: 0)
-        let back = DispatchSemaphore(value: 0)
-        session.onCameraAway = { _, _ in away.signal() }
-        session.onCameraBack = { _, _ in back.signal() }
-        session.start()
-        XCTAssertTrue(waitUntil(timeout: 20) { session.statistics[0].shown >= 5 }, "frames on screen", file: file, line: line)
-        for (cycle, shape) in shapes.enumerated() {
-            let what = "cycle \(cycle + 1) (\(shape))"
-            var injector: FaultInjector? = try FaultInjector(camera)
-            try injector?.press("disconnect")
-            switch shape {
-            case .pluggedBackAtOnce:
-                injector = nil
-                XCTAssertEqual(away.wait(timeout: .now() + 10), .success, "\(what): the unplug was noticed", file: file, line: line)
-            case .heldUnplugged:
-                XCTAssertEqual(away.wait(timeout: .now() + 10), .success, "\(what): the unplug was noticed", file: file, line: line)
-                // The fault's shape, not a synchronisation: the camera stays
-                // unplugged across a few of the pipeline's searches for it.
-                usleep(300_000)
-                XCTAssertTrue(session.onQueue { session.isWaitingForCamera }, "\(what): still waiting", file: file, line: line)
-                injector = nil
-            case .driverReloaded:
-                XCTAssertEqual(away.wait(timeout: .now() + 10), .success, "\(what): the unplug was noticed", file: file, line: line)
-                // vivid would plug the old instance back in when the
-                // injector closes: the search waits until it is reloaded.
-                session.onQueue { session.cameraSearchPaused = true }
-                injector = nil
-                try ReconnectDeviceTests.reloadVivid(file: file, line: line)
-                session.onQueue { session.cameraSearchPaused = false }
-            }
-            guard back.wait(timeout: .now() + 15) == .success else {
-                XCTFail("\(what): the camera was not found again", file: file, line: line)
-                break
-            }
-            let shownAtReturn = session.statistics[0].shown
-            guard waitUntil(timeout: 15, { session.statistics[0].shown >= shownAtReturn + 3 }) else {
-                XCTFail("\(what): no new frames after the return (\(session.statistics))", file: file, line: line)
-                break
-            }
-        }
-        session.stop()
-        return try session.wait()
     }
 
     /// Without reconnect, from the command line: each unplug ends the run
