@@ -22,7 +22,11 @@ do {
     let camera = summary.sources[0]
     let latency = camera.latency
     print("\(camera.statistics.shown) frames shown on \(summary.connector) from \(camera.camera)")
-    print("latency p50 \(milliseconds(latency.p50)), p90 \(milliseconds(latency.p90)), p99 \(milliseconds(latency.p99)), max \(milliseconds(latency.max))")
+    if let leftOut = latency.leftOut {
+        print("latency left out: \(leftOut)")  // a camera whose stamps are no capture times
+    } else {
+        print("latency p50 \(milliseconds(latency.p50)), p90 \(milliseconds(latency.p90)), p99 \(milliseconds(latency.p99)), max \(milliseconds(latency.max))")
+    }
 } catch {
     FileHandle.standardError.write(Data("minimal-preview: \(error)\n".utf8))
     exit(1)

@@ -32,7 +32,7 @@ while true {
         for camera in summary.sources {
             let latency = camera.latency
             print("\(camera.camera): \(camera.statistics.shown) frames shown on plane \(camera.plane.map(String.init) ?? "none"), "
-                + "latency p50 \(milliseconds(latency.p50)), p99 \(milliseconds(latency.p99))")
+                + (latency.leftOut ?? "latency p50 \(milliseconds(latency.p50)), p99 \(milliseconds(latency.p99))"))
         }
         print("\(summary.commits.commits) commits for \(summary.sources.count) cameras, at most \(summary.commits.maximumCommitsPerVblank) per vblank")
         exit(0)

@@ -9,6 +9,9 @@ package struct LatencyHistogram: Sendable {
         lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: .three)
     /// How many samples were recorded.
     package private(set) var count = 0
+    /// Frames dequeued, those without a CLOCK_MONOTONIC stamp, and those
+    /// stamped later than their own dequeue (no capture time can be).
+    private var dequeued = 0, unstamped = 0, ahead = 0
 
     /// An empty histogram.
     package init() {}
@@ -21,8 +24,34 @@ package struct LatencyHistogram: Sendable {
         count += 1
     }
 
-    /// Percentiles in milliseconds.
+    /// Looks at a frame's stamp: one later than its dequeue (vivid's
+    /// end-of-frame stamps lie 0.9 frame ahead) or on another clock makes
+    /// every latency of the camera meaningless, and the summary says so
+    /// instead of giving figures (as bench's CaptureTimestamps does).
+    package mutating func check(_ record: FrameRecord) {
+        guard let dequeue = record.dequeueNanoseconds else { return }
+        dequeued += 1
+        if let capture = record.captureNanoseconds {
+            if capture > dequeue { ahead += 1 }
+        } else {
+            unstamped += 1
+        }
+    }
+
+    /// Why the stamps cannot be set against vblank times, nil when they can.
+    package var timestampProblem: String? {
+        if unstamped > 0 { return "\(unstamped) of \(dequeued) not on CLOCK_MONOTONIC" }
+        if ahead > 0 { return "\(ahead) of \(dequeued) later than their dequeue" }
+        return nil
+    }
+
+    /// Percentiles in milliseconds; none, and why, when the stamps are unusable.
     package var summary: LatencySummary {
+        if let problem = timestampProblem {
+            var empty = LatencySummary.empty
+            empty.leftOut = "timestamps unusable: \(problem)"
+            return empty
+        }
         guard count > 0 else { return .empty }
         func milliseconds(_ microseconds: UInt64) -> Double { Double(microseconds) / 1000 }
         return LatencySummary(

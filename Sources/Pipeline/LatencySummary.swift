@@ -21,9 +21,13 @@ public struct LatencySummary: Sendable, Codable, Equatable {
     package var p99Milliseconds: Double
     package var p99_9Milliseconds: Double
     package var maxMilliseconds: Double
+    /// Why there are no figures although frames were shown (the camera's
+    /// timestamps are unusable: "timestamps unusable: 99 of 99 later than
+    /// their dequeue"); nil otherwise.
+    public var leftOut: String?
 
     enum CodingKeys: String, CodingKey {
-        case count
+        case count, leftOut
         case minMilliseconds = "min", meanMilliseconds = "mean", p50Milliseconds = "p50", p90Milliseconds = "p90"
         case p99Milliseconds = "p99", p99_9Milliseconds = "p99_9", maxMilliseconds = "max"
     }

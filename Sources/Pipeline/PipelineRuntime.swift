@@ -223,6 +223,7 @@ final class PipelineRuntime: @unchecked Sendable {
         if let converting = source.converting, let index = record.bufferIndex, record.outcome != .cameraError, record.outcome != .droppedByCamera {
             record.conversionNanoseconds = converting.conversionNanoseconds(of: index)
         }
+        source.latency.check(record)
         if record.countsTowardLatency, let total = record.totalNanoseconds {
             source.latency.record(nanoseconds: total)
         }

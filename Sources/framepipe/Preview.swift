@@ -166,7 +166,9 @@ extension PipelineSummary {
                 format: "%d frames shown in %.2f s (%.1f fps); captured %d, superseded %d, dropped to catch up %d, camera errors %d, dropped by camera %d; commits %d, flips %d",
                 s.shown, seconds, source.shownPerSecond, s.captured, s.superseded, s.droppedToCatchUp, s.cameraErrors, s.cameraDropped,
                 s.commits, s.flips)
-            if sources.count > 1 {
+            if sources.count > 1, let leftOut = source.latency.leftOut {
+                line += "; latency left out, \(leftOut)"
+            } else if sources.count > 1 {
                 line += String(format: "; latency p50 %.2f ms p90 %.2f ms p99 %.2f ms", source.latency.p50Milliseconds, source.latency.p90Milliseconds, source.latency.p99Milliseconds)
             }
             if sources.count > 1, s.cameraReconnects > 0 {

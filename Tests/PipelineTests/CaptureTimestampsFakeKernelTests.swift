@@ -16,7 +16,7 @@ final class CaptureTimestampsFakeKernelTests: XCTestCase {
     /// Runs one camera for 8 shown frames, the sensor stamping each buffer
     /// 2 ms before the pipeline's clock reaches it (plus the stamping's
     /// own offset); returns the records and the camera's report.
-    private func run(_ stamping: TestSupport.FakeCamera.Stamping) throws -> (records: [FrameRecord], report: CameraReport) {
+    private func run(_ stamping: TestSupport.FakeCamera.Stamping) throws -> (records: [FrameRecord], report: CameraReport, latency: LatencySummary) {
         let fake = FakeKernel()
         let camera = fake.addCamera(at: "/dev/video0")
         let card = fake.addCard(at: "/dev/dri/card0", configuration: .init(overlayPlane: true))
@@ -62,11 +62,13 @@ final class CaptureTimestampsFakeKernelTests: XCTestCase {
         }
         XCTAssertEqual(summary.sources.first?.statistics.shown, 8)
         let shownSource = try XCTUnwrap(summary.sources.first)
-        return (records, CameraReport(records: records, source: shownSource, periodNanoseconds: period))
+        return (records, CameraReport(records: records, source: shownSource, periodNanoseconds: period), shownSource.latency)
     }
 
     func testStartOfExposureStampsOnTheMonotonicClockGiveLatency() throws {
-        let (records, report) = try run(.startOfExposure)
+        let (records, report, latency) = try run(.startOfExposure)
+        XCTAssertNil(latency.leftOut)
+        XCTAssertEqual(latency.count, 7, "the pipeline's own summary too")
         let dequeued = records.filter { $0.dequeueNanoseconds != nil }
         XCTAssertFalse(dequeued.isEmpty)
         for record in dequeued {
@@ -82,7 +84,10 @@ final class CaptureTimestampsFakeKernelTests: XCTestCase {
     /// vivid's default: end-of-frame stamps 0.9 frame interval after it
     /// fills the buffer, so later than the dequeue.
     func testEndOfFrameStampsFromTheFutureAreNamedAndLeftOut() throws {
-        let (records, report) = try run(.endOfFrame(aheadNanoseconds: 30_000_000))
+        let (records, report, latency) = try run(.endOfFrame(aheadNanoseconds: 30_000_000))
+        // The pipeline's own summary (preview, embedders) gives no figures either.
+        XCTAssertEqual(latency.leftOut, "timestamps unusable: 9 of 9 later than their dequeue")
+        XCTAssertEqual(latency.count, 0)
         XCTAssertTrue(records.filter { $0.dequeueNanoseconds != nil }.allSatisfy { $0.timestampSource == "end-of-frame" })
         let problem = try XCTUnwrap(report.timestampProblem)
         XCTAssertTrue(problem.hasSuffix(" later than their dequeue, by 28.0 ms at the median"), problem)
@@ -98,7 +103,8 @@ final class CaptureTimestampsFakeKernelTests: XCTestCase {
     /// so the scheduler keeps none.
     func testStampsOnAnotherClockAreDroppedAndNamed() throws {
         let copied = TestSupport.FakeCamera.Stamping(clockFlag: UInt32(V4L2_BUF_FLAG_TIMESTAMP_COPY), sourceFlag: UInt32(V4L2_BUF_FLAG_TSTAMP_SRC_SOE))
-        let (records, report) = try run(copied)
+        let (records, report, latency) = try run(copied)
+        XCTAssertEqual(latency.leftOut, "timestamps unusable: 9 of 9 not on CLOCK_MONOTONIC")
         XCTAssertTrue(records.allSatisfy { $0.captureNanoseconds == nil })
         let problem = try XCTUnwrap(report.timestampProblem)
         XCTAssertTrue(problem.hasSuffix(" not on CLOCK_MONOTONIC (no V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC)"), problem)
