@@ -44,6 +44,8 @@ package final class CaptureStream {
     package private(set) var isStreaming = false
     /// True once ``stop()`` ran; the stream cannot be started again.
     package private(set) var isStopped = false
+    /// The controls the configuration set, as they were before (put back at ``stop()``).
+    private var controlsFound = ControlValues(values: [])
 
     /// Which buffers the driver holds (queued and not yet dequeued).
     private var queued: [Bool]
@@ -103,14 +105,14 @@ package final class CaptureStream {
         guard (2...StreamingLimits.bufferCount).contains(requestedCount) else {
             throw CaptureError.invalidBufferCount(device: device.path, requested: requestedCount)
         }
-        let format = try Self.setFormat(on: device, type: type, configuration: configuration)
-        let interval = try Self.setFrameInterval(on: device, type: type, requested: configuration.frameInterval)
-        try device.setControls(configuration.controls)
+        let format = try CaptureNegotiation.setFormat(on: device, type: type, configuration: configuration)
+        let interval = try CaptureNegotiation.setFrameInterval(on: device, type: type, requested: configuration.frameInterval)
+        controlsFound = try device.controls.set(configuration.controls)
         let buffers: [CaptureBuffer]
         if let imports {
-            buffers = try Self.importBuffers(imports, on: device, format: format)
+            buffers = try CaptureBufferAllocation.importBuffers(imports, on: device, format: format)
         } else {
-            buffers = try Self.exportBuffers(count: requestedCount, on: device, format: format)
+            buffers = try CaptureBufferAllocation.exportBuffers(count: requestedCount, on: device, format: format)
         }
 
         self.device = device
@@ -251,12 +253,18 @@ package final class CaptureStream {
         guard !isStopped else { return }
         isStopped = true
         var firstError: DeviceError?
+        var unplugged = false
+        // The controls go back as found, unless the camera is gone (a new
+        // node comes up with the driver's defaults).
+        defer { if !unplugged { controlsFound.restore(on: device) } }
         var type = Int32(bitPattern: bufferType.kernelValue)
         do {
             try device.fd.control(.streamOff, &type)
         } catch where !error.meansUnplugged {
             firstError = error
-        } catch {}
+        } catch {
+            unplugged = true
+        }
         isStreaming = false
         for index in queued.indices { queued[index] = false }
         buffers = []

@@ -14,8 +14,8 @@ extension VideoDevice {
     /// The corresponding ioctl is `VIDIOC_TRY_FMT`.
     package func tryFormat(_ configuration: CaptureConfiguration) throws -> CaptureFormat {
         let type = try requireCapture()
-        var raw = CaptureStream.formatRequest(type: type, configuration: configuration)
+        var raw = CaptureNegotiation.formatRequest(type: type, configuration: configuration)
         try fd.control(.tryFormat, &raw)
-        return try CaptureStream.checkedFormat(raw, on: self, type: type, configuration: configuration)
+        return try CaptureNegotiation.checkedFormat(raw, on: self, type: type, configuration: configuration)
     }
 }

@@ -127,10 +127,9 @@ final class BenchCommandDeviceTests: XCTestCase {
     /// `total p50 0.00`: negative spans counted as 1 µs).
     func testNoFileOnVividNamesTheUnusableTimestampsAndPrintsNoLatencyFromThem() throws {
         try Lab.require()
-        // vivid's default, whatever an earlier run of this boot left (a
-        // file's controls stay set after it).
-        let found = try Self.setTimestampSource(0, of: "/dev/video0")
-        defer { _ = try? Self.setTimestampSource(found, of: "/dev/video0") }
+        // vivid's default, whatever an earlier test of this boot left.
+        let found = try VividTimestampSource.set(0, of: "/dev/video0")
+        defer { _ = try? VividTimestampSource.set(found, of: "/dev/video0") }
 
         let out = URL(fileURLWithPath: ProcessInfo.processInfo.environment["LAB_RESULTS"] ?? NSTemporaryDirectory())
             .appendingPathComponent("bench-eof-\(getpid())")
@@ -166,16 +165,5 @@ final class BenchCommandDeviceTests: XCTestCase {
             XCTAssertEqual(fields[total], "", "\(fields)")
             XCTAssertNotEqual(fields[capture], "", "\(fields)")
         }
-    }
-
-    /// Sets vivid's "Timestamp Source" control (0 end of frame, 1 start of
-    /// exposure) of `path`; returns the value it had.
-    private static func setTimestampSource(_ value: Int64, of path: String) throws -> Int64 {
-        let camera = try VideoDevice.open(path)
-        defer { camera.close() }
-        let control = try camera.control(named: "timestamp_source")
-        let found = try camera.value(of: control)
-        try camera.setValue(value, for: control)
-        return found
     }
 }

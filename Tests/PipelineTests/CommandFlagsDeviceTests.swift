@@ -16,7 +16,7 @@ final class CommandFlagsDeviceTests: XCTestCase {
     private func setInterval(_ interval: Fraction?) throws -> Fraction? {
         let device = try VideoDevice.open("/dev/video0")
         let type = try device.requireCapture()
-        return try CaptureStream.setFrameInterval(on: device, type: type, requested: interval)
+        return try CaptureNegotiation.setFrameInterval(on: device, type: type, requested: interval)
     }
 
     func testWithNoRateTheCameraIsAskedForTheHighestUpToTheRefreshRate() throws {

@@ -146,11 +146,11 @@ final class FaultInjector {
 
     /// Presses a button control ("disconnect", "inject_v4l2_buf_flag_error", ...).
     func press(_ name: String) throws {
-        try device.setValue(0, for: device.control(named: name))
+        try device.controls.setValue(0, for: device.controls.named(name))
     }
 
     func set(_ name: String, to value: Int64) throws {
-        try device.setValue(value, for: device.control(named: name))
+        try device.controls.setValue(value, for: device.controls.named(name))
     }
 }
 

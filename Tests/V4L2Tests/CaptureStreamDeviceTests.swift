@@ -153,9 +153,9 @@ final class CaptureStreamDeviceTests: XCTestCase {
         try Lab.require()
         for type in [CaptureBufferType.singlePlanar, .multiplanar] {
             let device = try VideoDevice.open(try vividNode(type))
-            defer { try? device.setControls(["timestamp_source": 0]) }
+            try device.controls.set(["timestamp_source": 0])  // vivid's default, end of frame
             let stream = try CaptureStream(device: device, configuration: configuration(controls: ["Timestamp Source": 1]))
-            XCTAssertEqual(try device.value(of: device.control(named: "timestamp_source")), 1)
+            XCTAssertEqual(try device.controls.value(of: device.controls.named("timestamp_source")), 1)
             try stream.start()
             for frame in try streamFrames(stream, count: 10) {
                 XCTAssertEqual(frame.timestampSource, .startOfExposure, "\(device.path) flags 0x\(String(frame.flags, radix: 16))")
@@ -164,6 +164,7 @@ final class CaptureStreamDeviceTests: XCTestCase {
             let frame = try nextFrame(stream)
             XCTAssertLessThanOrEqual(frame.timestampNanoseconds, monotonicNow())
             try stream.stop()
+            XCTAssertEqual(try device.controls.value(of: device.controls.named("timestamp_source")), 0, "\(device.path): put back as found at stop")
         }
     }
 
@@ -265,35 +266,35 @@ final class CaptureStreamDeviceTests: XCTestCase {
     func testControlsByNameOnVivid() throws {
         try Lab.require()
         let device = try VideoDevice.open(try vividNode(.singlePlanar))
-        let controls = try device.controls()
+        let controls = try device.controls.list()
         XCTAssertFalse(controls.contains { $0.type == .controlClass })
         XCTAssertTrue(controls.contains { $0.key == "disconnect" && $0.type == .button })
-        let source = try device.control(named: "timestamp_source")
+        let source = try device.controls.named("timestamp_source")
         XCTAssertEqual(source.name, "Timestamp Source")
         XCTAssertEqual(source.type, .menu)
         XCTAssertEqual([source.minimum, source.maximum], [0, 1])
 
-        try device.setControls(["integer_64_bits": 1 << 40, "Brightness": 100])
-        XCTAssertEqual(try device.value(of: device.control(named: "Integer 64 Bits")), 1 << 40)
-        XCTAssertEqual(try device.value(of: device.control(named: "brightness")), 100)
-        try device.setControls(["integer_64_bits": 0, "brightness": 128])
+        try device.controls.set(["integer_64_bits": 1 << 40, "Brightness": 100])
+        XCTAssertEqual(try device.controls.value(of: device.controls.named("Integer 64 Bits")), 1 << 40)
+        XCTAssertEqual(try device.controls.value(of: device.controls.named("brightness")), 100)
+        try device.controls.set(["integer_64_bits": 0, "brightness": 128])
 
         // A button is pressed whatever the value; it cannot be read.
-        try device.setControls(["button": 7])
-        XCTAssertThrowsError(try device.value(of: device.control(named: "button")))
+        try device.controls.set(["button": 7])
+        XCTAssertThrowsError(try device.controls.value(of: device.controls.named("button")))
 
-        XCTAssertThrowsError(try device.setControls(["timestamp_source": 2])) { error in
+        XCTAssertThrowsError(try device.controls.set(["timestamp_source": 2])) { error in
             XCTAssertEqual(error as? CaptureError, .controlValueOutOfRange(
                 device: device.path, control: "timestamp_source", value: 2, minimum: 0, maximum: 1))
         }
-        XCTAssertThrowsError(try device.setControls(["brightness": 10, "no_such_control": 1])) { error in
+        XCTAssertThrowsError(try device.controls.set(["brightness": 10, "no_such_control": 1])) { error in
             guard case .unknownControl(_, let name, let available) = error as? CaptureError else { return XCTFail("\(error)") }
             XCTAssertEqual(name, "no_such_control")
             XCTAssertTrue(available.contains("timestamp_source"))
             XCTAssertTrue(available.contains("disconnect"))
         }
-        XCTAssertEqual(try device.value(of: device.control(named: "brightness")), 128, "a typo changes nothing")
-        XCTAssertThrowsError(try device.setControls(["read_only_integer_32_bits": 1])) { error in
+        XCTAssertEqual(try device.controls.value(of: device.controls.named("brightness")), 128, "a typo changes nothing")
+        XCTAssertThrowsError(try device.controls.set(["read_only_integer_32_bits": 1])) { error in
             XCTAssertEqual(error as? CaptureError, .controlReadOnly(device: device.path, control: "read_only_integer_32_bits"))
         }
     }

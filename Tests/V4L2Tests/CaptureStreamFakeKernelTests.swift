@@ -38,7 +38,8 @@ final class CaptureStreamFakeKernelTests: XCTestCase {
             "VIDIOC_S_FMT", "VIDIOC_G_PARM", "VIDIOC_S_PARM",
             // The control list: the class heading, Brightness, the end.
             "VIDIOC_QUERY_EXT_CTRL", "VIDIOC_QUERY_EXT_CTRL", "VIDIOC_QUERY_EXT_CTRL -> EINVAL",
-            "VIDIOC_S_EXT_CTRLS", "VIDIOC_REQBUFS MMAP 4",
+            // Brightness as found (put back at stop), then set.
+            "VIDIOC_G_EXT_CTRLS", "VIDIOC_S_EXT_CTRLS", "VIDIOC_REQBUFS MMAP 4",
         ]
         for index in 0..<4 {
             calls.append("VIDIOC_QUERYBUF \(index)")
@@ -104,10 +105,12 @@ final class CaptureStreamFakeKernelTests: XCTestCase {
             mark = fake.callCount
             try stream.stop()
             let stopCalls = fake.trace(since: mark)
-            // STREAMOFF, then the dma-bufs close (and nothing else), then REQBUFS(0).
+            // STREAMOFF, then the dma-bufs close (and nothing else), then
+            // REQBUFS(0), then the control set goes back as found.
             XCTAssertEqual(stopCalls.first, "VIDIOC_STREAMOFF", file: file, line: line)
-            XCTAssertEqual(stopCalls.last, "VIDIOC_REQBUFS MMAP 0", file: file, line: line)
-            XCTAssertEqual(stopCalls.dropFirst().dropLast().sorted(), dmaBufLabels(multiplanar: multiplanar).map { "close \($0)" }.sorted(), file: file, line: line)
+            XCTAssertEqual(stopCalls.suffix(2), ["VIDIOC_REQBUFS MMAP 0", "VIDIOC_S_EXT_CTRLS"], file: file, line: line)
+            XCTAssertEqual(camera.brightnessValue, 128, "brightness put back as found", file: file, line: line)
+            XCTAssertEqual(stopCalls.dropFirst().dropLast(2).sorted(), dmaBufLabels(multiplanar: multiplanar).map { "close \($0)" }.sorted(), file: file, line: line)
             XCTAssertEqual(fake.openDescriptorLabels, [path], file: file, line: line)
             XCTAssertEqual(camera.allocatedBufferCount, 0, file: file, line: line)
             XCTAssertFalse(camera.isStreaming, file: file, line: line)
@@ -283,7 +286,8 @@ final class CaptureStreamFakeKernelTests: XCTestCase {
 
             let mark = fake.callCount
             try stream.stop()
-            XCTAssertEqual(fake.trace(since: mark), ["VIDIOC_STREAMOFF", "close dumb 0", "close dumb 1", "close dumb 2", "VIDIOC_REQBUFS DMABUF 0"])
+            XCTAssertEqual(fake.trace(since: mark), ["VIDIOC_STREAMOFF", "close dumb 0", "close dumb 1", "close dumb 2", "VIDIOC_REQBUFS DMABUF 0",
+                                                    "VIDIOC_S_EXT_CTRLS"], "brightness is put back last")
         }
         XCTAssertEqual(fake.openDescriptors, borrowed, "the caller's own descriptors stay open")
         for descriptor in borrowed { _ = fake.close(descriptor, backend: .system) }

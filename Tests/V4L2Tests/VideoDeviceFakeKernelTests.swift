@@ -28,7 +28,7 @@ final class VideoDeviceFakeKernelTests: XCTestCase {
         XCTAssertEqual(try device.frameIntervals(for: Self.xr24, width: 640, height: 480), [
             .discrete(Fraction(numerator: 1, denominator: 30)), .discrete(Fraction(numerator: 1, denominator: 25)),
         ])
-        XCTAssertEqual(try device.controls().map(\.key), ["brightness"], "the class heading is not a control")
+        XCTAssertEqual(try device.controls.list().map(\.key), ["brightness"], "the class heading is not a control")
 
         let mark = fake.callCount
         let support = try device.streamingSupport(for: .singlePlanar)

@@ -2,21 +2,32 @@ import CV4L2
 import Platform
 
 extension VideoDevice {
+    /// The device's controls: listed, read, set, and put back.
+    public var controls: CameraControls { CameraControls(device: self) }
+}
+
+/// One camera's V4L2 controls (the `VIDIOC_*_EXT_CTRL(S)` calls), apart
+/// from the device's formats and streaming: what a configuration's
+/// `controls` sets and what is put back when its stream ends.
+public struct CameraControls {
+    let device: VideoDevice
+    private var path: String { device.path }
+
     /// Every control of the device, in the driver's order, without the class
     /// headings and without disabled controls.
     ///
     /// The corresponding ioctl is `VIDIOC_QUERY_EXT_CTRL`, walked with
     /// `V4L2_CTRL_FLAG_NEXT_CTRL | V4L2_CTRL_FLAG_NEXT_COMPOUND` so that
     /// compound controls are listed too.
-    public func controls() throws(DeviceError) -> [ControlInfo] {
+    public func list() throws(DeviceError) -> [ControlInfo] {
         let next = UInt32(V4L2_CTRL_FLAG_NEXT_CTRL) | UInt32(V4L2_CTRL_FLAG_NEXT_COMPOUND)
         var result: [ControlInfo] = []
         var id: UInt32 = 0
-        for _ in 0..<Self.enumerationLimit {
+        for _ in 0..<VideoDevice.enumerationLimit {
             var query = v4l2_query_ext_ctrl()
             query.id = id | next
             do {
-                try fd.control(.queryExtendedControl, &query)
+                try device.fd.control(.queryExtendedControl, &query)
             } catch where error.errno == .invalidArgument || error.errno == .inappropriateIOCTLForDevice {
                 break  // the end of the list, or no controls at all
             }
@@ -29,8 +40,8 @@ extension VideoDevice {
     }
 
     /// The control called `name` (see ``ControlInfo/key(for:)``).
-    public func control(named name: String) throws -> ControlInfo {
-        try ControlInfo.find(name, in: controls(), device: path)
+    public func named(_ name: String) throws -> ControlInfo {
+        try ControlInfo.find(name, in: list(), device: path)
     }
 
     /// The current value of an integer-like control.
@@ -68,10 +79,15 @@ extension VideoDevice {
     /// Sets controls by name. Every name is resolved and every value checked
     /// before the first is set, so a typo changes nothing. They are set in
     /// the driver's control order (which puts automatic modes before the
-    /// values they govern).
-    package func setControls(_ values: [String: Int64]) throws {
-        guard !values.isEmpty else { return }
-        let available = try controls()
+    /// values they govern). Returns the values they had, for
+    /// ``ControlValues/restore(on:)`` when the stream ends: controls persist
+    /// in the driver, and the next program should find the camera as this
+    /// one did (vivid's timestamp source set by one run changed the next's
+    /// figures).
+    @discardableResult
+    package func set(_ values: [String: Int64]) throws -> ControlValues {
+        guard !values.isEmpty else { return ControlValues(values: []) }
+        let available = try list()
         var resolved: [(ControlInfo, Int64)] = []
         for (name, value) in values {
             let control = try ControlInfo.find(name, in: available, device: path)
@@ -80,9 +96,18 @@ extension VideoDevice {
         }
         let order = Dictionary(available.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
         resolved.sort { order[$0.0.id, default: 0] < order[$1.0.id, default: 0] }
-        for (control, value) in resolved {
-            try setValue(value, for: control)
+        var found: [(ControlInfo, Int64)] = []
+        for (control, _) in resolved where control.type != .button {
+            found.append((control, try value(of: control)))
         }
+        let before = ControlValues(values: found)
+        do {
+            for (control, value) in resolved { try setValue(value, for: control) }
+        } catch {
+            before.restore(on: device)
+            throw error
+        }
+        return before
     }
 
     /// Reads or writes one control with `struct v4l2_ext_controls`, for the
@@ -94,7 +119,7 @@ extension VideoDevice {
             list.which = UInt32(V4L2_CTRL_WHICH_CUR_VAL)
             list.count = 1
             list.controls = pointer
-            try fd.control(request, &list)
+            try device.fd.control(request, &list)
         }
     }
 }
