@@ -45,6 +45,9 @@ package final class ThreadEventLoop: PipelineEventLoop, @unchecked Sendable {
     private var cardDescriptor: Int32 = -1
     /// Queue-confined: whether the card's one-shot registration is armed.
     private var cardArmed = false
+    /// The camera whose readiness the waiter thread hands over: written by
+    /// the thread just before it enters the queue, read there.
+    private var readableCamera = 0
     /// Run by the thread as it leaves (set by ``stop(then:)``).
     private let leaving = Mutex<(@Sendable () -> Void)?>(nil)
     private let threadStarted = Mutex(false)
@@ -143,7 +146,15 @@ package final class ThreadEventLoop: PipelineEventLoop, @unchecked Sendable {
     private func run() {
         setName()
         askForRealtime()
-        guard let set, let events else { return leave() }
+        guard let set, events != nil else { return leave() }
+        // Made once: `queue.sync` with a closure costs two heap allocations
+        // an event (the closure's context, and the block libdispatch copies);
+        // a work item's block is made here and `sync` runs it in place.
+        let camera = DispatchWorkItem { [unowned self] in events?.cameraReadable(readableCamera) }
+        let card = DispatchWorkItem { [unowned self] in
+            cardArmed = false
+            events?.cardReadable()
+        }
         var tokens: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
         var kinds: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) = (0, 0, 0, 0, 0, 0, 0, 0)
         let capacity = 8
@@ -163,12 +174,10 @@ package final class ThreadEventLoop: PipelineEventLoop, @unchecked Sendable {
                 case Self.wakeToken:
                     stop = true
                 case Self.cardToken:
-                    queue.sync {
-                        cardArmed = false
-                        events.cardReadable()
-                    }
+                    queue.sync(execute: card)
                 default:
-                    queue.sync { events.cameraReadable(Int(token)) }
+                    readableCamera = Int(token)
+                    queue.sync(execute: camera)
                 }
             }
             if stop { break }
