@@ -42,9 +42,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-system", from: "1.4.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.1.0"),
-        // Not linked: `framepipe bench` preloads its library (LD_PRELOAD) to
-        // count heap allocations per frame. Build it with
-        // `swift build --product MallocInterposerSwift`.
+        // Not linked into the tool: `framepipe bench` preloads its library
+        // (LD_PRELOAD) to count heap allocations per frame; build it with
+        // `swift build -c release --product MallocInterposerSwift`. The
+        // pipeline tests link it: they count a steady-state frame's
+        // allocations (it counts only while asked to).
         .package(url: "https://github.com/ordo-one/malloc-interposer", from: "1.6.0"),
     ],
     targets: [
@@ -132,6 +134,7 @@ let package = Package(
             dependencies: [
                 "Pipeline", "Planning", "Configuration", "V4L2", "KMS", "Platform", "CKernelShim", "CV4L2", "TestSupport",
                 "SignalHandling", "Reporting",
+                .product(name: "MallocInterposerSwift", package: "malloc-interposer"),
             ]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Pipeline", "Platform", "TestSupport"]),
         // framepipe itself too: the list text is tested on fixed descriptions

@@ -137,6 +137,7 @@ int fp_epoll_wait(int epoll, uint64_t *tokens, uint32_t *events, int capacity, i
     return count;
 }
 int fp_set_thread_name(const char *name) { return pthread_setname_np(pthread_self(), name); }
+int fp_get_thread_name(char *buffer, unsigned long size) { return pthread_getname_np(pthread_self(), buffer, size); }
 long fp_rtprio_limit(void) {
     struct rlimit limit;
     return getrlimit(RLIMIT_RTPRIO, &limit) == 0 ? (long)limit.rlim_cur : -1;

@@ -61,7 +61,7 @@ public final class FakeCamera: @unchecked Sendable {
     public let path: String
     public let configuration: Configuration
     let minor: UInt32
-    private let lock: NSCondition
+    private let lock: FakeLock
 
     // State; the kernel's lock guards it.
     var format: FakeCameraFormat
@@ -86,7 +86,7 @@ public final class FakeCamera: @unchecked Sendable {
     /// by STREAMOFF and REQBUFS.
     var hasQueueError = false
 
-    init(path: String, minor: UInt32, configuration: Configuration, lock: NSCondition) {
+    init(path: String, minor: UInt32, configuration: Configuration, lock: FakeLock) {
         self.path = path
         self.minor = minor
         self.configuration = configuration

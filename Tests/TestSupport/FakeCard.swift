@@ -69,7 +69,7 @@ public final class FakeCard: @unchecked Sendable {
     public let path: String
     public let configuration: Configuration
     let minor: UInt32
-    private let lock: NSCondition
+    private let lock: FakeLock
 
     // State; the kernel's lock guards it.
     var objects: [UInt32: FakeModeObject] = [:]
@@ -86,7 +86,7 @@ public final class FakeCard: @unchecked Sendable {
     var removedWhileShown: [UInt32] = []
     var isUnpluggedLocked = false
 
-    init(path: String, minor: UInt32, configuration: Configuration, lock: NSCondition) {
+    init(path: String, minor: UInt32, configuration: Configuration, lock: FakeLock) {
         self.path = path
         self.minor = minor
         self.configuration = configuration

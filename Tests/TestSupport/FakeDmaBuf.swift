@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The identity of one fake dma-buf: what every descriptor of it (the
 /// exported one, its duplicates) refers to, as a `struct dma_buf` is in the
 /// kernel. Importing it into a card twice, through any of its descriptors,
@@ -13,11 +17,26 @@ final class FakeDmaBuf {
     let exportedObject: FakeGEMObject?
     /// The card that exported it, if one did.
     weak var exportingCard: FakeCard?
+    /// Memory behind a mapping of a dma-buf no card exported (a camera's
+    /// buffer, a heap's), allocated on first mmap, zero-filled.
+    private var backing: UnsafeMutableRawPointer?
 
     init(size: Int, label: String, exportedObject: FakeGEMObject? = nil, exportingCard: FakeCard? = nil) {
         self.size = size
         self.label = label
         self.exportedObject = exportedObject
         self.exportingCard = exportingCard
+    }
+
+    /// The memory a mapping shows: the exported object's, else its own;
+    /// every mapping shows the same bytes.
+    func mappedMemory() -> UnsafeMutableRawPointer? {
+        if let exportedObject { return exportedObject.mappedMemory() }
+        if backing == nil { backing = calloc(1, max(size, 1)) }
+        return backing
+    }
+
+    deinit {
+        free(backing)
     }
 }

@@ -283,20 +283,30 @@ extension FakeKernel {
         return ready
     }
 
-    /// Maps a dumb buffer (the offset MAP_DUMB gave) to real, zeroed
+    /// Maps a dumb buffer (the offset MAP_DUMB gave) or a dma-buf (the copy
+    /// path reads camera buffers through their exports) to real, zeroed
     /// memory; every mapping of one buffer shows the same bytes. Nothing
-    /// else can be mapped: framepipe never maps camera buffers or dma-bufs.
+    /// else can be mapped, and zero-copy runs map nothing (their traces
+    /// show no mmap).
     package func mmap(
         _ length: Int, _ protection: Int32, _ flags: Int32, _ descriptor: Int32, _ offset: off_t, backend: IoctlBackend
     ) -> UnsafeMutableRawPointer? {
         perform("mmap", descriptor: descriptor, failure: nil, detail: { "\($0?.label ?? "\(descriptor)") \(length)" }) { file, _ throws(FakeErrno) in
-            guard let file, let client = file.client, let object = client.mapOffsets[UInt64(bitPattern: Int64(offset))] else {
-                throw FakeErrno(EINVAL)
-            }
+            guard let file else { throw FakeErrno(EBADF) }
             if backend != .system { violation("mmap of \(file.label) through libv4l2") }
-            guard length > 0, length <= object.size, let memory = object.mappedMemory() else { throw FakeErrno(EINVAL) }
+            let object: AnyObject, size: Int, label: String, memory: UnsafeMutableRawPointer?
+            if let buffer = file.dmabuf {
+                guard offset == 0 else { throw FakeErrno(EINVAL) }
+                (object, size, label, memory) = (buffer, buffer.size, buffer.label, buffer.mappedMemory())
+            } else {
+                guard let client = file.client, let dumb = client.mapOffsets[UInt64(bitPattern: Int64(offset))] else {
+                    throw FakeErrno(EINVAL)
+                }
+                (object, size, label, memory) = (dumb, dumb.size, dumb.label, dumb.mappedMemory())
+            }
+            guard length > 0, length <= size, let memory else { throw FakeErrno(EINVAL) }
             let key = UInt(bitPattern: memory)
-            mappings[key] = (object, (mappings[key]?.count ?? 0) + 1)
+            mappings[key] = (object, label, (mappings[key]?.count ?? 0) + 1)
             return memory
         }
     }
@@ -308,7 +318,7 @@ extension FakeKernel {
                 violation("munmap of \(address), which the fake never mapped")
                 throw FakeErrno(EINVAL)
             }
-            mappings[key] = mapping.count > 1 ? (mapping.object, mapping.count - 1) : nil
+            mappings[key] = mapping.count > 1 ? (mapping.object, mapping.label, mapping.count - 1) : nil
             return 0
         }
     }

@@ -1,3 +1,4 @@
+import CKernelShim
 import Platform
 
 #if canImport(Glibc)
@@ -25,7 +26,11 @@ extension FakeKernel {
             switch file.target {
             case .camera(let camera): return try camera.ioctl(request, argument, file: file, kernel: self, note: &note)
             case .card(let card): return try card.ioctl(request, argument, file: file, kernel: self, note: &note)
-            case .dmabuf, .pipe, .epoll, .event: throw FakeErrno(ENOTTY)
+            case .dmabuf:
+                // Brackets CPU access (the copy path's reads): nothing to flush here.
+                guard request.number == fp_DMA_BUF_IOCTL_SYNC else { throw FakeErrno(ENOTTY) }
+                return 0
+            case .pipe, .epoll, .event: throw FakeErrno(ENOTTY)
             }
         }
     }

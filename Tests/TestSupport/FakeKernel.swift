@@ -38,7 +38,7 @@ import Glibc
 public final class FakeKernel: KernelInterface, @unchecked Sendable {
     /// Guards everything below and the state of every device of this kernel;
     /// broadcast whenever the state changes, for a blocked `epoll_wait`.
-    let lock = NSCondition()
+    let lock = FakeLock()
     /// The first descriptor number handed out.
     public static let firstDescriptor: Int32 = 5000
 
@@ -55,8 +55,9 @@ public final class FakeKernel: KernelInterface, @unchecked Sendable {
     var recordedViolations: [String] = []
     var releases: [String] = []
     let heap = LibDRMHeap()
-    /// Live mappings of dumb buffers: address → (object, how many times mapped).
-    var mappings: [UInt: (object: FakeGEMObject, count: Int)] = [:]
+    /// Live mappings of dumb buffers and dma-bufs: address → (the object,
+    /// kept while mapped; its label; how many times mapped).
+    var mappings: [UInt: (object: AnyObject, label: String, count: Int)] = [:]
     /// How many times a thread went to sleep in `epoll_wait` with nothing
     /// ready (``settle(after:)``).
     var epollSleeps = 0
@@ -201,7 +202,7 @@ public final class FakeKernel: KernelInterface, @unchecked Sendable {
             var report = FakeLeakReport()
             report.openDescriptors = files.sorted { $0.key < $1.key }.map(\.value.label)
             report.libdrmAllocations = heap.outstanding.values.sorted()
-            report.mappings = mappings.values.map(\.object.label).sorted()
+            report.mappings = mappings.values.map(\.label).sorted()
             for card in cards.values.sorted(by: { $0.path < $1.path }) {
                 card.addLeaks(to: &report)
             }

@@ -140,6 +140,8 @@ int fp_eventfd(unsigned int initial);
 // MARK: The calling thread (declared by glibc only under _GNU_SOURCE)
 /// pthread_setname_np(pthread_self(), name).
 int fp_set_thread_name(const char *name);
+/// pthread_getname_np(pthread_self(), buffer, size).
+int fp_get_thread_name(char *buffer, unsigned long size);
 /// The soft RLIMIT_RTPRIO, or -1 when getrlimit fails.
 long fp_rtprio_limit(void);
 /// epoll_wait(2) for at most `capacity` (≤ 16) events, each copied out as
