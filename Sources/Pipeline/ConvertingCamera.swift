@@ -16,7 +16,8 @@ import Glibc
 /// the flip that replaced it has completed. A camera buffer goes back to
 /// the camera as soon as its frame has been converted.
 ///
-/// Conversion runs on its own serial queue, so that a slow conversion
+/// Conversion runs on its own serial queue (``ConversionWorker``, which
+/// hands jobs over and back without allocating), so that a slow conversion
 /// (MJPEG at 1080p takes tens of milliseconds on a small core) never holds
 /// up the pipeline queue, where flip events are read and commits issued.
 /// At most one conversion runs and at most one camera frame waits for it
@@ -27,33 +28,19 @@ import Glibc
 /// `@unchecked Sendable`: its state is confined to that queue, and a job's
 /// memory to the conversion queue while it runs).
 package final class ConvertingCamera: CameraQueue, @unchecked Sendable {
-    /// One conversion's inputs: memory owned by the job until it ends.
-    private struct Job: @unchecked Sendable {
-        let cameraIndex: BufferIndex
-        let displayIndex: BufferIndex
-        let frame: CapturedFrame
-        let source: UnsafeRawBufferPointer
-        /// The camera buffer's dma-buf, for DMA_BUF_IOCTL_SYNC around the read.
-        let sourceDmaBuf: DmaBuf?
-        let destination: UnsafeMutableRawPointer
-        let destinationStride: Int
-        let converter: FrameConverter
-    }
-
     private let camera: any CameraQueue
     private let sourceMemory: [UnsafeRawBufferPointer]
     private let sourceDmaBufs: [DmaBuf]
     private let displayMemory: [(base: UnsafeMutableRawPointer, stride: Int)]
     private let converter: FrameConverter
-    private let conversionQueue = DispatchQueue(label: "framepipe.conversion")
+    /// The conversion queue; closed by ``close()``, after which nothing is
+    /// converted or handed on any more.
+    private let worker: ConversionWorker
     private let pipelineQueue: DispatchQueue
     private var free: [BufferIndex]
     private var waiting: CapturedFrame?
-    private var converting = false
     private var converted: [CapturedFrame] = []
     private var failure: (any Error)?
-    /// Set by ``close()``: nothing is converted or handed on any more.
-    private var closed = false
     /// The CPU time of the conversion that last filled each display buffer.
     private var lastConversion: [Int64]
 
@@ -81,10 +68,12 @@ package final class ConvertingCamera: CameraQueue, @unchecked Sendable {
         self.displayMemory = displayMemory
         self.converter = converter
         self.pipelineQueue = pipelineQueue
+        worker = ConversionWorker(pipelineQueue: pipelineQueue)
         free = displayMemory.indices.map { BufferIndex($0) }
         lastConversion = Array(repeating: 0, count: displayMemory.count)
         free.reserveCapacity(displayMemory.count)
         converted.reserveCapacity(displayMemory.count)
+        worker.onFinished = { [unowned self] job, cpu, refusal in finished(job, cpu: cpu, refusal: refusal) }
     }
 
     /// The real camera is readable: take one frame and convert it, or let
@@ -119,7 +108,7 @@ package final class ConvertingCamera: CameraQueue, @unchecked Sendable {
     /// Starts converting the waiting frame if nothing is being converted
     /// and a display buffer is free.
     private func startNext() throws {
-        guard !closed, !converting, let frame = waiting, !free.isEmpty else { return }
+        guard !worker.isClosed, !worker.isBusy, let frame = waiting, !free.isEmpty else { return }
         waiting = nil
         let cameraIndex = BufferIndex(frame.index)
         guard sourceMemory.indices.contains(frame.index), let base = sourceMemory[frame.index].baseAddress else {
@@ -128,39 +117,16 @@ package final class ConvertingCamera: CameraQueue, @unchecked Sendable {
         }
         let displayIndex = free.removeFirst()
         let used = converter.format.isCompressed ? Int(frame.bytesUsed[0]) : sourceMemory[frame.index].count
-        let job = Job(
+        let job = ConversionJob(
             cameraIndex: cameraIndex, displayIndex: displayIndex, frame: frame,
             source: UnsafeRawBufferPointer(start: base, count: min(max(used, 0), sourceMemory[frame.index].count)),
             sourceDmaBuf: sourceDmaBufs.indices.contains(frame.index) ? sourceDmaBufs[frame.index] : nil,
             destination: displayMemory[displayIndex.rawValue].base, destinationStride: displayMemory[displayIndex.rawValue].stride,
             converter: converter)
-        converting = true
-        conversionQueue.async { [pipelineQueue] in
-            let start = threadCPUNanoseconds()
-            let refusal = Self.run(job)
-            let cpu = threadCPUNanoseconds() - start
-            pipelineQueue.async { [weak self] in self?.finished(job, cpu: cpu, refusal: refusal) }
-        }
+        worker.post(job)
     }
 
-    /// Converts one frame (on the conversion queue); the refusal, if any.
-    private static func run(_ job: Job) -> ConversionError? {
-        // The camera wrote the buffer by DMA: on memory that is not
-        // coherent the CPU must not read stale cache lines. A driver that
-        // has no sync to do answers at once; one that fails is read anyway.
-        try? job.sourceDmaBuf?.beginCPURead()
-        defer { try? job.sourceDmaBuf?.endCPURead() }
-        do throws(ConversionError) {
-            try job.converter.convert(job.source, into: job.destination, destinationStride: job.destinationStride)
-            return nil
-        } catch {
-            return error
-        }
-    }
-
-    private func finished(_ job: Job, cpu: Int64, refusal: ConversionError?) {
-        converting = false
-        guard !closed else { return }
+    private func finished(_ job: ConversionJob, cpu: Int64, refusal: ConversionError?) {
         statistics.cpuNanoseconds += cpu
         do {
             try camera.queue(job.cameraIndex)
@@ -197,11 +163,8 @@ package final class ConvertingCamera: CameraQueue, @unchecked Sendable {
     /// nothing starts again. Call on the pipeline queue.
     package func close() {
         dispatchPrecondition(condition: .onQueue(pipelineQueue))
-        closed = true
         waiting = nil
-        // The conversion's own hop back to the pipeline queue is async, so
-        // this cannot deadlock; its `finished` then sees `closed`.
-        conversionQueue.sync {}
+        worker.close()
     }
 
     // MARK: CameraQueue (display buffers, for the scheduler)

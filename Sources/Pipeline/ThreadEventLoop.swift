@@ -58,11 +58,14 @@ package final class ThreadEventLoop: PipelineEventLoop, @unchecked Sendable {
     /// What asking for a real-time priority gave (nil: not asked, or the
     /// thread has not asked yet).
     private let realtime = Mutex<ThreadControl.RealtimeOutcome?>(nil)
+    /// The camera whose readiness the waiter thread hands over: written by
+    /// the thread just before it enters the queue, read there.
+    private var readableCamera = 0
 
     /// A loop delivering on `queue`; its epoll instance and eventfd are
     /// made on `kernel`. With `realtimePriority` the waiter thread asks for
     /// SCHED_FIFO at that priority: refused (no CAP_SYS_NICE, RLIMIT_RTPRIO
-    /// too low), it says why in ``realtimeRefusal`` and runs as it is.
+    /// too low), it says why in its summary and runs as it is.
     /// `clock` is CLOCK_MONOTONIC, as the devices' timestamps; a test on
     /// the fake kernel passes the fake display's.
     package init(
@@ -179,6 +182,14 @@ package final class ThreadEventLoop: PipelineEventLoop, @unchecked Sendable {
     /// The waiting itself, until the eventfd says stop (or the wait fails).
     /// Allocates nothing per event.
     private func deliver(from set: ReadinessSet, to events: PipelineEvents) {
+        // Made once: `queue.sync` with a closure costs two heap allocations
+        // an event (the closure's context, and the block libdispatch copies);
+        // a work item's block is made here and `sync` runs it in place.
+        let camera = DispatchWorkItem { [unowned self] in events.cameraReadable(readableCamera) }
+        let card = DispatchWorkItem { [unowned self] in
+            cardArmed = false
+            events.cardReadable()
+        }
         var tokens: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
         var kinds: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) = (0, 0, 0, 0, 0, 0, 0, 0)
         let capacity = 8
@@ -198,18 +209,15 @@ package final class ThreadEventLoop: PipelineEventLoop, @unchecked Sendable {
                 case Self.wakeToken:
                     stop = true
                 case Self.cardToken:
-                    queue.sync {
-                        cardArmed = false
-                        events.cardReadable()
-                    }
+                    queue.sync(execute: card)
                 default:
-                    queue.sync { events.cameraReadable(Int(token)) }
+                    readableCamera = Int(token)
+                    queue.sync(execute: camera)
                 }
             }
             if stop { return }
         }
     }
-
 
     private func setName() {
         ThreadControl.nameCurrentThread("framepipe-wait")
