@@ -72,9 +72,20 @@ public struct FrameRecord: Sendable, Codable, Equatable {
     }
 
     /// Whether the frame's latency belongs in latency statistics: it was
-    /// shown by a page flip (not the modeset) and its capture time is known.
+    /// shown by a page flip (not the modeset), its capture time is known,
+    /// and its flip's stamp is no earlier than its commit.
     public var countsTowardLatency: Bool {
-        outcome == .shown && !isModesetFrame && totalNanoseconds != nil
+        outcome == .shown && !isModesetFrame && totalNanoseconds != nil && !flipStampedBeforeCommit
+    }
+
+    /// The flip event's vblank time is earlier than the commit that asked
+    /// for the flip: no glass time. A driver that stamps each vblank with
+    /// its nominal time and handles it late (vkms when its timer fires
+    /// milliseconds late, as under emulation) completes a flip committed in
+    /// between with the earlier stamp.
+    public var flipStampedBeforeCommit: Bool {
+        guard let flipNanoseconds, let commitNanoseconds else { return false }
+        return flipNanoseconds < commitNanoseconds
     }
 
     /// Capture to glass: flip vblank − capture timestamp.

@@ -90,7 +90,9 @@ package struct CameraReport: Sendable, Codable, Equatable {
     /// Frames by fate, latency and the earliest-vblank shares of `records`.
     static func measure(_ records: [FrameRecord], hasConversion: Bool, periodNanoseconds: Int64) -> Measured {
         let allShown = records.filter { $0.outcome == .shown }
-        let shown = records.filter { $0.outcome == .shown && !$0.isModesetFrame }
+        let flipped = records.filter { $0.outcome == .shown && !$0.isModesetFrame }
+        // A flip stamped before its commit has no glass time: counted, not measured.
+        let shown = flipped.filter { !$0.flipStampedBeforeCommit }
         let count = { (outcome: FrameOutcome) in records.filter { $0.outcome == outcome }.count }
         let sources = Set(records.compactMap(\.timestampSource))
         let source = sources.count == 1 ? (sources.first ?? "unknown") : sources.isEmpty ? "unknown" : "mixed"
@@ -98,7 +100,8 @@ package struct CameraReport: Sendable, Codable, Equatable {
         let frames = FrameCounts(
             total: records.count, captured: records.count - count(.droppedByCamera),
             shown: allShown.count, superseded: count(.superseded), droppedToCatchUp: count(.droppedToCatchUp),
-            cameraErrors: count(.cameraError), cameraDropped: count(.droppedByCamera), inFlightAtEnd: count(.inFlight))
+            cameraErrors: count(.cameraError), cameraDropped: count(.droppedByCamera), inFlightAtEnd: count(.inFlight),
+            flipStampedBeforeCommit: flipped.count - shown.count)
         // From the capture timestamp only when it is one: a stamp from the
         // future made these 0.00 (negative spans counted as 1 µs).
         let fromCapture = { (span: (FrameRecord) -> Int64?) in
@@ -130,6 +133,10 @@ package struct CameraReport: Sendable, Codable, Equatable {
             lines.append("latency (dequeue → flip vblank):")
         } else {
             lines.append("latency (capture timestamp → flip vblank):")
+        }
+        if frames.flipStampedBeforeCommit > 0 {
+            lines.append("\(camera): \(frames.flipStampedBeforeCommit) flip(s) stamped before their commit "
+                + "(the display handled that vblank late); left out of latency")
         }
         if let total = latencyMilliseconds.total { lines.append(row("total", total)) }
         if let captureSide = latencyMilliseconds.captureSide { lines.append(row("capture side", captureSide)) }

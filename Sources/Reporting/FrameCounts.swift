@@ -19,4 +19,7 @@ package struct FrameCounts: Sendable, Codable, Equatable {
     package var cameraDropped: Int
     /// Frames still ready or committed when the run stopped.
     package var inFlightAtEnd: Int
+    /// Shown frames whose flip event is stamped earlier than their commit
+    /// (``FrameRecord/flipStampedBeforeCommit``): left out of latency.
+    package var flipStampedBeforeCommit: Int = 0
 }

@@ -107,6 +107,37 @@ final class BenchmarkReportTests: XCTestCase {
         XCTAssertEqual(camera.timestampSource, "start-of-exposure")
     }
 
+    /// A flip event stamped before its commit (vkms handling a vblank late
+    /// in the lab stamps its nominal time) has no glass time: the frame is
+    /// shown and counted, but none of its spans enters latency, and the
+    /// summary names how many there were.
+    func testAFlipStampedBeforeItsCommitIsCountedAndLeftOutOfLatency() throws {
+        var frames = records
+        frames.append(FrameRecord(
+            sequence: 7, bufferIndex: 0, captureNanoseconds: 70 * ms, timestampSource: "start-of-exposure",
+            dequeueNanoseconds: 73 * ms, commitNanoseconds: 74 * ms, flipNanoseconds: 69 * ms, vblankSequence: 5,
+            outcome: .shown, vblanksMissed: 0))
+        XCTAssertTrue(frames[7].flipStampedBeforeCommit)
+        XCTAssertFalse(frames[7].countsTowardLatency)
+        XCTAssertFalse(frames[2].flipStampedBeforeCommit)
+        XCTAssertTrue(frames[2].countsTowardLatency)
+        var counters = PipelineStatistics()
+        counters.shown = 3
+        let report = BenchmarkReport.make(
+            records: [frames], summary: summary(counters), refreshHz: 62.5,
+            measurements: measurements(cpu: (0.5, 0.25, 2), allocations: .init(measured: false, perFrameSteadyState: nil, framesMeasured: 0, allocationsMeasured: 0)))
+        let camera = report.cameras[0]
+        XCTAssertEqual(camera.frames.shown, 3)
+        XCTAssertEqual(camera.frames.flipStampedBeforeCommit, 1)
+        XCTAssertEqual(camera.latencyMilliseconds.total?.count, 1, "seq 2 alone")
+        XCTAssertEqual(camera.latencyMilliseconds.pipelineSide.count, 1)
+        XCTAssertEqual(camera.latencyMilliseconds.dequeueToCommit.count, 1)
+        XCTAssertTrue(report.text.contains("c0: 1 flip(s) stamped before their commit (the display handled that vblank late); left out of latency"), report.text)
+        let json = try XCTUnwrap(JSONSerialization.jsonObject(with: JSONEncoder().encode(report)) as? [String: Any])
+        let written = try XCTUnwrap((json["cameras"] as? [[String: Any]])?.first?["frames"] as? [String: Any])
+        XCTAssertEqual(written["flipStampedBeforeCommit"] as? Int, 1)
+    }
+
     /// The public API gives durations as `Duration`s; report.json and
     /// `preview --json` keep writing them as they always did, milliseconds
     /// and seconds as numbers under the same keys (bench-compare and other
