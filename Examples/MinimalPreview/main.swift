@@ -15,6 +15,9 @@ let frames = CommandLine.arguments.dropFirst().first.flatMap { Int($0) } ?? 30
 do {
     let pipeline = try FramePipeline(configuration: PipelineConfiguration())  // "auto" camera and display
     pipeline.onFrame = { frame in
+        if frame.flipStampedBeforeCommit {  // a driver that handled that vblank late: no glass time
+            print("frame \(frame.sequence): flip stamped before its commit")
+        }
         guard frame.countsTowardLatency, let latency = frame.total else { return }
         print("frame \(frame.sequence): \(milliseconds(latency)) capture to glass")
     }
