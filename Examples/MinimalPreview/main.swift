@@ -4,11 +4,14 @@
 // Every span of time the library gives is a `Duration`; this program prints
 // them in milliseconds.
 import FramePipe
-import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// "12.34 ms".
 func milliseconds(_ duration: Duration) -> String {
-    String(format: "%.2f ms", duration / .milliseconds(1))
+    NumberText.fixed(duration / .milliseconds(1), 2) + " ms"
 }
 
 let frames = CommandLine.arguments.dropFirst().first.flatMap { Int($0) } ?? 30
@@ -31,6 +34,6 @@ do {
         print("latency p50 \(milliseconds(latency.p50)), p90 \(milliseconds(latency.p90)), p99 \(milliseconds(latency.p99)), max \(milliseconds(latency.max))")
     }
 } catch {
-    FileHandle.standardError.write(Data("minimal-preview: \(error)\n".utf8))
+    StandardStream.error.write("minimal-preview: \(error)\n")
     exit(1)
 }

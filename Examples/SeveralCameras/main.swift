@@ -3,11 +3,14 @@
 // has shown 60 frames (or as many as the first argument says); then a line
 // per camera. A display with fewer planes than cameras takes fewer cameras.
 import FramePipe
-import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// "12.34 ms": every span of time the library gives is a `Duration`.
 func milliseconds(_ duration: Duration) -> String {
-    String(format: "%.2f ms", duration / .milliseconds(1))
+    NumberText.fixed(duration / .milliseconds(1), 2) + " ms"
 }
 
 let frames = CommandLine.arguments.dropFirst().first.flatMap { Int($0) } ?? 60
@@ -15,7 +18,7 @@ var cameras = Array(videoDeviceNodes().filter { path in
     (try? VideoDevice.open(path).describe().captureBufferType) != nil
 }.prefix(4))
 guard !cameras.isEmpty else {
-    FileHandle.standardError.write(Data("several-cameras: no camera found\n".utf8))
+    StandardStream.error.write("several-cameras: no camera found\n")
     exit(1)
 }
 while true {
@@ -39,7 +42,7 @@ while true {
     } catch PipelineError.tooFewPlanes where cameras.count > 1 {
         cameras.removeLast()  // one plane per camera: take fewer
     } catch {
-        FileHandle.standardError.write(Data("several-cameras: \(error)\n".utf8))
+        StandardStream.error.write("several-cameras: \(error)\n")
         exit(1)
     }
 }

@@ -1,4 +1,3 @@
-import Foundation
 import Platform
 
 /// A pipeline file that cannot be used: names the file, the key path and

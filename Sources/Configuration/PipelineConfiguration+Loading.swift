@@ -1,5 +1,9 @@
-import Foundation
+import FoundationEssentials
 import Platform
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 extension PipelineConfiguration {
     /// The largest pipeline file accepted; real ones are well under 4 KiB.
@@ -7,24 +11,31 @@ extension PipelineConfiguration {
 
     /// Reads and validates a pipeline file.
     public static func load(path: String) throws(ConfigurationError) -> PipelineConfiguration {
-        var isDirectory: ObjCBool = false
+        var isDirectory = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw ConfigurationError(file: path, keyPath: "", problem: "no such file, expected a JSON pipeline file", category: .notFound)
         }
-        if isDirectory.boolValue {
+        if isDirectory {
             throw ConfigurationError(file: path, keyPath: "", problem: "is a directory, expected a JSON pipeline file")
         }
-        guard let handle = FileHandle(forReadingAtPath: path) else {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
             throw ConfigurationError(file: path, keyPath: "", problem: "cannot be read (permission denied?)", category: .permissionDenied)
         }
-        defer { try? handle.close() }
+        defer { close(fd) }
         // Read at most one byte past the limit, so /dev/zero or a huge file
         // cannot exhaust memory.
-        let data: Data
-        do {
-            data = try handle.read(upToCount: maximumFileSize + 1) ?? Data()
-        } catch {
-            throw ConfigurationError(file: path, keyPath: "", problem: "cannot be read: \(error.localizedDescription)", category: .notFound)
+        var data = Data()
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        while data.count <= maximumFileSize {
+            let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, min($0.count, maximumFileSize + 1 - data.count)) }
+            if count < 0, errno == EINTR { continue }
+            guard count >= 0 else {
+                let reason = String(cString: strerror(errno))
+                throw ConfigurationError(file: path, keyPath: "", problem: "cannot be read: \(reason)", category: .notFound)
+            }
+            if count == 0 { break }
+            data.append(contentsOf: chunk[..<count])
         }
         if data.count > maximumFileSize {
             throw ConfigurationError(file: path, keyPath: "", problem: "is larger than 1 MiB, expected a small JSON pipeline file")
@@ -45,7 +56,7 @@ extension PipelineConfiguration {
         } catch let error as DecodingError {
             throw ConfigurationError(file: file, decodingError: error, data: data)
         } catch {
-            throw ConfigurationError(file: file, keyPath: "", problem: "cannot be decoded: \(oneLine(error.localizedDescription))")
+            throw ConfigurationError(file: file, keyPath: "", problem: "cannot be decoded: \(oneLine("\(error)"))")
         }
     }
 }

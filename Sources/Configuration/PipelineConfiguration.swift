@@ -1,4 +1,3 @@
-import Foundation
 import Platform
 
 /// A pipeline as described in a JSON file under `configs/`: where frames

@@ -1,5 +1,3 @@
-import Foundation
-
 /// How frames reach the display.
 public enum SchedulingPolicy: String, Sendable, Equatable, Codable, CaseIterable {
     /// Show the newest frame at each vblank; drop older ready frames.

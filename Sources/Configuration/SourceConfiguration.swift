@@ -1,4 +1,3 @@
-import Foundation
 import Platform
 
 /// The camera side.

@@ -1,4 +1,3 @@
-import Foundation
 import KMS
 
 /// Where one of several sources goes on screen (`"rect"` in a `sources`

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Platform
 
 extension String {
@@ -24,16 +24,9 @@ func oneLine(_ text: String) -> String {
 
 extension ConfigurationError {
     init(file: String, decodingError: DecodingError, data: Data) {
-        /// Foundation's decoder says only "not valid JSON"; JSONSerialization
-        /// says where.
+        /// The decoder says only "not valid JSON"; JSONSyntax says where.
         func jsonSyntaxProblem(file: String) -> String {
-            do {
-                _ = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
-                return "unsupported structure"
-            } catch {
-                let info = (error as NSError).userInfo
-                return oneLine((info["NSDebugDescription"] as? String) ?? error.localizedDescription)
-            }
+            JSONSyntax.problem(in: data).map(oneLine) ?? "unsupported structure"
         }
         func path(_ keys: [any CodingKey]) -> String {
             var text = ""

@@ -1,4 +1,3 @@
-import Foundation
 import Platform
 
 /// Percentiles of one latency: exact from the samples (``init(nanoseconds:)``,

@@ -1,4 +1,3 @@
-import Foundation
 import Platform
 
 #if canImport(Glibc)
@@ -48,9 +47,9 @@ public enum PipelineError: UserFacingError, Sendable, Equatable {
     public var description: String {
         switch self {
         case .cameraStalled(let device, let after):
-            return "\(device): no frame from the camera for \(String(format: "%.1f", after.inSeconds)) s; expected frames at the negotiated rate"
+            return "\(device): no frame from the camera for \(NumberText.fixed(after.inSeconds, 1)) s; expected frames at the negotiated rate"
         case .flipTimedOut(let device, let after):
-            return "\(device): a page flip did not complete within \(String(format: "%.1f", after.inSeconds)) s"
+            return "\(device): a page flip did not complete within \(NumberText.fixed(after.inSeconds, 1)) s"
         case .memoryUnavailable(let memory, let reason):
             return "memory \(memory) cannot be used: \(reason)"
         case .nothingWorks(let plan):

@@ -1,5 +1,4 @@
 import CKernelShim
-import Foundation
 
 #if canImport(Glibc)
 import Glibc
@@ -26,17 +25,28 @@ package final class SystemCallCounter {
     /// The tracepoint's id, from tracefs or its older debugfs location.
     private static func tracepointID() -> UInt64? {
         for root in ["/sys/kernel/tracing", "/sys/kernel/debug/tracing"] {
-            if let text = try? String(contentsOfFile: root + "/events/raw_syscalls/sys_enter/id", encoding: .utf8),
-               let id = UInt64(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
+            if let text = smallFile(root + "/events/raw_syscalls/sys_enter/id"),
+               let word = text.split(whereSeparator: \.isWhitespace).first, let id = UInt64(word) {
                 return id
             }
         }
         return nil
     }
 
+    /// The first 64 bytes of a file (a number in tracefs), nil when it
+    /// cannot be read.
+    private static func smallFile(_ path: String) -> String? {
+        let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { Glibc.close(fd) }
+        var bytes = [UInt8](repeating: 0, count: 64)
+        let count = bytes.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+        return count < 0 ? nil : String(decoding: bytes.prefix(count), as: UTF8.self)
+    }
+
     /// The ids of this process's threads.
     package static func threads() -> Set<Int32> {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
+        let names = SystemKernel.shared.directoryEntries("/proc/self/task") ?? []
         return Set(names.compactMap { Int32($0) })
     }
 

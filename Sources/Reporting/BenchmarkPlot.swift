@@ -1,4 +1,4 @@
-import Foundation
+import Platform
 import Pipeline
 
 /// latency.svg: the distribution of capture-to-glass latency (left) and the
@@ -21,7 +21,7 @@ package enum BenchmarkPlot {
         <rect width="100%" height="100%" fill="white"/>
         <text x="20" y="24" font-size="16">framepipe capture → glass latency: \(escape(report.camera)) \(escape(report.format)) \(report.width)x\(report.height)</text>
         <text x="20" y="44">display \(escape(mode)); camera timestamps: \(report.timestampSource)</text>
-        <text x="20" y="62">\(report.frames.shown) frames shown, \(String(format: "%.1f", report.shownPerSecond)) fps; \(latencyText(report)); \(String(format: "%.1f", report.earliestVblank.share * 100))% on the earliest feasible vblank</text>
+        <text x="20" y="62">\(report.frames.shown) frames shown, \(f(report.shownPerSecond)) fps; \(latencyText(report)); \(f(report.earliestVblank.share * 100))% on the earliest feasible vblank</text>
 
         """
         // Left panel: histogram.
@@ -86,10 +86,19 @@ package enum BenchmarkPlot {
         return out
     }
 
-    private static func f(_ value: Double) -> String { String(format: "%.1f", value) }
+    private static func f(_ value: Double) -> String { NumberText.fixed(value, 1) }
 
     private static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "'", with: "&apos;")
+        var escaped = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": escaped += "&amp;"
+            case "<": escaped += "&lt;"
+            case ">": escaped += "&gt;"
+            case "'": escaped += "&apos;"
+            default: escaped.unicodeScalars.append(scalar)
+            }
+        }
+        return escaped
     }
 }

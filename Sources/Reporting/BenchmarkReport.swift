@@ -1,4 +1,4 @@
-import Foundation
+import Platform
 import Pipeline
 
 /// `report.json` of `framepipe bench`: the run (display, commits, CPU,
@@ -80,8 +80,10 @@ package struct BenchmarkReport: Sendable, Codable, Equatable {
     }
 
     static func latencyRow(_ name: String, _ l: LatencySummary) -> String {
-        String(format: "  %-14@ p50 %7.2f  p90 %7.2f  p99 %7.2f  p99.9 %7.2f  max %7.2f ms  (n=%d)",
-               name as NSString, l.p50Milliseconds, l.p90Milliseconds, l.p99Milliseconds, l.p99_9Milliseconds, l.maxMilliseconds, l.count)
+        // The name was never padded: String(format:) ignored "%-14@"'s width.
+        func ms(_ value: Double) -> String { NumberText.fixed(value, 2, width: 7) }
+        return "  \(name) p50 \(ms(l.p50Milliseconds))  p90 \(ms(l.p90Milliseconds))  p99 \(ms(l.p99Milliseconds))  "
+            + "p99.9 \(ms(l.p99_9Milliseconds))  max \(ms(l.maxMilliseconds)) ms  (n=\(l.count))"
     }
 
     /// The summary `framepipe bench` prints: the display, each camera, then
@@ -90,24 +92,24 @@ package struct BenchmarkReport: Sendable, Codable, Equatable {
         let c = commits
         var lines = [
             "\(cameras.count == 1 ? "1 camera" : "\(cameras.count) cameras") → \(card): display \(mode); "
-                + String(format: "%.2f s; commits %d carrying %d plane updates (%.2f per commit); flips %d over %d vblanks, at most %d per vblank",
-                         seconds, c.commits, c.planeUpdates, c.commits > 0 ? Double(c.planeUpdates) / Double(c.commits) : 0,
-                         c.flips, c.vblanksSpanned, c.maximumCommitsPerVblank),
+                + "\(NumberText.fixed(seconds, 2)) s; commits \(c.commits) carrying \(c.planeUpdates) plane updates "
+                + "(\(NumberText.fixed(c.commits > 0 ? Double(c.planeUpdates) / Double(c.commits) : 0, 2)) per commit); "
+                + "flips \(c.flips) over \(c.vblanksSpanned) vblanks, at most \(c.maximumCommitsPerVblank) per vblank",
         ]
         for camera in cameras { lines += camera.text }
         lines += [
-            String(format: "CPU: %.2f ms per shown frame%@ (user %.2f s, sys %.2f s)", cpu.perShownFrameMilliseconds,
-                   (cameras.count > 1 ? ", all cameras" : "") as NSString, cpu.userSeconds, cpu.systemSeconds),
-            (eventLoop.systemCallsPerShownFrame.map { String(format: "system calls: %.1f per shown frame", $0) }
+            "CPU: \(NumberText.fixed(cpu.perShownFrameMilliseconds, 2)) ms per shown frame\(cameras.count > 1 ? ", all cameras" : "") "
+                + "(user \(NumberText.fixed(cpu.userSeconds, 2)) s, sys \(NumberText.fixed(cpu.systemSeconds, 2)) s)",
+            (eventLoop.systemCallsPerShownFrame.map { "system calls: \(NumberText.fixed($0, 1)) per shown frame" }
                 ?? "system calls: not counted (\(eventLoop.systemCallsNotMeasured ?? "unknown"))")
-                + String(format: "; context switches: %.1f per shown frame", eventLoop.contextSwitchesPerShownFrame)
+                + "; context switches: \(NumberText.fixed(eventLoop.contextSwitchesPerShownFrame, 1)) per shown frame"
                 + "; event loop: \(eventLoop.loop)",
             startup.text,
             !allocations.measured
                 ? "heap allocations: not counted (--count-allocations, with the malloc interposer built)"
                 : allocations.perFrameSteadyState.map {
-                    String(format: "heap allocations per frame in steady state: %.2f (%d over %d frames)",
-                           $0, allocations.allocationsMeasured, allocations.framesMeasured)
+                    "heap allocations per frame in steady state: \(NumberText.fixed($0, 2)) "
+                        + "(\(allocations.allocationsMeasured) over \(allocations.framesMeasured) frames)"
                 } ?? "heap allocations per frame in steady state: none measured (no frame shown after the warm-up; --frames must exceed --warmup)",
             "buffer-pool violations: \(poolViolations.count)",
         ]

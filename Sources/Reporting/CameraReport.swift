@@ -1,4 +1,4 @@
-import Foundation
+import Platform
 import Pipeline
 
 /// One camera's part of `report.json`: what it showed where, its frames by
@@ -124,9 +124,9 @@ package struct CameraReport: Sendable, Codable, Equatable {
         let row = BenchmarkReport.latencyRow
         var lines = [
             "\(camera): \(format) \(width)x\(height), \(setup.memory), plane \(setup.plane.map(String.init) ?? "none") \(setup.placement); timestamps: \(timestampSource)",
-            String(format: "%d frames shown (%.2f fps); captured %d, superseded %d, dropped to catch up %d, camera errors %d, dropped by camera %d",
-                   frames.shown, shownPerSecond, frames.captured, frames.superseded, frames.droppedToCatchUp,
-                   frames.cameraErrors, frames.cameraDropped) + (lost.map { "; lost: \($0)" } ?? ""),
+            "\(frames.shown) frames shown (\(NumberText.fixed(shownPerSecond, 2)) fps); captured \(frames.captured), "
+                + "superseded \(frames.superseded), dropped to catch up \(frames.droppedToCatchUp), camera errors \(frames.cameraErrors), "
+                + "dropped by camera \(frames.cameraDropped)" + (lost.map { "; lost: \($0)" } ?? ""),
         ]
         if let timestampProblem {
             lines.append("\(camera): buffer timestamps unusable (\(timestampSource)): \(timestampProblem); latency from capture left out")
@@ -144,8 +144,8 @@ package struct CameraReport: Sendable, Codable, Equatable {
         lines.append(row("dequeue→commit", latencyMilliseconds.dequeueToCommit))
         if let conversion = latencyMilliseconds.conversion { lines.append(row("conversion (CPU)", conversion)) }
         if let line = SourceSummary.copyLine(path: copy?.path, copy: copy?.statistics) { lines.append(line) }
-        lines.append(String(format: "earliest feasible vblank (the first ≥ %g ms after the buffer was done; done: %@): ",
-                            earliestVblank.marginMilliseconds, earliestVblank.bufferDone as NSString) + earliestVblank.text)
+        lines.append("earliest feasible vblank (the first ≥ \(NumberText.general(earliestVblank.marginMilliseconds)) ms after the buffer "
+            + "was done; done: \(earliestVblank.bufferDone)): " + earliestVblank.text)
         lines.append("first vblank after dequeue: " + firstVblankAfterDequeue.text)
         return lines
     }

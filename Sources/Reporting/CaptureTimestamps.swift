@@ -1,4 +1,4 @@
-import Foundation
+import Platform
 import Pipeline
 
 /// What one camera's buffer timestamps are good for, judged from its frame
@@ -61,9 +61,9 @@ package struct CaptureTimestamps: Sendable, Equatable {
             problem = "\(dequeued.count - stamped.count) of \(dequeued.count) not on CLOCK_MONOTONIC (no V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC)"
         } else if !ahead.isEmpty {
             problem = "\(ahead.count) of \(stamped.count) later than their dequeue, by "
-                + String(format: "%.1f", Double(ahead.sorted()[ahead.count / 2]) / 1e6) + " ms at the median"
+                + NumberText.fixed(Double(ahead.sorted()[ahead.count / 2]) / 1e6, 1) + " ms at the median"
         } else if let median = waits.isEmpty ? nil : waits[waits.count / 2], median > Self.farLimitNanoseconds {
-            problem = String(format: "%.1f s before their dequeue at the median: not CLOCK_MONOTONIC", Double(median) / 1e9)
+            problem = NumberText.fixed(Double(median) / 1e9, 1) + " s before their dequeue at the median: not CLOCK_MONOTONIC"
         } else {
             problem = nil
         }
@@ -87,9 +87,9 @@ package struct CaptureTimestamps: Sendable, Equatable {
     /// what the camera's stamps mark).
     package func bufferDoneRule(source: String) -> String {
         guard let delivery = fastestDeliveryNanoseconds else { return "the dequeue" }
-        var rule = String(format: "%@ stamp + %.2f ms, the camera's fastest stamp → dequeue", source as NSString, Double(delivery) / 1e6)
+        var rule = "\(source) stamp + \(NumberText.fixed(Double(delivery) / 1e6, 2)) ms, the camera's fastest stamp → dequeue"
         if source == "start-of-exposure", let interval = frameIntervalNanoseconds, interval < delivery {
-            rule += String(format: ", at most the frame interval (%.1f ms)", Double(interval) / 1e6)
+            rule += ", at most the frame interval (\(NumberText.fixed(Double(interval) / 1e6, 1)) ms)"
         }
         return rule
     }

@@ -1,4 +1,4 @@
-import Foundation
+import Platform
 import Pipeline
 
 /// Whether shown frames reached the screen at the earliest vblank they
@@ -78,6 +78,6 @@ package struct EarliestVblank: Sendable, Codable, Equatable {
     var text: String {
         let missedText = missed.sorted { (Int($0.key) ?? 0) < (Int($1.key) ?? 0) }
             .map { "\($0.value) frame(s) \($0.key) vblank(s) late" }.joined(separator: ", ")
-        return String(format: "%.1f%% of shown frames", share * 100) + (missedText.isEmpty ? "" : "; missed: " + missedText)
+        return NumberText.fixed(share * 100, 1) + "% of shown frames" + (missedText.isEmpty ? "" : "; missed: " + missedText)
     }
 }

@@ -1,4 +1,4 @@
-import Foundation
+import Platform
 import Pipeline
 
 /// `frames.csv` of `framepipe bench`: one line per camera frame, the
@@ -27,7 +27,7 @@ package enum FramesCSV {
         _ records: [FrameRecord], timestamps: CaptureTimestamps, periodNanoseconds: Int64, prefix: String, to out: inout String
     ) {
         func field<T>(_ value: T?) -> String { value.map { "\($0)" } ?? "" }
-        func ms(_ value: Int64?) -> String { value.map { String(format: "%.3f", Double($0) / 1e6) } ?? "" }
+        func ms(_ value: Int64?) -> String { value.map { NumberText.fixed(Double($0) / 1e6, 3) } ?? "" }
         let usable = timestamps.isUsable
         for r in records {
             let done = timestamps.bufferDoneNanoseconds(r)

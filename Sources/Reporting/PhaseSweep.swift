@@ -1,4 +1,4 @@
-import Foundation
+import Platform
 import Pipeline
 
 /// `phase-sweep.json` of `framepipe bench --phase-sweep N`: N short runs
@@ -77,19 +77,22 @@ package struct PhaseSweep: Sendable, Codable, Equatable {
     /// One line per run, for the terminal, and a line for each run whose
     /// timestamps were unusable.
     package var text: String {
-        var lines = [String(format: "phase sweep: %d runs of %d frames, display %.3f Hz", runs.count, framesPerRun, refreshHz),
+        var lines = ["phase sweep: \(runs.count) runs of \(framesPerRun) frames, display \(NumberText.fixed(refreshHz, 3)) Hz",
                      "start phase  dequeue phase  p50 ms  p90 ms  p99 ms  earliest feasible vblank  first after dequeue  dropped to catch up  superseded"]
-        func ms(_ value: Double?) -> NSString { (value.map { String(format: "%.2f", $0) } ?? "-") as NSString }
+        func ms(_ value: Double?) -> String { value.map { NumberText.fixed($0, 2) } ?? "-" }
         for run in runs {
             let latency = run.latencyMilliseconds
-            lines.append(String(format: "%11.3f  %13@  %6@  %6@  %6@  %23.1f%%  %18.1f%%  %19d  %10d",
-                                run.startPhase, (run.dequeuePhase.map { String(format: "%.3f", $0) } ?? "-") as NSString,
-                                ms(latency?.p50Milliseconds), ms(latency?.p90Milliseconds), ms(latency?.p99Milliseconds),
-                                run.earliestVblankShare * 100, run.firstVblankAfterDequeueShare * 100, run.droppedToCatchUp, run.superseded))
+            // The text columns (dequeue phase, p50, p90, p99) were never padded:
+            // String(format:) ignored a width on %@, and the table kept that.
+            lines.append(NumberText.fixed(run.startPhase, 3, width: 11) + "  " + (run.dequeuePhase.map { NumberText.fixed($0, 3) } ?? "-")
+                + "  \(ms(latency?.p50Milliseconds))  \(ms(latency?.p90Milliseconds))  \(ms(latency?.p99Milliseconds))  "
+                + NumberText.fixed(run.earliestVblankShare * 100, 1, width: 23) + "%  "
+                + NumberText.fixed(run.firstVblankAfterDequeueShare * 100, 1, width: 18) + "%  "
+                + NumberText.integer(run.droppedToCatchUp, width: 19) + "  " + NumberText.integer(run.superseded, width: 10))
         }
         for run in runs {
             if let problem = run.timestampProblem {
-                lines.append(String(format: "phase %.3f: buffer timestamps unusable: %@; latency left out", run.startPhase, problem as NSString))
+                lines.append("phase \(NumberText.fixed(run.startPhase, 3)): buffer timestamps unusable: \(problem); latency left out")
             }
         }
         return lines.joined(separator: "\n")
@@ -104,7 +107,7 @@ package struct PhaseSweep: Sendable, Codable, Equatable {
         var out = """
         <svg xmlns="http://www.w3.org/2000/svg" width="760" height="\(Int(top + 2 * height + gap + 60))" font-family="sans-serif" font-size="12">
         <rect width="100%" height="100%" fill="white"/>
-        <text x="20" y="28" font-size="16">framepipe phase sweep: \(runs.count) runs of \(framesPerRun) frames, display \(String(format: "%.3f", refreshHz)) Hz</text>
+        <text x="20" y="28" font-size="16">framepipe phase sweep: \(runs.count) runs of \(framesPerRun) frames, display \(NumberText.fixed(refreshHz, 3)) Hz</text>
 
         """
         func x(_ phase: Double) -> Double { left + phase * width }
@@ -136,7 +139,7 @@ package struct PhaseSweep: Sendable, Codable, Equatable {
             out += "<text x=\"\(f(left + width + 8))\" y=\"\(f(top + height - (measured.last.map(value) ?? 0) / maxLatency * height + 4))\" fill=\"\(colour)\">\(name)</text>\n"
         }
         let lower = top + height + gap
-        out += panel(lower, "on the earliest vblank (%)", 100) { String(format: "%.0f", $0) }
+        out += panel(lower, "on the earliest vblank (%)", 100) { NumberText.fixed($0, 0) }
         out += line(lower, 100, "#4878a8", runs) { $0.earliestVblankShare * 100 }
         out += line(lower, 100, "#e0a000", runs) { $0.firstVblankAfterDequeueShare * 100 }
         out += "<text x=\"\(f(left + width + 8))\" y=\"\(f(lower + 12))\" fill=\"#4878a8\">feasible</text>\n"
@@ -145,5 +148,5 @@ package struct PhaseSweep: Sendable, Codable, Equatable {
         return out
     }
 
-    private func f(_ value: Double) -> String { String(format: "%.1f", value) }
+    private func f(_ value: Double) -> String { NumberText.fixed(value, 1) }
 }

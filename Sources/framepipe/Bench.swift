@@ -1,8 +1,12 @@
+import FoundationEssentials
 import ArgumentParser
 import FramePipe
-import Foundation
 import Reporting
 import SignalHandling
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -109,7 +113,7 @@ struct Bench: ParsableCommand {
                     try write(json, to: out + "/phase-sweep.json")
                     try write(Data(sweep.svg.utf8), to: out + "/phase-sweep.svg")
                 }
-                if self.json { FileHandle.standardOutput.write(json) } else {
+                if self.json { StandardStream.output.write(json) } else {
                     print(sweep.text)
                     if let out { print("written: \(out)/phase-sweep.json, \(out)/phase-sweep.svg") }
                 }
@@ -120,7 +124,7 @@ struct Bench: ParsableCommand {
             let session = try pipelineOptions.makePipeline(pipeline)
             let setupMilliseconds = Double(monotonicNanoseconds() - commandStart) / 1e6
             if explain {
-                for source in session.sources { FileHandle.standardError.write(Data((source.plan.explanation + "\n").utf8)) }
+                for source in session.sources { StandardStream.error.write(source.plan.explanation + "\n") }
             }
             let refreshHz = session.displayPlan.mode.refreshRate
             let logs = session.sources.map { _ in FrameLog(expectedFrames: frames) }
@@ -155,7 +159,7 @@ struct Bench: ParsableCommand {
                 }
             }
             if self.json {
-                FileHandle.standardOutput.write(json)
+                StandardStream.output.write(json)
             } else {
                 print(report.text)
                 if let out { print("written: " + written.map { "\(out)/\($0)" }.joined(separator: ", ")) }

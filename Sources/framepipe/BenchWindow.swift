@@ -1,5 +1,4 @@
 import FramePipe
-import Foundation
 import Reporting
 
 /// The span `bench` measures, and what it counts in it: process CPU, system

@@ -1,6 +1,7 @@
+import FoundationEssentials
 import ArgumentParser
 import FramePipe
-import Foundation
+import Platform
 import Reporting
 
 @main
@@ -21,7 +22,7 @@ struct Framepipe: ParsableCommand {
         README says where to install both.
 
         EXIT CODES
-        \(ExitStatus.allCases.map { "  \(String($0.rawValue).padding(toLength: 4, withPad: " ", startingAt: 0)) \($0.meaning)" }.joined(separator: "\n"))
+        \(ExitStatus.allCases.map { "  \(NumberText.integer($0.rawValue, width: -4)) \($0.meaning)" }.joined(separator: "\n"))
         """,
         subcommands: [List.self, Plan.self, Preview.self, Bench.self])
 }
@@ -47,7 +48,7 @@ func reportingErrors(_ body: () throws -> Void) throws {
 }
 
 func printError(_ message: String) {
-    FileHandle.standardError.write(Data("framepipe: \(message)\n".utf8))
+    StandardStream.error.write("framepipe: \(message)\n")
 }
 
 /// The JSON form of every report framepipe prints or writes: sorted keys,

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import KMS
 import Platform
 import V4L2
@@ -84,7 +83,7 @@ struct List: ParsableCommand {
                 }
             }
             if json {
-                FileHandle.standardOutput.write(try reportJSON(report))
+                StandardStream.output.write(try reportJSON(report))
             } else if brief {
                 print(report.briefText, terminator: "")
                 for problem in report.problems { printError(problem) }

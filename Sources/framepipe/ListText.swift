@@ -1,4 +1,4 @@
-import Foundation
+import Platform
 import KMS
 import V4L2
 
@@ -42,7 +42,7 @@ extension VideoDeviceInfo {
             out += "    '\(format.fourcc)' \(format.description)\(format.compressed ? " (compressed)" : "")\(drm)\n"
             for size in format.frameSizes {
                 let rates = size.intervals.map { interval -> String in
-                    let fps = String(format: "%g", interval.framesPerSecond)
+                    let fps = NumberText.general(interval.framesPerSecond)
                     return interval.kind == "discrete" ? fps : "\(fps) (\(interval.kind))"
                 }
                 let dims = size.kind == "discrete"
@@ -72,7 +72,7 @@ extension CardInfo {
             let kind = connector.isWriteback ? " (writeback)" : ""
             out += "  connector \(connector.id) \(connector.name)\(kind): \(connector.status.rawValue), CRTCs \(connector.possibleCrtcs.map(\.description).joined(separator: ","))\n"
             let shown = connector.modes.prefix(8).map { mode in
-                String(format: "%dx%d@%.2f", mode.width, mode.height, mode.refreshRate) + (mode.isPreferred ? "*" : "")
+                "\(mode.width)x\(mode.height)@\(NumberText.fixed(mode.refreshRate, 2))" + (mode.isPreferred ? "*" : "")
             }
             if !shown.isEmpty {
                 let more = connector.modes.count > shown.count ? " (+\(connector.modes.count - shown.count) more)" : ""
@@ -80,7 +80,7 @@ extension CardInfo {
             }
         }
         for crtc in crtcs {
-            let mode = crtc.mode.map { String(format: "%dx%d@%.2f", $0.width, $0.height, $0.refreshRate) } ?? "off"
+            let mode = crtc.mode.map { "\($0.width)x\($0.height)@\(NumberText.fixed($0.refreshRate, 2))" } ?? "off"
             out += "  crtc \(crtc.id) (index \(crtc.index)): \(mode)\(crtc.framebuffer.map { ", fb \($0)" } ?? "")\n"
         }
         for plane in planes {

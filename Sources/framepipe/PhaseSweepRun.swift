@@ -1,5 +1,4 @@
 import FramePipe
-import Foundation
 import Reporting
 import SignalHandling
 

@@ -1,6 +1,5 @@
 import ArgumentParser
 import FramePipe
-import Foundation
 import Reporting
 
 struct Plan: ParsableCommand {
@@ -58,7 +57,7 @@ struct Plan: ParsableCommand {
             }
             guard plans.count > 1 else { return try print(plans[0]) }
             if json {
-                FileHandle.standardOutput.write(try reportJSON(plans))
+                StandardStream.output.write(try reportJSON(plans))
             } else {
                 for (plan, region) in zip(plans, regions) {
                     Swift.print("\(plan.camera) in \(region ?? "the whole screen"):")
@@ -71,7 +70,7 @@ struct Plan: ParsableCommand {
 
     private func print(_ plan: PipelinePlan) throws {
         if json {
-            FileHandle.standardOutput.write(try reportJSON(plan))
+            StandardStream.output.write(try reportJSON(plan))
         } else {
             Swift.print(plan.explanation)
             Swift.print(plan.summary)

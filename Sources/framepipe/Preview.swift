@@ -1,8 +1,11 @@
 import ArgumentParser
 import FramePipe
-import Foundation
 import Reporting
 import SignalHandling
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 struct Preview: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -65,10 +68,22 @@ struct Preview: ParsableCommand {
     /// Throws the error writing `path` would end with if its folder is
     /// missing or not writable (`access(2)`).
     static func checkWritable(_ path: String) throws {
-        let folder = (path as NSString).deletingLastPathComponent
+        let folder = folderOf(path)
         guard access(folder.isEmpty ? "." : folder, W_OK) == 0 else {
             throw PNGError(path: path, reason: String(cString: strerror(errno)), category: .deviceFailed)
         }
+    }
+
+    /// The folder part of `path`, as `NSString.deletingLastPathComponent`
+    /// gives it: "" for a bare name, "/" for a file at the root, trailing
+    /// and doubled slashes dropped ("a//b/" → "a").
+    static func folderOf(_ path: String) -> String {
+        var components = path.split(separator: "/", omittingEmptySubsequences: true)
+        let absolute = path.hasPrefix("/")
+        guard !components.isEmpty else { return absolute ? "/" : "" }
+        components.removeLast()
+        let joined = components.joined(separator: "/")
+        return absolute ? "/" + joined : joined
     }
 
     func run() throws {
@@ -88,18 +103,18 @@ struct Preview: ParsableCommand {
             let interactive = isatty(STDERR_FILENO) == 1
             if interactive {
                 session.onStatus = { statistics, streamed in
-                    FileHandle.standardError.write(Data(Self.statusLine(statistics, seconds: streamed.inSeconds).utf8))
+                    StandardStream.error.write(Self.statusLine(statistics, seconds: streamed.inSeconds))
                 }
             }
             session.onCameraAway = { _, path in
-                FileHandle.standardError.write(Data("\(interactive ? "\n" : "")waiting for \(path) (unplugged; its last frame stays on screen)\n".utf8))
+                StandardStream.error.write("\(interactive ? "\n" : "")waiting for \(path) (unplugged; its last frame stays on screen)\n")
             }
             session.onCameraBack = { _, path in
-                FileHandle.standardError.write(Data("camera back at \(path)\n".utf8))
+                StandardStream.error.write("camera back at \(path)\n")
             }
             session.onSourceLost = { index, error in
                 let path = session.sources[index].camera
-                FileHandle.standardError.write(Data("\(interactive ? "\n" : "")\(path) lost, its plane is off; the others go on: \(error)\n".utf8))
+                StandardStream.error.write("\(interactive ? "\n" : "")\(path) lost, its plane is off; the others go on: \(error)\n")
             }
             // The screen is copied out before teardown; compressing and
             // writing it waits until the display is restored.
@@ -120,24 +135,24 @@ struct Preview: ParsableCommand {
     static func statusLine(_ statistics: [PipelineStatistics], seconds: Double) -> String {
         let rate = { (counters: PipelineStatistics) in seconds > 0 ? Double(counters.shown) / seconds : 0 }
         guard statistics.count == 1, let only = statistics.first else {
-            return "\r fps per camera: \(statistics.map { String(format: "%.1f", rate($0)) }.joined(separator: " / "))   "
+            return "\r fps per camera: \(statistics.map { NumberText.fixed(rate($0), 1) }.joined(separator: " / "))   "
         }
-        return String(format: "\r%6.1f fps  shown %d  superseded %d  camera errors %d  dropped by camera %d   ",
-                      rate(only), only.shown, only.superseded, only.cameraErrors, only.cameraDropped)
+        return "\r\(NumberText.fixed(rate(only), 1, width: 6)) fps  shown \(only.shown)  superseded \(only.superseded)  "
+            + "camera errors \(only.cameraErrors)  dropped by camera \(only.cameraDropped)   "
     }
 
     /// After a run: the snapshot is compressed and written (the display is
     /// restored by now), the summary printed as JSON or text, and a
     /// signal's stop becomes its exit status.
     func finish(_ summary: PipelineSummary, screen: WritebackSnapshot?, interactive: Bool) throws {
-        if interactive { FileHandle.standardError.write(Data("\n".utf8)) }
+        if interactive { StandardStream.error.write("\n") }
         if let snapshot, let screen {
             try screen.bytes.withUnsafeBytes {
                 try PNG.writeXRGB8888($0, width: screen.width, height: screen.height, stride: screen.stride, to: snapshot)
             }
         }
         if json {
-            FileHandle.standardOutput.write(try reportJSON(summary))
+            StandardStream.output.write(try reportJSON(summary))
         } else {
             print(summary.text(snapshot: screen == nil ? nil : snapshot))
         }
@@ -162,32 +177,32 @@ extension PipelineSummary {
             }
             if !source.plan.isEmpty { lines.append(source.plan) }
             if let copyLine = source.copyLine { lines.append(copyLine) }
-            var line = String(
-                format: "%d frames shown in %.2f s (%.1f fps); captured %d, superseded %d, dropped to catch up %d, camera errors %d, dropped by camera %d; commits %d, flips %d",
-                s.shown, seconds, source.shownPerSecond, s.captured, s.superseded, s.droppedToCatchUp, s.cameraErrors, s.cameraDropped,
-                s.commits, s.flips)
+            var line = "\(s.shown) frames shown in \(NumberText.fixed(seconds, 2)) s (\(NumberText.fixed(source.shownPerSecond, 1)) fps); "
+                + "captured \(s.captured), superseded \(s.superseded), dropped to catch up \(s.droppedToCatchUp), "
+                + "camera errors \(s.cameraErrors), dropped by camera \(s.cameraDropped); commits \(s.commits), flips \(s.flips)"
             if sources.count > 1, let leftOut = source.latency.leftOut {
                 line += "; latency left out, \(leftOut)"
             } else if sources.count > 1 {
-                line += String(format: "; latency p50 %.2f ms p90 %.2f ms p99 %.2f ms", source.latency.p50Milliseconds, source.latency.p90Milliseconds, source.latency.p99Milliseconds)
+                let l = source.latency
+                line += "; latency p50 \(NumberText.fixed(l.p50Milliseconds, 2)) ms p90 \(NumberText.fixed(l.p90Milliseconds, 2)) ms p99 \(NumberText.fixed(l.p99Milliseconds, 2)) ms"
             }
             if sources.count > 1, s.cameraReconnects > 0 {
-                line += String(format: "; camera reconnected %d times, %.1f s without it", s.cameraReconnects, s.secondsWithoutCamera)
+                line += "; camera reconnected \(s.cameraReconnects) times, \(NumberText.fixed(s.secondsWithoutCamera, 1)) s without it"
             }
             if let lost = source.lost { line += "; lost: \(lost)" }
             lines.append(line)
         }
         let c = commits
         if sources.count > 1 {
-            lines.append(String(format: "commits %d carrying %d plane updates (%.2f per commit), flips %d over %d vblanks, at most %d per vblank",
-                                c.commits, c.planeUpdates, c.commits > 0 ? Double(c.planeUpdates) / Double(c.commits) : 0,
-                                c.flips, c.vblanksSpanned, c.maximumCommitsPerVblank))
+            let perCommit = c.commits > 0 ? Double(c.planeUpdates) / Double(c.commits) : 0
+            lines.append("commits \(c.commits) carrying \(c.planeUpdates) plane updates (\(NumberText.fixed(perCommit, 2)) per commit), "
+                + "flips \(c.flips) over \(c.vblanksSpanned) vblanks, at most \(c.maximumCommitsPerVblank) per vblank")
         }
         let imported = sources.reduce(0) { $0 + $1.framebuffersFromCaptureBuffers }
         let reconnects = sources.reduce(0) { $0 + $1.statistics.cameraReconnects }
         let away = sources.reduce(0.0) { $0 + $1.statistics.secondsWithoutCamera }
         lines.append("stopped: \(stopReason.rawValue); "
-            + (reconnects > 0 ? String(format: "camera reconnected %d times, %.1f s without it; ", reconnects, away) : "")
+            + (reconnects > 0 ? "camera reconnected \(reconnects) times, \(NumberText.fixed(away, 1)) s without it; " : "")
             + (sources.count > 1 ? "\(c.sourcesLost) sources lost; " : "")
             + "\(imported) framebuffers imported from capture dma-bufs; buffer-pool violations: \(poolViolations.count); "
             + "event loop: \(eventLoop)")
