@@ -58,7 +58,7 @@ final class CaptureTimestampsFakeKernelTests: XCTestCase {
                 loop.run()
             }
             pipeline.stop()
-            summary = try pipeline.wait()
+            summary = try RunGuard.wait(pipeline)
         }
         XCTAssertEqual(summary.sources.first?.statistics.shown, 8)
         let shownSource = try XCTUnwrap(summary.sources.first)

@@ -100,7 +100,7 @@ final class PipelineRunFakeKernelTests: XCTestCase {
                 if pipeline.statistics[0].shown < 10 { XCTAssertFalse(loop.isCardWanted) }
             }
             pipeline.stop()  // a run that did not reach its count ends here (the first reason wins)
-            let summary = try pipeline.wait()
+            let summary = try RunGuard.wait(pipeline)
             XCTAssertEqual(summary.stopReason, .frameCount)
             XCTAssertEqual(summary.sources.count, 1)
             XCTAssertEqual(summary.sources[0].statistics.shown, 10)
@@ -123,7 +123,7 @@ final class PipelineRunFakeKernelTests: XCTestCase {
             pipeline.onQueue {}
             for _ in 0..<10 where pipeline.statistics.contains(where: { counters in counters.shown < 6 }) { frame(cameras, card, loop) }
             pipeline.stop()  // a run that did not reach its count ends here (the first reason wins)
-            let summary = try pipeline.wait()
+            let summary = try RunGuard.wait(pipeline)
             XCTAssertEqual(summary.stopReason, .frameCount, "\(summary.sources.map(\.statistics)) \(summary.commits)")
             XCTAssertEqual(summary.sources.map(\.statistics.shown), [6, 6])
             XCTAssertEqual(summary.sources.map(\.statistics.droppedToCatchUp), [0, 0])
@@ -165,7 +165,7 @@ final class PipelineRunFakeKernelTests: XCTestCase {
                 seconds += 1
             }
             pipeline.stop()
-            let summary = try pipeline.wait()
+            let summary = try RunGuard.wait(pipeline)
             XCTAssertEqual(summary.stopReason, .frameCount)
             XCTAssertEqual(summary.sources.map(\.statistics.shown), [4, 4])
         }
@@ -189,7 +189,7 @@ final class PipelineRunFakeKernelTests: XCTestCase {
                 stopped.signal()
             }
             XCTAssertEqual(stopped.wait(timeout: .now() + 10), .success)
-            let summary = try pipeline.wait()
+            let summary = try RunGuard.wait(pipeline)
             XCTAssertEqual(summary.stopReason, .requested)
             XCTAssertEqual(summary.sources[0].statistics.shown, 1)
         }
@@ -212,7 +212,7 @@ final class PipelineRunFakeKernelTests: XCTestCase {
             loop.run()
             XCTAssertTrue(pipeline.onQueue { pipeline.scheduler.isFlipPending })
             loop.advance(byNanoseconds: 1_300_000_000)
-            XCTAssertThrowsError(try pipeline.wait()) { error in
+            XCTAssertThrowsError(try RunGuard.wait(pipeline)) { error in
                 guard case .flipTimedOut(let device, let after)? = error as? PipelineError else { return XCTFail("\(error)") }
                 XCTAssertEqual(device, "/dev/dri/card0")
                 XCTAssertGreaterThan(after, .seconds(1))
@@ -230,7 +230,7 @@ final class PipelineRunFakeKernelTests: XCTestCase {
             pipeline.onQueue {}
             frame(cameras, card, loop)
             loop.advance(byNanoseconds: 3_500_000_000)
-            XCTAssertThrowsError(try pipeline.wait()) { error in
+            XCTAssertThrowsError(try RunGuard.wait(pipeline)) { error in
                 guard case .cameraStalled(let device, _)? = error as? PipelineError else { return XCTFail("\(error)") }
                 XCTAssertEqual(device, "/dev/video0")
             }
@@ -264,7 +264,7 @@ final class PipelineRunFakeKernelTests: XCTestCase {
             XCTAssertTrue(back.isStreaming)
             for _ in 0..<3 { frame([back], card, loop) }
             pipeline.stop()
-            let summary = try pipeline.wait()
+            let summary = try RunGuard.wait(pipeline)
             XCTAssertEqual(summary.sources[0].statistics.cameraReconnects, 1)
             XCTAssertEqual(summary.sources[0].statistics.shown, 6)
             XCTAssertEqual(summary.poolViolations, [])
@@ -297,7 +297,7 @@ final class PipelineRunFakeKernelTests: XCTestCase {
             XCTAssertEqual(card.propertyValue("FB_ID", of: FakeCard.overlayPlaneID), 0, "its plane is off")
             for _ in 0..<3 { frame([cameras[0]], card, loop) }
             pipeline.stop()
-            let summary = try pipeline.wait()
+            let summary = try RunGuard.wait(pipeline)
             XCTAssertNotNil(summary.sources[1].lost)
             XCTAssertEqual(summary.commits.sourcesLost, 1)
             XCTAssertGreaterThan(summary.sources[0].statistics.shown, summary.sources[1].statistics.shown)
@@ -320,7 +320,7 @@ final class PipelineRunFakeKernelTests: XCTestCase {
         pipeline.onQueue {}
         for _ in 0..<3 { frame(cameras, card, loop) }
         pipeline.stop()
-        _ = try pipeline.wait()
+        _ = try RunGuard.wait(pipeline)
         return fake.callLog.map(\.name)
     }
 
@@ -354,7 +354,7 @@ final class PipelineRunFakeKernelTests: XCTestCase {
             pipeline.onQueue {}
             for _ in 0..<3 { frame(cameras, card, loop) }
             pipeline.stop()
-            let summary = try pipeline.wait()
+            let summary = try RunGuard.wait(pipeline)
             XCTAssertEqual(summary.poolViolations, [], what)
         } catch {
             reported = "\(error)"

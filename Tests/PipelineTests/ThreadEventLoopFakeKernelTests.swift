@@ -74,7 +74,7 @@ final class ThreadEventLoopFakeKernelTests: XCTestCase {
                 card.vblank()
             }
             camera.fill()  // its wake-up reads the last flip
-            let summary = try pipeline.wait()
+            let summary = try RunGuard.wait(pipeline)
             XCTAssertEqual(summary.stopReason, .frameCount)
             XCTAssertEqual(summary.sources[0].statistics.shown, 5)
             XCTAssertEqual(summary.poolViolations, [])
@@ -98,7 +98,7 @@ final class ThreadEventLoopFakeKernelTests: XCTestCase {
             guard let loop = made else { return [] }
             drive(fake, pipeline, loop)
             pipeline.stop()
-            _ = try pipeline.wait()
+            _ = try RunGuard.wait(pipeline)
             return records
         }
         // Frames 0-1, a vblank, frames 2-3 together (2 superseded), and so on.
