@@ -4,6 +4,8 @@
 #include <unistd.h>
 #include <sys/stat.h>
 #include "CKernelShim.h"
+#include <linux/media.h>
+#include <linux/v4l2-subdev.h>
 #include <sys/ioctl.h>
 #include <pthread.h>
 #include <sys/resource.h>
@@ -48,6 +50,15 @@ const unsigned long fp_VIDIOC_G_EXT_CTRLS = VIDIOC_G_EXT_CTRLS;
 const unsigned long fp_VIDIOC_S_EXT_CTRLS = VIDIOC_S_EXT_CTRLS;
 const unsigned long fp_VIDIOC_SUBSCRIBE_EVENT = VIDIOC_SUBSCRIBE_EVENT;
 const unsigned long fp_VIDIOC_DQEVENT = VIDIOC_DQEVENT;
+
+const unsigned long fp_MEDIA_IOC_DEVICE_INFO = MEDIA_IOC_DEVICE_INFO;
+const unsigned long fp_MEDIA_IOC_G_TOPOLOGY = MEDIA_IOC_G_TOPOLOGY;
+const unsigned long fp_VIDIOC_SUBDEV_G_FMT = VIDIOC_SUBDEV_G_FMT;
+const unsigned long fp_VIDIOC_SUBDEV_S_FMT = VIDIOC_SUBDEV_S_FMT;
+const unsigned long fp_VIDIOC_SUBDEV_ENUM_MBUS_CODE = VIDIOC_SUBDEV_ENUM_MBUS_CODE;
+const unsigned long fp_VIDIOC_SUBDEV_ENUM_FRAME_SIZE = VIDIOC_SUBDEV_ENUM_FRAME_SIZE;
+const unsigned long fp_VIDIOC_SUBDEV_G_SELECTION = VIDIOC_SUBDEV_G_SELECTION;
+const unsigned long fp_VIDIOC_SUBDEV_S_SELECTION = VIDIOC_SUBDEV_S_SELECTION;
 const unsigned long fp_DRM_IOCTL_MODE_CREATE_DUMB = DRM_IOCTL_MODE_CREATE_DUMB;
 const unsigned long fp_DRM_IOCTL_MODE_MAP_DUMB = DRM_IOCTL_MODE_MAP_DUMB;
 const unsigned long fp_DRM_IOCTL_MODE_DESTROY_DUMB = DRM_IOCTL_MODE_DESTROY_DUMB;

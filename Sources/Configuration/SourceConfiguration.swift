@@ -24,13 +24,16 @@ public struct SourceConfiguration: Sendable, Equatable, Codable {
     /// Where this source goes on screen, for one of several (`sources`);
     /// nil leaves it to the layout preset. Not used by a single `source`.
     public var rect: SourceRectangle?
+    /// What framepipe may do to the camera's media-controller pipeline
+    /// (JSON key `media`: "auto", "as-is" or "persist").
+    public var media: MediaPolicy
 
     /// A camera side with these values; no checks. The defaults are the first
     /// capture device at 640x480, format and rate left to negotiation, four
     /// buffers.
     public init(device: String = "auto", format: FourCC? = nil, width: Int = 640, height: Int = 480,
                 frameRate: Double? = nil, buffers: Int = 4, controls: [String: Int64] = [:], memory: MemoryRequest = .automatic,
-                rect: SourceRectangle? = nil) {
+                rect: SourceRectangle? = nil, media: MediaPolicy = .auto) {
         self.device = device
         self.format = format
         self.width = width
@@ -40,9 +43,10 @@ public struct SourceConfiguration: Sendable, Equatable, Codable {
         self.controls = controls
         self.memory = memory
         self.rect = rect
+        self.media = media
     }
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case device, format, width, height, frameRate, buffers, controls, memory, rect }
+    enum CodingKeys: String, CodingKey, CaseIterable { case device, format, width, height, frameRate, buffers, controls, memory, rect, media }
 
     /// Decodes the `source` object strictly (see
     /// `configs/pipeline.schema.json`): unknown keys and out-of-range values
@@ -74,6 +78,7 @@ public struct SourceConfiguration: Sendable, Equatable, Codable {
             memory = defaults.memory
         }
         rect = try container.optional(SourceRectangle.self, .rect)
+        media = try container.optionalName(MediaPolicy.self, .media) ?? defaults.media
     }
 
     /// Encodes as the file is written: memory as text.
@@ -88,5 +93,6 @@ public struct SourceConfiguration: Sendable, Equatable, Codable {
         try container.encode(controls, forKey: .controls)
         try container.encode(memory.description, forKey: .memory)
         try container.encodeIfPresent(rect, forKey: .rect)
+        try container.encode(media, forKey: .media)
     }
 }

@@ -37,6 +37,9 @@ extension PipelineRuntime {
             source.releasePrevious()
             source.allocation.release()
         }
+        for session in media {
+            do { try session?.restore() } catch { if first == nil { first = error } }
+        }
         let counters = scheduler.lanes.map(\.statistics)
         published.withLock { $0 = counters }
         run.activePlane = activePlane

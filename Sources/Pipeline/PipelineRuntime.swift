@@ -29,6 +29,9 @@ final class PipelineRuntime: @unchecked Sendable {
     let done = DispatchSemaphore(value: 0)
     /// The system or a test's fake, kept for finding a camera again.
     let kernel: any KernelInterface
+    /// What the setup prepared of the cameras' media pipelines: restored
+    /// at teardown, after streaming stopped.
+    let media: [MediaSession?]
     var run = RunState()
     var callbacks = PipelineCallbacks()
     var limits = PipelineLimits()
@@ -55,6 +58,7 @@ final class PipelineRuntime: @unchecked Sendable {
     init(configuration: PipelineConfiguration, setup: PipelineSetup, kernel: any KernelInterface, makeLoop: ((DispatchQueue) -> any PipelineEventLoop)?) {
         self.configuration = configuration
         self.kernel = kernel
+        media = setup.media
         display = setup.display
         let queue = DispatchQueue(label: "framepipe.pipeline")
         queue.setSpecific(key: Self.queueKey, value: true)
@@ -103,7 +107,12 @@ final class PipelineRuntime: @unchecked Sendable {
         run.frameLimit = frames
         do {
             if let startPhase { try waitForPhase(startPhase) }
-            for source in runs { try source.stream.start() }
+            for source in runs {
+                do { try source.stream.start() } catch let error as DeviceError where error.errno == .brokenPipe {
+                    // A link the kernel refused: name it when the media pipeline can tell.
+                    throw media[source.index]?.refusedLink(video: source.cameraPath) ?? error
+                }
+            }
             run.startNanoseconds = loop.now()
             for source in runs { source.watchdog.reset(at: run.startNanoseconds) }
             try installEvents(duration: duration)

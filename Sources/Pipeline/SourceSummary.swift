@@ -32,12 +32,16 @@ public struct SourceSummary: Sendable, Codable, Equatable {
     public var copyPath: CopyPathSummary?
     /// Why the source was lost (`onSourceLoss: continue`), nil if it was not.
     public var lost: String?
+    /// The camera's media-controller pipeline and its pads' formats, nil
+    /// for a plain V4L2 node (``PipelineSource/media``).
+    public var media: String?
 
     /// A summary of these values.
     package init(
         camera: String, format: String, width: Int, height: Int, bufferCount: Int, plane: UInt32?, memory: String = "camera memory",
         placement: String = "unscaled", plan: String = "", statistics: PipelineStatistics, latency: LatencySummary = .empty,
-        shownPerSecond: Double, poolViolations: [String], copyPath: CopyPathSummary? = nil, lost: String? = nil
+        shownPerSecond: Double, poolViolations: [String], copyPath: CopyPathSummary? = nil, lost: String? = nil,
+        media: String? = nil
     ) {
         self.camera = camera
         self.format = format
@@ -54,6 +58,7 @@ public struct SourceSummary: Sendable, Codable, Equatable {
         self.poolViolations = poolViolations
         self.copyPath = copyPath
         self.lost = lost
+        self.media = media
     }
 
     /// Framebuffers made from capture dma-bufs: every buffer's for zero
@@ -92,6 +97,6 @@ extension SourceSummary {
             plane: candidate.display.plane?.id.rawValue ?? activePlane, memory: candidate.memory.description,
             placement: candidate.display.placement.rawValue, plan: source.setup.plan.summary, statistics: statistics,
             latency: source.latency.summary, shownPerSecond: seconds > 0 ? Double(statistics.shown) / seconds : 0,
-            poolViolations: lane.pool.violations, copyPath: copyPath, lost: source.lost)
+            poolViolations: lane.pool.violations, copyPath: copyPath, lost: source.lost, media: source.setup.media)
     }
 }

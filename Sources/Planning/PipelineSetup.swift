@@ -17,11 +17,36 @@ package struct PipelineSetup {
     package var sources: [PipelineSource] = []
     package var allocations: [FrameAllocation] = []
 
+    /// Each camera's media-controller pipeline, where it has one (nil
+    /// for plain nodes), as prepared; the runtime restores them at
+    /// teardown.
+    package var media: [MediaSession?] = []
+
     package init(configuration: PipelineConfiguration, kernel: any KernelInterface) throws {
-        var clock = StepClock()
+        let clock = StepClock()
         let entries = configuration.isComposite ? configuration.sources : [configuration.source]
         let devices = try entries.map { try Self.openCamera($0.device, kernel: kernel) }
-        let cameras = try devices.map(CameraDescription.init)
+        var media: [MediaSession?] = []
+        do {
+            for (device, entry) in zip(devices, entries) { media.append(try MediaSession.prepare(device, entry: entry, kernel: kernel)) }
+            try self.init(configuration: configuration, kernel: kernel, entries: entries, devices: devices, media: media, clock: clock)
+        } catch {
+            for session in media { try? session?.restore(evenIfKept: true) }
+            throw error
+        }
+    }
+
+    private init(
+        configuration: PipelineConfiguration, kernel: any KernelInterface, entries: [SourceConfiguration],
+        devices: [VideoDevice], media: [MediaSession?], clock: StepClock
+    ) throws {
+        var clock = clock
+        self.media = media
+        let cameras = try zip(devices, media).map { device, session in
+            var camera = try CameraDescription(device)
+            if let session { camera.formats = camera.formats.filter(session.captureFormats.contains) }
+            return camera
+        }
         clock.step("open camera\(entries.count > 1 ? "s" : "")")
         let (card, info) = try Self.openCard(configuration.sink.card, kernel: kernel)
         if entries.count > 1, !info.capabilities.atomic || configuration.sink.legacy {
@@ -48,7 +73,7 @@ package struct PipelineSetup {
             allocations = [outcome.allocation]
             sources = [PipelineSource(
                 camera: cameras[0].path, candidate: outcome.candidate, plan: outcome.plan, region: nil,
-                captureFormat: outcome.allocation.stream.format)]
+                captureFormat: outcome.allocation.stream.format, media: media[0]?.summary)]
             clock.step("buffers")
             steps = clock.steps
             return
@@ -82,7 +107,7 @@ package struct PipelineSetup {
                 settled.append(DisplayLayer(plan: outcome.candidate.display, framebuffer: outcome.allocation.framebuffers[0]))
                 sources.append(PipelineSource(
                     camera: cameras[index].path, candidate: outcome.candidate, plan: outcome.plan, region: regions[index],
-                    captureFormat: outcome.allocation.stream.format))
+                    captureFormat: outcome.allocation.stream.format, media: media[index]?.summary))
             }
         } catch {
             for allocation in allocations { allocation.release() }

@@ -16,4 +16,8 @@ public struct PipelineSource: Sendable {
     public var region: PixelRectangle?
     /// The format the camera agreed to.
     public var captureFormat: CaptureFormat
+    /// The camera's media-controller pipeline and the formats on its pads
+    /// ("media /dev/media2 (vimc): Sensor A :0 SBGGR8_1X8/640x480 → ..."),
+    /// nil for a plain V4L2 node.
+    public var media: String? = nil
 }

@@ -54,6 +54,9 @@ package struct CameraReport: Sendable, Codable, Equatable {
         package var plane: UInt32?
         /// "unscaled", "scaled" or "cropped".
         package var placement: String
+        /// The camera's media-controller pipeline and its pads' formats
+        /// (absent for a plain V4L2 node).
+        package var media: String?
     }
 
     /// The report of `source` from its records, on a display whose vblanks
@@ -64,7 +67,7 @@ package struct CameraReport: Sendable, Codable, Equatable {
         format = source.format
         width = source.width
         height = source.height
-        setup = Setup(memory: source.memory, plan: source.plan, plane: source.plane, placement: source.placement)
+        setup = Setup(memory: source.memory, plan: source.plan, plane: source.plane, placement: source.placement, media: source.media)
         shownPerSecond = source.shownPerSecond
         frames = measured.frames
         latencyMilliseconds = measured.latency

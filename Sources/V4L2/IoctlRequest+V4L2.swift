@@ -25,3 +25,15 @@ extension IoctlRequest {
     static let subscribeEvent = IoctlRequest("VIDIOC_SUBSCRIBE_EVENT", fp_VIDIOC_SUBSCRIBE_EVENT)
     static let dequeueEvent = IoctlRequest("VIDIOC_DQEVENT", fp_VIDIOC_DQEVENT)
 }
+
+/// The media controller's and subdevices' ioctls.
+extension IoctlRequest {
+    static let mediaDeviceInfo = IoctlRequest("MEDIA_IOC_DEVICE_INFO", fp_MEDIA_IOC_DEVICE_INFO)
+    static let mediaTopology = IoctlRequest("MEDIA_IOC_G_TOPOLOGY", fp_MEDIA_IOC_G_TOPOLOGY)
+    static let subdevGetFormat = IoctlRequest("VIDIOC_SUBDEV_G_FMT", fp_VIDIOC_SUBDEV_G_FMT)
+    static let subdevSetFormat = IoctlRequest("VIDIOC_SUBDEV_S_FMT", fp_VIDIOC_SUBDEV_S_FMT)
+    static let subdevEnumerateCodes = IoctlRequest("VIDIOC_SUBDEV_ENUM_MBUS_CODE", fp_VIDIOC_SUBDEV_ENUM_MBUS_CODE)
+    static let subdevEnumerateSizes = IoctlRequest("VIDIOC_SUBDEV_ENUM_FRAME_SIZE", fp_VIDIOC_SUBDEV_ENUM_FRAME_SIZE)
+    static let subdevGetSelection = IoctlRequest("VIDIOC_SUBDEV_G_SELECTION", fp_VIDIOC_SUBDEV_G_SELECTION)
+    static let subdevSetSelection = IoctlRequest("VIDIOC_SUBDEV_S_SELECTION", fp_VIDIOC_SUBDEV_S_SELECTION)
+}

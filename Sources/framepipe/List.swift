@@ -1,6 +1,7 @@
 import ArgumentParser
 import KMS
 import Platform
+import Planning
 import V4L2
 
 struct List: ParsableCommand {
@@ -14,6 +15,12 @@ struct List: ParsableCommand {
         For each V4L2 node: driver, card, bus, capabilities, single-planar or \
         multiplanar capture, every capture format with its frame sizes and frame rates, \
         and streaming I/O (MMAP, DMABUF import, and dma-buf export proven with VIDIOC_EXPBUF).
+
+        For each media controller device with a camera pipeline (/dev/mediaN with \
+        links: a sensor, an ISP or debayer, a scaler, the video node): its entities \
+        with their subdevice nodes, each pad's current format and crop and its links, \
+        and each linear pipeline from a sensor to a video node (what `preview` \
+        configures with --media auto).
 
         For each DRM card: driver, capabilities (PRIME, atomic, universal planes, \
         writeback), connectors with modes, CRTCs, and planes with their formats and \
@@ -75,6 +82,11 @@ struct List: ParsableCommand {
                     report.problems.append(error.description)
                 }
             }
+            if !explicit {
+                let media = MediaListing.describeAll(kernel: SystemKernel.shared)
+                report.mediaDevices = media.graphs
+                report.problems += media.problems
+            }
             for path in explicit ? cards : Card.devicePaths() {
                 do {
                     report.cards.append(try Card.open(path: path).describe())
@@ -99,6 +111,9 @@ struct List: ParsableCommand {
 struct ListReport: Codable {
     var videoDevices: [VideoDeviceInfo] = []
     var cards: [CardInfo] = []
+    /// Media controller devices with camera pipelines (sensor → ... →
+    /// video node), each pad's format as it is now.
+    var mediaDevices: [MediaGraphInfo] = []
     /// Nodes found while scanning that could not be described, one line each.
     var problems: [String] = []
 }

@@ -8,6 +8,7 @@ extension ListReport {
         var out = ""
         if videoDevices.isEmpty { out += "No V4L2 devices.\n" }
         for device in videoDevices { out += device.text }
+        for media in mediaDevices { out += media.text }
         if cards.isEmpty { out += "No DRM cards.\n" }
         for card in cards { out += card.text }
         return out
@@ -91,6 +92,26 @@ extension CardInfo {
             }
             out += "  plane \(plane.id) \(plane.type.rawValue): CRTCs \(plane.possibleCrtcs.map(\.description).joined(separator: ",")); formats \(formats.joined(separator: ", "))\n"
         }
+        return out
+    }
+}
+
+extension MediaGraphInfo {
+    var text: String {
+        var out = "\(path): media controller \(driver) \"\(model)\"\n"
+        for entity in entities {
+            out += "  \(entity.name) (\(entity.function)\(entity.node.map { ", \($0)" } ?? ""))\n"
+            for pad in entity.pads {
+                var line = "    pad \(pad.index) \(pad.direction)"
+                if let format = pad.formatText { line += " \(format)" }
+                if let crop = pad.crop { line += " crop \(crop)" }
+                let arrow = pad.direction == "sink" ? "<-" : "->"
+                let links = pad.links.map { "\(arrow) \($0.remote)\($0.enabled ? "" : " (disabled)")" }
+                if !links.isEmpty { line += " " + links.joined(separator: ", ") }
+                out += line + "\n"
+            }
+        }
+        for pipeline in pipelines { out += "  pipeline: \(pipeline)\n" }
         return out
     }
 }

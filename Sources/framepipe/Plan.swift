@@ -46,34 +46,38 @@ struct Plan: ParsableCommand {
             let configuration = try pipelineOptions.load()
             let plans: [PipelinePlan]
             let regions: [String?]
+            let media: [String?]
             do {
                 let pipeline = try pipelineOptions.makePipeline(configuration)
                 plans = pipeline.sources.map(\.plan)
+                media = pipeline.sources.map(\.media)
                 regions = pipeline.sources.map { $0.region.map { "\($0)" } }
                 pipeline.close()
             } catch PipelineError.nothingWorks(let refused) {
                 try print(refused)
                 throw PipelineError.nothingWorks(refused)
             }
-            guard plans.count > 1 else { return try print(plans[0]) }
+            guard plans.count > 1 else { return try print(plans[0], media: media[0]) }
             if json {
                 StandardStream.output.write(try reportJSON(plans))
             } else {
-                for (plan, region) in zip(plans, regions) {
-                    Swift.print("\(plan.camera) in \(region ?? "the whole screen"):")
+                for (index, plan) in plans.enumerated() {
+                    Swift.print("\(plan.camera) in \(regions[index] ?? "the whole screen"):")
                     Swift.print(plan.explanation)
                     Swift.print(plan.summary)
+                    if let line = media[index] { Swift.print(line) }
                 }
             }
         }
     }
 
-    private func print(_ plan: PipelinePlan) throws {
+    private func print(_ plan: PipelinePlan, media: String? = nil) throws {
         if json {
             StandardStream.output.write(try reportJSON(plan))
         } else {
             Swift.print(plan.explanation)
             Swift.print(plan.summary)
+            if let media { Swift.print(media) }
         }
     }
 }

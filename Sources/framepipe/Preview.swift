@@ -176,6 +176,7 @@ extension PipelineSummary {
                 lines.append("\(source.camera): \(source.format) \(source.width)x\(source.height), plane \(source.plane.map(String.init) ?? "none") \(source.placement)")
             }
             if !source.plan.isEmpty { lines.append(source.plan) }
+            if let media = source.media { lines.append(media) }
             if let copyLine = source.copyLine { lines.append(copyLine) }
             var line = "\(s.shown) frames shown in \(NumberText.fixed(seconds, 2)) s (\(NumberText.fixed(source.shownPerSecond, 1)) fps); "
                 + "captured \(s.captured), superseded \(s.superseded), dropped to catch up \(s.droppedToCatchUp), "

@@ -41,6 +41,16 @@ extern const unsigned long fp_VIDIOC_S_EXT_CTRLS;
 extern const unsigned long fp_VIDIOC_SUBSCRIBE_EVENT;
 extern const unsigned long fp_VIDIOC_DQEVENT;
 
+// MARK: Media controller and V4L2 subdevice request numbers (linux/media.h, linux/v4l2-subdev.h)
+extern const unsigned long fp_MEDIA_IOC_DEVICE_INFO;
+extern const unsigned long fp_MEDIA_IOC_G_TOPOLOGY;
+extern const unsigned long fp_VIDIOC_SUBDEV_G_FMT;
+extern const unsigned long fp_VIDIOC_SUBDEV_S_FMT;
+extern const unsigned long fp_VIDIOC_SUBDEV_ENUM_MBUS_CODE;
+extern const unsigned long fp_VIDIOC_SUBDEV_ENUM_FRAME_SIZE;
+extern const unsigned long fp_VIDIOC_SUBDEV_G_SELECTION;
+extern const unsigned long fp_VIDIOC_SUBDEV_S_SELECTION;
+
 // MARK: DRM ioctl request numbers (drm.h, drm_mode.h) not wrapped by libdrm
 extern const unsigned long fp_DRM_IOCTL_MODE_CREATE_DUMB;
 extern const unsigned long fp_DRM_IOCTL_MODE_MAP_DUMB;

@@ -1,0 +1,107 @@
+import Configuration
+import Logging
+import Platform
+import V4L2
+
+private let mediaLogger = Logger(label: "framepipe.media")
+
+/// A camera behind a media controller as one run uses it: its chain, the
+/// formats found on its pads, those framepipe set (if it had to), and the
+/// capture formats the video node can take from the chain's last pad.
+/// Restores what it changed with ``restore()``.
+package final class MediaSession {
+    /// The chain from the sensor to the video node.
+    package let chain: MediaChain
+    /// The formats found before anything was changed.
+    package let found: MediaPadFormats
+    /// The formats framepipe set; nil when the pipeline was used as found.
+    package let configured: MediaPadFormats?
+    /// The pixel formats the video node captures from the chain's last pad.
+    package let captureFormats: [FourCC]
+    private let configurator: MediaPipelineConfigurator
+    private let restoresAtExit: Bool
+    private var restored = false
+
+    private init(chain: MediaChain, found: MediaPadFormats, configured: MediaPadFormats?, captureFormats: [FourCC],
+                 configurator: MediaPipelineConfigurator, restoresAtExit: Bool) {
+        self.chain = chain
+        self.found = found
+        self.configured = configured
+        self.captureFormats = captureFormats
+        self.configurator = configurator
+        self.restoresAtExit = restoresAtExit
+    }
+
+    /// Prepares `device`'s media pipeline for `entry` (its size and
+    /// format) under its `media` policy; nil for a node without
+    /// `V4L2_CAP_IO_MC`, or one whose pipeline framepipe cannot walk (it is
+    /// then used as configured, with a warning).
+    ///
+    /// - Throws: ``MediaPipelineError`` when the pipeline as it is cannot
+    ///   give what was asked and the policy forbids changing it, or when no
+    ///   configuration gives it; device errors from the subdevices.
+    package static func prepare(_ device: VideoDevice, entry: SourceConfiguration, kernel: any KernelInterface) throws -> MediaSession? {
+        guard device.capability.deviceCapabilities.contains(.ioMediaController) else { return nil }
+        guard let graph = MediaDevice.graph(containing: device.path, kernel: kernel) else {
+            mediaLogger.warning("no media device describes this node; using it as configured", metadata: ["device": "\(device.path)"])
+            return nil
+        }
+        let chain: MediaChain
+        do { chain = try MediaChain(ending: device.path, in: graph) } catch {
+            mediaLogger.warning("\(error.description)")
+            return nil
+        }
+        let configurator = MediaPipelineConfigurator(chain: chain, access: SubdeviceAccess(kernel: kernel))
+        let found = try configurator.current()
+        let formats = { (code: UInt32) in MediaVideoNode(device).formats(mediaBusCode: code) }
+        let accept = { (code: UInt32) in
+            let offered = formats(code)
+            return entry.format.map { offered.contains($0) } ?? !offered.isEmpty
+        }
+        let asked = "\(entry.width)x\(entry.height)" + (entry.format.map { " \($0)" } ?? "")
+        let mismatch = configurator.mismatch(in: found)
+        if let output = found.output, mismatch == nil, output.width == entry.width, output.height == entry.height, accept(output.code) {
+            return MediaSession(chain: chain, found: found, configured: nil, captureFormats: formats(output.code),
+                                configurator: configurator, restoresAtExit: false)
+        }
+        if entry.media == .asIs {
+            if let mismatch { throw MediaPipelineError.linkMismatch(video: device.path, link: mismatch) }
+            let last = chain.hops.last.map { "\"\($0.entity.name)\":\($0.source)" } ?? chain.videoNode.name
+            throw MediaPipelineError.outputDiffers(video: device.path, pad: last, format: found.output.map { "\($0)" } ?? "nothing", asked: asked)
+        }
+        let configured: MediaPadFormats
+        do {
+            configured = try configurator.configure(width: entry.width, height: entry.height, accept: accept)
+        } catch {
+            try? configurator.restore(found)
+            throw error
+        }
+        mediaLogger.info("media pipeline configured", metadata: ["device": "\(device.path)", "formats": "\(configured.describe(chain))"])
+        return MediaSession(chain: chain, found: found, configured: configured, captureFormats: configured.output.map { formats($0.code) } ?? [],
+                            configurator: configurator, restoresAtExit: entry.media == .auto)
+    }
+
+    /// Puts the formats found back when framepipe changed them and the
+    /// policy says so, or `evenIfKept` (a setup that failed); once, with
+    /// streaming off.
+    package func restore(evenIfKept: Bool = false) throws {
+        guard !restored, restoresAtExit || evenIfKept, configured != nil else { return }
+        restored = true
+        try configurator.restore(found)
+    }
+
+    /// Why the kernel refused to stream (EPIPE at `VIDIOC_STREAMON`): the
+    /// link whose ends differ now, nil when every link framepipe can see
+    /// agrees (the refusal came from elsewhere).
+    package func refusedLink(video: String) -> MediaPipelineError? {
+        guard let now = try? configurator.current(), let link = configurator.mismatch(in: now) else { return nil }
+        return .linkMismatch(video: video, link: link)
+    }
+
+    /// What the plan line says: "media /dev/media2 (vimc): Sensor A :0
+    /// SBGGR8_1X8/640x480 → ... (configured; restored at exit)".
+    package var summary: String {
+        let state = configured == nil ? "as configured" : restoresAtExit ? "configured by framepipe; restored at exit" : "configured by framepipe; left so at exit"
+        return "media \(chain.graph.path) (\(chain.graph.driver)): \((configured ?? found).describe(chain)) → \(chain.videoNode.name) (\(state))"
+    }
+}

@@ -1,0 +1,56 @@
+import CV4L2
+import Platform
+
+/// A V4L2 node as one end of a media pipeline (`V4L2_CAP_IO_MC`): which
+/// pixel formats it captures from a pad's media bus code, and its format
+/// read and set for a node framepipe does not stream from but must keep
+/// in step (vimc's raw capture node hangs off the sensor pad the main
+/// chain starts at, and the kernel validates that link at every
+/// STREAMON).
+package struct MediaVideoNode {
+    /// The open node.
+    package let device: VideoDevice
+
+    /// The node `device`.
+    package init(_ device: VideoDevice) { self.device = device }
+
+    /// The pixel formats that carry media bus code `code` into memory.
+    /// The corresponding ioctl is `VIDIOC_ENUM_FMT` with `mbus_code` set.
+    package func formats(mediaBusCode code: UInt32) -> [FourCC] {
+        guard let type = device.captureBufferType else { return [] }
+        var result: [FourCC] = []
+        for index in 0..<UInt32(64) {
+            var description = v4l2_fmtdesc()
+            description.index = index
+            description.type = type.kernelValue
+            description.mbus_code = code
+            // EINVAL ends the list (and any other refusal ends it too).
+            guard (try? device.fd.control(.enumerateFormat, &description)) != nil else { break }
+            result.append(FourCC(rawValue: description.pixelformat))
+        }
+        return result
+    }
+
+    /// The node's capture format now.
+    /// The corresponding ioctl is `VIDIOC_G_FMT`.
+    package func frameFormat() throws -> FrameFormat {
+        guard let type = device.captureBufferType else { throw V4L2Error.noStreaming(path: device.path) }
+        var raw = v4l2_format()
+        raw.type = type.kernelValue
+        try device.fd.control(.getFormat, &raw)
+        guard let format = CaptureFormat(raw) else { throw DeviceError(call: "VIDIOC_G_FMT", errno: .invalidArgument, device: device.path) }
+        return format.frameFormat
+    }
+
+    /// Sets the node's capture format; returns what the driver made of it.
+    /// The corresponding ioctl is `VIDIOC_S_FMT`.
+    @discardableResult
+    package func setFrameFormat(_ format: FrameFormat) throws -> FrameFormat {
+        guard let type = device.captureBufferType else { throw V4L2Error.noStreaming(path: device.path) }
+        var raw = CaptureNegotiation.formatRequest(
+            type: type, configuration: CaptureConfiguration(fourcc: format.fourcc, width: format.width, height: format.height))
+        try device.fd.control(.setFormat, &raw)
+        guard let set = CaptureFormat(raw) else { throw DeviceError(call: "VIDIOC_S_FMT", errno: .invalidArgument, device: device.path) }
+        return set.frameFormat
+    }
+}

@@ -1,0 +1,104 @@
+import CV4L2
+import Platform
+
+/// An open V4L2 subdevice node (/dev/v4l-subdevN): one entity of a media
+/// pipeline (a sensor, a debayer, a scaler) whose pads carry formats.
+/// Only active formats are read and set (`V4L2_SUBDEV_FORMAT_ACTIVE`).
+///
+/// The corresponding ioctls are `VIDIOC_SUBDEV_G_FMT`, `VIDIOC_SUBDEV_S_FMT`,
+/// `VIDIOC_SUBDEV_ENUM_MBUS_CODE`, `VIDIOC_SUBDEV_ENUM_FRAME_SIZE`,
+/// `VIDIOC_SUBDEV_G_SELECTION` and `VIDIOC_SUBDEV_S_SELECTION`.
+package final class Subdevice {
+    private let fd: OwnedFD
+
+    /// The node's path.
+    package var path: String { fd.path }
+
+    /// Opens the subdevice node at `path`.
+    package init(_ path: String, kernel: any KernelInterface) throws {
+        fd = try OwnedFD.open(path, nonBlocking: false, kernel: kernel)
+    }
+
+    /// The active format on pad `pad`.
+    package func format(pad: UInt32) throws -> MediaBusFormat {
+        var request = v4l2_subdev_format()
+        request.which = UInt32(V4L2_SUBDEV_FORMAT_ACTIVE.rawValue)
+        request.pad = pad
+        try fd.control(.subdevGetFormat, &request)
+        return MediaBusFormat(request.format)
+    }
+
+    /// Sets pad `pad`'s active format to `format` (code, size, field and
+    /// colour space; the rest of the driver's format is kept) and returns
+    /// what the driver made of it, which may differ.
+    @discardableResult
+    package func setFormat(_ format: MediaBusFormat, pad: UInt32) throws -> MediaBusFormat {
+        var request = v4l2_subdev_format()
+        request.which = UInt32(V4L2_SUBDEV_FORMAT_ACTIVE.rawValue)
+        request.pad = pad
+        try fd.control(.subdevGetFormat, &request)
+        request.format.code = format.code
+        request.format.width = UInt32(clamping: format.width)
+        request.format.height = UInt32(clamping: format.height)
+        request.format.field = format.field
+        if format.colorspace != 0 { request.format.colorspace = format.colorspace }
+        try fd.control(.subdevSetFormat, &request)
+        return MediaBusFormat(request.format)
+    }
+
+    /// The media bus codes pad `pad` offers, in the driver's order.
+    package func codes(pad: UInt32) -> [UInt32] {
+        var codes: [UInt32] = []
+        for index in 0..<256 {
+            var request = v4l2_subdev_mbus_code_enum()
+            request.pad = pad
+            request.index = UInt32(index)
+            request.which = UInt32(V4L2_SUBDEV_FORMAT_ACTIVE.rawValue)
+            guard (try? fd.control(.subdevEnumerateCodes, &request)) != nil else { break }
+            codes.append(request.code)
+        }
+        return codes
+    }
+
+    /// The frame sizes pad `pad` offers for `code`: each a range
+    /// (min...max width and height; equal bounds for a discrete size).
+    package func sizes(pad: UInt32, code: UInt32) -> [MediaFrameSizeRange] {
+        var sizes: [MediaFrameSizeRange] = []
+        for index in 0..<256 {
+            var request = v4l2_subdev_frame_size_enum()
+            request.pad = pad
+            request.index = UInt32(index)
+            request.code = code
+            request.which = UInt32(V4L2_SUBDEV_FORMAT_ACTIVE.rawValue)
+            guard (try? fd.control(.subdevEnumerateSizes, &request)) != nil else { break }
+            sizes.append(MediaFrameSizeRange(
+                minWidth: Int(request.min_width), maxWidth: Int(request.max_width),
+                minHeight: Int(request.min_height), maxHeight: Int(request.max_height)))
+        }
+        return sizes
+    }
+
+    /// Pad `pad`'s active crop rectangle, nil when the entity does not crop there.
+    package func crop(pad: UInt32) -> MediaRectangle? {
+        var request = v4l2_subdev_selection()
+        request.which = UInt32(V4L2_SUBDEV_FORMAT_ACTIVE.rawValue)
+        request.pad = pad
+        request.target = UInt32(V4L2_SEL_TGT_CROP)
+        guard (try? fd.control(.subdevGetSelection, &request)) != nil else { return nil }
+        return MediaRectangle(x: Int(request.r.left), y: Int(request.r.top), width: Int(request.r.width), height: Int(request.r.height))
+    }
+
+    /// Sets pad `pad`'s active crop rectangle and returns what the driver
+    /// made of it.
+    @discardableResult
+    package func setCrop(_ rectangle: MediaRectangle, pad: UInt32) throws -> MediaRectangle {
+        var request = v4l2_subdev_selection()
+        request.which = UInt32(V4L2_SUBDEV_FORMAT_ACTIVE.rawValue)
+        request.pad = pad
+        request.target = UInt32(V4L2_SEL_TGT_CROP)
+        request.r = v4l2_rect(left: Int32(rectangle.x), top: Int32(rectangle.y),
+                              width: UInt32(clamping: rectangle.width), height: UInt32(clamping: rectangle.height))
+        try fd.control(.subdevSetSelection, &request)
+        return MediaRectangle(x: Int(request.r.left), y: Int(request.r.top), width: Int(request.r.width), height: Int(request.r.height))
+    }
+}
