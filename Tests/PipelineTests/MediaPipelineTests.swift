@@ -1,0 +1,144 @@
+import Platform
+@testable import Planning
+import V4L2
+import XCTest
+
+/// The media pipeline's walk and configuration on vimc's graph and a model
+/// of its pads (``VimcModel``); the lab runs the real vimc.
+final class MediaPipelineTests: XCTestCase {
+    func testTheChainOfRGBYUVCaptureIsSensorDebayerScalerWithTheRawNodeAsABranch() throws {
+        let chain = try MediaChain(ending: "/dev/video10", in: VimcModel.graph)
+        XCTAssertEqual(chain.hops.map(\.entity.name), ["Sensor A", "Debayer A", "Scaler"])
+        XCTAssertEqual(chain.hops.map(\.sink), [nil, 0, 0])
+        XCTAssertEqual(chain.hops.map(\.source), [0, 1, 1])
+        XCTAssertEqual(chain.branches.map(\.node), ["/dev/video8"])
+        XCTAssertEqual(chain.branches.map(\.hop), [0])
+        XCTAssertEqual(chain.description, "Sensor A → Debayer A → Scaler → RGB/YUV Capture")
+    }
+
+    func testTheRawNodesChainIsTheSensorAloneWithTheDebayerAsSomethingElseItFeeds() throws {
+        // Sensor A also feeds Debayer A, a subdevice: more than a chain.
+        XCTAssertThrowsError(try MediaChain(ending: "/dev/video8", in: VimcModel.graph)) { error in
+            XCTAssertEqual(error as? MediaPipelineError, .notLinear(video: "/dev/video8", media: "/dev/media2", why: "Sensor A also feeds Debayer A"))
+        }
+    }
+
+    func testAnEntityFedByTwoEnabledLinksOrNoneIsNotAChain() throws {
+        var graph = VimcModel.graph
+        graph.links[5].isEnabled = true // Debayer B → Scaler as well
+        XCTAssertThrowsError(try MediaChain(ending: "/dev/video10", in: graph)) { error in
+            XCTAssertEqual(error as? MediaPipelineError, .notLinear(video: "/dev/video10", media: "/dev/media2", why: "Scaler takes frames from 2 enabled links"))
+        }
+        graph.links[4].isEnabled = false
+        graph.links[5].isEnabled = false
+        XCTAssertThrowsError(try MediaChain(ending: "/dev/video10", in: graph)) { error in
+            XCTAssertEqual(error as? MediaPipelineError, .notLinear(
+                video: "/dev/video10", media: "/dev/media2",
+                why: "no enabled link into Scaler (enabling links changes the board's routing: use media-ctl -l)"))
+        }
+        XCTAssertThrowsError(try MediaChain(ending: "/dev/video3", in: graph)) { error in
+            XCTAssertEqual(error as? MediaPipelineError, .notInGraph(video: "/dev/video3", media: "/dev/media2"))
+        }
+    }
+
+    func testFreshVimcHasTheSensorDebayerMismatchNamedByItsPads() throws {
+        let model = VimcModel()
+        let configurator = MediaPipelineConfigurator(chain: try MediaChain(ending: "/dev/video10", in: VimcModel.graph), access: model)
+        let found = try configurator.current()
+        XCTAssertEqual(configurator.mismatch(in: found), MediaLinkMismatch(
+            source: "\"Sensor A\":0", sourceFormat: "RGB888_1X24/640x480", sink: "\"Debayer A\":0", sinkFormat: "SRGGB8_1X8/640x480"))
+        XCTAssertEqual(model.sets, [], "reading changes nothing")
+    }
+
+    func testConfiguringForTheSensorsSizeSetsABayerCodeAlongTheChainAndTheRawNode() throws {
+        let model = VimcModel()
+        let configurator = MediaPipelineConfigurator(chain: try MediaChain(ending: "/dev/video10", in: VimcModel.graph), access: model)
+        let found = try configurator.current()
+        let set = try configurator.configure(width: 640, height: 480) { !model.nodeFormats("/dev/video10", code: $0).isEmpty }
+        // RGB888 (the sensor's code) and BGR888 are refused by the debayer's
+        // sink; SBGGR8 is the first that passes every link.
+        XCTAssertEqual(set.hops.map(\.source.description), ["SBGGR8_1X8/640x480", "RGB888_1X24/640x480", "RGB888_1X24/640x480"])
+        XCTAssertEqual(set.hops.map { $0.sink?.description }, [nil, "SBGGR8_1X8/640x480", "RGB888_1X24/640x480"])
+        XCTAssertEqual(set.branches.map(\.description), ["'BA81' 640x480"])
+        XCTAssertNil(configurator.mismatch(in: try configurator.current()), "every link agrees now")
+        XCTAssertEqual(model.pads["Sensor A:0"]?.code, VimcModel.sbggr8)
+        try configurator.restore(found)
+        XCTAssertEqual(try configurator.current(), found, "everything back as found")
+    }
+
+    func testALargerSizeKeepsTheSensorModeAndTheScalerScalesAnAspectCrop() throws {
+        let model = VimcModel()
+        let configurator = MediaPipelineConfigurator(chain: try MediaChain(ending: "/dev/video10", in: VimcModel.graph), access: model)
+        let found = try configurator.current()
+        let set = try configurator.configure(width: 1280, height: 720) { !model.nodeFormats("/dev/video10", code: $0).isEmpty }
+        XCTAssertEqual(set.hops[0].source.description, "SBGGR8_1X8/640x480", "the sensor keeps its mode")
+        XCTAssertEqual(set.hops[2].crop, MediaRectangle(x: 0, y: 60, width: 640, height: 360), "16:9 out of 4:3, centred")
+        XCTAssertEqual(set.output?.description, "RGB888_1X24/1280x720")
+        XCTAssertEqual(set.describe(try MediaChain(ending: "/dev/video10", in: VimcModel.graph)),
+                       "Sensor A :0 SBGGR8_1X8/640x480 → Debayer A :0 SBGGR8_1X8/640x480 :1 RGB888_1X24/640x480 → "
+                       + "Scaler :0 RGB888_1X24/640x480 crop (0,60)/640x360 :1 RGB888_1X24/1280x720; Raw Capture 0 (/dev/video8) kept at 'BA81' 640x480")
+        try configurator.restore(found)
+        XCTAssertEqual(try configurator.current(), found)
+        XCTAssertEqual(model.scalerCrop, MediaRectangle(x: 0, y: 0, width: 640, height: 480))
+    }
+
+    func testWithoutAScalerTheSensorTakesTheModeThatCoversTheSize() throws {
+        let model = VimcModel()
+        model.scalerScales = false
+        let configurator = MediaPipelineConfigurator(chain: try MediaChain(ending: "/dev/video10", in: VimcModel.graph), access: model)
+        let set = try configurator.configure(width: 1280, height: 720) { !model.nodeFormats("/dev/video10", code: $0).isEmpty }
+        XCTAssertEqual(set.hops[0].source.description, "SBGGR8_1X8/1280x720")
+        XCTAssertEqual(set.hops[2].crop, MediaRectangle(x: 0, y: 0, width: 1280, height: 720), "a scaler that did not scale crops nothing")
+        XCTAssertEqual(set.output?.description, "RGB888_1X24/1280x720")
+    }
+
+    func testACodeTheNodeCannotCaptureIsRefusedWithWhatEachAttemptRanInto() throws {
+        let model = VimcModel()
+        let configurator = MediaPipelineConfigurator(chain: try MediaChain(ending: "/dev/video10", in: VimcModel.graph), access: model)
+        XCTAssertThrowsError(try configurator.configure(width: 640, height: 480) { _ in false }) { error in
+            guard case .cannotConfigure(let pipeline, let size, let tried) = error as? MediaPipelineError else { return XCTFail("\(error)") }
+            XCTAssertEqual(pipeline, "Sensor A → Debayer A → Scaler → RGB/YUV Capture")
+            XCTAssertEqual(size, "640x480")
+            XCTAssertEqual(tried, [
+                "RGB888_1X24/640x480: \"Debayer A\":0 took RGB888_1X24/640x480 as SRGGB8_1X8/640x480",
+                "BGR888_1X24/640x480: \"Debayer A\":0 took BGR888_1X24/640x480 as SRGGB8_1X8/640x480",
+                "SBGGR8_1X8/640x480: RGB/YUV Capture cannot capture RGB888_1X24",
+                "SRGGB8_1X8/640x480: RGB/YUV Capture cannot capture RGB888_1X24",
+            ])
+        }
+    }
+
+    func testABranchNodeOutOfStepIsAMismatchNamingIt() throws {
+        let model = VimcModel()
+        let configurator = MediaPipelineConfigurator(chain: try MediaChain(ending: "/dev/video10", in: VimcModel.graph), access: model)
+        _ = try configurator.configure(width: 640, height: 480) { !model.nodeFormats("/dev/video10", code: $0).isEmpty }
+        model.nodes["/dev/video8"] = FrameFormat(fourcc: FourCC(rawValue: 0x3342_4752), width: 640, height: 480)
+        XCTAssertEqual(configurator.mismatch(in: try configurator.current()), MediaLinkMismatch(
+            source: "\"Sensor A\":0", sourceFormat: "SBGGR8_1X8/640x480", sink: "\"Raw Capture 0\":0 (/dev/video8)", sinkFormat: "'RGB3' 640x480"))
+    }
+
+    func testCoveringSizesAndAspectCrops() {
+        let discrete = [(640, 480), (1920, 1080), (3280, 2464)].map { MediaFrameSizeRange(minWidth: $0.0, maxWidth: $0.0, minHeight: $0.1, maxHeight: $0.1) }
+        XCTAssertTrue(MediaPipelineConfigurator.coveringSize(discrete, width: 1280, height: 720).map { $0 == (1920, 1080) } ?? false)
+        XCTAssertTrue(MediaPipelineConfigurator.coveringSize(discrete, width: 4000, height: 3000).map { $0 == (3280, 2464) } ?? false)
+        XCTAssertTrue(MediaPipelineConfigurator.coveringSize(discrete, width: 640, height: 480).map { $0 == (640, 480) } ?? false)
+        XCTAssertNil(MediaPipelineConfigurator.coveringSize([], width: 640, height: 480))
+        XCTAssertEqual(MediaPipelineConfigurator.aspectCrop(640, 480, 1280, 720), MediaRectangle(x: 0, y: 60, width: 640, height: 360))
+        XCTAssertEqual(MediaPipelineConfigurator.aspectCrop(1920, 1080, 640, 480), MediaRectangle(x: 240, y: 0, width: 1440, height: 1080))
+        XCTAssertEqual(MediaPipelineConfigurator.aspectCrop(640, 480, 320, 240), MediaRectangle(x: 0, y: 0, width: 640, height: 480))
+    }
+
+    func testMediaBusFormatsNameAndLinkAsTheKernelChecks() {
+        let a = MediaBusFormat(code: VimcModel.srggb8, width: 640, height: 480)
+        XCTAssertEqual(a.description, "SRGGB8_1X8/640x480")
+        XCTAssertEqual(MediaBusFormat(code: 0x9999, width: 1, height: 2).description, "0x9999/1x2")
+        XCTAssertEqual(MediaBusFormat.code(named: "MEDIA_BUS_FMT_RGB888_1X24"), VimcModel.rgb888)
+        XCTAssertTrue(a.linksTo(a))
+        XCTAssertFalse(a.linksTo(a.resized(640, 482)))
+        XCTAssertFalse(a.linksTo(a.with(code: VimcModel.sbggr8)))
+        var interlaced = a
+        interlaced.field = 4
+        XCTAssertTrue(interlaced.linksTo(a), "a progressive sink takes any field order")
+        XCTAssertFalse(a.linksTo(interlaced))
+    }
+}
