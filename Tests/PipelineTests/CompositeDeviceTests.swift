@@ -48,7 +48,7 @@ final class CompositeDeviceTests: XCTestCase {
         XCTAssertEqual(summary.poolViolations, [])
         XCTAssertEqual(try ScreenState.current(), screen, "the display shows what it showed before")
         XCTAssertEqual(try ProcessResources.kernelFramebufferIDs(), framebuffers, "every framebuffer removed")
-        XCTAssertEqual(try ProcessResources.descriptorCount(), descriptors, "every fd closed: \(ProcessResources.descriptorTargets())")
+        XCTAssertEqual(try ProcessResources.descriptorCount(settlingAt: descriptors), descriptors, "every fd closed: \(ProcessResources.descriptorTargets())")
         return (summary, try XCTUnwrap(comparison), sources)
     }
 

@@ -26,7 +26,7 @@ final class CompositeFitDeviceTests: XCTestCase {
             XCTAssertEqual(planes, ["\(primary.id) (primary)"])
             XCTAssertEqual(cameras, ["/dev/video0", "/dev/video4"])
         }
-        XCTAssertEqual(try ProcessResources.descriptorCount(), descriptors, "every fd closed: \(ProcessResources.descriptorTargets())")
+        XCTAssertEqual(try ProcessResources.descriptorCount(settlingAt: descriptors), descriptors, "every fd closed: \(ProcessResources.descriptorTargets())")
         let result = try runFramepipe(["preview", "--device", "/dev/video0", "--device", "/dev/video4", "--format", "XR24", "--size", "320x180"])
         XCTAssertEqual(result.status, 69, result.stderr)
         XCTAssertEqual(result.stderr.split(separator: "\n").count, 1, result.stderr)

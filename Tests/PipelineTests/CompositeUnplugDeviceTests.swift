@@ -60,7 +60,7 @@ final class CompositeUnplugDeviceTests: XCTestCase {
         shot.assertExact(visible: [320 * 180, 0])
         XCTAssertEqual(try ScreenState.current(), screen, "the display shows what it showed before")
         XCTAssertEqual(try ProcessResources.kernelFramebufferIDs(), framebuffers, "every framebuffer removed")
-        XCTAssertEqual(try ProcessResources.descriptorCount(), descriptors, "every fd closed: \(ProcessResources.descriptorTargets())")
+        XCTAssertEqual(try ProcessResources.descriptorCount(settlingAt: descriptors), descriptors, "every fd closed: \(ProcessResources.descriptorTargets())")
         XCTAssertEqual(try ProcessResources.frameMappings(), [])
     }
 

@@ -56,7 +56,7 @@ final class CopyPathDeviceTests: XCTestCase {
             XCTAssertEqual(summary.poolViolations, [])
         }
         XCTAssertEqual(try ScreenState.current(), screenBefore)
-        XCTAssertEqual(try ProcessResources.descriptorCount(), descriptorsBefore, "\(ProcessResources.descriptorTargets())")
+        XCTAssertEqual(try ProcessResources.descriptorCount(settlingAt: descriptorsBefore), descriptorsBefore, "\(ProcessResources.descriptorTargets())")
         XCTAssertEqual(try ProcessResources.frameMappings(), [], "every mapping of the copy path is gone")
     }
 

@@ -54,7 +54,7 @@ final class FaultDeviceTests: XCTestCase {
         let elapsed = try XCTUnwrap(outcome.secondsToReturn, file: file, line: line)
         printFigure(String(format: "fault: %@ to the end of the run: %.3f s", control, elapsed))
         XCTAssertEqual(try ScreenState.current(), screenBefore, "the display shows what it showed before", file: file, line: line)
-        XCTAssertEqual(try ProcessResources.descriptorCount(), descriptorsBefore,
+        XCTAssertEqual(try ProcessResources.descriptorCount(settlingAt: descriptorsBefore), descriptorsBefore,
                        "every fd closed: \(ProcessResources.descriptorTargets())", file: file, line: line)
     }
 
@@ -103,7 +103,7 @@ final class FaultDeviceTests: XCTestCase {
         XCTAssertEqual(error.category, .deviceFailed)
         XCTAssertTrue(outcome.log.events.isEmpty, "no frame was captured")
         XCTAssertEqual(try ScreenState.current(), screenBefore, "nothing was ever shown")
-        XCTAssertEqual(try ProcessResources.descriptorCount(), descriptorsBefore,
+        XCTAssertEqual(try ProcessResources.descriptorCount(settlingAt: descriptorsBefore), descriptorsBefore,
                        "every fd closed: \(ProcessResources.descriptorTargets())")
         // The failed start left the camera reusable.
         let after = try run(frames: 10, inject: nil)
@@ -153,7 +153,7 @@ final class FaultDeviceTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(summary.statistics.shown, 40)
         XCTAssertEqual(summary.statistics.cameraQueueRetries, 1, "one refused QBUF, retried")
         XCTAssertEqual(summary.poolViolations, [])
-        XCTAssertEqual(try ProcessResources.descriptorCount(), descriptorsBefore)
+        XCTAssertEqual(try ProcessResources.descriptorCount(settlingAt: descriptorsBefore), descriptorsBefore)
     }
 
     func testDroppedBuffersShowAsSequenceGapsAndTheRunReachesItsFrameCount() throws {

@@ -49,7 +49,7 @@ final class UnplugDeviceTests: XCTestCase {
         let elapsed = try XCTUnwrap(outcome.secondsToReturn)
         printFigure(String(format: "fault: unplug to the end of the run: %.3f s", elapsed))
         XCTAssertEqual(try ScreenState.current(), screenBefore, "the display shows what it showed before")
-        XCTAssertEqual(try ProcessResources.descriptorCount(), descriptorsBefore,
+        XCTAssertEqual(try ProcessResources.descriptorCount(settlingAt: descriptorsBefore), descriptorsBefore,
                        "every fd closed: \(ProcessResources.descriptorTargets())")
     }
 

@@ -54,7 +54,7 @@ final class LeakDeviceTests: XCTestCase {
             XCTAssertEqual(stopReason, .frameCount, "cycle \(index)")
             XCTAssertEqual(violations, [], "cycle \(index)")
             // Descriptors are checked every cycle: a leak names its cycle.
-            let now = try ProcessResources.descriptorCount()
+            let now = try ProcessResources.descriptorCount(settlingAt: descriptors)
             if now != descriptors {
                 XCTFail("cycle \(index): \(now) descriptors open, \(descriptors) before: \(ProcessResources.descriptorTargets())")
                 break
@@ -69,7 +69,7 @@ final class LeakDeviceTests: XCTestCase {
               + "VmRSS \(resident) -> \(residentAfter) KiB, kernel framebuffers \(framebuffers) -> \(framebuffersAfter)")
 
         XCTAssertGreaterThanOrEqual(shown, Self.cycles * Self.framesPerCycle * cameras)
-        XCTAssertEqual(try ProcessResources.descriptorCount(), descriptors, "open descriptors")
+        XCTAssertEqual(try ProcessResources.descriptorCount(settlingAt: descriptors), descriptors, "open descriptors")
         XCTAssertEqual(framebuffersAfter, framebuffers, "the kernel holds the same framebuffers as before (fbdev's)")
         XCTAssertEqual(try ScreenState.current(), screen, "the display shows what it showed before")
         XCTAssertEqual(try ProcessResources.frameMappings(), [], "no frame memory mapped")

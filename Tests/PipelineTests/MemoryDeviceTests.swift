@@ -43,7 +43,7 @@ final class MemoryDeviceTests: XCTestCase {
             try XCTUnwrap(comparison, file: file, line: line).assertExact(expectedPixels: width * height, file: file, line: line)
         }
         XCTAssertEqual(try ScreenState.current(), screenBefore, "the display is left as it was found", file: file, line: line)
-        XCTAssertEqual(try ProcessResources.descriptorCount(), descriptorsBefore, "every fd closed", file: file, line: line)
+        XCTAssertEqual(try ProcessResources.descriptorCount(settlingAt: descriptorsBefore), descriptorsBefore, "every fd closed", file: file, line: line)
     }
 
     func testDisplayMemoryIntoTheSinglePlanarNode() throws {

@@ -52,7 +52,7 @@ final class ReconnectDeviceTests: XCTestCase {
         XCTAssertGreaterThan(summary.statistics.secondsWithoutCamera, 0.9)
         XCTAssertEqual(summary.poolViolations, [])
         XCTAssertEqual(try ScreenState.current(), screenBefore, "the display as it was found")
-        XCTAssertEqual(try ProcessResources.descriptorCount(), descriptorsBefore,
+        XCTAssertEqual(try ProcessResources.descriptorCount(settlingAt: descriptorsBefore), descriptorsBefore,
                        "every fd closed: \(ProcessResources.descriptorTargets())")
         XCTAssertEqual(try ProcessResources.frameMappings(), [], "no frame memory mapped")
         XCTAssertEqual(try ProcessResources.kernelFramebufferIDs(), framebuffersBefore, "the held framebuffer and every other one removed")

@@ -52,7 +52,7 @@ enum ReconnectStressRig {
         XCTAssertEqual(summary.stopReason, .requested, file: file, line: line)
         XCTAssertEqual(summary.poolViolations, [], file: file, line: line)
         XCTAssertEqual(try ScreenState.current(), screenBefore, "the display as it was found", file: file, line: line)
-        XCTAssertEqual(try ProcessResources.descriptorCount(), descriptorsBefore,
+        XCTAssertEqual(try ProcessResources.descriptorCount(settlingAt: descriptorsBefore), descriptorsBefore,
                        "every fd closed: \(ProcessResources.descriptorTargets())", file: file, line: line)
         // Device memory only: the process's other mappings (thread stacks
         // of the first run's dispatch workers) are not the pipeline's.

@@ -1,0 +1,210 @@
+import Conversion
+import Foundation
+import KMS
+import Pipeline
+import Platform
+@testable import Planning
+import TestSupport
+import V4L2
+import XCTest
+
+/// vimc in the lab (boot 'media'): a media-controller camera, sensor →
+/// debayer → scaler → "RGB/YUV Capture", whose node captures RGB3/BGR3/BA24
+/// only (shown through the copy path). Each test sets the pipeline's pads
+/// with media-ctl first, as a vendor's tools would, and reads them back
+/// with media-ctl, not with framepipe's own code.
+final class MediaDeviceTests: XCTestCase {
+    /// vimc's media device and the nodes the tests use.
+    struct Vimc {
+        var media: String
+        var capture: String
+        var raw: String
+        var sensor: String
+
+        static func find() throws -> Vimc {
+            for path in MediaDevice.nodePaths(kernel: SystemKernel.shared) {
+                guard let graph = try? MediaDevice.graph(path, kernel: SystemKernel.shared), graph.driver == "vimc" else { continue }
+                return Vimc(media: path, capture: try XCTUnwrap(graph.entities.first { $0.name == "RGB/YUV Capture" }?.node),
+                            raw: try XCTUnwrap(graph.entities.first { $0.name == "Raw Capture 0" }?.node),
+                            sensor: try XCTUnwrap(graph.entities.first { $0.name == "Sensor A" }?.node))
+            }
+            throw XCTSkip("no vimc media device: this class runs in the lab boot 'media' (scripts/lab --vimc on)")
+        }
+
+        /// Runs media-ctl on vimc's media device.
+        @discardableResult
+        func mediaCtl(_ arguments: [String]) throws -> String {
+            let result = try spawnAndWait("/usr/bin/media-ctl", arguments: ["-d", media] + arguments, environment: [:])
+            XCTAssertEqual(result.status, 0, "media-ctl \(arguments): \(result.stderr)")
+            return result.stdout
+        }
+
+        /// Every pad's format and crop line as media-ctl prints them.
+        func padFormats() throws -> [String] {
+            try mediaCtl(["-p"]).split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+                .filter { $0.hasPrefix("[fmt:") || $0.hasPrefix("crop") || $0.hasPrefix("- entity") }
+        }
+
+        /// vimc as it loads: sensors RGB888 (the debayers' sinks want Bayer:
+        /// a fresh vimc cannot stream), scaler 640x480 uncropped.
+        func setFresh() throws {
+            try mediaCtl(["-V", "\"Sensor A\":0[fmt:RGB888_1X24/640x480]"])
+            try mediaCtl(["-V", "\"Debayer A\":0[fmt:SRGGB8_1X8/640x480]"])
+            try mediaCtl(["-V", "\"Scaler\":0[fmt:RGB888_1X24/640x480]"])
+            try setNode(raw, "RGB3")
+        }
+
+        /// A pipeline a vendor's tools set up: SGRBG8 640x480 along the
+        /// chain, the raw node in step, and the sensor's on-screen text
+        /// (a frame counter) off, so that every frame is the same picture.
+        func setConfigured() throws {
+            let osd = try spawnAndWait("/usr/bin/v4l2-ctl", arguments: ["-d", sensor, "-c", "show_information=2"], environment: [:])
+            XCTAssertEqual(osd.status, 0, "v4l2-ctl: \(osd.stderr)")
+            try mediaCtl(["-V", "\"Sensor A\":0[fmt:SGRBG8_1X8/640x480]"])
+            try mediaCtl(["-V", "\"Debayer A\":0[fmt:SGRBG8_1X8/640x480]"])
+            try mediaCtl(["-V", "\"Scaler\":0[fmt:RGB888_1X24/640x480]"])
+            try mediaCtl(["-V", "\"Scaler\":1[fmt:RGB888_1X24/640x480]"])
+            try setNode(raw, "GRBG")
+        }
+
+        func setNode(_ node: String, _ fourcc: String) throws {
+            let result = try spawnAndWait("/usr/bin/v4l2-ctl", arguments: ["-d", node, "--set-fmt-video=width=640,height=480,pixelformat=\(fourcc)"], environment: [:])
+            XCTAssertEqual(result.status, 0, "v4l2-ctl: \(result.stderr)")
+        }
+    }
+
+    private func configuration(_ vimc: Vimc, width: Int = 640, height: Int = 480, media: MediaPolicy = .auto) -> PipelineConfiguration {
+        var configuration = PipelineConfiguration()
+        configuration.source.device = vimc.capture
+        configuration.source.width = width
+        configuration.source.height = height
+        configuration.source.media = media
+        configuration.sink.card = "/dev/dri/card0"
+        configuration.copy = .allowed
+        return configuration
+    }
+
+    func testAPipelineConfiguredByHandIsUsedAsItIsAndShownPixelExact() throws {
+        try Lab.require(boot: "media", "vimc")
+        let vimc = try Vimc.find()
+        try vimc.setConfigured()
+        let before = try vimc.padFormats()
+        let screenBefore = try ScreenState.current()
+        let session = try FramePipeline(configuration: configuration(vimc))
+        XCTAssertEqual(session.sources[0].media, "media \(vimc.media) (vimc): Sensor A :0 SGRBG8_1X8/640x480 → Debayer A :0 SGRBG8_1X8/640x480 "
+            + ":1 RGB888_1X24/640x480 → Scaler :0 RGB888_1X24/640x480 :1 RGB888_1X24/640x480; Raw Capture 0 (\(vimc.raw)) kept at 'GRBG' 640x480 "
+            + "→ RGB/YUV Capture (as configured)")
+        XCTAssertEqual(session.plan.chosen?.memory, "copy from RGB3 (libyuv)")
+        var comparison: ScreenComparison?
+        let summary = try session.run(frames: 10, beforeTeardown: { session in
+            let capture = session.captureFormat
+            let converter = try FrameConverter(format: .rgb24, width: Int(capture.width), height: Int(capture.height),
+                                               bytesPerLine: Int(capture.planes[0].bytesPerLine))
+            comparison = try ScreenComparison.takeConverted(session, converter: converter, bufferWidth: 640, bufferHeight: 480)
+        })
+        try XCTUnwrap(comparison).assertExact(expectedPixels: 640 * 480)
+        XCTAssertEqual(summary.statistics.shown, 10)
+        XCTAssertEqual(summary.width, 640)
+        XCTAssertEqual(summary.poolViolations, [])
+        XCTAssertEqual(try vimc.padFormats(), before, "nothing on the pipeline changed")
+        XCTAssertEqual(try ScreenState.current(), screenBefore)
+    }
+
+    func testALargerSizeIsScaledByTheScalerAndEveryPadIsPutBack() throws {
+        try Lab.require(boot: "media", "vimc")
+        let vimc = try Vimc.find()
+        try vimc.setFresh()
+        let before = try vimc.padFormats()
+        var during: [String] = []
+        let session = try FramePipeline(configuration: configuration(vimc, width: 1280, height: 720))
+        let summary = try session.run(frames: 10, beforeTeardown: { _ in during = try vimc.padFormats() })
+        XCTAssertEqual(summary.statistics.shown, 10)
+        XCTAssertEqual(summary.width, 1280)
+        XCTAssertEqual(summary.height, 720)
+        XCTAssertEqual(session.captureFormat.frameFormat.description, "'RGB3' 1280x720")
+        // While it ran, read by media-ctl: the sensor kept its 640x480 mode
+        // in a Bayer code the debayer takes, the scaler cropped 16:9 out of
+        // it and scaled to 1280x720.
+        let text = during.joined(separator: "\n")
+        XCTAssertTrue(text.contains("- entity 1: Sensor A (1 pad, 2 links)\n[fmt:SBGGR8_1X8/640x480"), text)
+        XCTAssertTrue(text.contains("- entity 5: Debayer A (2 pads, 2 links)\n[fmt:SBGGR8_1X8/640x480"), text)
+        XCTAssertTrue(text.contains("crop:(0,60)/640x360"), text)
+        XCTAssertTrue(text.contains("[fmt:RGB888_1X24/1280x720"), text)
+        XCTAssertNotEqual(during, before)
+        XCTAssertEqual(try vimc.padFormats(), before, "every pad as found after the run")
+    }
+
+    func testAMismatchLeftOnPurposeIsOneLineNamingTheLinkAndTheScreenIsUntouched() throws {
+        try Lab.require(boot: "media", "vimc")
+        let vimc = try Vimc.find()
+        try vimc.setConfigured()
+        try vimc.mediaCtl(["-V", "\"Scaler\":0[fmt:RGB888_1X24/320x240]"])
+        let before = try vimc.padFormats()
+        let screenBefore = try ScreenState.current()
+        let result = try runFramepipe(["preview", "--device", vimc.capture, "--media", "as-is", "--allow-copy", "--frames", "5"])
+        XCTAssertEqual(result.status, 65, result.stderr)
+        XCTAssertEqual(result.stderr, "framepipe: \(vimc.capture): the media link \"Debayer A\":1 → \"Scaler\":0 carries RGB888_1X24/640x480 at its source "
+            + "but RGB888_1X24/320x240 at its sink (the kernel refuses to stream: EPIPE); set them equal (media-ctl -V) or let framepipe configure "
+            + "the pipeline (--media auto)\n")
+        XCTAssertEqual(result.stdout, "")
+        XCTAssertEqual(try vimc.padFormats(), before)
+        XCTAssertEqual(try ScreenState.current(), screenBefore)
+        // Asked for a size the pipeline as it is does not give, as-is says so too.
+        try vimc.setConfigured()
+        let size = try runFramepipe(["preview", "--device", vimc.capture, "--media", "as-is", "--allow-copy", "--size", "320x240", "--frames", "5"])
+        XCTAssertEqual(size.status, 65, size.stderr)
+        XCTAssertEqual(size.stderr, "framepipe: \(vimc.capture): the media pipeline gives RGB888_1X24/640x480 at \"Scaler\":1, not the asked 320x240; "
+            + "ask for that, or let framepipe configure the pipeline (--media auto)\n")
+    }
+
+    func testListJSONMatchesMediaCtl() throws {
+        try Lab.require(boot: "media", "vimc")
+        let vimc = try Vimc.find()
+        try vimc.setConfigured()
+        let result = try runFramepipe(["list", "--json"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let report = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let devices = try XCTUnwrap(report["mediaDevices"] as? [[String: Any]])
+        let graph = try XCTUnwrap(devices.first { $0["path"] as? String == vimc.media })
+        XCTAssertEqual(graph["driver"] as? String, "vimc")
+        XCTAssertEqual(graph["pipelines"] as? [String], ["Sensor A → Debayer A → Scaler → RGB/YUV Capture (\(vimc.capture))"])
+        // media-ctl -p: "- entity 5: Debayer A (2 pads, 2 links)", then each
+        // pad's "[fmt:CODE/WxH ..." for subdevices.
+        var expected: [String: (pads: Int, formats: [String])] = [:]
+        var current: String?
+        for line in try vimc.mediaCtl(["-p"]).split(separator: "\n").map({ $0.trimmingCharacters(in: .whitespaces) }) {
+            if line.hasPrefix("- entity "), let colon = line.firstIndex(of: ":"), let open = line.lastIndex(of: "(") {
+                let name = line[line.index(colon, offsetBy: 2)..<open].trimmingCharacters(in: .whitespaces)
+                let pads = Int(line[line.index(after: open)...].prefix { $0.isNumber }) ?? -1
+                expected[name] = (pads, [])
+                current = name
+            } else if line.hasPrefix("[fmt:"), let name = current {
+                expected[name]?.formats.append(String(line.dropFirst(5).prefix { $0 != " " && $0 != "]" }))
+            }
+        }
+        let entities = try XCTUnwrap(graph["entities"] as? [[String: Any]])
+        XCTAssertEqual(Set(entities.compactMap { $0["name"] as? String }), Set(expected.keys))
+        for entity in entities {
+            let name = try XCTUnwrap(entity["name"] as? String)
+            let pads = try XCTUnwrap(entity["pads"] as? [[String: Any]])
+            XCTAssertEqual(pads.count, expected[name]?.pads, name)
+            XCTAssertEqual(pads.compactMap { $0["formatText"] as? String }, expected[name]?.formats, name)
+        }
+        XCTAssertEqual(expected["Sensor A"]?.formats, ["SGRBG8_1X8/640x480"], "the comparison saw the formats")
+    }
+
+    func testBenchReportsTheMediaPipeline() throws {
+        try Lab.require(boot: "media", "vimc")
+        let vimc = try Vimc.find()
+        try vimc.setFresh()
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("fp-bench-vimc-\(getpid())").path
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let bench = try runFramepipe(["bench", "--device", vimc.capture, "--allow-copy", "--frames", "10", "--out", out])
+        XCTAssertEqual(bench.status, 0, bench.stderr)
+        let report = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/report.json"))) as? [String: Any])
+        let camera = try XCTUnwrap((report["cameras"] as? [[String: Any]])?.first)
+        let media = try XCTUnwrap((camera["setup"] as? [String: Any])?["media"] as? String)
+        XCTAssertTrue(media.hasPrefix("media \(vimc.media) (vimc): Sensor A :0 SBGGR8_1X8/640x480 → "), media)
+        XCTAssertTrue(media.hasSuffix("(configured by framepipe; restored at exit)"), media)
+    }
+}
