@@ -16,6 +16,7 @@ final class PipelineFlagsTests: XCTestCase {
             (["--fps", "0"], "\(fps) 0.0"),
             (["--fps", "5000"], "\(fps) 5000.0"),
             (["--buffers", "1"], "--buffers expects a buffer count from 2 to 32, got 1"),
+            (["--media", "configure"], "--media expects auto, as-is or persist, got configure"),
             (["--log-level", "loud"],
              "The value 'loud' is invalid for '--log-level <level>'. Please provide one of the following:\n"
                 + "  - trace\n  - debug\n  - info\n  - notice\n  - warning\n  - error\n  - critical"),
