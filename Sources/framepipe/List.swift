@@ -9,8 +9,10 @@ struct List: ParsableCommand {
         abstract: "List cameras (V4L2) and displays (DRM/KMS) with what they can do.",
         discussion: """
         Without --device or --card, every /dev/videoN and /dev/dri/cardN is described; \
-        a node that cannot be opened is reported and skipped. A node named with \
-        --device or --card must work, or framepipe exits with an error.
+        a node that cannot be opened is reported and skipped (a refused permission with \
+        the node's mode and group, and whether the user is in it); when nodes exist but \
+        none could be opened, framepipe says which groups to join and exits with 77. A \
+        node named with --device or --card must work, or framepipe exits with an error.
 
         For each V4L2 node: driver, card, bus, capabilities, single-planar or \
         multiplanar capture, every capture format with its frame sizes and frame rates, \
@@ -75,11 +77,19 @@ struct List: ParsableCommand {
         try reportingErrors {
             let explicit = !devices.isEmpty || !cards.isEmpty
             var report = ListReport()
+            var refused: [String] = []
+            /// A scanned node that failed: its line, with why a permission
+            /// was refused in the terms a user acts on (mode, group).
+            func skip(_ error: UserFacingError, path: String) {
+                guard error.category == .permissionDenied else { return report.problems.append(error.description) }
+                refused.append(path)
+                report.problems.append(error.description + (NodeAccess.explain(path).map { "; \($0)" } ?? ""))
+            }
             for path in explicit ? devices : videoDeviceNodes() {
                 do {
                     report.videoDevices.append(try VideoDevice.open(path).describe())
                 } catch let error as UserFacingError where !explicit {
-                    report.problems.append(error.description)
+                    skip(error, path: path)
                 }
             }
             if !explicit {
@@ -91,20 +101,40 @@ struct List: ParsableCommand {
                 do {
                     report.cards.append(try Card.open(path: path).describe())
                 } catch let error as UserFacingError where !explicit {
-                    report.problems.append(error.description)
+                    skip(error, path: path)
                 }
             }
+            let nothingOpened = report.videoDevices.isEmpty && report.cards.isEmpty && !refused.isEmpty
             if json {
                 StandardStream.output.write(try reportJSON(report))
             } else if brief {
                 print(report.briefText, terminator: "")
-                for problem in report.problems { printError(problem) }
-            } else {
+            } else if !nothingOpened {
                 print(report.text, terminator: "")
-                for problem in report.problems { printError(problem) }
+            }
+            if !json { for problem in report.problems { printError(problem) } }
+            if nothingOpened {
+                throw ListError.nothingOpened(nodes: refused, groups: refused.compactMap { NodeAccess.group(of: $0) })
             }
         }
     }
+}
+
+/// `list` found device nodes but could open none of them.
+enum ListError: UserFacingError {
+    case nothingOpened(nodes: [String], groups: [String])
+
+    var description: String {
+        switch self {
+        case .nothingOpened(let nodes, let groups):
+            var unique: [String] = []
+            for group in groups where !unique.contains(group) { unique.append(group) }
+            return "no device could be opened: \(nodes.count) node\(nodes.count == 1 ? "" : "s") refused permission (\(nodes.joined(separator: ", "))); "
+                + "add the user to group\(unique.count == 1 ? "" : "s") \(unique.joined(separator: ", ")) (usermod -aG \(unique.joined(separator: ",")) USER) and log in again"
+        }
+    }
+
+    var category: ErrorCategory { .permissionDenied }
 }
 
 /// The whole `list` report; its JSON form is what `--json` prints.

@@ -127,3 +127,51 @@ final class ListTextTests: XCTestCase {
         XCTAssertTrue(card.text.contains("  plane 33 overlay: CRTCs 37; formats AR24 (ARGB8888) [LINEAR,0x0100000000000001]\n"), card.text)
     }
 }
+
+/// The media part of `list`'s text, from a fixed graph.
+final class ListMediaTextTests: XCTestCase {
+    func testAMediaGraphIsListedWithPadsFormatsCropsLinksAndItsPipelines() {
+        let graph = MediaGraph(
+            driver: "vimc", model: "VIMC MDEV", path: "/dev/media2",
+            entities: [
+                MediaGraph.Entity(id: 1, name: "Sensor A", function: 0x0002_0001, node: "/dev/v4l-subdev0"),
+                MediaGraph.Entity(id: 21, name: "Scaler", function: 0x4005, node: "/dev/v4l-subdev5"),
+                MediaGraph.Entity(id: 24, name: "RGB/YUV Capture", function: 0x0001_0001, node: "/dev/video10"),
+            ],
+            pads: [
+                MediaGraph.Pad(id: 2, entity: 1, index: 0, isSink: false),
+                MediaGraph.Pad(id: 22, entity: 21, index: 0, isSink: true), MediaGraph.Pad(id: 23, entity: 21, index: 1, isSink: false),
+                MediaGraph.Pad(id: 25, entity: 24, index: 0, isSink: true),
+            ],
+            links: [
+                MediaGraph.Link(id: 30, source: 2, sink: 22, isEnabled: false, isImmutable: false),
+                MediaGraph.Link(id: 37, source: 23, sink: 25, isEnabled: true, isImmutable: true),
+            ])
+        let info = MediaGraphInfo(
+            graph: graph, pipelines: ["Sensor A → Scaler → RGB/YUV Capture (/dev/video10)"],
+            format: { entity, pad in MediaBusFormat(code: 0x100a, width: entity.id == 1 ? 640 : 320 * Int(pad + 1), height: 480) },
+            crop: { entity, _ in entity.id == 21 ? MediaRectangle(x: 0, y: 60, width: 640, height: 360) : nil })
+        XCTAssertEqual(info.text, """
+            /dev/media2: media controller vimc "VIMC MDEV"
+              Sensor A (sensor, /dev/v4l-subdev0)
+                pad 0 source RGB888_1X24/640x480 -> "Scaler":0 (disabled)
+              Scaler (0x4005, /dev/v4l-subdev5)
+                pad 0 sink RGB888_1X24/320x480 crop (0,60)/640x360 <- "Sensor A":0 (disabled)
+                pad 1 source RGB888_1X24/640x480 -> "RGB/YUV Capture":0
+              RGB/YUV Capture (video node, /dev/video10)
+                pad 0 sink <- "Scaler":1
+              pipeline: Sensor A → Scaler → RGB/YUV Capture (/dev/video10)
+
+            """)
+    }
+
+    func testNothingOpenedNamesTheNodesAndTheGroupsOnce() {
+        XCTAssertEqual(ListError.nothingOpened(nodes: ["/dev/video0", "/dev/dri/card0"], groups: ["video", "video"]).description,
+                       "no device could be opened: 2 nodes refused permission (/dev/video0, /dev/dri/card0); "
+                       + "add the user to group video (usermod -aG video USER) and log in again")
+        XCTAssertEqual(ListError.nothingOpened(nodes: ["/dev/video0", "/dev/dri/card0"], groups: ["video", "render"]).description,
+                       "no device could be opened: 2 nodes refused permission (/dev/video0, /dev/dri/card0); "
+                       + "add the user to groups video, render (usermod -aG video,render USER) and log in again")
+        XCTAssertEqual(ListError.nothingOpened(nodes: [], groups: []).category, .permissionDenied)
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import Platform
+import TestSupport
+import V4L2
+import XCTest
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `framepipe list` run by a user who may not open the nodes (lab boot
+/// 'media', run as nobody with setpriv): which nodes, their mode and
+/// group, and exit 77 when nothing could be opened. The nodes are made
+/// 0660 root:video for the test and put back after.
+final class PermissionDeviceTests: XCTestCase {
+    private static let video: gid_t = 44
+
+    private func nodes() -> [String] {
+        VideoDevice.nodePaths(kernel: SystemKernel.shared) + numberedDeviceNodes(in: "/dev/dri", prefix: "card")
+    }
+
+    /// Runs `body` with every camera and card node 0660 root:video, then
+    /// puts each node's mode and group back.
+    private func withNodesForGroupVideo(_ body: ([String]) throws -> Void) throws {
+        var saved: [(String, mode_t, gid_t)] = []
+        for path in nodes() {
+            var info = stat()
+            XCTAssertEqual(stat(path, &info), 0, path)
+            saved.append((path, info.st_mode & 0o7777, info.st_gid))
+        }
+        defer {
+            for (path, mode, group) in saved {
+                XCTAssertEqual(chown(path, 0, group), 0, path)
+                XCTAssertEqual(chmod(path, mode), 0, path)
+            }
+        }
+        for (path, _, _) in saved {
+            XCTAssertEqual(chown(path, 0, Self.video), 0, path)
+            XCTAssertEqual(chmod(path, 0o660), 0, path)
+        }
+        try body(saved.map(\.0))
+    }
+
+    private func listAsNobody(groups: String?, _ arguments: [String] = []) throws -> CommandResult {
+        let identity = ["--reuid=65534", "--regid=65534"] + (groups.map { ["--groups=\($0)"] } ?? ["--clear-groups"])
+        return try spawnAndWait("/usr/bin/setpriv", arguments: identity + [Lab.framepipeExecutable.path, "list"] + arguments,
+                                environment: ProcessInfo.processInfo.environment)
+    }
+
+    func testAUserWhoMayOpenNothingIsToldWhichNodesAndGroupsAndExits77() throws {
+        try Lab.require(boot: "media", "vimc and vivid, nodes made 0660 root:video")
+        try withNodesForGroupVideo { nodes in
+            XCTAssertGreaterThan(nodes.count, 2)
+            let result = try listAsNobody(groups: nil)
+            XCTAssertEqual(result.status, 77, result.stderr)
+            XCTAssertEqual(result.stdout, "", "no 'No V4L2 devices.' when there are devices")
+            let lines = result.stderr.split(separator: "\n").map(String.init)
+            XCTAssertEqual(lines.count, nodes.count + 1, result.stderr)
+            for (line, path) in zip(lines, nodes) {
+                XCTAssertEqual(line, "framepipe: \(path): open failed: Permission denied (EACCES); mode 0660, root:video; user nobody is not in group video")
+            }
+            XCTAssertEqual(lines.last, "framepipe: no device could be opened: \(nodes.count) nodes refused permission (\(nodes.joined(separator: ", "))); "
+                + "add the user to group video (usermod -aG video USER) and log in again")
+            // In the group, the same user sees them all.
+            let member = try listAsNobody(groups: "\(Self.video)", ["--brief"])
+            XCTAssertEqual(member.status, 0, member.stderr)
+            XCTAssertTrue(member.stdout.contains("camera /dev/video0 vivid"), member.stdout)
+            XCTAssertTrue(member.stdout.contains("plane /dev/dri/card0 "), member.stdout)
+        }
+    }
+}
