@@ -50,6 +50,15 @@ final class MediaPipelineTests: XCTestCase {
         XCTAssertEqual(model.sets, [], "reading changes nothing")
     }
 
+    func testASizeSetByHandOnOnePadIsTheMismatchNamed() throws {
+        let model = VimcModel()
+        let configurator = MediaPipelineConfigurator(chain: try MediaChain(ending: "/dev/video10", in: VimcModel.graph), access: model)
+        _ = try configurator.configure(width: 640, height: 480) { !model.nodeFormats("/dev/video10", code: $0).isEmpty }
+        model.pads["Scaler:0"] = MediaBusFormat(code: VimcModel.rgb888, width: 320, height: 240)
+        XCTAssertEqual(configurator.mismatch(in: try configurator.current()), MediaLinkMismatch(
+            source: "\"Debayer A\":1", sourceFormat: "RGB888_1X24/640x480", sink: "\"Scaler\":0", sinkFormat: "RGB888_1X24/320x240"))
+    }
+
     func testConfiguringForTheSensorsSizeSetsABayerCodeAlongTheChainAndTheRawNode() throws {
         let model = VimcModel()
         let configurator = MediaPipelineConfigurator(chain: try MediaChain(ending: "/dev/video10", in: VimcModel.graph), access: model)
