@@ -53,6 +53,7 @@ const unsigned long fp_VIDIOC_DQEVENT = VIDIOC_DQEVENT;
 
 const unsigned long fp_MEDIA_IOC_DEVICE_INFO = MEDIA_IOC_DEVICE_INFO;
 const unsigned long fp_MEDIA_IOC_G_TOPOLOGY = MEDIA_IOC_G_TOPOLOGY;
+const unsigned long fp_MEDIA_IOC_SETUP_LINK = MEDIA_IOC_SETUP_LINK;
 const unsigned long fp_VIDIOC_SUBDEV_G_FMT = VIDIOC_SUBDEV_G_FMT;
 const unsigned long fp_VIDIOC_SUBDEV_S_FMT = VIDIOC_SUBDEV_S_FMT;
 const unsigned long fp_VIDIOC_SUBDEV_ENUM_MBUS_CODE = VIDIOC_SUBDEV_ENUM_MBUS_CODE;

@@ -27,13 +27,18 @@ public struct SourceConfiguration: Sendable, Equatable, Codable {
     /// What framepipe may do to the camera's media-controller pipeline
     /// (JSON key `media`: "auto", "as-is" or "persist").
     public var media: MediaPolicy
+    /// Whether framepipe may enable a disabled media link when nothing
+    /// feeds an entity of the pipeline (JSON key `enableMediaLinks`); it
+    /// changes the board's routing, so it is off unless asked, and not
+    /// with `media` "as-is". Disabled again at exit unless "persist".
+    public var enableMediaLinks: Bool
 
     /// A camera side with these values; no checks. The defaults are the first
     /// capture device at 640x480, format and rate left to negotiation, four
     /// buffers.
     public init(device: String = "auto", format: FourCC? = nil, width: Int = 640, height: Int = 480,
                 frameRate: Double? = nil, buffers: Int = 4, controls: [String: Int64] = [:], memory: MemoryRequest = .automatic,
-                rect: SourceRectangle? = nil, media: MediaPolicy = .auto) {
+                rect: SourceRectangle? = nil, media: MediaPolicy = .auto, enableMediaLinks: Bool = false) {
         self.device = device
         self.format = format
         self.width = width
@@ -44,9 +49,10 @@ public struct SourceConfiguration: Sendable, Equatable, Codable {
         self.memory = memory
         self.rect = rect
         self.media = media
+        self.enableMediaLinks = enableMediaLinks
     }
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case device, format, width, height, frameRate, buffers, controls, memory, rect, media }
+    enum CodingKeys: String, CodingKey, CaseIterable { case device, format, width, height, frameRate, buffers, controls, memory, rect, media, enableMediaLinks }
 
     /// Decodes the `source` object strictly (see
     /// `configs/pipeline.schema.json`): unknown keys and out-of-range values
@@ -79,6 +85,12 @@ public struct SourceConfiguration: Sendable, Equatable, Codable {
         }
         rect = try container.optional(SourceRectangle.self, .rect)
         media = try container.optionalName(MediaPolicy.self, .media) ?? defaults.media
+        enableMediaLinks = try container.optional(Bool.self, .enableMediaLinks) ?? defaults.enableMediaLinks
+        if enableMediaLinks, media == .asIs {
+            throw DecodingError.dataCorruptedError(
+                forKey: .enableMediaLinks, in: container,
+                debugDescription: "enabling media links changes the pipeline, which media \"as-is\" forbids; expected false, or media \"auto\" or \"persist\"")
+        }
     }
 
     /// Encodes as the file is written: memory as text.
@@ -94,5 +106,6 @@ public struct SourceConfiguration: Sendable, Equatable, Codable {
         try container.encode(memory.description, forKey: .memory)
         try container.encodeIfPresent(rect, forKey: .rect)
         try container.encode(media, forKey: .media)
+        try container.encode(enableMediaLinks, forKey: .enableMediaLinks)
     }
 }

@@ -28,6 +28,9 @@ package struct MediaChain: Sendable, Equatable {
     /// those links too when the chain streams, so their formats must
     /// follow the pad's.
     package var branches: [Branch] = []
+    /// Disabled links the walk chose to enable (asked for with
+    /// `enableMediaLinks`): one per entity that had no enabled input.
+    package var linksToEnable: [MediaGraph.Link] = []
 
     /// A video node hanging off a hop's source pad.
     package struct Branch: Sendable, Equatable {
@@ -41,11 +44,18 @@ package struct MediaChain: Sendable, Equatable {
 
     /// The chain that ends at the V4L2 node `videoPath` in `graph`.
     ///
+    /// An entity with inputs but no enabled one takes a disabled link
+    /// when `enablingLinks` (the first, in the kernel's order, whose
+    /// upstream entity starts a chain or has one enabled input); it is
+    /// recorded in ``linksToEnable``, and enabled by whoever runs the chain.
+    ///
     /// - Throws: ``MediaPipelineError/notLinear`` when an entity on the way
-    ///   takes frames from several enabled links, or none while having
-    ///   inputs (a disabled link); ``MediaPipelineError/noSubdeviceNode``
-    ///   when an entity cannot be configured from user space.
-    package init(ending videoPath: String, in graph: MediaGraph) throws(MediaPipelineError) {
+    ///   takes frames from several enabled links, or none and no link
+    ///   could be enabled; ``MediaPipelineError/disabledLink`` when one
+    ///   could but `enablingLinks` is false;
+    ///   ``MediaPipelineError/noSubdeviceNode`` when an entity cannot be
+    ///   configured from user space.
+    package init(ending videoPath: String, in graph: MediaGraph, enablingLinks: Bool = false) throws(MediaPipelineError) {
         guard let node = graph.entity(node: videoPath) else {
             throw .notInGraph(video: videoPath, media: graph.path)
         }
@@ -62,10 +72,17 @@ package struct MediaChain: Sendable, Equatable {
                 break
             }
             let enabled = inputs.flatMap { graph.links(into: $0.id).filter(\.isEnabled) }
-            guard enabled.count == 1, let link = enabled.first else {
-                let why = enabled.isEmpty
-                    ? "no enabled link into \(entity.name) (enabling links changes the board's routing: use media-ctl -l)"
-                    : "\(entity.name) takes frames from \(enabled.count) enabled links"
+            let link: MediaGraph.Link
+            if enabled.count == 1, let only = enabled.first {
+                link = only
+            } else if enabled.isEmpty, let candidate = Self.linkToEnable(into: inputs, in: graph, avoiding: visited) {
+                guard enablingLinks else {
+                    throw .disabledLink(video: videoPath, entity: entity.name, link: "\(graph.name(ofPad: candidate.source)) → \(graph.name(ofPad: candidate.sink))")
+                }
+                link = candidate
+                linksToEnable.append(candidate)
+            } else {
+                let why = enabled.isEmpty ? "no enabled link into \(entity.name), and none that can be enabled" : "\(entity.name) takes frames from \(enabled.count) enabled links"
                 throw .notLinear(video: videoPath, media: graph.path, why: why)
             }
             guard let sourcePad = graph.pad(link.source), let sinkPad = graph.pad(link.sink),
@@ -99,6 +116,20 @@ package struct MediaChain: Sendable, Equatable {
         }
     }
 
+    /// The disabled link into one of `inputs` to enable: not immutable,
+    /// from an entity with a subdevice node not walked yet, that starts a
+    /// chain (no inputs) or has exactly one enabled input; the first such
+    /// in the kernel's order.
+    private static func linkToEnable(into inputs: [MediaGraph.Pad], in graph: MediaGraph, avoiding visited: Set<UInt32>) -> MediaGraph.Link? {
+        let candidates = inputs.flatMap { graph.links(into: $0.id) }.filter { !$0.isEnabled && !$0.isImmutable }
+        return candidates.first { link in
+            guard let pad = graph.pad(link.source), let upstream = graph.entity(pad.entity), upstream.node != nil,
+                  !visited.contains(upstream.id) else { return false }
+            let upstreamInputs = graph.pads(of: upstream.id).filter(\.isSink)
+            return upstreamInputs.isEmpty || upstreamInputs.flatMap { graph.links(into: $0.id).filter(\.isEnabled) }.count == 1
+        }
+    }
+
     /// Each link of the chain between two subdevices, as (source hop,
     /// sink hop) index pairs: hop i's source pad feeds hop i+1's sink pad.
     package var subdeviceLinks: [(Int, Int)] { hops.indices.dropLast().map { ($0, $0 + 1) } }
@@ -115,6 +146,9 @@ package enum MediaPipelineError: UserFacingError, Sendable, Equatable {
     case notLinear(video: String, media: String, why: String)
     /// An entity on the way has no subdevice node to configure it by.
     case noSubdeviceNode(entity: String, media: String)
+    /// No enabled link feeds `entity`; `link` could, if framepipe were
+    /// allowed to enable it.
+    case disabledLink(video: String, entity: String, link: String)
     /// No sensor code and size gave the asked size in a code the video
     /// node captures; `tried` says what each attempt ran into.
     case cannotConfigure(pipeline: String, size: String, tried: [String])
@@ -134,6 +168,9 @@ package enum MediaPipelineError: UserFacingError, Sendable, Equatable {
             return "\(video): the media pipeline in \(media) is not one chain (\(why)); framepipe uses it as configured"
         case .noSubdeviceNode(let entity, let media):
             return "\(media): \(entity) has no subdevice node to configure it by; framepipe uses the pipeline as configured"
+        case .disabledLink(let video, let entity, let link):
+            return "\(video): no enabled media link feeds \(entity); enabling \(link) changes the board's routing: "
+                + "allow it with --enable-media-links (source key enableMediaLinks) or enable a link with media-ctl -l"
         case .cannotConfigure(let pipeline, let size, let tried):
             return "\(pipeline): no sensor format gives \(size) at the video node; tried \(tried.joined(separator: "; "))"
         case .linkMismatch(let video, let link):

@@ -18,18 +18,23 @@ package final class MediaSession {
     package let configured: MediaPadFormats?
     /// The pixel formats the video node captures from the chain's last pad.
     package let captureFormats: [FourCC]
+    /// The links framepipe enabled (``MediaChain/linksToEnable``).
+    package let enabledLinks: [MediaGraph.Link]
     private let configurator: MediaPipelineConfigurator
     private let restoresAtExit: Bool
+    private let kernel: any KernelInterface
     private var restored = false
 
     private init(chain: MediaChain, found: MediaPadFormats, configured: MediaPadFormats?, captureFormats: [FourCC],
-                 configurator: MediaPipelineConfigurator, restoresAtExit: Bool) {
+                 configurator: MediaPipelineConfigurator, restoresAtExit: Bool, kernel: any KernelInterface) {
         self.chain = chain
         self.found = found
         self.configured = configured
         self.captureFormats = captureFormats
+        self.enabledLinks = chain.linksToEnable
         self.configurator = configurator
         self.restoresAtExit = restoresAtExit
+        self.kernel = kernel
     }
 
     /// Prepares `device`'s media pipeline for `entry` (its size and
@@ -37,9 +42,13 @@ package final class MediaSession {
     /// `V4L2_CAP_IO_MC`, or one whose pipeline framepipe cannot walk (it is
     /// then used as configured, with a warning).
     ///
+    /// Links the walk had to enable (`enableMediaLinks`) are enabled
+    /// first; they are disabled again with the formats.
+    ///
     /// - Throws: ``MediaPipelineError`` when the pipeline as it is cannot
-    ///   give what was asked and the policy forbids changing it, or when no
-    ///   configuration gives it; device errors from the subdevices.
+    ///   give what was asked and the policy forbids changing it, when no
+    ///   configuration gives it, or when a link would have to be enabled
+    ///   and that was not allowed; device errors from the subdevices.
     package static func prepare(_ device: VideoDevice, entry: SourceConfiguration, kernel: any KernelInterface) throws -> MediaSession? {
         guard device.capability.deviceCapabilities.contains(.ioMediaController) else { return nil }
         guard let graph = MediaDevice.graph(containing: device.path, kernel: kernel) else {
@@ -47,10 +56,23 @@ package final class MediaSession {
             return nil
         }
         let chain: MediaChain
-        do { chain = try MediaChain(ending: device.path, in: graph) } catch {
+        do { chain = try MediaChain(ending: device.path, in: graph, enablingLinks: entry.enableMediaLinks && entry.media != .asIs) } catch {
+            if case .disabledLink = error { throw error }
             mediaLogger.warning("\(error.description)")
             return nil
         }
+        try enable(chain.linksToEnable, in: graph, kernel: kernel)
+        do {
+            return try prepare(chain, device: device, entry: entry, kernel: kernel)
+        } catch {
+            disable(chain.linksToEnable, in: graph, kernel: kernel)
+            throw error
+        }
+    }
+
+    /// The formats part of ``prepare(_:entry:kernel:)``, the chain's
+    /// links enabled.
+    private static func prepare(_ chain: MediaChain, device: VideoDevice, entry: SourceConfiguration, kernel: any KernelInterface) throws -> MediaSession {
         let configurator = MediaPipelineConfigurator(chain: chain, access: SubdeviceAccess(kernel: kernel))
         let found = try configurator.current()
         let formats = { (code: UInt32) in MediaVideoNode(device).formats(mediaBusCode: code) }
@@ -62,7 +84,7 @@ package final class MediaSession {
         let mismatch = configurator.mismatch(in: found)
         if let output = found.output, mismatch == nil, output.width == entry.width, output.height == entry.height, accept(output.code) {
             return MediaSession(chain: chain, found: found, configured: nil, captureFormats: formats(output.code),
-                                configurator: configurator, restoresAtExit: false)
+                                configurator: configurator, restoresAtExit: entry.media == .auto, kernel: kernel)
         }
         if entry.media == .asIs {
             if let mismatch { throw MediaPipelineError.linkMismatch(video: device.path, link: mismatch) }
@@ -78,16 +100,43 @@ package final class MediaSession {
         }
         mediaLogger.info("media pipeline configured", metadata: ["device": "\(device.path)", "formats": "\(configured.describe(chain))"])
         return MediaSession(chain: chain, found: found, configured: configured, captureFormats: configured.output.map { formats($0.code) } ?? [],
-                            configurator: configurator, restoresAtExit: entry.media == .auto)
+                            configurator: configurator, restoresAtExit: entry.media == .auto, kernel: kernel)
+    }
+
+    /// Enables `links`; when one fails, disables those enabled before it
+    /// and throws.
+    private static func enable(_ links: [MediaGraph.Link], in graph: MediaGraph, kernel: any KernelInterface) throws {
+        for (index, link) in links.enumerated() {
+            do {
+                try MediaDevice.setLink(link, enabled: true, in: graph, kernel: kernel)
+                mediaLogger.info("media link enabled", metadata: ["link": "\(graph.name(ofPad: link.source)) → \(graph.name(ofPad: link.sink))"])
+            } catch {
+                disable(Array(links.prefix(index)), in: graph, kernel: kernel)
+                throw error
+            }
+        }
+    }
+
+    /// Disables `links` again, last first; failures are logged (the
+    /// formats are restored either way).
+    private static func disable(_ links: [MediaGraph.Link], in graph: MediaGraph, kernel: any KernelInterface) {
+        for link in links.reversed() {
+            do { try MediaDevice.setLink(link, enabled: false, in: graph, kernel: kernel) } catch {
+                mediaLogger.warning("could not disable the media link framepipe enabled", metadata: [
+                    "link": "\(graph.name(ofPad: link.source)) → \(graph.name(ofPad: link.sink))", "error": "\(error)",
+                ])
+            }
+        }
     }
 
     /// Puts the formats found back when framepipe changed them and the
     /// policy says so, or `evenIfKept` (a setup that failed); once, with
     /// streaming off.
     package func restore(evenIfKept: Bool = false) throws {
-        guard !restored, restoresAtExit || evenIfKept, configured != nil else { return }
+        guard !restored, restoresAtExit || evenIfKept, configured != nil || !enabledLinks.isEmpty else { return }
         restored = true
-        try configurator.restore(found)
+        defer { Self.disable(enabledLinks, in: chain.graph, kernel: kernel) }
+        if configured != nil { try configurator.restore(found) }
     }
 
     /// Why the kernel refused to stream (EPIPE at `VIDIOC_STREAMON`): the
@@ -101,7 +150,11 @@ package final class MediaSession {
     /// What the plan line says: "media /dev/media2 (vimc): Sensor A :0
     /// SBGGR8_1X8/640x480 → ... (configured; restored at exit)".
     package var summary: String {
-        let state = configured == nil ? "as configured" : restoresAtExit ? "configured by framepipe; restored at exit" : "configured by framepipe; left so at exit"
+        var state = configured == nil ? "as configured" : restoresAtExit ? "configured by framepipe; restored at exit" : "configured by framepipe; left so at exit"
+        if !enabledLinks.isEmpty {
+            let links = enabledLinks.map { "\(chain.graph.name(ofPad: $0.source)) → \(chain.graph.name(ofPad: $0.sink))" }.joined(separator: ", ")
+            state += "; link \(links) enabled by framepipe" + (restoresAtExit ? ", disabled at exit" : ", left enabled")
+        }
         return "media \(chain.graph.path) (\(chain.graph.driver)): \((configured ?? found).describe(chain)) → \(chain.videoNode.name) (\(state))"
     }
 }

@@ -30,6 +30,7 @@ extension IoctlRequest {
 extension IoctlRequest {
     static let mediaDeviceInfo = IoctlRequest("MEDIA_IOC_DEVICE_INFO", fp_MEDIA_IOC_DEVICE_INFO)
     static let mediaTopology = IoctlRequest("MEDIA_IOC_G_TOPOLOGY", fp_MEDIA_IOC_G_TOPOLOGY)
+    static let mediaSetupLink = IoctlRequest("MEDIA_IOC_SETUP_LINK", fp_MEDIA_IOC_SETUP_LINK)
     static let subdevGetFormat = IoctlRequest("VIDIOC_SUBDEV_G_FMT", fp_VIDIOC_SUBDEV_G_FMT)
     static let subdevSetFormat = IoctlRequest("VIDIOC_SUBDEV_S_FMT", fp_VIDIOC_SUBDEV_S_FMT)
     static let subdevEnumerateCodes = IoctlRequest("VIDIOC_SUBDEV_ENUM_MBUS_CODE", fp_VIDIOC_SUBDEV_ENUM_MBUS_CODE)

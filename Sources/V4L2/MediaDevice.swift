@@ -63,6 +63,26 @@ package enum MediaDevice {
         return nil
     }
 
+    /// Enables or disables the data link `link` of `graph`
+    /// (`MEDIA_IOC_SETUP_LINK`): what `media-ctl -l` does. Changes the
+    /// board's routing, so only on request; refused by the kernel while
+    /// the pipeline streams or when the link is immutable.
+    package static func setLink(_ link: MediaGraph.Link, enabled: Bool, in graph: MediaGraph, kernel: any KernelInterface) throws {
+        guard let source = graph.pad(link.source), let sink = graph.pad(link.sink) else {
+            throw DeviceError(call: "MEDIA_IOC_SETUP_LINK", errno: .invalidArgument, device: graph.path)
+        }
+        let fd = try OwnedFD.open(graph.path, nonBlocking: false, kernel: kernel)
+        var description = media_link_desc()
+        description.source.entity = source.entity
+        description.source.index = UInt16(truncatingIfNeeded: source.index)
+        description.source.flags = UInt32(MEDIA_PAD_FL_SOURCE)
+        description.sink.entity = sink.entity
+        description.sink.index = UInt16(truncatingIfNeeded: sink.index)
+        description.sink.flags = UInt32(MEDIA_PAD_FL_SINK)
+        description.flags = enabled ? UInt32(MEDIA_LNK_FL_ENABLED) : 0
+        try fd.control(.mediaSetupLink, &description)
+    }
+
     private static func address(_ pointer: UnsafeMutableRawPointer?) -> UInt64 {
         UInt64(UInt(bitPattern: pointer))
     }

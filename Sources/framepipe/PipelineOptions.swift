@@ -60,10 +60,7 @@ struct PipelineOptions: ParsableArguments {
         "Who allocates the frame buffers: auto, camera, display, heap or heap:NAME, overriding source.memory.", valueName: "memory"))
     var memory: String?
 
-    @Option(help: ArgumentHelp(
-        "For a camera behind a media controller (sensor → ISP/debayer → scaler → video node): auto (use the pipeline as configured when it gives the asked size, else configure the sensor mode, each pad and the scaler, and put the formats back at exit), as-is (never change a subdevice: a mismatch is an error naming the link) or persist (auto, leaving the formats set at exit), overriding source.media.",
-        valueName: "policy"))
-    var media: String?
+    @OptionGroup var mediaOptions: MediaOptions
 
     func validate() throws {
         if let layout, LayoutPreset(rawValue: layout) == nil {
@@ -96,9 +93,6 @@ struct PipelineOptions: ParsableArguments {
         if let memory, MemoryRequest(parsing: memory) == nil {
             throw ValidationError("--memory expects \(MemoryRequest.syntax), got \(memory)")
         }
-        if let media, MediaPolicy(rawValue: media) == nil {
-            throw ValidationError("--media expects auto, as-is or persist, got \(media)")
-        }
     }
 
     /// The file (or the defaults) with the flags applied.
@@ -129,7 +123,7 @@ struct PipelineOptions: ParsableArguments {
             if let fps { sources[index].frameRate = fps }
             if let buffers { sources[index].buffers = buffers }
             if let memory, let request = MemoryRequest(parsing: memory) { sources[index].memory = request }
-            if let media, let policy = MediaPolicy(rawValue: media) { sources[index].media = policy }
+            try mediaOptions.apply(to: &sources[index])
         }
         if pipeline.isComposite { pipeline.sources = sources }
         pipeline.source = sources[0]

@@ -201,7 +201,7 @@ final class PreviewCommandTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: file) }
         let result = try runFramepipe(["preview", "--config", file.path])
         XCTAssertEqual(result.status, 65)
-        XCTAssertEqual(result.stderr, "framepipe: \(file.path): source.widht: unknown key; expected one of device, format, width, height, frameRate, buffers, controls, memory, rect, media\n")
+        XCTAssertEqual(result.stderr, "framepipe: \(file.path): source.widht: unknown key; expected one of device, format, width, height, frameRate, buffers, controls, memory, rect, media, enableMediaLinks\n")
     }
 
     func testMissingConfigIsNoInput() throws {

@@ -52,6 +52,7 @@ final class PipelineFlagsTests: XCTestCase {
             (["--layout", "grid"], "--layout and --commit-lead are for several cameras; give --device more than once (or \"sources\" in the file)"),
             (two + ["--commit-lead", "200"], "--commit-lead expects milliseconds from 0 to 100"),
             (["--config", file.path, "--device", "/dev/video8"], "--device replaces one camera; \(file.path) lists 2 sources"),
+            (["--media", "as-is", "--enable-media-links"], "--enable-media-links changes the media pipeline, which --media as-is (or source.media \"as-is\") forbids; drop one of them"),
         ]
         for command in ["plan", "preview", "bench"] {
             for (flags, message) in cases {

@@ -141,11 +141,13 @@ final class ConfigurationTests: XCTestCase {
             (#"{"source": {"device": 3}}"#, "test.json: source.device: expected a string"),
             (#"{"source": {"controls": {"brightness": "high"}}}"#, "test.json: source.controls.brightness: expected an integer"),
             (#"{"source": {"controls": [1, 2]}}"#, "test.json: source.controls: expected an object"),
-            (#"{"source": {"widht": 640}}"#, "test.json: source.widht: unknown key; expected one of device, format, width, height, frameRate, buffers, controls, memory, rect, media"),
+            (#"{"source": {"widht": 640}}"#, "test.json: source.widht: unknown key; expected one of device, format, width, height, frameRate, buffers, controls, memory, rect, media, enableMediaLinks"),
             (#"{"sorce": {}}"#, "test.json: sorce: unknown key; expected one of source, sources, layout, onSourceLoss, sink, policy, frames, duration, reconnect, copy, eventLoop, realtime"),
             (#"{"sink": {"mode": "big"}}"#, #"test.json: sink.mode: expected a mode: "WIDTHxHEIGHT" (e.g. "1024x768"), "WIDTHxHEIGHT@HZ" (e.g. "1920x1080@60") or an interlaced mode's kernel name (e.g. "1920x1080i"); got "big""#),
             (#"{"sink": {"mode": "1024x0"}}"#, #"test.json: sink.mode: expected a mode: "WIDTHxHEIGHT" (e.g. "1024x768"), "WIDTHxHEIGHT@HZ" (e.g. "1920x1080@60") or an interlaced mode's kernel name (e.g. "1920x1080i"); got "1024x0""#),
             (#"{"source": {"media": "configure"}}"#, #"test.json: source.media: expected one of "auto", "as-is", "persist", got "configure""#),
+            (#"{"source": {"media": "as-is", "enableMediaLinks": true}}"#, #"test.json: source.enableMediaLinks: enabling media links changes the pipeline, which media "as-is" forbids; expected false, or media "auto" or "persist""#),
+            (#"{"source": {"enableMediaLinks": "yes"}}"#, "test.json: source.enableMediaLinks: expected true or false"),
             (#"{"source": {"memory": "gpu"}}"#, #"test.json: source.memory: expected "auto", "camera", "display", "heap" or "heap:NAME" (e.g. "heap:linux,cma"), got "gpu""#),
             (#"{"source": {"memory": "heap:"}}"#, #"test.json: source.memory: expected "auto", "camera", "display", "heap" or "heap:NAME" (e.g. "heap:linux,cma"), got "heap:""#),
             (#"{"sink": {"plane": "sideways"}}"#, #"test.json: sink.plane: expected "auto", "primary", "overlay" or a plane id such as "31", got "sideways""#),
@@ -220,12 +222,12 @@ final class ConfigurationTests: XCTestCase {
         let top = try XCTUnwrap(schema["properties"] as? [String: Any])
         XCTAssertEqual(keys(schema), ["source", "sources", "layout", "onSourceLoss", "sink", "policy", "frames", "duration", "reconnect", "copy", "eventLoop", "realtime"])
         let item = try XCTUnwrap((top["sources"] as? [String: Any])?["items"] as? [String: Any])
-        XCTAssertEqual(keys(item), ["device", "format", "width", "height", "frameRate", "buffers", "controls", "memory", "rect", "media"])
+        XCTAssertEqual(keys(item), ["device", "format", "width", "height", "frameRate", "buffers", "controls", "memory", "rect", "media", "enableMediaLinks"])
         XCTAssertEqual((((item["properties"] as? [String: Any])?["media"] as? [String: Any])?["enum"] as? [String]), MediaPolicy.allCases.map(\.rawValue))
         XCTAssertEqual(keys(item["properties"].flatMap { ($0 as? [String: Any])?["rect"] as? [String: Any] }), ["x", "y", "width", "height"])
         XCTAssertEqual(Set(((top["layout"] as? [String: Any])?["enum"] as? [String]) ?? []), Set(LayoutPreset.allCases.map(\.rawValue)))
         XCTAssertEqual(Set(((top["onSourceLoss"] as? [String: Any])?["enum"] as? [String]) ?? []), Set(SourceLossPolicy.allCases.map(\.rawValue)))
-        XCTAssertEqual(keys(top["source"] as? [String: Any]), ["device", "format", "width", "height", "frameRate", "buffers", "controls", "memory", "media"])
+        XCTAssertEqual(keys(top["source"] as? [String: Any]), ["device", "format", "width", "height", "frameRate", "buffers", "controls", "memory", "media", "enableMediaLinks"])
         XCTAssertEqual(keys(top["sink"] as? [String: Any]), ["card", "connector", "mode", "plane", "position", "legacy"])
         XCTAssertEqual(schema["additionalProperties"] as? Bool, false)
         // Every key the schema lists is accepted by the decoder, every other rejected.

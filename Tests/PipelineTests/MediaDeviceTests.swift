@@ -157,6 +157,43 @@ final class MediaDeviceTests: XCTestCase {
             + "ask for that, or let framepipe configure the pipeline (--media auto)\n")
     }
 
+    /// Nothing feeds the scaler (its link from the debayer disabled, as
+    /// after `media-ctl -l`): refused with the link named unless
+    /// --enable-media-links, which enables it for the run and disables it
+    /// again at exit (left enabled with --media persist).
+    func testADisabledLinkIsEnabledOnlyWhenAllowedAndDisabledAgainAtExit() throws {
+        try Lab.require(boot: "media", "vimc")
+        let vimc = try Vimc.find()
+        try vimc.setConfigured()
+        let link = "\"Debayer A\":1->\"Scaler\":0"
+        try vimc.mediaCtl(["-l", link + "[0]"])
+        defer { _ = try? vimc.mediaCtl(["-l", link + "[1]"]) }
+        let before = try vimc.padFormats()
+        let links = { try vimc.mediaCtl(["-p"]).split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { $0.hasPrefix("->") || $0.hasPrefix("<-") } }
+        let linksBefore = try links()
+        XCTAssertTrue(linksBefore.contains("<- \"Debayer A\":1 []"), "\(linksBefore)")
+        let screenBefore = try ScreenState.current()
+
+        let refused = try runFramepipe(["preview", "--device", vimc.capture, "--allow-copy", "--frames", "5"])
+        XCTAssertEqual(refused.status, 65, refused.stderr)
+        XCTAssertEqual(refused.stderr, "framepipe: \(vimc.capture): no enabled media link feeds Scaler; enabling \"Debayer A\":1 → \"Scaler\":0 changes the board's routing: "
+            + "allow it with --enable-media-links (source key enableMediaLinks) or enable a link with media-ctl -l\n")
+        XCTAssertEqual(try links(), linksBefore)
+        XCTAssertEqual(try ScreenState.current(), screenBefore)
+
+        let allowed = try runFramepipe(["preview", "--device", vimc.capture, "--allow-copy", "--enable-media-links", "--frames", "5"])
+        XCTAssertEqual(allowed.status, 0, allowed.stderr)
+        XCTAssertTrue(allowed.stdout.contains("link \"Debayer A\":1 → \"Scaler\":0 enabled by framepipe, disabled at exit)"), allowed.stdout)
+        XCTAssertTrue(allowed.stdout.contains("5 frames shown in"), allowed.stdout)
+        XCTAssertEqual(try links(), linksBefore, "the link disabled again")
+        XCTAssertEqual(try vimc.padFormats(), before)
+        XCTAssertEqual(try ScreenState.current(), screenBefore)
+
+        let kept = try runFramepipe(["preview", "--device", vimc.capture, "--allow-copy", "--enable-media-links", "--media", "persist", "--frames", "5"])
+        XCTAssertEqual(kept.status, 0, kept.stderr)
+        XCTAssertTrue(try links().contains("<- \"Debayer A\":1 [ENABLED]"), "left enabled with --media persist")
+    }
+
     func testListJSONMatchesMediaCtl() throws {
         try Lab.require(boot: "media", "vimc")
         let vimc = try Vimc.find()

@@ -32,13 +32,49 @@ final class MediaPipelineTests: XCTestCase {
         graph.links[4].isEnabled = false
         graph.links[5].isEnabled = false
         XCTAssertThrowsError(try MediaChain(ending: "/dev/video10", in: graph)) { error in
-            XCTAssertEqual(error as? MediaPipelineError, .notLinear(
-                video: "/dev/video10", media: "/dev/media2",
-                why: "no enabled link into Scaler (enabling links changes the board's routing: use media-ctl -l)"))
+            XCTAssertEqual(error as? MediaPipelineError, .disabledLink(
+                video: "/dev/video10", entity: "Scaler", link: "\"Debayer A\":1 → \"Scaler\":0"))
         }
         XCTAssertThrowsError(try MediaChain(ending: "/dev/video3", in: graph)) { error in
             XCTAssertEqual(error as? MediaPipelineError, .notInGraph(video: "/dev/video3", media: "/dev/media2"))
         }
+    }
+
+    func testWithLinksAllowedTheFirstDisabledLinkThatLeadsToASensorIsTakenAndRecorded() throws {
+        var graph = VimcModel.graph
+        graph.links[4].isEnabled = false // nothing feeds the Scaler
+        let chain = try MediaChain(ending: "/dev/video10", in: graph, enablingLinks: true)
+        XCTAssertEqual(chain.description, "Sensor A → Debayer A → Scaler → RGB/YUV Capture")
+        XCTAssertEqual(chain.linksToEnable.map(\.id), [34])
+        XCTAssertEqual(chain.branches.map(\.node), ["/dev/video8"])
+        // Debayer A's own input disabled too: its upstream leads nowhere
+        // enabled, so Debayer B (fed by Sensor B) is the link taken.
+        graph.links[0].isEnabled = false
+        let other = try MediaChain(ending: "/dev/video10", in: graph, enablingLinks: true)
+        XCTAssertEqual(other.description, "Sensor B → Debayer B → Scaler → RGB/YUV Capture")
+        XCTAssertEqual(other.linksToEnable.map(\.id), [35])
+        // An enabled chain needs nothing enabled.
+        XCTAssertEqual(try MediaChain(ending: "/dev/video10", in: VimcModel.graph, enablingLinks: true).linksToEnable, [])
+    }
+
+    func testOnlyImmutableOrLoopingLinksLeftIsNotAChainEvenWithLinksAllowed() throws {
+        var graph = VimcModel.graph
+        for index in [4, 5, 6] {
+            graph.links[index].isEnabled = false
+            graph.links[index].isImmutable = true
+        }
+        XCTAssertThrowsError(try MediaChain(ending: "/dev/video10", in: graph, enablingLinks: true)) { error in
+            XCTAssertEqual(error as? MediaPipelineError, .notLinear(
+                video: "/dev/video10", media: "/dev/media2", why: "no enabled link into Scaler, and none that can be enabled"))
+        }
+    }
+
+    func testTheDisabledLinkMessageNamesTheEntityTheLinkAndTheFlag() {
+        let error = MediaPipelineError.disabledLink(video: "/dev/video10", entity: "Scaler", link: "\"Debayer A\":1 → \"Scaler\":0")
+        XCTAssertEqual(error.description, "/dev/video10: no enabled media link feeds Scaler; enabling \"Debayer A\":1 → \"Scaler\":0 changes the board's routing: "
+                       + "allow it with --enable-media-links (source key enableMediaLinks) or enable a link with media-ctl -l")
+        XCTAssertEqual(error.category, .invalidRequest)
+        XCTAssertFalse(error.description.contains("\n"))
     }
 
     func testFreshVimcHasTheSensorDebayerMismatchNamedByItsPads() throws {

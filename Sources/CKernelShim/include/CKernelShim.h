@@ -44,6 +44,7 @@ extern const unsigned long fp_VIDIOC_DQEVENT;
 // MARK: Media controller and V4L2 subdevice request numbers (linux/media.h, linux/v4l2-subdev.h)
 extern const unsigned long fp_MEDIA_IOC_DEVICE_INFO;
 extern const unsigned long fp_MEDIA_IOC_G_TOPOLOGY;
+extern const unsigned long fp_MEDIA_IOC_SETUP_LINK;
 extern const unsigned long fp_VIDIOC_SUBDEV_G_FMT;
 extern const unsigned long fp_VIDIOC_SUBDEV_S_FMT;
 extern const unsigned long fp_VIDIOC_SUBDEV_ENUM_MBUS_CODE;
