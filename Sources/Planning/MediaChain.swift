@@ -152,6 +152,9 @@ package enum MediaPipelineError: UserFacingError, Sendable, Equatable {
     /// No sensor code and size gave the asked size in a code the video
     /// node captures; `tried` says what each attempt ran into.
     case cannotConfigure(pipeline: String, size: String, tried: [String])
+    /// A rate was asked for, and neither the video node nor the sensor
+    /// sets a frame interval.
+    case rateNotSettable(video: String, sensor: String, asked: String)
     /// A link's two ends carry different formats and framepipe was asked
     /// to use the pipeline as it is (or could not configure it).
     case linkMismatch(video: String, link: MediaLinkMismatch)
@@ -171,6 +174,9 @@ package enum MediaPipelineError: UserFacingError, Sendable, Equatable {
         case .disabledLink(let video, let entity, let link):
             return "\(video): no enabled media link feeds \(entity); enabling \(link) changes the board's routing: "
                 + "allow it with --enable-media-links (source key enableMediaLinks) or enable a link with media-ctl -l"
+        case .rateNotSettable(let video, let sensor, let asked):
+            return "\(video): cannot set a frame interval of \(asked): neither the node (VIDIOC_S_PARM) nor \(sensor) (VIDIOC_SUBDEV_S_FRAME_INTERVAL) sets one; "
+                + "leave the rate out (--fps, source.frameRate) and the pipeline runs at its own"
         case .cannotConfigure(let pipeline, let size, let tried):
             return "\(pipeline): no sensor format gives \(size) at the video node; tried \(tried.joined(separator: "; "))"
         case .linkMismatch(let video, let link):

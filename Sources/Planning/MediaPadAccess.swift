@@ -16,6 +16,12 @@ package protocol MediaPadAccess: AnyObject {
     func crop(_ hop: MediaChain.Hop, pad: UInt32) -> MediaRectangle?
     /// Sets it; returns what the driver made of it.
     func setCrop(_ rectangle: MediaRectangle, _ hop: MediaChain.Hop, pad: UInt32) throws -> MediaRectangle
+    /// The pad's frame interval; nil when the entity sets none.
+    func frameInterval(_ hop: MediaChain.Hop, pad: UInt32) -> Fraction?
+    /// Sets it; returns what the driver made of it.
+    func setFrameInterval(_ interval: Fraction, _ hop: MediaChain.Hop, pad: UInt32) throws -> Fraction
+    /// The intervals the pad offers for `code` at `width`x`height`.
+    func intervals(_ hop: MediaChain.Hop, pad: UInt32, code: UInt32, width: Int, height: Int) -> [Fraction]
     /// A video node's capture format (a branch of the chain).
     func nodeFormat(_ node: String) throws -> FrameFormat
     /// Sets it; returns what the driver made of it.
@@ -63,6 +69,18 @@ package final class SubdeviceAccess: MediaPadAccess {
 
     package func setCrop(_ rectangle: MediaRectangle, _ hop: MediaChain.Hop, pad: UInt32) throws -> MediaRectangle {
         try subdevice(hop).setCrop(rectangle, pad: pad)
+    }
+
+    package func frameInterval(_ hop: MediaChain.Hop, pad: UInt32) -> Fraction? {
+        (try? subdevice(hop))?.frameInterval(pad: pad)
+    }
+
+    package func setFrameInterval(_ interval: Fraction, _ hop: MediaChain.Hop, pad: UInt32) throws -> Fraction {
+        try subdevice(hop).setFrameInterval(interval, pad: pad)
+    }
+
+    package func intervals(_ hop: MediaChain.Hop, pad: UInt32, code: UInt32, width: Int, height: Int) -> [Fraction] {
+        (try? subdevice(hop))?.intervals(pad: pad, code: code, width: width, height: height) ?? []
     }
 
     private func node(_ path: String) throws -> VideoDevice {

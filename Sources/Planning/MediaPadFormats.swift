@@ -20,6 +20,9 @@ package struct MediaPadFormats: Sendable, Equatable {
     /// The capture format of each of the chain's branch nodes
     /// (``MediaChain/branches``), in their order.
     package var branches: [FrameFormat] = []
+    /// The sensor's frame interval; nil when it sets none (it runs at its
+    /// own rate).
+    package var frameInterval: Fraction?
 
     /// The format on the pad linked to the video node.
     package var output: MediaBusFormat? { hops.last?.source }
@@ -33,7 +36,9 @@ package struct MediaPadFormats: Sendable, Equatable {
                 text += " :\(pad) \(sink)"
                 if let crop = formats.crop, crop != MediaRectangle(x: 0, y: 0, width: sink.width, height: sink.height) { text += " crop \(crop)" }
             }
-            return text + " :\(hop.source) \(formats.source)"
+            text += " :\(hop.source) \(formats.source)"
+            if hop.sink == nil, let interval = frameInterval { text += " interval \(interval) s" }
+            return text
         }.joined(separator: " → ") + zip(chain.branches, branches).map { branch, format in
             "; \(branch.entity.name) (\(branch.node)) kept at \(format)"
         }.joined()

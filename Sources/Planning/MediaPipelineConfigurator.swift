@@ -28,7 +28,8 @@ package struct MediaPipelineConfigurator {
                 sink: try hop.sink.map { try access.format(hop, pad: $0) },
                 crop: hop.sink.flatMap { access.crop(hop, pad: $0) },
                 source: try access.format(hop, pad: hop.source))
-        }, branches: try chain.branches.map { try access.nodeFormat($0.node) })
+        }, branches: try chain.branches.map { try access.nodeFormat($0.node) },
+        frameInterval: chain.hops.first.flatMap { access.frameInterval($0, pad: $0.source) })
     }
 
     /// The first link between two subdevices whose ends differ in
@@ -62,31 +63,65 @@ package struct MediaPipelineConfigurator {
     /// to the size (its field of view and timing unchanged; scaling in the
     /// camera's pipeline costs no copy); otherwise it takes the mode that
     /// covers the size best. Its codes are tried in turn, its current one
-    /// first, until every link agrees.
+    /// first, until every link agrees. With `frameInterval`, a mode whose
+    /// listed intervals are all longer is passed over, and the sensor's
+    /// interval is set once the formats are.
     ///
     /// - Throws: ``MediaPipelineError/cannotConfigure`` with what each
-    ///   attempt ran into; a device error as it comes.
-    package func configure(width: Int, height: Int, accept: (UInt32) -> Bool) throws -> MediaPadFormats {
+    ///   attempt ran into; ``MediaPipelineError/rateNotSettable`` when the
+    ///   sensor sets no interval; a device error as it comes.
+    package func configure(width: Int, height: Int, frameInterval: Fraction? = nil, accept: (UInt32) -> Bool) throws -> MediaPadFormats {
+        try search(width: width, height: height, frameInterval: frameInterval, accept: accept).formats
+    }
+
+    /// ``configure(width:height:frameInterval:accept:)`` with the sensor
+    /// modes tried, in order, the chosen one last.
+    package func search(width: Int, height: Int, frameInterval: Fraction? = nil,
+                        accept: (UInt32) -> Bool) throws -> (formats: MediaPadFormats, sensorModes: [MediaPlan.Attempt]) {
         guard let sensor = chain.hops.first else {
             throw MediaPipelineError.cannotConfigure(pipeline: chain.description, size: "\(width)x\(height)", tried: ["no subdevice"])
         }
         let found = try access.format(sensor, pad: sensor.source)
         let codes = [found.code] + access.codes(sensor, pad: sensor.source).filter { $0 != found.code }
-        var tried: [String] = []
+        var tried: [MediaPlan.Attempt] = []
         for code in codes {
             var sizes = [(found.width, found.height)]
-            if let cover = Self.coveringSize(access.sizes(sensor, pad: sensor.source, code: code), width: width, height: height),
-               cover != (found.width, found.height) {
+            for cover in Self.coveringSizes(access.sizes(sensor, pad: sensor.source, code: code), width: width, height: height)
+            where !sizes.contains(where: { $0 == cover }) {
                 sizes.append(cover)
             }
             for size in sizes {
+                let mode = MediaBusFormat(code: code, width: size.0, height: size.1)
+                if let frameInterval {
+                    let offered = access.intervals(sensor, pad: sensor.source, code: code, width: size.0, height: size.1)
+                    if let shortest = offered.min(by: { $0.seconds < $1.seconds }), shortest.seconds > frameInterval.seconds * 1.001 {
+                        tried.append(MediaPlan.Attempt(mode: "\(mode)", chosen: false, reason: "\(sensor.entity.name) runs no faster than \(shortest) s"))
+                        continue
+                    }
+                }
                 switch try attempt(MediaBusFormat(code: code, width: size.0, height: size.1, field: found.field), width: width, height: height, accept: accept) {
-                case .success(let formats): return formats
-                case .failure(let reason): tried.append("\(MediaBusFormat(code: code, width: size.0, height: size.1)): \(reason.text)")
+                case .success(var formats):
+                    if let frameInterval { formats.frameInterval = try setFrameInterval(frameInterval) }
+                    return (formats, tried + [MediaPlan.Attempt(mode: "\(mode)", chosen: true)])
+                case .failure(let reason): tried.append(MediaPlan.Attempt(mode: "\(mode)", chosen: false, reason: reason.text))
                 }
             }
         }
-        throw MediaPipelineError.cannotConfigure(pipeline: chain.description, size: "\(width)x\(height)", tried: tried)
+        throw MediaPipelineError.cannotConfigure(pipeline: chain.description, size: "\(width)x\(height)", tried: tried.map { "\($0.mode): \($0.reason ?? "")" })
+    }
+
+    /// Sets the sensor's frame interval to `interval` (or the one its
+    /// driver picks near it) and returns it.
+    ///
+    /// - Throws: ``MediaPipelineError/rateNotSettable`` when the sensor
+    ///   has no interval to set.
+    package func setFrameInterval(_ interval: Fraction) throws -> Fraction {
+        guard let sensor = chain.hops.first, access.frameInterval(sensor, pad: sensor.source) != nil else {
+            throw MediaPipelineError.rateNotSettable(
+                video: chain.videoNode.node ?? chain.videoNode.name, sensor: chain.hops.first.map { "\($0.entity.name) (\($0.entity.node ?? "no node"))" } ?? "no sensor",
+                asked: "\(rateLabel(interval.framesPerSecond)) fps")
+        }
+        return try access.setFrameInterval(interval, sensor, pad: sensor.source)
     }
 
     /// Puts `formats` back, sensor first (each sink pad's format resets
@@ -100,6 +135,10 @@ package struct MediaPipelineConfigurator {
             _ = try access.setFormat(saved.source, hop, pad: hop.source)
         }
         for (branch, saved) in zip(chain.branches, formats.branches) { _ = try access.setNodeFormat(saved, branch.node) }
+        // Last: a sensor's format may reset its interval.
+        if let interval = formats.frameInterval, let sensor = chain.hops.first {
+            _ = try access.setFrameInterval(interval, sensor, pad: sensor.source)
+        }
     }
 
     private struct Refusal: Error { var text: String }
@@ -163,10 +202,22 @@ package struct MediaPipelineConfigurator {
     /// itself where a range holds it, else the smallest discrete size at
     /// least that large, else the largest.
     static func coveringSize(_ ranges: [MediaFrameSizeRange], width: Int, height: Int) -> (Int, Int)? {
-        if ranges.contains(where: { $0.contains(width, height) }) { return (width, height) }
-        let sizes = ranges.map { ($0.maxWidth, $0.maxHeight) }
-        let covering = sizes.filter { $0.0 >= width && $0.1 >= height }.min { $0.0 * $0.1 < $1.0 * $1.1 }
-        return covering ?? sizes.max { $0.0 * $0.1 < $1.0 * $1.1 }
+        coveringSizes(ranges, width: width, height: height).first
+    }
+
+    /// Every size among `ranges` that could give `width`x`height`, best
+    /// first: the size itself where a range holds it, then the discrete
+    /// modes at least that large, smallest first; when none, the largest.
+    static func coveringSizes(_ ranges: [MediaFrameSizeRange], width: Int, height: Int) -> [(Int, Int)] {
+        var result: [(Int, Int)] = []
+        if ranges.contains(where: { $0.contains(width, height) }) { result.append((width, height)) }
+        let modes = ranges.filter { $0.minWidth == $0.maxWidth && $0.minHeight == $0.maxHeight }.map { ($0.maxWidth, $0.maxHeight) }
+        for mode in modes.filter({ $0.0 >= width && $0.1 >= height }).sorted(by: { $0.0 * $0.1 < $1.0 * $1.1 })
+        where !result.contains(where: { $0 == mode }) {
+            result.append(mode)
+        }
+        if result.isEmpty, let largest = ranges.map({ ($0.maxWidth, $0.maxHeight) }).max(by: { $0.0 * $0.1 < $1.0 * $1.1 }) { result.append(largest) }
+        return result
     }
 
     /// The largest rectangle of `width`:`height`'s aspect ratio centred in

@@ -20,13 +20,19 @@ package final class MediaSession {
     package let captureFormats: [FourCC]
     /// The links framepipe enabled (``MediaChain/linksToEnable``).
     package let enabledLinks: [MediaGraph.Link]
+    /// Whether the asked frame rate was set on the sensor (the video node
+    /// sets none): the camera's own rate negotiation is then skipped.
+    package let setsFrameRate: Bool
+    /// The sensor modes tried, the one the pipeline runs with last.
+    package let sensorModes: [MediaPlan.Attempt]
     private let configurator: MediaPipelineConfigurator
     private let restoresAtExit: Bool
     private let kernel: any KernelInterface
     private var restored = false
 
     private init(chain: MediaChain, found: MediaPadFormats, configured: MediaPadFormats?, captureFormats: [FourCC],
-                 configurator: MediaPipelineConfigurator, restoresAtExit: Bool, kernel: any KernelInterface) {
+                 configurator: MediaPipelineConfigurator, restoresAtExit: Bool, setsFrameRate: Bool,
+                 sensorModes: [MediaPlan.Attempt], kernel: any KernelInterface) {
         self.chain = chain
         self.found = found
         self.configured = configured
@@ -34,6 +40,8 @@ package final class MediaSession {
         self.enabledLinks = chain.linksToEnable
         self.configurator = configurator
         self.restoresAtExit = restoresAtExit
+        self.setsFrameRate = setsFrameRate
+        self.sensorModes = sensorModes
         self.kernel = kernel
     }
 
@@ -81,10 +89,25 @@ package final class MediaSession {
             return entry.format.map { offered.contains($0) } ?? !offered.isEmpty
         }
         let asked = "\(entry.width)x\(entry.height)" + (entry.format.map { " \($0)" } ?? "")
+        // A rate the node cannot set goes to the sensor.
+        let rate = entry.frameRate.map(PipelineRequest.frameInterval(forRate:)).flatMap { MediaVideoNode(device).setsFrameInterval ? nil : $0 }
+        let rateAsFound = rate.map { asked in found.frameInterval.map { abs($0.seconds - asked.seconds) <= asked.seconds * 0.001 } ?? false } ?? true
+        let asFound = [MediaPlan.Attempt(mode: found.hops.first.map { "\($0.source)" } ?? "none", chosen: true, reason: "as configured")]
+        let session = { (configured: MediaPadFormats?, modes: [MediaPlan.Attempt]) in
+            MediaSession(chain: chain, found: found, configured: configured, captureFormats: (configured ?? found).output.map { formats($0.code) } ?? [],
+                         configurator: configurator, restoresAtExit: entry.media == .auto, setsFrameRate: rate != nil, sensorModes: modes, kernel: kernel)
+        }
         let mismatch = configurator.mismatch(in: found)
         if let output = found.output, mismatch == nil, output.width == entry.width, output.height == entry.height, accept(output.code) {
-            return MediaSession(chain: chain, found: found, configured: nil, captureFormats: formats(output.code),
-                                configurator: configurator, restoresAtExit: entry.media == .auto, kernel: kernel)
+            guard let rate, !rateAsFound else { return session(nil, asFound) }
+            if entry.media == .asIs, let interval = found.frameInterval, let sensor = chain.hops.first {
+                throw MediaPipelineError.outputDiffers(video: device.path, pad: "\"\(sensor.entity.name)\":\(sensor.source)",
+                                                      format: "a frame interval of \(interval) s", asked: "\(rateLabel(rate.framesPerSecond)) fps")
+            }
+            var configured = found
+            // Throws rateNotSettable for a sensor without intervals, as-is or not.
+            configured.frameInterval = try configurator.setFrameInterval(rate)
+            return session(configured, asFound)
         }
         if entry.media == .asIs {
             if let mismatch { throw MediaPipelineError.linkMismatch(video: device.path, link: mismatch) }
@@ -92,15 +115,15 @@ package final class MediaSession {
             throw MediaPipelineError.outputDiffers(video: device.path, pad: last, format: found.output.map { "\($0)" } ?? "nothing", asked: asked)
         }
         let configured: MediaPadFormats
+        let modes: [MediaPlan.Attempt]
         do {
-            configured = try configurator.configure(width: entry.width, height: entry.height, accept: accept)
+            (configured, modes) = try configurator.search(width: entry.width, height: entry.height, frameInterval: rate, accept: accept)
         } catch {
             try? configurator.restore(found)
             throw error
         }
         mediaLogger.info("media pipeline configured", metadata: ["device": "\(device.path)", "formats": "\(configured.describe(chain))"])
-        return MediaSession(chain: chain, found: found, configured: configured, captureFormats: configured.output.map { formats($0.code) } ?? [],
-                            configurator: configurator, restoresAtExit: entry.media == .auto, kernel: kernel)
+        return session(configured, modes)
     }
 
     /// Enables `links`; when one fails, disables those enabled before it
@@ -146,6 +169,9 @@ package final class MediaSession {
         guard let now = try? configurator.current(), let link = configurator.mismatch(in: now) else { return nil }
         return .linkMismatch(video: video, link: link)
     }
+
+    /// The media pipeline in the camera's plan.
+    package var plan: MediaPlan { MediaPlan(pipeline: summary, sensorModes: sensorModes) }
 
     /// What the plan line says: "media /dev/media2 (vimc): Sensor A :0
     /// SBGGR8_1X8/640x480 → ... (configured; restored at exit)".

@@ -12,6 +12,9 @@ public struct PipelinePlan: Sendable, Codable, Equatable {
     /// offers at 640x480 up to the display's 60 Hz", "25 fps, as asked");
     /// nil until a candidate was chosen.
     public var frameRate: String?
+    /// The camera's media-controller pipeline: its pads' formats and the
+    /// sensor modes tried; nil for a plain V4L2 node.
+    public var media: MediaPlan?
 
     /// A plan with these entries.
     package init(camera: String, card: String, entries: [PlanEntry], frameRate: String? = nil) {
@@ -67,6 +70,10 @@ public struct PipelinePlan: Sendable, Codable, Equatable {
         var lines = ["\(camera) → \(card), candidates in the order tried:"]
         for (number, entry) in entries.enumerated() {
             lines.append("\(number + 1). \(entry)")
+        }
+        if let media {
+            lines.append("sensor modes of the media pipeline, in the order tried:")
+            for (number, attempt) in media.sensorModes.enumerated() { lines.append("\(number + 1). \(attempt)") }
         }
         return lines.joined(separator: "\n")
     }

@@ -29,7 +29,10 @@ package struct PipelineSetup {
         var media: [MediaSession?] = []
         do {
             for (device, entry) in zip(devices, entries) { media.append(try MediaSession.prepare(device, entry: entry, kernel: kernel)) }
-            try self.init(configuration: configuration, kernel: kernel, entries: entries, devices: devices, media: media, clock: clock)
+            // A rate set on the sensor is not asked of the node again.
+            var planned = entries
+            for (index, session) in media.enumerated() where session?.setsFrameRate == true { planned[index].frameRate = nil }
+            try self.init(configuration: configuration, kernel: kernel, entries: planned, devices: devices, media: media, clock: clock)
         } catch {
             for session in media { try? session?.restore(evenIfKept: true) }
             throw error
@@ -69,7 +72,7 @@ package struct PipelineSetup {
             clock.step("plan")
             display = try Display(card: card, info: info, candidates: plans)
             clock.step("display")
-            let outcome = try PlanSearch(device: devices[0], display: display, kernel: kernel).run(first)
+            let outcome = try PlanSearch(device: devices[0], display: display, kernel: kernel, media: media[0]?.plan).run(first)
             allocations = [outcome.allocation]
             sources = [PipelineSource(
                 camera: cameras[0].path, candidate: outcome.candidate, plan: outcome.plan, region: nil,
@@ -102,7 +105,7 @@ package struct PipelineSetup {
                 guard !usable.isEmpty else { throw tooFewPlanes }
                 let planned = try PipelinePlanner.plan(
                     alone(index), camera: cameras[index], card: info, heaps: heaps, region: regions[index], planes: usable)
-                let outcome = try PlanSearch(device: devices[index], display: display, kernel: kernel, settledLayers: settled).run(planned)
+                let outcome = try PlanSearch(device: devices[index], display: display, kernel: kernel, media: media[index]?.plan, settledLayers: settled).run(planned)
                 allocations.append(outcome.allocation)
                 settled.append(DisplayLayer(plan: outcome.candidate.display, framebuffer: outcome.allocation.framebuffers[0]))
                 sources.append(PipelineSource(

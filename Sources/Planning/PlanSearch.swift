@@ -24,6 +24,8 @@ struct PlanSearch {
     let device: VideoDevice
     let display: Display
     let kernel: any KernelInterface
+    /// The camera's media pipeline as prepared, for the plan.
+    var media: MediaPlan?
     /// For one source of several: the layers already settled, which each
     /// candidate is tested with (the composition so far plus its own
     /// plane); the display's single plan is then left alone.
@@ -92,7 +94,8 @@ struct PlanSearch {
             }
             if chosen?.1 !== allocation { allocation.release() }
         }
-        let plan = PipelinePlan(camera: device.path, card: display.card.path, entries: entries, frameRate: frameRate)
+        var plan = PipelinePlan(camera: device.path, card: display.card.path, entries: entries, frameRate: frameRate)
+        plan.media = media
         for entry in entries {
             planLogger.trace("candidate", metadata: ["camera": "\(device.path)", "entry": "\(entry)"])
         }

@@ -21,6 +21,11 @@ public struct Fraction: Sendable, Equatable, Codable, CustomStringConvertible {
         numerator == 0 ? 0 : Double(denominator) / Double(numerator)
     }
 
+    /// The interval in seconds; 0 for a zero denominator.
+    public var seconds: Double {
+        denominator == 0 ? 0 : Double(numerator) / Double(denominator)
+    }
+
     /// As V4L2 tools print it: `"1/25"`.
     public var description: String { "\(numerator)/\(denominator)" }
 }

@@ -37,4 +37,7 @@ extension IoctlRequest {
     static let subdevEnumerateSizes = IoctlRequest("VIDIOC_SUBDEV_ENUM_FRAME_SIZE", fp_VIDIOC_SUBDEV_ENUM_FRAME_SIZE)
     static let subdevGetSelection = IoctlRequest("VIDIOC_SUBDEV_G_SELECTION", fp_VIDIOC_SUBDEV_G_SELECTION)
     static let subdevSetSelection = IoctlRequest("VIDIOC_SUBDEV_S_SELECTION", fp_VIDIOC_SUBDEV_S_SELECTION)
+    static let subdevGetFrameInterval = IoctlRequest("VIDIOC_SUBDEV_G_FRAME_INTERVAL", fp_VIDIOC_SUBDEV_G_FRAME_INTERVAL)
+    static let subdevSetFrameInterval = IoctlRequest("VIDIOC_SUBDEV_S_FRAME_INTERVAL", fp_VIDIOC_SUBDEV_S_FRAME_INTERVAL)
+    static let subdevEnumerateIntervals = IoctlRequest("VIDIOC_SUBDEV_ENUM_FRAME_INTERVAL", fp_VIDIOC_SUBDEV_ENUM_FRAME_INTERVAL)
 }

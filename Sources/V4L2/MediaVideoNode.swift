@@ -31,6 +31,17 @@ package struct MediaVideoNode {
         return result
     }
 
+    /// Whether the node itself sets a frame interval (`VIDIOC_G_PARM`
+    /// reports `V4L2_CAP_TIMEPERFRAME`); a media-controller node usually
+    /// does not, its sensor does.
+    package var setsFrameInterval: Bool {
+        guard let type = device.captureBufferType else { return false }
+        var parameters = v4l2_streamparm()
+        parameters.type = type.kernelValue
+        guard (try? CaptureNegotiation.getParameters(on: device, &parameters)) == true else { return false }
+        return parameters.parm.capture.capability & UInt32(V4L2_CAP_TIMEPERFRAME) != 0
+    }
+
     /// The node's capture format now.
     /// The corresponding ioctl is `VIDIOC_G_FMT`.
     package func frameFormat() throws -> FrameFormat {

@@ -7,7 +7,9 @@ import Platform
 ///
 /// The corresponding ioctls are `VIDIOC_SUBDEV_G_FMT`, `VIDIOC_SUBDEV_S_FMT`,
 /// `VIDIOC_SUBDEV_ENUM_MBUS_CODE`, `VIDIOC_SUBDEV_ENUM_FRAME_SIZE`,
-/// `VIDIOC_SUBDEV_G_SELECTION` and `VIDIOC_SUBDEV_S_SELECTION`.
+/// `VIDIOC_SUBDEV_G_SELECTION`, `VIDIOC_SUBDEV_S_SELECTION` and the frame
+/// interval calls (`VIDIOC_SUBDEV_G/S_FRAME_INTERVAL`,
+/// `VIDIOC_SUBDEV_ENUM_FRAME_INTERVAL`).
 package final class Subdevice {
     private let fd: OwnedFD
 
@@ -100,5 +102,41 @@ package final class Subdevice {
                               width: UInt32(clamping: rectangle.width), height: UInt32(clamping: rectangle.height))
         try fd.control(.subdevSetSelection, &request)
         return MediaRectangle(x: Int(request.r.left), y: Int(request.r.top), width: Int(request.r.width), height: Int(request.r.height))
+    }
+
+    /// Pad `pad`'s frame interval; nil when the entity has none to set
+    /// (ENOTTY or EINVAL: vimc's sensor runs at its own rate).
+    package func frameInterval(pad: UInt32) -> Fraction? {
+        var request = v4l2_subdev_frame_interval()
+        request.pad = pad
+        guard (try? fd.control(.subdevGetFrameInterval, &request)) != nil, request.interval.denominator != 0 else { return nil }
+        return Fraction(request.interval)
+    }
+
+    /// Sets pad `pad`'s frame interval and returns what the driver made of it.
+    @discardableResult
+    package func setFrameInterval(_ interval: Fraction, pad: UInt32) throws -> Fraction {
+        var request = v4l2_subdev_frame_interval()
+        request.pad = pad
+        request.interval = v4l2_fract(numerator: interval.numerator, denominator: interval.denominator)
+        try fd.control(.subdevSetFrameInterval, &request)
+        return Fraction(request.interval)
+    }
+
+    /// The frame intervals pad `pad` offers for `code` at `width`x`height`.
+    package func intervals(pad: UInt32, code: UInt32, width: Int, height: Int) -> [Fraction] {
+        var intervals: [Fraction] = []
+        for index in 0..<256 {
+            var request = v4l2_subdev_frame_interval_enum()
+            request.pad = pad
+            request.index = UInt32(index)
+            request.code = code
+            request.width = UInt32(clamping: width)
+            request.height = UInt32(clamping: height)
+            request.which = UInt32(V4L2_SUBDEV_FORMAT_ACTIVE.rawValue)
+            guard (try? fd.control(.subdevEnumerateIntervals, &request)) != nil else { break }
+            intervals.append(Fraction(request.interval))
+        }
+        return intervals
     }
 }

@@ -194,6 +194,53 @@ final class MediaDeviceTests: XCTestCase {
         XCTAssertTrue(try links().contains("<- \"Debayer A\":1 [ENABLED]"), "left enabled with --media persist")
     }
 
+    /// vimc's node has no VIDIOC_S_PARM and its sensor no frame interval
+    /// calls (it runs at its own rate): a rate asked for is refused naming
+    /// both, every pad as found.
+    func testARateNeitherTheNodeNorTheSensorSetsIsRefusedNamingBoth() throws {
+        try Lab.require(boot: "media", "vimc")
+        let vimc = try Vimc.find()
+        try vimc.setFresh()
+        let before = try vimc.padFormats()
+        let screenBefore = try ScreenState.current()
+        let result = try runFramepipe(["preview", "--device", vimc.capture, "--allow-copy", "--size", "1280x720", "--fps", "30", "--frames", "5"])
+        XCTAssertEqual(result.status, 65, result.stderr)
+        XCTAssertEqual(result.stderr, "framepipe: \(vimc.capture): cannot set a frame interval of 30 fps: neither the node (VIDIOC_S_PARM) nor Sensor A (\(vimc.sensor)) "
+            + "(VIDIOC_SUBDEV_S_FRAME_INTERVAL) sets one; leave the rate out (--fps, source.frameRate) and the pipeline runs at its own\n")
+        XCTAssertEqual(try vimc.padFormats(), before, "the pads framepipe set on the way are put back")
+        XCTAssertEqual(try ScreenState.current(), screenBefore)
+    }
+
+    /// `plan` lists the sensor modes tried after the display candidates,
+    /// and `plan --json` carries them with the media line.
+    func testPlanListsTheSensorModesTriedAndPutsThePadsBack() throws {
+        try Lab.require(boot: "media", "vimc")
+        let vimc = try Vimc.find()
+        try vimc.setFresh()
+        let before = try vimc.padFormats()
+        let text = try runFramepipe(["plan", "--device", vimc.capture, "--allow-copy", "--size", "1280x720"])
+        XCTAssertEqual(text.status, 0, text.stderr)
+        let lines = text.stdout.split(separator: "\n").map(String.init)
+        let start = try XCTUnwrap(lines.firstIndex(of: "sensor modes of the media pipeline, in the order tried:"), text.stdout)
+        // Every code vimc's sensor lists, its mode kept (the scaler
+        // scales) and the asked size, until the first Bayer code the
+        // debayer takes; the modes after it are not tried.
+        let modes = Array(lines[(start + 1)...].prefix { $0.first?.isNumber == true })
+        XCTAssertEqual(modes.first, "1. RGB888_1X24/640x480: rejected: \"Debayer A\":0 took RGB888_1X24/640x480 as SRGGB8_1X8/640x480")
+        XCTAssertEqual(modes.dropFirst().first, "2. RGB888_1X24/1280x720: rejected: \"Debayer A\":0 took RGB888_1X24/1280x720 as SRGGB8_1X8/1280x720")
+        XCTAssertEqual(modes.last, "\(modes.count). SBGGR8_1X8/640x480: chosen")
+        XCTAssertEqual(modes.filter { $0.contains(": rejected: ") }.count, modes.count - 1, "\(modes)")
+        XCTAssertTrue(lines.contains { $0.hasPrefix("media \(vimc.media) (vimc): Sensor A :0 SBGGR8_1X8/640x480 → ") }, text.stdout)
+        XCTAssertEqual(try vimc.padFormats(), before)
+        let json = try runFramepipe(["plan", "--device", vimc.capture, "--allow-copy", "--size", "1280x720", "--json"])
+        XCTAssertEqual(json.status, 0, json.stderr)
+        let plan = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let media = try XCTUnwrap(plan["media"] as? [String: Any], json.stdout)
+        XCTAssertTrue((media["pipeline"] as? String)?.hasPrefix("media \(vimc.media) (vimc): ") == true, "\(media)")
+        XCTAssertEqual((media["sensorModes"] as? [[String: Any]])?.compactMap { $0["chosen"] as? Bool }, Array(repeating: false, count: modes.count - 1) + [true])
+        XCTAssertEqual(try vimc.padFormats(), before)
+    }
+
     func testListJSONMatchesMediaCtl() throws {
         try Lab.require(boot: "media", "vimc")
         let vimc = try Vimc.find()

@@ -1,3 +1,4 @@
+import Foundation
 import Platform
 @testable import Planning
 import V4L2
@@ -160,6 +161,77 @@ final class MediaPipelineTests: XCTestCase {
         model.nodes["/dev/video8"] = FrameFormat(fourcc: FourCC(rawValue: 0x3342_4752), width: 640, height: 480)
         XCTAssertEqual(configurator.mismatch(in: try configurator.current()), MediaLinkMismatch(
             source: "\"Sensor A\":0", sourceFormat: "SBGGR8_1X8/640x480", sink: "\"Raw Capture 0\":0 (/dev/video8)", sinkFormat: "'RGB3' 640x480"))
+    }
+
+    func testARateOnASensorWithoutIntervalsIsRefusedNamingTheNodeAndTheSensor() throws {
+        let model = VimcModel() // vimc: no frame interval calls
+        let configurator = MediaPipelineConfigurator(chain: try MediaChain(ending: "/dev/video10", in: VimcModel.graph), access: model)
+        XCTAssertThrowsError(try configurator.configure(width: 640, height: 480, frameInterval: Fraction(numerator: 1, denominator: 30), accept: { _ in true })) { error in
+            XCTAssertEqual(error as? MediaPipelineError, .rateNotSettable(video: "/dev/video10", sensor: "Sensor A (/dev/v4l-subdev0)", asked: "30 fps"))
+            XCTAssertEqual((error as? MediaPipelineError)?.description,
+                           "/dev/video10: cannot set a frame interval of 30 fps: neither the node (VIDIOC_S_PARM) nor Sensor A (/dev/v4l-subdev0) "
+                           + "(VIDIOC_SUBDEV_S_FRAME_INTERVAL) sets one; leave the rate out (--fps, source.frameRate) and the pipeline runs at its own")
+        }
+        XCTAssertNil(try configurator.current().frameInterval)
+    }
+
+    func testARateIsSetOnTheSensorShownAndPutBack() throws {
+        let model = VimcModel()
+        model.sensorInterval = Fraction(numerator: 1, denominator: 60)
+        model.sensorIntervals = ["640x480": [Fraction(numerator: 1, denominator: 60), Fraction(numerator: 1, denominator: 30)]]
+        let chain = try MediaChain(ending: "/dev/video10", in: VimcModel.graph)
+        let configurator = MediaPipelineConfigurator(chain: chain, access: model)
+        let found = try configurator.current()
+        XCTAssertEqual(found.frameInterval, Fraction(numerator: 1, denominator: 60))
+        let set = try configurator.configure(width: 640, height: 480, frameInterval: Fraction(numerator: 1000, denominator: 30000), accept: { _ in true })
+        XCTAssertEqual(set.frameInterval, Fraction(numerator: 1, denominator: 30), "the offered interval nearest the one asked")
+        XCTAssertEqual(model.sets.last, "Sensor A:0 interval 1/30", "the interval is set after the formats")
+        XCTAssertTrue(set.describe(chain).hasPrefix("Sensor A :0 SBGGR8_1X8/640x480 interval 1/30 s → Debayer A"), set.describe(chain))
+        try configurator.restore(found)
+        XCTAssertEqual(model.sensorInterval, Fraction(numerator: 1, denominator: 60))
+        XCTAssertEqual(model.sets.last, "Sensor A:0 interval 1/60", "put back last: a sensor format may reset it")
+    }
+
+    func testAModeTooSlowForTheRateIsPassedOverForOneThatGivesIt() throws {
+        let model = VimcModel()
+        model.pads["Sensor A:0"] = MediaBusFormat(code: VimcModel.sbggr8, width: 640, height: 480)
+        model.sensorModes = [(640, 480), (1280, 960)]
+        model.sensorInterval = Fraction(numerator: 1, denominator: 30)
+        model.sensorIntervals = ["640x480": [Fraction(numerator: 1, denominator: 30)], "1280x960": [Fraction(numerator: 1, denominator: 60)]]
+        let configurator = MediaPipelineConfigurator(chain: try MediaChain(ending: "/dev/video10", in: VimcModel.graph), access: model)
+        let set = try configurator.configure(width: 640, height: 480, frameInterval: Fraction(numerator: 1, denominator: 60), accept: { _ in true })
+        XCTAssertEqual(set.hops[0].source.width, 1280, "the 1280x960 mode, scaled down by the scaler")
+        XCTAssertEqual(set.output?.width, 640)
+        XCTAssertEqual(set.frameInterval, Fraction(numerator: 1, denominator: 60))
+        // Every mode too slow: what each one ran into.
+        model.sensorIntervals["1280x960"] = [Fraction(numerator: 1, denominator: 15)]
+        XCTAssertThrowsError(try configurator.configure(width: 640, height: 480, frameInterval: Fraction(numerator: 1, denominator: 60), accept: { _ in true })) { error in
+            guard case .cannotConfigure(_, _, let tried)? = error as? MediaPipelineError else { return XCTFail("\(error)") }
+            XCTAssertTrue(tried.contains("SBGGR8_1X8/640x480: Sensor A runs no faster than 1/30 s"), "\(tried)")
+            XCTAssertTrue(tried.contains("SBGGR8_1X8/1280x960: Sensor A runs no faster than 1/15 s"), "\(tried)")
+        }
+    }
+
+    func testTheSensorModesTriedAreListedInThePlanLikeItsOtherCandidates() throws {
+        let model = VimcModel()
+        let configurator = MediaPipelineConfigurator(chain: try MediaChain(ending: "/dev/video10", in: VimcModel.graph), access: model)
+        let (_, modes) = try configurator.search(width: 640, height: 480, accept: { _ in true })
+        XCTAssertEqual(modes.map(\.description), [
+            "RGB888_1X24/640x480: rejected: \"Debayer A\":0 took RGB888_1X24/640x480 as SRGGB8_1X8/640x480",
+            "BGR888_1X24/640x480: rejected: \"Debayer A\":0 took BGR888_1X24/640x480 as SRGGB8_1X8/640x480",
+            "SBGGR8_1X8/640x480: chosen",
+        ])
+        var plan = PipelinePlan(camera: "/dev/video10", card: "/dev/dri/card0", entries: [])
+        plan.media = MediaPlan(pipeline: "media /dev/media2 (vimc): ...", sensorModes: modes)
+        XCTAssertEqual(plan.explanation.split(separator: "\n").suffix(4).map(String.init), [
+            "sensor modes of the media pipeline, in the order tried:",
+            "1. RGB888_1X24/640x480: rejected: \"Debayer A\":0 took RGB888_1X24/640x480 as SRGGB8_1X8/640x480",
+            "2. BGR888_1X24/640x480: rejected: \"Debayer A\":0 took BGR888_1X24/640x480 as SRGGB8_1X8/640x480",
+            "3. SBGGR8_1X8/640x480: chosen",
+        ])
+        let decoded = try JSONDecoder().decode(PipelinePlan.self, from: JSONEncoder().encode(plan))
+        XCTAssertEqual(decoded.media, plan.media, "plan --json carries the media plan")
+        XCTAssertEqual(MediaPlan.Attempt(mode: "SGRBG8_1X8/640x480", chosen: true, reason: "as configured").description, "SGRBG8_1X8/640x480: chosen (as configured)")
     }
 
     func testCoveringSizesAndAspectCrops() {

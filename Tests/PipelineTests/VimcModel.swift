@@ -70,6 +70,14 @@ final class VimcModel: MediaPadAccess {
     /// Whether the scaler scales (a model of a pipeline without one: its
     /// source pad then follows its sink, as the debayer's does).
     var scalerScales = true
+    /// The sensor's frame interval; nil as vimc's (it runs at its own
+    /// rate and answers the interval calls with ENOTTY). A model of a
+    /// sensor that sets one gives it a value and ``sensorIntervals``.
+    var sensorInterval: Fraction?
+    /// Discrete sensor modes (a board sensor's), instead of vimc's range.
+    var sensorModes: [(Int, Int)]?
+    /// The intervals the sensor offers at each size ("640x480").
+    var sensorIntervals: [String: [Fraction]] = [:]
     /// Every set call, in order ("Sensor A:0 SBGGR8_1X8/640x480").
     var sets: [String] = []
 
@@ -119,7 +127,8 @@ final class VimcModel: MediaPadAccess {
     }
 
     func sizes(_ hop: MediaChain.Hop, pad: UInt32, code: UInt32) -> [MediaFrameSizeRange] {
-        [MediaFrameSizeRange(minWidth: 16, maxWidth: 4096, minHeight: 16, maxHeight: 2160)]
+        sensorModes.map { $0.map { MediaFrameSizeRange(minWidth: $0.0, maxWidth: $0.0, minHeight: $0.1, maxHeight: $0.1) } }
+            ?? [MediaFrameSizeRange(minWidth: 16, maxWidth: 4096, minHeight: 16, maxHeight: 2160)]
     }
 
     func crop(_ hop: MediaChain.Hop, pad: UInt32) -> MediaRectangle? {
@@ -131,6 +140,27 @@ final class VimcModel: MediaPadAccess {
         scalerCrop = rectangle
         sets.append("Scaler:0 crop \(rectangle)")
         return rectangle
+    }
+
+    func frameInterval(_ hop: MediaChain.Hop, pad: UInt32) -> Fraction? {
+        hop.entity.name == "Sensor A" ? sensorInterval : nil
+    }
+
+    func setFrameInterval(_ interval: Fraction, _ hop: MediaChain.Hop, pad: UInt32) throws -> Fraction {
+        guard hop.entity.name == "Sensor A", sensorInterval != nil, let format = pads["Sensor A:0"] else {
+            throw DeviceError(call: "VIDIOC_SUBDEV_S_FRAME_INTERVAL", errno: .inappropriateIOCTLForDevice, device: hop.entity.node ?? "")
+        }
+        // The offered interval nearest the one asked, as sensor drivers pick.
+        let offered = sensorIntervals["\(format.width)x\(format.height)"] ?? []
+        let asked = Double(interval.numerator) / Double(interval.denominator)
+        let set = offered.min { abs(Double($0.numerator) / Double($0.denominator) - asked) < abs(Double($1.numerator) / Double($1.denominator) - asked) } ?? interval
+        sensorInterval = set
+        sets.append("Sensor A:0 interval \(set)")
+        return set
+    }
+
+    func intervals(_ hop: MediaChain.Hop, pad: UInt32, code: UInt32, width: Int, height: Int) -> [Fraction] {
+        hop.entity.name == "Sensor A" ? sensorIntervals["\(width)x\(height)"] ?? [] : []
     }
 
     func nodeFormat(_ node: String) throws -> FrameFormat {

@@ -51,6 +51,9 @@ extern const unsigned long fp_VIDIOC_SUBDEV_ENUM_MBUS_CODE;
 extern const unsigned long fp_VIDIOC_SUBDEV_ENUM_FRAME_SIZE;
 extern const unsigned long fp_VIDIOC_SUBDEV_G_SELECTION;
 extern const unsigned long fp_VIDIOC_SUBDEV_S_SELECTION;
+extern const unsigned long fp_VIDIOC_SUBDEV_G_FRAME_INTERVAL;
+extern const unsigned long fp_VIDIOC_SUBDEV_S_FRAME_INTERVAL;
+extern const unsigned long fp_VIDIOC_SUBDEV_ENUM_FRAME_INTERVAL;
 
 // MARK: DRM ioctl request numbers (drm.h, drm_mode.h) not wrapped by libdrm
 extern const unsigned long fp_DRM_IOCTL_MODE_CREATE_DUMB;
