@@ -37,8 +37,12 @@ extension PipelineRuntime {
             source.releasePrevious()
             source.allocation.release()
         }
-        for session in media {
-            do { try session?.restore() } catch { if first == nil { first = error } }
+        for (session, source) in zip(media, runs) {
+            do { try session?.restore() } catch where source.away != nil || source.lost != nil {
+                // A camera gone with its media device: nothing to put back.
+            } catch {
+                if first == nil { first = error }
+            }
         }
         let counters = scheduler.lanes.map(\.statistics)
         published.withLock { $0 = counters }
@@ -48,7 +52,7 @@ extension PipelineRuntime {
 
     func makeSummary() -> PipelineSummary {
         PipelineSummary(
-            sources: runs.map { SourceSummary(of: $0, lane: scheduler.lanes[$0.index], seconds: run.stoppedAfterSeconds ?? elapsedSeconds, activePlane: run.activePlane) },
+            sources: runs.map { SourceSummary(of: $0, lane: scheduler.lanes[$0.index], seconds: run.stoppedAfterSeconds ?? elapsedSeconds, activePlane: run.activePlane, media: media[$0.index]?.summary ?? $0.setup.media) },
             card: display.card.path, connector: display.plan.connector.name, mode: display.plan.mode.description,
             atomic: display.usesAtomic, commits: scheduler.commits, seconds: run.stoppedAfterSeconds ?? elapsedSeconds,
             stopReason: run.stopReason ?? .requested, eventLoop: loop.summary)

@@ -30,8 +30,9 @@ final class PipelineRuntime: @unchecked Sendable {
     /// The system or a test's fake, kept for finding a camera again.
     let kernel: any KernelInterface
     /// What the setup prepared of the cameras' media pipelines: restored
-    /// at teardown, after streaming stopped.
-    let media: [MediaSession?]
+    /// at teardown, after streaming stopped; prepared again when a camera
+    /// comes back after an unplug.
+    var media: [MediaSession?]
     var run = RunState()
     var callbacks = PipelineCallbacks()
     var limits = PipelineLimits()
@@ -50,6 +51,11 @@ final class PipelineRuntime: @unchecked Sendable {
     var watchdogIntervalNanoseconds: Int64 {
         let quarter = min(limits.cameraTimeoutNanoseconds, limits.flipTimeoutNanoseconds) / 4
         return max(10_000_000, min(Self.statusIntervalNanoseconds, quarter))
+    }
+
+    /// Source `index`'s entry in the configuration.
+    func sourceEntry(_ index: Int) -> SourceConfiguration {
+        configuration.isComposite ? configuration.sources[index] : configuration.source
     }
 
     /// How often the status callback runs.

@@ -84,8 +84,9 @@ public struct SourceSummary: Sendable, Codable, Equatable {
 extension SourceSummary {
     /// The summary of `source` after a run of `seconds`, with its lane's
     /// counters and pool (`activePlane`: the display's plane, for a plan
-    /// that names none, the legacy path's).
-    init(of source: SourceRun, lane: Lane, seconds: Double, activePlane: UInt32?) {
+    /// that names none, the legacy path's; `media`: its media pipeline as
+    /// last prepared, after a reconnect too).
+    init(of source: SourceRun, lane: Lane, seconds: Double, activePlane: UInt32?, media: String?) {
         let candidate = source.setup.candidate
         let statistics = lane.statistics
         var copyPath: CopyPathSummary?
@@ -97,6 +98,6 @@ extension SourceSummary {
             plane: candidate.display.plane?.id.rawValue ?? activePlane, memory: candidate.memory.description,
             placement: candidate.display.placement.rawValue, plan: source.setup.plan.summary, statistics: statistics,
             latency: source.latency.summary, shownPerSecond: seconds > 0 ? Double(statistics.shown) / seconds : 0,
-            poolViolations: lane.pool.violations, copyPath: copyPath, lost: source.lost, media: source.setup.media)
+            poolViolations: lane.pool.violations, copyPath: copyPath, lost: source.lost, media: media)
     }
 }

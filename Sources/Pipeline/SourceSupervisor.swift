@@ -138,8 +138,7 @@ final class SourceSupervisor {
 
     /// Watchdog tick while source `index`'s camera is away: is it back?
     private func lookForCamera(_ index: Int) {
-        guard let away = runs[index].away, !runtime.run.cameraSearchPaused,
-              let device = VideoDevice.findCapture(busInfo: away.busInfo, path: away.path, kernel: runtime.kernel) else { return }
+        guard let away = runs[index].away, !runtime.run.cameraSearchPaused, let device = findCamera(index, away: away) else { return }
         do {
             try cameraCameBack(index, on: device, away: away)
         } catch {
@@ -148,15 +147,37 @@ final class SourceSupervisor {
         }
     }
 
+    /// The camera of source `index` if it is back: a media-controller
+    /// node by its entity in a media device of the same driver and model
+    /// (every node of vimc's shares one bus_info), others by bus_info.
+    private func findCamera(_ index: Int, away: CameraAway) -> VideoDevice? {
+        guard let chain = runtime.media[index]?.chain else {
+            return VideoDevice.findCapture(busInfo: away.busInfo, path: away.path, kernel: runtime.kernel)
+        }
+        guard let path = MediaDevice.node(ofEntity: chain.videoNode.name, driver: chain.graph.driver, model: chain.graph.model, kernel: runtime.kernel) else { return nil }
+        return try? VideoDevice.open(path, kernel: runtime.kernel)
+    }
+
     private func cameraCameBack(_ index: Int, on device: VideoDevice, away: CameraAway) throws {
         let source = runs[index]
-        let fresh = try FrameAllocation.make(for: source.setup.candidate, device: device, display: runtime.display, kernel: runtime.kernel)
+        // A media pipeline comes back with its driver's defaults: prepared
+        // again as at setup (the pads found now are what teardown puts back;
+        // the old device's are gone with it).
+        let session = runtime.media[index] == nil ? nil : try MediaSession.prepare(device, entry: runtime.sourceEntry(index), kernel: runtime.kernel)
+        let fresh: FrameAllocation
         do {
-            try fresh.completeImports()
+            fresh = try FrameAllocation.make(for: source.setup.candidate, device: device, display: runtime.display, kernel: runtime.kernel)
+            do {
+                try fresh.completeImports()
+            } catch {
+                fresh.release()
+                throw error
+            }
         } catch {
-            fresh.release()
+            try? session?.restore(evenIfKept: true)
             throw error
         }
+        if let session { runtime.media[index] = session }
         // From here on the new camera side is the source's.
         source.replaceAllocation(with: fresh)
         runtime.stage.framebuffers[index] = fresh.framebuffers

@@ -83,6 +83,19 @@ package enum MediaDevice {
         try fd.control(.mediaSetupLink, &description)
     }
 
+    /// The device node of the entity named `entity` in a media device of
+    /// `driver` and `model`: a media-controller camera found again after
+    /// its driver was unbound and bound (its nodes renumbered, and every
+    /// node of the driver sharing one bus_info).
+    package static func node(ofEntity entity: String, driver: String, model: String, kernel: any KernelInterface) -> String? {
+        for path in nodePaths(kernel: kernel) {
+            guard let graph = try? graph(path, kernel: kernel), graph.driver == driver, graph.model == model,
+                  let node = graph.entities.first(where: { $0.name == entity })?.node else { continue }
+            return node
+        }
+        return nil
+    }
+
     private static func address(_ pointer: UnsafeMutableRawPointer?) -> UInt64 {
         UInt64(UInt(bitPattern: pointer))
     }

@@ -67,6 +67,22 @@ final class MediaDeviceTests: XCTestCase {
             try setNode(raw, "GRBG")
         }
 
+        /// Unbinds vimc's platform device from its driver (its nodes go,
+        /// as an unplugged camera's) or binds it again (new nodes, every
+        /// pad at the driver's defaults).
+        static func bind(_ bound: Bool) throws {
+            let path = "/sys/bus/platform/drivers/vimc/" + (bound ? "bind" : "unbind")
+            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+            defer { try? handle.close() }
+            try handle.write(contentsOf: Data("vimc.0".utf8))
+            guard bound else { return }
+            // New nodes, 0600 as devtmpfs makes them: world-usable again,
+            // as the lab leaves every node at boot (scripts/lab).
+            let nodes = VideoDevice.nodePaths(kernel: SystemKernel.shared) + MediaDevice.nodePaths(kernel: SystemKernel.shared)
+                + numberedDeviceNodes(in: "/dev", prefix: "v4l-subdev", kernel: SystemKernel.shared)
+            for node in nodes { XCTAssertEqual(chmod(node, 0o666), 0, node) }
+        }
+
         func setNode(_ node: String, _ fourcc: String) throws {
             let result = try spawnAndWait("/usr/bin/v4l2-ctl", arguments: ["-d", node, "--set-fmt-video=width=640,height=480,pixelformat=\(fourcc)"], environment: [:])
             XCTAssertEqual(result.status, 0, "v4l2-ctl: \(result.stderr)")
@@ -239,6 +255,46 @@ final class MediaDeviceTests: XCTestCase {
         XCTAssertTrue((media["pipeline"] as? String)?.hasPrefix("media \(vimc.media) (vimc): ") == true, "\(media)")
         XCTAssertEqual((media["sensorModes"] as? [[String: Any]])?.compactMap { $0["chosen"] as? Bool }, Array(repeating: false, count: modes.count - 1) + [true])
         XCTAssertEqual(try vimc.padFormats(), before)
+    }
+
+    /// vimc unbound mid-run (its nodes gone, as an unplugged camera's) and
+    /// bound again (nodes renumbered, every node sharing one bus_info, the
+    /// pads at the driver's defaults, which cannot stream): with reconnect
+    /// on, the pipeline finds its node again by its entity, configures the
+    /// media pipeline again, shows new frames at the asked size, and puts
+    /// back at exit the pads the rebound vimc had.
+    func testAfterAnUnbindAndBindTheMediaPipelineIsConfiguredAgain() throws {
+        try Lab.require(boot: "media", "vimc")
+        let vimc = try Vimc.find()
+        try vimc.setFresh()
+        var configuration = configuration(vimc, width: 1280, height: 720)
+        configuration.reconnect = true
+        let session = try FramePipeline(configuration: configuration)
+        let away = DispatchSemaphore(value: 0)
+        let back = DispatchSemaphore(value: 0)
+        session.onCameraAway = { _, _ in away.signal() }
+        session.onCameraBack = { _, _ in back.signal() }
+        session.start()
+        XCTAssertTrue(waitUntil(timeout: 15) { session.statistics[0].shown >= 10 }, "frames on screen")
+        try Vimc.bind(false)
+        XCTAssertEqual(away.wait(timeout: .now() + 5), .success, "the pipeline noticed the camera went")
+        // Bound again while the search waits: the pads as the driver sets them.
+        session.onQueue { session.cameraSearchPaused = true }
+        try Vimc.bind(true)
+        let rebound = try Vimc.find()
+        let defaults = try rebound.padFormats()
+        XCTAssertTrue(defaults.joined(separator: "\n").contains("[fmt:RGB888_1X24/640x480"), "\(defaults)")
+        session.onQueue { session.cameraSearchPaused = false }
+        XCTAssertEqual(back.wait(timeout: .now() + 10), .success, "the camera was found again")
+        let shownAtReturn = session.statistics[0].shown
+        XCTAssertTrue(waitUntil(timeout: 15) { session.statistics[0].shown >= shownAtReturn + 10 }, "new frames after the return")
+        XCTAssertEqual(session.captureFormat.frameFormat.description, "'RGB3' 1280x720")
+        session.stop()
+        let summary = try session.wait()
+        XCTAssertEqual(summary.statistics.cameraReconnects, 1)
+        XCTAssertNil(summary.sources[0].lost)
+        XCTAssertTrue(summary.sources[0].media?.hasPrefix("media \(rebound.media) (vimc): Sensor A :0 SBGGR8_1X8/640x480 → ") == true, "\(summary.sources[0].media ?? "")")
+        XCTAssertEqual(try rebound.padFormats(), defaults, "the rebound vimc's pads as they were found")
     }
 
     func testListJSONMatchesMediaCtl() throws {
