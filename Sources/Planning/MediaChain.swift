@@ -31,6 +31,9 @@ package struct MediaChain: Sendable, Equatable {
     /// Disabled links the walk chose to enable (asked for with
     /// `enableMediaLinks`): one per entity that had no enabled input.
     package var linksToEnable: [MediaGraph.Link] = []
+    /// Whether this is only the last hop of a graph that is not one chain
+    /// (``init(lastHopInto:in:)``): framepipe reads it, never configures it.
+    package var isLastHopOnly = false
 
     /// A video node hanging off a hop's source pad.
     package struct Branch: Sendable, Equatable {
@@ -116,6 +119,26 @@ package struct MediaChain: Sendable, Equatable {
         }
     }
 
+    /// Only the last hop into the V4L2 node `videoPath`: the entity whose
+    /// source pad feeds it, for a graph that is not one chain, used as
+    /// configured (what that pad carries is what the node can capture).
+    ///
+    /// - Throws: ``MediaPipelineError/notLinear`` unless exactly one
+    ///   enabled link feeds the node; ``MediaPipelineError/noSubdeviceNode``
+    ///   when the entity behind it has no subdevice node to read.
+    package init(lastHopInto videoPath: String, in graph: MediaGraph) throws(MediaPipelineError) {
+        guard let node = graph.entity(node: videoPath) else { throw .notInGraph(video: videoPath, media: graph.path) }
+        let enabled = graph.pads(of: node.id).filter(\.isSink).flatMap { graph.links(into: $0.id).filter(\.isEnabled) }
+        guard enabled.count == 1, let link = enabled.first, let pad = graph.pad(link.source), let upstream = graph.entity(pad.entity) else {
+            throw .notLinear(video: videoPath, media: graph.path, why: "\(enabled.count) enabled links into \(node.name)")
+        }
+        guard upstream.node != nil else { throw .noSubdeviceNode(entity: upstream.name, media: graph.path) }
+        self.graph = graph
+        videoNode = node
+        hops = [Hop(entity: upstream, sink: nil, source: pad.index)]
+        isLastHopOnly = true
+    }
+
     /// The disabled link into one of `inputs` to enable: not immutable,
     /// from an entity with a subdevice node not walked yet, that starts a
     /// chain (no inputs) or has exactly one enabled input; the first such
@@ -158,9 +181,15 @@ package enum MediaPipelineError: UserFacingError, Sendable, Equatable {
     /// A link's two ends carry different formats and framepipe was asked
     /// to use the pipeline as it is (or could not configure it).
     case linkMismatch(video: String, link: MediaLinkMismatch)
+    /// As ``linkMismatch(video:link:)``, in a graph framepipe cannot
+    /// configure (not one chain).
+    case unconfigurableLinkMismatch(video: String, link: MediaLinkMismatch)
     /// The pipeline as it is gives another size or a code the node cannot
     /// capture, and framepipe was asked not to configure it.
     case outputDiffers(video: String, pad: String, format: String, asked: String)
+    /// The pipeline as it is gives another size or a code the node cannot
+    /// capture, and framepipe cannot configure it (not one chain).
+    case unconfigurable(video: String, pad: String, format: String, asked: String)
 
     /// One line naming the node, the link or pad, and what to change.
     package var description: String {
@@ -182,6 +211,12 @@ package enum MediaPipelineError: UserFacingError, Sendable, Equatable {
         case .linkMismatch(let video, let link):
             return "\(video): the media link \(link.source) → \(link.sink) carries \(link.sourceFormat) at its source but \(link.sinkFormat) at its sink "
                 + "(the kernel refuses to stream: EPIPE); set them equal (media-ctl -V) or let framepipe configure the pipeline (--media auto)"
+        case .unconfigurable(let video, let pad, let format, let asked):
+            return "\(video): the media pipeline gives \(format) at \(pad), not the asked \(asked), and framepipe cannot configure a graph that is not one chain; "
+                + "ask for that, or set the pads with media-ctl -V"
+        case .unconfigurableLinkMismatch(let video, let link):
+            return "\(video): the media link \(link.source) → \(link.sink) carries \(link.sourceFormat) at its source but \(link.sinkFormat) at its sink "
+                + "(the kernel refuses to stream: EPIPE), and framepipe cannot configure a graph that is not one chain; set them equal with media-ctl -V"
         case .outputDiffers(let video, let pad, let format, let asked):
             return "\(video): the media pipeline gives \(format) at \(pad), not the asked \(asked); ask for that, or let framepipe configure the pipeline (--media auto)"
         }

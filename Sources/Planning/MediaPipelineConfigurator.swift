@@ -52,6 +52,26 @@ package struct MediaPipelineConfigurator {
         return nil
     }
 
+    /// The first enabled link between two subdevices anywhere in the
+    /// chain's graph whose ends differ now: the kernel validates every
+    /// enabled link connected to the pipeline at STREAMON, not only the
+    /// chain's (vimc's raw node streams only when its sensor's link to the
+    /// debayer agrees too).
+    package func mismatchInGraph() -> MediaLinkMismatch? {
+        let graph = chain.graph
+        for link in graph.links where link.isEnabled {
+            guard let sourcePad = graph.pad(link.source), let sinkPad = graph.pad(link.sink),
+                  let upstream = graph.entity(sourcePad.entity), let downstream = graph.entity(sinkPad.entity),
+                  !upstream.isVideoNode, !downstream.isVideoNode, upstream.node != nil, downstream.node != nil else { continue }
+            let from = MediaChain.Hop(entity: upstream, sink: nil, source: sourcePad.index)
+            let into = MediaChain.Hop(entity: downstream, sink: sinkPad.index, source: sinkPad.index)
+            guard let source = try? access.format(from, pad: sourcePad.index), let sink = try? access.format(into, pad: sinkPad.index),
+                  !source.linksTo(sink) else { continue }
+            return MediaLinkMismatch(source: graph.name(ofPad: sourcePad.id), sourceFormat: "\(source)", sink: graph.name(ofPad: sinkPad.id), sinkFormat: "\(sink)")
+        }
+        return nil
+    }
+
     /// Whether a node capturing `node` takes frames from a pad with `source`.
     static func node(_ node: FrameFormat, follows source: MediaBusFormat, offered: [FourCC]) -> Bool {
         Int(node.width) == source.width && Int(node.height) == source.height && offered.contains(node.fourcc)

@@ -67,7 +67,8 @@ package final class MediaSession {
         do { chain = try MediaChain(ending: device.path, in: graph, enablingLinks: entry.enableMediaLinks && entry.media != .asIs) } catch {
             if case .disabledLink = error { throw error }
             mediaLogger.warning("\(error.description)")
-            return nil
+            guard let last = try? MediaChain(lastHopInto: device.path, in: graph) else { return nil }
+            return try asConfigured(last, device: device, entry: entry, kernel: kernel)
         }
         try enable(chain.linksToEnable, in: graph, kernel: kernel)
         do {
@@ -126,6 +127,25 @@ package final class MediaSession {
         return session(configured, modes)
     }
 
+    /// A graph that is not one chain, used as configured: the node
+    /// captures what the pad feeding it carries, in the asked size, or the
+    /// camera is refused naming that pad's format.
+    private static func asConfigured(_ last: MediaChain, device: VideoDevice, entry: SourceConfiguration, kernel: any KernelInterface) throws -> MediaSession {
+        let configurator = MediaPipelineConfigurator(chain: last, access: SubdeviceAccess(kernel: kernel))
+        let found = try configurator.current()
+        let offered = found.output.map { MediaVideoNode(device).formats(mediaBusCode: $0.code) } ?? []
+        let usable = offered.filter { entry.format == nil || entry.format == $0 }
+        guard let output = found.output, output.width == entry.width, output.height == entry.height, !usable.isEmpty else {
+            throw MediaPipelineError.unconfigurable(
+                video: device.path, pad: last.hops.last.map { "\"\($0.entity.name)\":\($0.source)" } ?? last.videoNode.name,
+                format: found.output.map { "\($0)" } ?? "nothing",
+                asked: "\(entry.width)x\(entry.height)" + (entry.format.map { " \($0)" } ?? ""))
+        }
+        return MediaSession(chain: last, found: found, configured: nil, captureFormats: offered, configurator: configurator,
+                            restoresAtExit: false, setsFrameRate: false,
+                            sensorModes: [MediaPlan.Attempt(mode: "\(output)", chosen: true, reason: "as configured; not one chain")], kernel: kernel)
+    }
+
     /// Enables `links`; when one fails, disables those enabled before it
     /// and throws.
     private static func enable(_ links: [MediaGraph.Link], in graph: MediaGraph, kernel: any KernelInterface) throws {
@@ -163,11 +183,12 @@ package final class MediaSession {
     }
 
     /// Why the kernel refused to stream (EPIPE at `VIDIOC_STREAMON`): the
-    /// link whose ends differ now, nil when every link framepipe can see
-    /// agrees (the refusal came from elsewhere).
+    /// link whose ends differ now (the chain's first, then any other
+    /// between subdevices of the graph), nil when every link framepipe can
+    /// see agrees (the refusal came from elsewhere).
     package func refusedLink(video: String) -> MediaPipelineError? {
-        guard let now = try? configurator.current(), let link = configurator.mismatch(in: now) else { return nil }
-        return .linkMismatch(video: video, link: link)
+        guard let now = try? configurator.current(), let link = configurator.mismatch(in: now) ?? configurator.mismatchInGraph() else { return nil }
+        return chain.isLastHopOnly ? .unconfigurableLinkMismatch(video: video, link: link) : .linkMismatch(video: video, link: link)
     }
 
     /// The media pipeline in the camera's plan.

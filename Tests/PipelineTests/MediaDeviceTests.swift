@@ -297,6 +297,39 @@ final class MediaDeviceTests: XCTestCase {
         XCTAssertEqual(try rebound.padFormats(), defaults, "the rebound vimc's pads as they were found")
     }
 
+    /// vimc's raw capture node: its sensor also feeds the debayer, so the
+    /// graph into it is not one chain. framepipe says so in one line and
+    /// uses the pipeline as configured, changing no pad: here Bayer GRBG,
+    /// which no plane shows and the copy path does not convert, so the
+    /// plan is refused (65) after the warning.
+    func testAGraphThatIsNotOneChainIsSaidAndUsedAsConfigured() throws {
+        try Lab.require(boot: "media", "vimc")
+        let vimc = try Vimc.find()
+        try vimc.setConfigured()
+        let before = try vimc.padFormats()
+        let result = try runFramepipe(["plan", "--device", vimc.raw, "--allow-copy"])
+        XCTAssertEqual(result.status, 65, result.stderr)
+        XCTAssertTrue(result.stderr.contains("\(vimc.raw): the media pipeline in \(vimc.media) is not one chain (Sensor A also feeds Debayer A); "
+            + "framepipe uses it as configured"), result.stderr)
+        XCTAssertTrue(result.stderr.hasSuffix("framepipe: camera \(vimc.raw) captures GRBG: none is shown by the display as is and none can be converted; "
+            + "framepipe converts YUYV (YUYV 4:2:2), UYVY (UYVY 4:2:2), NV12 (NV12), NV21 (NV21), YU12 (YUV420), NV16 (NV16), RGBP (RGB565), "
+            + "RGB3 (RGB24), BGR3 (BGR24), MJPG (MJPEG)\n"), "only what the sensor's pad carries: \(result.stderr)")
+        XCTAssertEqual(try vimc.padFormats(), before)
+        // Another size than the pad carries: refused naming it.
+        let size = try runFramepipe(["preview", "--device", vimc.raw, "--allow-copy", "--size", "1280x720", "--frames", "3"])
+        XCTAssertEqual(size.status, 65, size.stderr)
+        XCTAssertTrue(size.stderr.hasSuffix("framepipe: \(vimc.raw): the media pipeline gives SGRBG8_1X8/640x480 at \"Sensor A\":0, not the asked 1280x720, "
+            + "and framepipe cannot configure a graph that is not one chain; ask for that, or set the pads with media-ctl -V\n"), size.stderr)
+        // A link elsewhere in the graph that differs (sensor → debayer):
+        // the kernel refuses to stream the raw node too, and that link is named.
+        try vimc.setFresh()
+        let refused = try runFramepipe(["preview", "--device", vimc.raw, "--allow-copy", "--frames", "3"])
+        XCTAssertEqual(refused.status, 65, refused.stderr)
+        XCTAssertTrue(refused.stderr.hasSuffix("framepipe: \(vimc.raw): the media link \"Sensor A\":0 → \"Debayer A\":0 carries RGB888_1X24/640x480 at its source "
+            + "but SRGGB8_1X8/640x480 at its sink (the kernel refuses to stream: EPIPE), and framepipe cannot configure a graph that is not one chain; "
+            + "set them equal with media-ctl -V\n"), refused.stderr)
+    }
+
     func testListJSONMatchesMediaCtl() throws {
         try Lab.require(boot: "media", "vimc")
         let vimc = try Vimc.find()

@@ -24,6 +24,23 @@ final class MediaPipelineTests: XCTestCase {
         }
     }
 
+    func testAGraphThatIsNotOneChainStillHasALastHopToReadAsConfigured() throws {
+        let last = try MediaChain(lastHopInto: "/dev/video8", in: VimcModel.graph)
+        XCTAssertEqual(last.description, "Sensor A → Raw Capture 0")
+        XCTAssertEqual(last.hops.map(\.source), [0])
+        XCTAssertEqual(last.hops.map(\.sink), [nil])
+        let model = VimcModel()
+        XCTAssertEqual(try MediaPipelineConfigurator(chain: last, access: model).current().output, model.pads["Sensor A:0"])
+        var graph = VimcModel.graph
+        graph.links[1].isEnabled = false // nothing into Raw Capture 0
+        XCTAssertThrowsError(try MediaChain(lastHopInto: "/dev/video8", in: graph)) { error in
+            XCTAssertEqual(error as? MediaPipelineError, .notLinear(video: "/dev/video8", media: "/dev/media2", why: "0 enabled links into Raw Capture 0"))
+        }
+        let message = MediaPipelineError.unconfigurable(video: "/dev/video8", pad: "\"Sensor A\":0", format: "SGRBG8_1X8/640x480", asked: "1280x720").description
+        XCTAssertEqual(message, "/dev/video8: the media pipeline gives SGRBG8_1X8/640x480 at \"Sensor A\":0, not the asked 1280x720, and framepipe cannot "
+                       + "configure a graph that is not one chain; ask for that, or set the pads with media-ctl -V")
+    }
+
     func testAnEntityFedByTwoEnabledLinksOrNoneIsNotAChain() throws {
         var graph = VimcModel.graph
         graph.links[5].isEnabled = true // Debayer B → Scaler as well
