@@ -1,4 +1,5 @@
 import KMS
+import Platform
 
 /// Where several cameras go on one screen when the pipeline file names a
 /// preset instead of a rectangle per source (issue 12: `grid`,

@@ -1,4 +1,4 @@
-import KMS
+import Platform
 
 /// Where one of several sources goes on screen (`"rect"` in a `sources`
 /// entry), in pixels of the display's mode: the frame is fitted into it as

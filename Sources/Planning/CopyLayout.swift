@@ -1,5 +1,6 @@
 import Configuration
 import KMS
+import Platform
 
 /// Where the copy path puts a frame in its display buffers when libyuv
 /// scales it: buffers of `bufferWidth` x `bufferHeight` (a mode's size),

@@ -13,9 +13,9 @@ package protocol MediaPadAccess: AnyObject {
     /// The frame sizes the pad offers for `code`.
     func sizes(_ hop: MediaChain.Hop, pad: UInt32, code: UInt32) -> [MediaFrameSizeRange]
     /// The pad's crop rectangle; nil when the entity does not crop there.
-    func crop(_ hop: MediaChain.Hop, pad: UInt32) -> MediaRectangle?
+    func crop(_ hop: MediaChain.Hop, pad: UInt32) -> PixelRectangle?
     /// Sets it; returns what the driver made of it.
-    func setCrop(_ rectangle: MediaRectangle, _ hop: MediaChain.Hop, pad: UInt32) throws -> MediaRectangle
+    func setCrop(_ rectangle: PixelRectangle, _ hop: MediaChain.Hop, pad: UInt32) throws -> PixelRectangle
     /// The pad's frame interval; nil when the entity sets none.
     func frameInterval(_ hop: MediaChain.Hop, pad: UInt32) -> Fraction?
     /// Sets it; returns what the driver made of it.
@@ -63,11 +63,11 @@ package final class SubdeviceAccess: MediaPadAccess {
         (try? subdevice(hop).sizes(pad: pad, code: code)) ?? []
     }
 
-    package func crop(_ hop: MediaChain.Hop, pad: UInt32) -> MediaRectangle? {
+    package func crop(_ hop: MediaChain.Hop, pad: UInt32) -> PixelRectangle? {
         (try? subdevice(hop))?.crop(pad: pad)
     }
 
-    package func setCrop(_ rectangle: MediaRectangle, _ hop: MediaChain.Hop, pad: UInt32) throws -> MediaRectangle {
+    package func setCrop(_ rectangle: PixelRectangle, _ hop: MediaChain.Hop, pad: UInt32) throws -> PixelRectangle {
         try subdevice(hop).setCrop(rectangle, pad: pad)
     }
 

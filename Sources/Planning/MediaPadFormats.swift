@@ -1,3 +1,4 @@
+import Platform
 import V4L2
 
 /// The formats on a media chain's pads at one moment: what framepipe found
@@ -10,7 +11,7 @@ package struct MediaPadFormats: Sendable, Equatable {
         /// The format where frames enter (nil for the sensor).
         package var sink: MediaBusFormat?
         /// The crop on the sink pad, where the entity crops.
-        package var crop: MediaRectangle?
+        package var crop: PixelRectangle?
         /// The format where frames leave.
         package var source: MediaBusFormat
     }
@@ -34,7 +35,7 @@ package struct MediaPadFormats: Sendable, Equatable {
             var text = hop.entity.name
             if let pad = hop.sink, let sink = formats.sink {
                 text += " :\(pad) \(sink)"
-                if let crop = formats.crop, crop != MediaRectangle(x: 0, y: 0, width: sink.width, height: sink.height) { text += " crop \(crop)" }
+                if let crop = formats.crop, crop != PixelRectangle(x: 0, y: 0, width: sink.width, height: sink.height) { text += " crop \(crop.mediaCtlDescription)" }
             }
             text += " :\(hop.source) \(formats.source)"
             if hop.sink == nil, let interval = frameInterval { text += " interval \(interval) s" }

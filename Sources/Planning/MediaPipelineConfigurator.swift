@@ -189,7 +189,7 @@ package struct MediaPipelineConfigurator {
                     source = asked
                 } else {
                     // Not a scaler: its input whole again, its output as it follows.
-                    if crop != nil { crop = try? access.setCrop(MediaRectangle(x: 0, y: 0, width: sink.width, height: sink.height), hop, pad: pad) }
+                    if crop != nil { crop = try? access.setCrop(PixelRectangle(x: 0, y: 0, width: sink.width, height: sink.height), hop, pad: pad) }
                     source = try access.format(hop, pad: hop.source)
                 }
             }
@@ -242,15 +242,15 @@ package struct MediaPipelineConfigurator {
 
     /// The largest rectangle of `width`:`height`'s aspect ratio centred in
     /// a `sourceWidth`x`sourceHeight` frame (even sizes and offsets).
-    static func aspectCrop(_ sourceWidth: Int, _ sourceHeight: Int, _ width: Int, _ height: Int) -> MediaRectangle {
-        guard width > 0, height > 0 else { return MediaRectangle(x: 0, y: 0, width: sourceWidth, height: sourceHeight) }
+    static func aspectCrop(_ sourceWidth: Int, _ sourceHeight: Int, _ width: Int, _ height: Int) -> PixelRectangle {
+        guard width > 0, height > 0 else { return PixelRectangle(x: 0, y: 0, width: sourceWidth, height: sourceHeight) }
         var cropWidth = sourceWidth, cropHeight = sourceHeight
         if sourceWidth * height > sourceHeight * width {
             cropWidth = (sourceHeight * width / height) & ~1
         } else {
             cropHeight = (sourceWidth * height / width) & ~1
         }
-        return MediaRectangle(x: ((sourceWidth - cropWidth) / 2) & ~1, y: ((sourceHeight - cropHeight) / 2) & ~1,
+        return PixelRectangle(x: ((sourceWidth - cropWidth) / 2) & ~1, y: ((sourceHeight - cropHeight) / 2) & ~1,
                               width: cropWidth, height: cropHeight)
     }
 }

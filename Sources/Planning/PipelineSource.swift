@@ -1,4 +1,5 @@
 import KMS
+import Platform
 import V4L2
 
 /// One source of a pipeline as set up: its camera, what the plan search

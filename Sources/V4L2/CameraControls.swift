@@ -23,7 +23,7 @@ public struct CameraControls {
         let next = UInt32(V4L2_CTRL_FLAG_NEXT_CTRL) | UInt32(V4L2_CTRL_FLAG_NEXT_COMPOUND)
         var result: [ControlInfo] = []
         var id: UInt32 = 0
-        for _ in 0..<VideoDevice.enumerationLimit {
+        for _ in 0..<OwnedFD.enumerationLimit {
             var query = v4l2_query_ext_ctrl()
             query.id = id | next
             do {

@@ -14,7 +14,7 @@ public struct MediaGraphInfo: Sendable, Codable, Equatable {
         /// "SRGGB8_1X8/640x480" (absent with the format).
         public var formatText: String?
         /// The active crop, where the entity crops.
-        public var crop: MediaRectangle?
+        public var crop: PixelRectangle?
         /// The links at this pad: the far end ("Debayer A":0) and state.
         public var links: [LinkInfo]
     }
@@ -58,7 +58,7 @@ public struct MediaGraphInfo: Sendable, Codable, Equatable {
     /// The report of `graph`, its subdevice pads' formats read through
     /// `format` and `crop` (nil where they cannot be read).
     package init(graph: MediaGraph, pipelines: [String],
-                 format: (MediaGraph.Entity, UInt32) -> MediaBusFormat?, crop: (MediaGraph.Entity, UInt32) -> MediaRectangle?) {
+                 format: (MediaGraph.Entity, UInt32) -> MediaBusFormat?, crop: (MediaGraph.Entity, UInt32) -> PixelRectangle?) {
         path = graph.path
         driver = graph.driver
         model = graph.model

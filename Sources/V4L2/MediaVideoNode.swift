@@ -15,20 +15,9 @@ package struct MediaVideoNode {
     package init(_ device: VideoDevice) { self.device = device }
 
     /// The pixel formats that carry media bus code `code` into memory.
-    /// The corresponding ioctl is `VIDIOC_ENUM_FMT` with `mbus_code` set.
     package func formats(mediaBusCode code: UInt32) -> [FourCC] {
         guard let type = device.captureBufferType else { return [] }
-        var result: [FourCC] = []
-        for index in 0..<UInt32(64) {
-            var description = v4l2_fmtdesc()
-            description.index = index
-            description.type = type.kernelValue
-            description.mbus_code = code
-            // EINVAL ends the list (and any other refusal ends it too).
-            guard (try? device.fd.control(.enumerateFormat, &description)) != nil else { break }
-            result.append(FourCC(rawValue: description.pixelformat))
-        }
-        return result
+        return ((try? device.formats(for: type, mediaBusCode: code)) ?? []).map(\.fourcc)
     }
 
     /// Whether the node itself sets a frame interval (`VIDIOC_G_PARM`

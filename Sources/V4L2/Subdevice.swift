@@ -13,6 +13,9 @@ import Platform
 package final class Subdevice {
     private let fd: OwnedFD
 
+    /// Only active formats: what streams (`V4L2_SUBDEV_FORMAT_ACTIVE`).
+    private static let active = UInt32(V4L2_SUBDEV_FORMAT_ACTIVE.rawValue)
+
     /// The node's path.
     package var path: String { fd.path }
 
@@ -24,7 +27,7 @@ package final class Subdevice {
     /// The active format on pad `pad`.
     package func format(pad: UInt32) throws -> MediaBusFormat {
         var request = v4l2_subdev_format()
-        request.which = UInt32(V4L2_SUBDEV_FORMAT_ACTIVE.rawValue)
+        request.which = Self.active
         request.pad = pad
         try fd.control(.subdevGetFormat, &request)
         return MediaBusFormat(request.format)
@@ -36,7 +39,7 @@ package final class Subdevice {
     @discardableResult
     package func setFormat(_ format: MediaBusFormat, pad: UInt32) throws -> MediaBusFormat {
         var request = v4l2_subdev_format()
-        request.which = UInt32(V4L2_SUBDEV_FORMAT_ACTIVE.rawValue)
+        request.which = Self.active
         request.pad = pad
         try fd.control(.subdevGetFormat, &request)
         request.format.code = format.code
@@ -50,58 +53,50 @@ package final class Subdevice {
 
     /// The media bus codes pad `pad` offers, in the driver's order.
     package func codes(pad: UInt32) -> [UInt32] {
-        var codes: [UInt32] = []
-        for index in 0..<256 {
+        (try? fd.enumeration(.subdevEnumerateCodes, { index in
             var request = v4l2_subdev_mbus_code_enum()
             request.pad = pad
-            request.index = UInt32(index)
-            request.which = UInt32(V4L2_SUBDEV_FORMAT_ACTIVE.rawValue)
-            guard (try? fd.control(.subdevEnumerateCodes, &request)) != nil else { break }
-            codes.append(request.code)
-        }
-        return codes
+            request.index = index
+            request.which = Self.active
+            return request
+        }, \.code)) ?? []
     }
 
     /// The frame sizes pad `pad` offers for `code`: each a range
     /// (min...max width and height; equal bounds for a discrete size).
     package func sizes(pad: UInt32, code: UInt32) -> [MediaFrameSizeRange] {
-        var sizes: [MediaFrameSizeRange] = []
-        for index in 0..<256 {
+        (try? fd.enumeration(.subdevEnumerateSizes, { index in
             var request = v4l2_subdev_frame_size_enum()
             request.pad = pad
-            request.index = UInt32(index)
+            request.index = index
             request.code = code
-            request.which = UInt32(V4L2_SUBDEV_FORMAT_ACTIVE.rawValue)
-            guard (try? fd.control(.subdevEnumerateSizes, &request)) != nil else { break }
-            sizes.append(MediaFrameSizeRange(
-                minWidth: Int(request.min_width), maxWidth: Int(request.max_width),
-                minHeight: Int(request.min_height), maxHeight: Int(request.max_height)))
-        }
-        return sizes
+            request.which = Self.active
+            return request
+        }) { MediaFrameSizeRange(minWidth: Int($0.min_width), maxWidth: Int($0.max_width), minHeight: Int($0.min_height), maxHeight: Int($0.max_height)) }) ?? []
     }
 
     /// Pad `pad`'s active crop rectangle, nil when the entity does not crop there.
-    package func crop(pad: UInt32) -> MediaRectangle? {
+    package func crop(pad: UInt32) -> PixelRectangle? {
         var request = v4l2_subdev_selection()
-        request.which = UInt32(V4L2_SUBDEV_FORMAT_ACTIVE.rawValue)
+        request.which = Self.active
         request.pad = pad
         request.target = UInt32(V4L2_SEL_TGT_CROP)
         guard (try? fd.control(.subdevGetSelection, &request)) != nil else { return nil }
-        return MediaRectangle(x: Int(request.r.left), y: Int(request.r.top), width: Int(request.r.width), height: Int(request.r.height))
+        return PixelRectangle(x: Int(request.r.left), y: Int(request.r.top), width: Int(request.r.width), height: Int(request.r.height))
     }
 
     /// Sets pad `pad`'s active crop rectangle and returns what the driver
     /// made of it.
     @discardableResult
-    package func setCrop(_ rectangle: MediaRectangle, pad: UInt32) throws -> MediaRectangle {
+    package func setCrop(_ rectangle: PixelRectangle, pad: UInt32) throws -> PixelRectangle {
         var request = v4l2_subdev_selection()
-        request.which = UInt32(V4L2_SUBDEV_FORMAT_ACTIVE.rawValue)
+        request.which = Self.active
         request.pad = pad
         request.target = UInt32(V4L2_SEL_TGT_CROP)
         request.r = v4l2_rect(left: Int32(rectangle.x), top: Int32(rectangle.y),
                               width: UInt32(clamping: rectangle.width), height: UInt32(clamping: rectangle.height))
         try fd.control(.subdevSetSelection, &request)
-        return MediaRectangle(x: Int(request.r.left), y: Int(request.r.top), width: Int(request.r.width), height: Int(request.r.height))
+        return PixelRectangle(x: Int(request.r.left), y: Int(request.r.top), width: Int(request.r.width), height: Int(request.r.height))
     }
 
     /// Pad `pad`'s frame interval; nil when the entity has none to set
@@ -125,18 +120,15 @@ package final class Subdevice {
 
     /// The frame intervals pad `pad` offers for `code` at `width`x`height`.
     package func intervals(pad: UInt32, code: UInt32, width: Int, height: Int) -> [Fraction] {
-        var intervals: [Fraction] = []
-        for index in 0..<256 {
+        (try? fd.enumeration(.subdevEnumerateIntervals, { index in
             var request = v4l2_subdev_frame_interval_enum()
             request.pad = pad
-            request.index = UInt32(index)
+            request.index = index
             request.code = code
             request.width = UInt32(clamping: width)
             request.height = UInt32(clamping: height)
-            request.which = UInt32(V4L2_SUBDEV_FORMAT_ACTIVE.rawValue)
-            guard (try? fd.control(.subdevEnumerateIntervals, &request)) != nil else { break }
-            intervals.append(Fraction(request.interval))
-        }
-        return intervals
+            request.which = Self.active
+            return request
+        }) { Fraction($0.interval) }) ?? []
     }
 }

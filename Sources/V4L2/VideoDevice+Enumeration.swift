@@ -9,68 +9,51 @@ import Glibc
 /// What a device offers: formats, sizes, rates, streaming I/O.
 extension VideoDevice {
 
-    /// Upper bound for every enumeration loop, so a driver that never ends a
-    /// list cannot hang us.
-    static let enumerationLimit: UInt32 = 4096
-
-    /// The pixel formats offered for `type`.
+    /// The pixel formats offered for `type`; with `mediaBusCode`, only
+    /// those that carry that media bus code into memory (a media-controller
+    /// node's formats for the pad feeding it).
     /// The corresponding ioctl is `VIDIOC_ENUM_FMT`.
-    public func formats(for type: CaptureBufferType) throws(DeviceError) -> [FormatDescription] {
-        var result: [FormatDescription] = []
-        for index in 0..<Self.enumerationLimit {
+    public func formats(for type: CaptureBufferType, mediaBusCode: UInt32 = 0) throws(DeviceError) -> [FormatDescription] {
+        try fd.enumeration(.enumerateFormat, { index in
             var description = v4l2_fmtdesc()
             description.index = index
             description.type = type.kernelValue
-            guard try enumerate(.enumerateFormat, &description) else { break }
-            result.append(FormatDescription(description))
-        }
-        return result
+            description.mbus_code = mediaBusCode
+            return description
+        }, FormatDescription.init)
     }
 
     /// The frame sizes offered for `format`.
     /// The corresponding ioctl is `VIDIOC_ENUM_FRAMESIZES`.
     public func frameSizes(for format: FourCC) throws(DeviceError) -> [FrameSizeRange] {
-        var result: [FrameSizeRange] = []
-        for index in 0..<Self.enumerationLimit {
+        try fd.enumeration(.enumerateFrameSizes, { index in
             var size = v4l2_frmsizeenum()
             size.index = index
             size.pixel_format = format.rawValue
-            guard try enumerate(.enumerateFrameSizes, &size) else { break }
-            switch size.type {
-            case V4L2_FRMSIZE_TYPE_DISCRETE.rawValue:
-                result.append(.discrete(width: size.discrete.width, height: size.discrete.height))
-            default:
-                let step = size.stepwise
-                result.append(.stepwise(
-                    minWidth: step.min_width, maxWidth: step.max_width, stepWidth: step.step_width,
-                    minHeight: step.min_height, maxHeight: step.max_height, stepHeight: step.step_height))
-                return result  // stepwise and continuous have exactly one entry
-            }
+            return size
+        }, isLast: { if case .stepwise = $0 { true } else { false } }) { size in
+            guard size.type != V4L2_FRMSIZE_TYPE_DISCRETE.rawValue else { return .discrete(width: size.discrete.width, height: size.discrete.height) }
+            let step = size.stepwise
+            return .stepwise(minWidth: step.min_width, maxWidth: step.max_width, stepWidth: step.step_width,
+                             minHeight: step.min_height, maxHeight: step.max_height, stepHeight: step.step_height)
         }
-        return result
     }
 
     /// The frame intervals offered for `format` at `width`x`height`.
     /// The corresponding ioctl is `VIDIOC_ENUM_FRAMEINTERVALS`.
     public func frameIntervals(for format: FourCC, width: UInt32, height: UInt32) throws(DeviceError) -> [FrameIntervalRange] {
-        var result: [FrameIntervalRange] = []
-        for index in 0..<Self.enumerationLimit {
+        try fd.enumeration(.enumerateFrameIntervals, { index in
             var interval = v4l2_frmivalenum()
             interval.index = index
             interval.pixel_format = format.rawValue
             interval.width = width
             interval.height = height
-            guard try enumerate(.enumerateFrameIntervals, &interval) else { break }
-            switch interval.type {
-            case V4L2_FRMIVAL_TYPE_DISCRETE.rawValue:
-                result.append(.discrete(Fraction(interval.discrete)))
-            default:
-                let step = interval.stepwise
-                result.append(.stepwise(min: Fraction(step.min), max: Fraction(step.max), step: Fraction(step.step)))
-                return result
-            }
+            return interval
+        }, isLast: { if case .stepwise = $0 { true } else { false } }) { interval in
+            guard interval.type != V4L2_FRMIVAL_TYPE_DISCRETE.rawValue else { return .discrete(Fraction(interval.discrete)) }
+            let step = interval.stepwise
+            return .stepwise(min: Fraction(step.min), max: Fraction(step.max), step: Fraction(step.step))
         }
-        return result
     }
 
     /// Which memory types `VIDIOC_REQBUFS` accepts for `type`, and whether
@@ -131,17 +114,5 @@ extension VideoDevice {
         }
         _ = fd.derived(export.fd, path: path + " (dma-buf)")  // closed at once
         return true
-    }
-
-    /// Runs one step of an enumeration ioctl: true when an entry was filled
-    /// in, false at the end of the list (EINVAL) or when the driver does not
-    /// implement the enumeration (ENOTTY).
-    private func enumerate<Argument>(_ request: IoctlRequest, _ argument: inout Argument) throws(DeviceError) -> Bool {
-        do {
-            try fd.control(request, &argument)
-            return true
-        } catch where error.errno == .invalidArgument || error.errno == .inappropriateIOCTLForDevice {
-            return false
-        }
     }
 }

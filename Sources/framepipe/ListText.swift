@@ -104,7 +104,7 @@ extension MediaGraphInfo {
             for pad in entity.pads {
                 var line = "    pad \(pad.index) \(pad.direction)"
                 if let format = pad.formatText { line += " \(format)" }
-                if let crop = pad.crop { line += " crop \(crop)" }
+                if let crop = pad.crop { line += " crop \(crop.mediaCtlDescription)" }
                 let arrow = pad.direction == "sink" ? "<-" : "->"
                 let links = pad.links.map { "\(arrow) \($0.remote)\($0.enabled ? "" : " (disabled)")" }
                 if !links.isEmpty { line += " " + links.joined(separator: ", ") }

@@ -150,7 +150,7 @@ final class ListMediaTextTests: XCTestCase {
         let info = MediaGraphInfo(
             graph: graph, pipelines: ["Sensor A → Scaler → RGB/YUV Capture (/dev/video10)"],
             format: { entity, pad in MediaBusFormat(code: 0x100a, width: entity.id == 1 ? 640 : 320 * Int(pad + 1), height: 480) },
-            crop: { entity, _ in entity.id == 21 ? MediaRectangle(x: 0, y: 60, width: 640, height: 360) : nil })
+            crop: { entity, _ in entity.id == 21 ? PixelRectangle(x: 0, y: 60, width: 640, height: 360) : nil })
         XCTAssertEqual(info.text, """
             /dev/media2: media controller vimc "VIMC MDEV"
               Sensor A (sensor, /dev/v4l-subdev0)

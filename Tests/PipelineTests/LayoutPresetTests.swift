@@ -1,5 +1,6 @@
 import KMS
 import Pipeline
+import Platform
 import XCTest
 
 /// Several cameras on one screen (issue 12): the presets' geometry.

@@ -135,14 +135,14 @@ final class MediaPipelineTests: XCTestCase {
         let found = try configurator.current()
         let set = try configurator.configure(width: 1280, height: 720) { !model.nodeFormats("/dev/video10", code: $0).isEmpty }
         XCTAssertEqual(set.hops[0].source.description, "SBGGR8_1X8/640x480", "the sensor keeps its mode")
-        XCTAssertEqual(set.hops[2].crop, MediaRectangle(x: 0, y: 60, width: 640, height: 360), "16:9 out of 4:3, centred")
+        XCTAssertEqual(set.hops[2].crop, PixelRectangle(x: 0, y: 60, width: 640, height: 360), "16:9 out of 4:3, centred")
         XCTAssertEqual(set.output?.description, "RGB888_1X24/1280x720")
         XCTAssertEqual(set.describe(try MediaChain(ending: "/dev/video10", in: VimcModel.graph)),
                        "Sensor A :0 SBGGR8_1X8/640x480 → Debayer A :0 SBGGR8_1X8/640x480 :1 RGB888_1X24/640x480 → "
                        + "Scaler :0 RGB888_1X24/640x480 crop (0,60)/640x360 :1 RGB888_1X24/1280x720; Raw Capture 0 (/dev/video8) kept at 'BA81' 640x480")
         try configurator.restore(found)
         XCTAssertEqual(try configurator.current(), found)
-        XCTAssertEqual(model.scalerCrop, MediaRectangle(x: 0, y: 0, width: 640, height: 480))
+        XCTAssertEqual(model.scalerCrop, PixelRectangle(x: 0, y: 0, width: 640, height: 480))
     }
 
     func testWithoutAScalerTheSensorTakesTheModeThatCoversTheSize() throws {
@@ -151,7 +151,7 @@ final class MediaPipelineTests: XCTestCase {
         let configurator = MediaPipelineConfigurator(chain: try MediaChain(ending: "/dev/video10", in: VimcModel.graph), access: model)
         let set = try configurator.configure(width: 1280, height: 720) { !model.nodeFormats("/dev/video10", code: $0).isEmpty }
         XCTAssertEqual(set.hops[0].source.description, "SBGGR8_1X8/1280x720")
-        XCTAssertEqual(set.hops[2].crop, MediaRectangle(x: 0, y: 0, width: 1280, height: 720), "a scaler that did not scale crops nothing")
+        XCTAssertEqual(set.hops[2].crop, PixelRectangle(x: 0, y: 0, width: 1280, height: 720), "a scaler that did not scale crops nothing")
         XCTAssertEqual(set.output?.description, "RGB888_1X24/1280x720")
     }
 
@@ -257,9 +257,9 @@ final class MediaPipelineTests: XCTestCase {
         XCTAssertTrue(MediaPipelineConfigurator.coveringSize(discrete, width: 4000, height: 3000).map { $0 == (3280, 2464) } ?? false)
         XCTAssertTrue(MediaPipelineConfigurator.coveringSize(discrete, width: 640, height: 480).map { $0 == (640, 480) } ?? false)
         XCTAssertNil(MediaPipelineConfigurator.coveringSize([], width: 640, height: 480))
-        XCTAssertEqual(MediaPipelineConfigurator.aspectCrop(640, 480, 1280, 720), MediaRectangle(x: 0, y: 60, width: 640, height: 360))
-        XCTAssertEqual(MediaPipelineConfigurator.aspectCrop(1920, 1080, 640, 480), MediaRectangle(x: 240, y: 0, width: 1440, height: 1080))
-        XCTAssertEqual(MediaPipelineConfigurator.aspectCrop(640, 480, 320, 240), MediaRectangle(x: 0, y: 0, width: 640, height: 480))
+        XCTAssertEqual(MediaPipelineConfigurator.aspectCrop(640, 480, 1280, 720), PixelRectangle(x: 0, y: 60, width: 640, height: 360))
+        XCTAssertEqual(MediaPipelineConfigurator.aspectCrop(1920, 1080, 640, 480), PixelRectangle(x: 240, y: 0, width: 1440, height: 1080))
+        XCTAssertEqual(MediaPipelineConfigurator.aspectCrop(640, 480, 320, 240), PixelRectangle(x: 0, y: 0, width: 640, height: 480))
     }
 
     func testMediaBusFormatsNameAndLinkAsTheKernelChecks() {

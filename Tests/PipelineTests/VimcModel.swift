@@ -62,7 +62,7 @@ final class VimcModel: MediaPadAccess {
         "Scaler:0": MediaBusFormat(code: rgb888, width: 640, height: 480),
         "Scaler:1": MediaBusFormat(code: rgb888, width: 640, height: 480),
     ]
-    var scalerCrop = MediaRectangle(x: 0, y: 0, width: 640, height: 480)
+    var scalerCrop = PixelRectangle(x: 0, y: 0, width: 640, height: 480)
     var nodes: [String: FrameFormat] = [
         "/dev/video8": FrameFormat(fourcc: FourCC(rawValue: 0x3342_4752), width: 640, height: 480),
         "/dev/video10": FrameFormat(fourcc: FourCC(rawValue: 0x3342_4752), width: 640, height: 480),
@@ -109,7 +109,7 @@ final class VimcModel: MediaPadAccess {
             set = sink.with(code: [Self.rgb888, Self.bgr888].contains(format.code) ? format.code : (pads["Debayer A:1"]?.code ?? Self.rgb888))
         case ("Scaler", 0):
             if Self.bayer.contains(set.code) { set.code = Self.rgb888 }
-            scalerCrop = MediaRectangle(x: 0, y: 0, width: set.width, height: set.height)
+            scalerCrop = PixelRectangle(x: 0, y: 0, width: set.width, height: set.height)
             pads["Scaler:1"] = set
         case ("Scaler", 1):
             let sink = pads["Scaler:0"] ?? set
@@ -131,11 +131,11 @@ final class VimcModel: MediaPadAccess {
             ?? [MediaFrameSizeRange(minWidth: 16, maxWidth: 4096, minHeight: 16, maxHeight: 2160)]
     }
 
-    func crop(_ hop: MediaChain.Hop, pad: UInt32) -> MediaRectangle? {
+    func crop(_ hop: MediaChain.Hop, pad: UInt32) -> PixelRectangle? {
         hop.entity.name == "Scaler" && pad == 0 ? scalerCrop : nil
     }
 
-    func setCrop(_ rectangle: MediaRectangle, _ hop: MediaChain.Hop, pad: UInt32) throws -> MediaRectangle {
+    func setCrop(_ rectangle: PixelRectangle, _ hop: MediaChain.Hop, pad: UInt32) throws -> PixelRectangle {
         guard hop.entity.name == "Scaler", pad == 0 else { throw DeviceError(call: "VIDIOC_SUBDEV_S_SELECTION", errno: .invalidArgument, device: "") }
         scalerCrop = rectangle
         sets.append("Scaler:0 crop \(rectangle)")

@@ -1,7 +1,6 @@
-import Platform
-
-/// A rectangle in pixels.
-public struct PixelRectangle: Sendable, Hashable, CustomStringConvertible {
+/// A rectangle in pixels: a plane's source or destination, a region of
+/// the screen, a crop on a subdevice pad (`struct v4l2_rect`).
+public struct PixelRectangle: Sendable, Hashable, Codable, CustomStringConvertible {
     /// Left edge, in pixels from the left of the frame or display.
     public var x: Int
     /// Top edge, in pixels from the top of the frame or display.
@@ -21,4 +20,7 @@ public struct PixelRectangle: Sendable, Hashable, CustomStringConvertible {
 
     /// "640x480+192+144", as X11 geometry and modetest write it.
     public var description: String { "\(width)x\(height)+\(x)+\(y)" }
+
+    /// "(0,60)/640x360", as media-ctl writes a pad's crop.
+    public var mediaCtlDescription: String { "(\(x),\(y))/\(width)x\(height)" }
 }
