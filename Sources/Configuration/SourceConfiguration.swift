@@ -23,7 +23,7 @@ public struct SourceConfiguration: Sendable, Equatable, Codable {
     public var memory: MemoryRequest
     /// Where this source goes on screen, for one of several (`sources`);
     /// nil leaves it to the layout preset. Not used by a single `source`.
-    public var rect: SourceRectangle?
+    public var rect: PixelRectangle?
     /// What framepipe may do to the camera's media-controller pipeline
     /// (JSON key `media`: "auto", "as-is" or "persist").
     public var media: MediaPolicy
@@ -38,7 +38,7 @@ public struct SourceConfiguration: Sendable, Equatable, Codable {
     /// buffers.
     public init(device: String = "auto", format: FourCC? = nil, width: Int = 640, height: Int = 480,
                 frameRate: Double? = nil, buffers: Int = 4, controls: [String: Int64] = [:], memory: MemoryRequest = .automatic,
-                rect: SourceRectangle? = nil, media: MediaPolicy = .auto, enableMediaLinks: Bool = false) {
+                rect: PixelRectangle? = nil, media: MediaPolicy = .auto, enableMediaLinks: Bool = false) {
         self.device = device
         self.format = format
         self.width = width
@@ -83,7 +83,7 @@ public struct SourceConfiguration: Sendable, Equatable, Codable {
         } else {
             memory = defaults.memory
         }
-        rect = try container.optional(SourceRectangle.self, .rect)
+        rect = try container.optional(SourceRectangle.self, .rect)?.rectangle
         media = try container.optionalName(MediaPolicy.self, .media) ?? defaults.media
         enableMediaLinks = try container.optional(Bool.self, .enableMediaLinks) ?? defaults.enableMediaLinks
         if enableMediaLinks, media == .asIs {

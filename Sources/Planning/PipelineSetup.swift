@@ -137,7 +137,7 @@ package struct PipelineSetup {
     static func regions(
         _ configuration: PipelineConfiguration, entries: [SourceConfiguration], cameras: [CameraDescription], mode: DisplayMode
     ) throws -> [PixelRectangle] {
-        let rectangles = entries.compactMap { $0.rect?.pixelRectangle }
+        let rectangles = entries.compactMap(\.rect)
         if rectangles.count == entries.count {
             for (index, rectangle) in rectangles.enumerated()
             where rectangle.x + rectangle.width > mode.width || rectangle.y + rectangle.height > mode.height {

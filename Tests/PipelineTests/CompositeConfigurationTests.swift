@@ -1,5 +1,6 @@
 import Foundation
 import Pipeline
+import Platform
 import XCTest
 
 /// Pipeline files with several `sources`: what they mean, and every rule
@@ -27,7 +28,7 @@ final class CompositeConfigurationTests: XCTestCase {
         XCTAssertEqual(grid.onSourceLoss, .continue)
         let placed = try decode(#"{"sources": [{"device": "/dev/video0", "rect": {"x": 0, "y": 0, "width": 640, "height": 480}}, {"device": "/dev/video4", "rect": {"x": 640, "y": 0, "width": 320, "height": 240}}]}"#)
         XCTAssertNil(placed.layout)
-        XCTAssertEqual(placed.sources[1].rect, SourceRectangle(x: 640, y: 0, width: 320, height: 240))
+        XCTAssertEqual(placed.sources[1].rect, PixelRectangle(x: 640, y: 0, width: 320, height: 240))
         XCTAssertEqual(placed.onSourceLoss, .stop, "the run stops by default")
         for config in [grid, placed] {
             let again = try JSONDecoder().decode(PipelineConfiguration.self, from: JSONEncoder().encode(config))

@@ -105,8 +105,8 @@ final class ConfigurationTests: XCTestCase {
         """)
         let first = SourceConfiguration(
             device: "/dev/video0", format: FourCC("XR24"), width: 320, height: 180, frameRate: 25, buffers: 3,
-            controls: ["timestamp_source": 1], memory: .display, rect: SourceRectangle(x: 2, y: 4, width: 512, height: 384))
-        let second = SourceConfiguration(device: "/dev/video4", memory: .camera, rect: SourceRectangle(x: 512, y: 0, width: 256, height: 192))
+            controls: ["timestamp_source": 1], memory: .display, rect: PixelRectangle(x: 2, y: 4, width: 512, height: 384))
+        let second = SourceConfiguration(device: "/dev/video4", memory: .camera, rect: PixelRectangle(x: 512, y: 0, width: 256, height: 192))
         XCTAssertEqual(placed.sources, [first, second])
         XCTAssertEqual(placed.source, first, "source is the first of sources")
         XCTAssertNil(placed.layout)
