@@ -47,8 +47,9 @@ package final class MediaSession {
 
     /// Prepares `device`'s media pipeline for `entry` (its size and
     /// format) under its `media` policy; nil for a node without
-    /// `V4L2_CAP_IO_MC`, or one whose pipeline framepipe cannot walk (it is
-    /// then used as configured, with a warning).
+    /// `V4L2_CAP_IO_MC` or a media device describing it. A graph that is
+    /// not one chain is used as configured, with a warning: only its last
+    /// hop is read (nil when even that cannot be).
     ///
     /// Links the walk had to enable (`enableMediaLinks`) are enabled
     /// first; they are disabled again with the formats.
