@@ -61,11 +61,18 @@ package struct BenchmarkReport: Sendable, Codable, Equatable {
     /// Builds the report from each camera's records (by source position)
     /// and the run's measurements.
     package static func make(
-        records: [[FrameRecord]], summary: PipelineSummary, refreshHz: Double, measurements: Measurements
+        records: [[FrameRecord]], summary: PipelineSummary, refreshHz: Double, measurements: Measurements, firstShownSource: Int? = nil
     ) -> BenchmarkReport {
         let period = refreshHz > 0 ? Int64((1e9 / refreshHz).rounded()) : 0
         let cameras = summary.sources.enumerated().map { index, source in
             CameraReport(records: records.indices.contains(index) ? records[index] : [], source: source, periodNanoseconds: period)
+        }
+        // A camera whose stamps are unusable gives no capture time for its
+        // first frame either, even when that one stamp looks plausible (an
+        // end-of-frame stamp of a frame that waited before its dequeue).
+        var startup = measurements.startup
+        if let index = firstShownSource, cameras.indices.contains(index), cameras[index].timestampProblem != nil {
+            startup.firstFrame?.capturedMilliseconds = nil
         }
         let cpu = measurements.cpu
         var eventLoop = measurements.eventLoop
@@ -75,7 +82,7 @@ package struct BenchmarkReport: Sendable, Codable, Equatable {
             commits: summary.commits,
             cpu: CPUCost(userSeconds: cpu.user, systemSeconds: cpu.system,
                          perShownFrameMilliseconds: cpu.shownFrames == 0 ? 0 : (cpu.user + cpu.system) * 1000 / Double(cpu.shownFrames)),
-            eventLoop: eventLoop, startup: measurements.startup, allocations: measurements.allocations,
+            eventLoop: eventLoop, startup: startup, allocations: measurements.allocations,
             poolViolations: summary.poolViolations)
     }
 

@@ -143,7 +143,8 @@ struct Bench: ParsableCommand {
                     setupMilliseconds: setupMilliseconds, setupSteps: session.setupSteps,
                     firstFrame: window.firstShown.flatMap { StartupTimes.FirstFrame(record: $0, commandStart: commandStart) }))
             let records = logs.map(\.bySequence)
-            let report = BenchmarkReport.make(records: records, summary: summary, refreshHz: refreshHz, measurements: measurements)
+            let report = BenchmarkReport.make(records: records, summary: summary, refreshHz: refreshHz, measurements: measurements,
+                                              firstShownSource: window.firstShown?.source)
             let json = try reportJSON(report)
             var written = ["report.json", "frames.csv"]
             if let out {

@@ -51,6 +51,33 @@ final class BenchmarkReportTests: XCTestCase {
         BenchmarkReport.Measurements(cpu: cpu, allocations: allocations, eventLoop: eventLoop, startup: startup)
     }
 
+    /// End-of-frame stamps later than their dequeue make the camera's
+    /// stamps unusable; the first frame's own stamp may still look
+    /// plausible (it waited before its dequeue: CI saw "captured 567 ms"
+    /// once). No capture time is given for it then; with usable stamps,
+    /// or the first frame from another camera, it stays.
+    func testAFirstFrameOfACameraWithUnusableStampsHasNoCaptureTime() throws {
+        var future = records.map { record -> FrameRecord in
+            var record = record
+            if record.sequence > 0, let dequeue = record.dequeueNanoseconds { record.captureNanoseconds = dequeue + 5 * ms }
+            return record
+        }
+        future[0].timestampSource = "end-of-frame"
+        let make = { (records: [[FrameRecord]], first: Int?) in
+            BenchmarkReport.make(records: records, summary: self.summary(cameras: records.count), refreshHz: 62.5,
+                                 measurements: self.measurements(cpu: (0, 0, 0), allocations: .init(measured: false, perFrameSteadyState: 0, framesMeasured: 0, allocationsMeasured: 0)),
+                                 firstShownSource: first)
+        }
+        let unusable = make([future], 0)
+        XCTAssertNotNil(unusable.cameras[0].timestampProblem)
+        XCTAssertNil(unusable.startup.firstFrame?.capturedMilliseconds)
+        XCTAssertEqual(unusable.startup.firstFrame?.dequeuedMilliseconds, 151, "the rest of the first frame stays")
+        XCTAssertFalse(unusable.text.contains("captured 150"), unusable.text)
+        XCTAssertEqual(make([records], 0).startup.firstFrame?.capturedMilliseconds, 150)
+        XCTAssertEqual(make([records, future], 0).startup.firstFrame?.capturedMilliseconds, 150, "the first frame was the other camera's")
+        XCTAssertNil(make([records, future], 1).startup.firstFrame?.capturedMilliseconds)
+    }
+
     func testReportCountsEveryFrameAndLeavesTheModesetFrameOutOfLatency() throws {
         var counters = PipelineStatistics()
         counters.shown = 2
