@@ -83,7 +83,8 @@ package struct MediaPipelineConfigurator {
     /// to the size (its field of view and timing unchanged; scaling in the
     /// camera's pipeline costs no copy); otherwise it takes the mode that
     /// covers the size best. Its codes are tried in turn, its current one
-    /// first, until every link agrees. With `frameInterval`, a mode whose
+    /// first, until every link agrees (a code the next entity's sink pad
+    /// does not list is passed over unset). With `frameInterval`, a mode whose
     /// listed intervals are all longer is passed over, and the sensor's
     /// interval is set once the formats are.
     ///
@@ -105,6 +106,16 @@ package struct MediaPipelineConfigurator {
         let codes = [found.code] + access.codes(sensor, pad: sensor.source).filter { $0 != found.code }
         var tried: [MediaPlan.Attempt] = []
         for code in codes {
+            // What the sensor feeds lists the codes its sink pad takes: one
+            // it does not is refused without setting anything (a real
+            // sensor's format change can be slow I2C work).
+            if let next = chain.hops.dropFirst().first, let pad = next.sink {
+                let taken = access.codes(next, pad: pad)
+                if !taken.isEmpty, !taken.contains(code) {
+                    tried.append(MediaPlan.Attempt(mode: MediaBusFormat.name(of: code), chosen: false, reason: "\"\(next.entity.name)\":\(pad) does not take it"))
+                    continue
+                }
+            }
             var sizes = [(found.width, found.height)]
             for cover in Self.coveringSizes(access.sizes(sensor, pad: sensor.source, code: code), width: width, height: height)
             where !sizes.contains(where: { $0 == cover }) {

@@ -78,6 +78,9 @@ final class VimcModel: MediaPadAccess {
     var sensorModes: [(Int, Int)]?
     /// The intervals the sensor offers at each size ("640x480").
     var sensorIntervals: [String: [Fraction]] = [:]
+    /// Whether the debayer's sink pad lists the codes it takes (vimc's
+    /// does); without, the configurator learns it by trying.
+    var debayerListsCodes = true
     /// Every set call, in order ("Sensor A:0 SBGGR8_1X8/640x480").
     var sets: [String] = []
 
@@ -123,7 +126,11 @@ final class VimcModel: MediaPadAccess {
     }
 
     func codes(_ hop: MediaChain.Hop, pad: UInt32) -> [UInt32] {
-        hop.entity.name == "Sensor A" ? [Self.rgb888, Self.bgr888, Self.sbggr8, Self.srggb8] : []
+        switch (hop.entity.name, pad) {
+        case ("Sensor A", _): return [Self.rgb888, Self.bgr888, Self.sbggr8, Self.srggb8]
+        case ("Debayer A", 0) where debayerListsCodes: return [Self.sbggr8, Self.srggb8]
+        default: return []
+        }
     }
 
     func sizes(_ hop: MediaChain.Hop, pad: UInt32, code: UInt32) -> [MediaFrameSizeRange] {
