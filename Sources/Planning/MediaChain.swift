@@ -209,14 +209,12 @@ package enum MediaPipelineError: UserFacingError, Sendable, Equatable {
         case .cannotConfigure(let pipeline, let size, let tried):
             return "\(pipeline): no sensor format gives \(size) at the video node; tried \(tried.joined(separator: "; "))"
         case .linkMismatch(let video, let link):
-            return "\(video): the media link \(link.source) → \(link.sink) carries \(link.sourceFormat) at its source but \(link.sinkFormat) at its sink "
-                + "(the kernel refuses to stream: EPIPE); set them equal (media-ctl -V) or let framepipe configure the pipeline (--media auto)"
+            return "\(video): \(link.refusal); set them equal (media-ctl -V) or let framepipe configure the pipeline (--media auto)"
         case .unconfigurable(let video, let pad, let format, let asked):
             return "\(video): the media pipeline gives \(format) at \(pad), not the asked \(asked), and framepipe cannot configure a graph that is not one chain; "
                 + "ask for that, or set the pads with media-ctl -V"
         case .unconfigurableLinkMismatch(let video, let link):
-            return "\(video): the media link \(link.source) → \(link.sink) carries \(link.sourceFormat) at its source but \(link.sinkFormat) at its sink "
-                + "(the kernel refuses to stream: EPIPE), and framepipe cannot configure a graph that is not one chain; set them equal with media-ctl -V"
+            return "\(video): \(link.refusal), and framepipe cannot configure a graph that is not one chain; set them equal with media-ctl -V"
         case .outputDiffers(let video, let pad, let format, let asked):
             return "\(video): the media pipeline gives \(format) at \(pad), not the asked \(asked); ask for that, or let framepipe configure the pipeline (--media auto)"
         }

@@ -57,4 +57,10 @@ package struct MediaLinkMismatch: Sendable, Equatable {
     package var sink: String
     /// Its format.
     package var sinkFormat: String
+
+    /// "the media link A → B carries X at its source but Y at its sink
+    /// (the kernel refuses to stream: EPIPE)", for the errors naming it.
+    package var refusal: String {
+        "the media link \(source) → \(sink) carries \(sourceFormat) at its source but \(sinkFormat) at its sink (the kernel refuses to stream: EPIPE)"
+    }
 }

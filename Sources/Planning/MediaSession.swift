@@ -19,7 +19,7 @@ package final class MediaSession {
     /// The pixel formats the video node captures from the chain's last pad.
     package let captureFormats: [FourCC]
     /// The links framepipe enabled (``MediaChain/linksToEnable``).
-    package let enabledLinks: [MediaGraph.Link]
+    package var enabledLinks: [MediaGraph.Link] { chain.linksToEnable }
     /// Whether the asked frame rate was set on the sensor (the video node
     /// sets none): the camera's own rate negotiation is then skipped.
     package let setsFrameRate: Bool
@@ -37,7 +37,6 @@ package final class MediaSession {
         self.found = found
         self.configured = configured
         self.captureFormats = captureFormats
-        self.enabledLinks = chain.linksToEnable
         self.configurator = configurator
         self.restoresAtExit = restoresAtExit
         self.setsFrameRate = setsFrameRate
