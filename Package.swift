@@ -136,7 +136,7 @@ let package = Package(
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Pipeline", "Platform", "TestSupport"]),
         // framepipe itself too: the list text is tested on fixed descriptions
         // (`@testable import framepipe`), besides running the built tool.
-        .testTarget(name: "CLITests", dependencies: ["TestSupport", "framepipe", "KMS", "V4L2", "Platform"]),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport", "framepipe", "Configuration", "Reporting", "KMS", "V4L2", "Platform"]),
         .testTarget(name: "ConversionTests", dependencies: ["Conversion", "Platform", "CYUV"]),
     ],
     swiftLanguageModes: [.v6]

@@ -28,7 +28,8 @@ package enum NodeAccess {
         return groupName(info.st_gid) ?? "\(info.st_gid)"
     }
 
-    private static func userName(_ uid: uid_t) -> String? {
+    /// The name of user `uid`, nil when the user database has none.
+    package static func userName(_ uid: uid_t) -> String? {
         var entry = passwd()
         var result: UnsafeMutablePointer<passwd>?
         var buffer = [CChar](repeating: 0, count: 1024)

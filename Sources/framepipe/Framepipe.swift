@@ -33,7 +33,7 @@ func reportingErrors(_ body: () throws -> Void) throws {
     do {
         try body()
     } catch let error as UserFacingError {
-        printError(error.description)
+        printError(error.description + accessHint(error))
         throw ExitCode(ExitStatus(error.category).rawValue)
     } catch let error as ExitCode {
         throw error
@@ -47,8 +47,17 @@ func reportingErrors(_ body: () throws -> Void) throws {
     }
 }
 
+/// For a device node this user may not open: its mode and group, and
+/// whether the user is in it ("; mode 0660, root:video; user pi is not in
+/// group video"), so that the line says what to do.
+func accessHint(_ error: any UserFacingError) -> String {
+    guard let error = error as? DeviceError, error.call == "open", error.category == .permissionDenied,
+          let explanation = NodeAccess.explain(error.device) else { return "" }
+    return "; " + explanation
+}
+
 func printError(_ message: String) {
-    StandardStream.error.write("framepipe: \(message)\n")
+    StandardStream.error.write("\(Journal.isStandardError ? "<3>" : "")framepipe: \(message)\n")
 }
 
 /// The JSON form of every report framepipe prints or writes: sorted keys,

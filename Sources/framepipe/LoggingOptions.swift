@@ -33,14 +33,17 @@ struct LoggingOptions: ParsableArguments {
         logLevel ?? Self.environmentValue.flatMap { Logger.Level(rawValue: $0.lowercased()) } ?? .warning
     }
 
-    /// Routes every framepipe logger to stderr at ``level``. The first
+    /// Routes every framepipe logger to stderr at ``level`` (in the
+    /// journal's form when stderr is the journal: ``Journal``). The first
     /// call wins (swift-log allows one bootstrap per process).
     func bootstrap() {
         let level = self.level
         Self.once.withLock { done in
             guard !done else { return }
             done = true
+            let journal = Journal.isStandardError
             LoggingSystem.bootstrap { label in
+                if journal { return JournalLogHandler(label: label, logLevel: level) }
                 var handler = StreamLogHandler.standardError(label: label)
                 handler.logLevel = level
                 return handler

@@ -32,6 +32,7 @@ struct Preview: ParsableCommand {
           framepipe preview --device /dev/video0 --reconnect --log-level debug
           framepipe preview --device /dev/video0 --device /dev/video4 --layout picture-in-picture
           framepipe preview --config configs/vivid-four-grid.json --on-source-loss continue
+          framepipe preview --check-config /etc/framepipe/pipeline.json
 
         Several cameras (--device more than once, or "sources" in the file) share the \
         screen, a plane each, bottom to top in the order given; one atomic commit per vblank \
@@ -58,11 +59,19 @@ struct Preview: ParsableCommand {
     @Flag(help: "Print the summary as JSON.")
     var json = false
 
+    @Option(help: ArgumentHelp(
+        "Check this pipeline file (with the flags given) and exit: decoded strictly as for a run, then every device node it names judged without opening it (it exists, is the right kind, is readable and writable by this user; \"auto\" needs one such node). One line, exit 0 if it would start, else the run's exit code. For a service's ExecStartPre.",
+        valueName: "file"), completion: .file(extensions: ["json"]))
+    var checkConfig: String?
+
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
         if let frames, frames < 1 { throw ValidationError("--frames must be at least 1, got \(frames)") }
         if let duration, !(duration > 0) { throw ValidationError("--duration must be above 0 seconds, got \(duration)") }
+        if checkConfig != nil, pipelineOptions.config != nil {
+            throw ValidationError("--check-config names the file to check; give it without --config")
+        }
     }
 
     /// Throws the error writing `path` would end with if its folder is
@@ -89,6 +98,12 @@ struct Preview: ParsableCommand {
     func run() throws {
         logging.bootstrap()
         try reportingErrors {
+            if let checkConfig {
+                var options = pipelineOptions
+                options.config = checkConfig
+                print(try ConfigCheck(pipeline: try options.load()).verdict(file: checkConfig))
+                return
+            }
             var pipeline = try pipelineOptions.load()
             if let frames { pipeline.frames = frames }
             if let duration { pipeline.duration = .seconds(roundedToNanoseconds: duration) }

@@ -42,9 +42,40 @@ final class PermissionDeviceTests: XCTestCase {
     }
 
     private func listAsNobody(groups: String?, _ arguments: [String] = []) throws -> CommandResult {
+        try asNobody(groups: groups, ["list"] + arguments)
+    }
+
+    private func asNobody(groups: String?, _ arguments: [String]) throws -> CommandResult {
         let identity = ["--reuid=65534", "--regid=65534"] + (groups.map { ["--groups=\($0)"] } ?? ["--clear-groups"])
-        return try spawnAndWait("/usr/bin/setpriv", arguments: identity + [Lab.framepipeExecutable.path, "list"] + arguments,
+        return try spawnAndWait("/usr/bin/setpriv", arguments: identity + [Lab.framepipeExecutable.path] + arguments,
                                 environment: ProcessInfo.processInfo.environment)
+    }
+
+    /// What a service's user meets: `--check-config` names the node, its
+    /// mode and group before anything is opened (exit 77), and a run that
+    /// is refused says the same after its open failed.
+    func testCheckConfigAndPreviewNameTheGroupANodeNeeds() throws {
+        try Lab.require(boot: "media", "vimc and vivid, nodes made 0660 root:video")
+        let config = repositoryRoot.appendingPathComponent("configs/vivid-vkms.json").path
+        let why = "mode 0660, root:video; user nobody is not in group video"
+        try withNodesForGroupVideo { _ in
+            let check = try asNobody(groups: nil, ["preview", "--check-config", config])
+            XCTAssertEqual(check.status, 77, check.stderr)
+            XCTAssertEqual(check.stderr, "framepipe: camera /dev/video0 is not readable and writable (EACCES); \(why)\n")
+            XCTAssertEqual(check.stdout, "")
+            let member = try asNobody(groups: "\(Self.video)", ["preview", "--check-config", config])
+            XCTAssertEqual(member.status, 0, member.stderr)
+            XCTAssertEqual(member.stdout, "\(config): valid; camera /dev/video0, display /dev/dri/card0 (readable and writable by nobody; not opened)\n")
+            let run = try asNobody(groups: nil, ["preview", "--config", config, "--frames", "5"])
+            XCTAssertEqual(run.status, 77, run.stderr)
+            XCTAssertEqual(run.stderr.filter { $0 == "\n" }.count, 1, run.stderr)
+            XCTAssertTrue(run.stderr.hasSuffix(": open failed: Permission denied (EACCES); \(why)\n"), run.stderr)
+            // In group video alone (no root, no capability) the run works:
+            // the first opener of a card with no master becomes its master.
+            let shown = try asNobody(groups: "\(Self.video)", ["preview", "--config", config, "--frames", "5"])
+            XCTAssertEqual(shown.status, 0, shown.stderr)
+            XCTAssertTrue(shown.stdout.contains("\n5 frames shown in "), shown.stdout)
+        }
     }
 
     func testAUserWhoMayOpenNothingIsToldWhichNodesAndGroupsAndExits77() throws {
