@@ -77,8 +77,9 @@ struct ConfigCheck {
             throw CheckProblem(description: "\(role) \(path) is \(found), expected a device node", category: .unavailable)
         }
         guard access(path, R_OK | W_OK) == 0 else {
+            let refusal = errnoName(errno) // before explain's calls reset errno
             let why = NodeAccess.explain(path).map { "; \($0)" } ?? ""
-            throw CheckProblem(description: "\(role) \(path) is not readable and writable (\(errnoName(errno)))\(why)", category: .permissionDenied)
+            throw CheckProblem(description: "\(role) \(path) is not readable and writable (\(refusal))\(why)", category: .permissionDenied)
         }
     }
 }
