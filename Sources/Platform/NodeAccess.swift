@@ -21,6 +21,12 @@ package enum NodeAccess {
         return "mode 0\(mode), \(owner):\(group); \(verdict)"
     }
 
+    /// ``explain(_:kernel:)`` as a clause to append to an error line
+    /// ("; mode 0660, root:video; ..."), empty when `path` cannot be read.
+    package static func clause(_ path: String, kernel: any KernelInterface = SystemKernel.shared) -> String {
+        explain(path, kernel: kernel).map { "; " + $0 } ?? ""
+    }
+
     /// The group that owns `path`, by name.
     package static func group(of path: String, kernel: any KernelInterface = SystemKernel.shared) -> String? {
         var info = stat()

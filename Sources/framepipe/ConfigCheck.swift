@@ -27,7 +27,9 @@ struct ConfigCheck {
         checked.append("display " + (try node(pipeline.sink.card, kind: .drm, role: "display", auto: ("/dri", "card"))))
         for source in sources {
             if case .heap(let name?) = source.memory {
-                checked.append("heap " + (try node("\(deviceFolder)/dma_heap/\(name)", kind: nil, role: "dma-buf heap", auto: ("/dma_heap", ""))))
+                let heap = "\(deviceFolder)/dma_heap/\(name)"
+                try Self.judge(heap, kind: nil, role: "dma-buf heap")
+                checked.append("heap " + heap)
             }
         }
         let user = NodeAccess.userName(geteuid()) ?? "uid \(geteuid())"
@@ -44,16 +46,16 @@ struct ConfigCheck {
         }
         let prefix = auto.prefix, folder = deviceFolder + auto.folder
         let candidates = numberedDeviceNodes(in: folder, prefix: prefix)
-        var problems: [CheckProblem] = []
+        var first: CheckProblem?
         for candidate in candidates {
             do {
                 try Self.judge(candidate, kind: kind, role: role)
                 return "auto (\(candidate) among \(candidates.count))"
             } catch let problem as CheckProblem {
-                problems.append(problem)
+                first = first ?? problem
             }
         }
-        guard let first = problems.first else {
+        guard let first else {
             throw CheckProblem(description: "\(role) \"auto\": no \(folder)/\(prefix)N node exists", category: .notFound)
         }
         throw CheckProblem(description: "\(role) \"auto\": none of \(candidates.count) \(folder)/\(prefix)N nodes can be used; the first: \(first.description)",
@@ -77,9 +79,9 @@ struct ConfigCheck {
             throw CheckProblem(description: "\(role) \(path) is \(found), expected a device node", category: .unavailable)
         }
         guard access(path, R_OK | W_OK) == 0 else {
-            let refusal = errnoName(errno) // before explain's calls reset errno
-            let why = NodeAccess.explain(path).map { "; \($0)" } ?? ""
-            throw CheckProblem(description: "\(role) \(path) is not readable and writable (\(refusal))\(why)", category: .permissionDenied)
+            let refusal = errnoName(errno) // before the clause's lookups reset errno
+            throw CheckProblem(description: "\(role) \(path) is not readable and writable (\(refusal))\(NodeAccess.clause(path))",
+                               category: .permissionDenied)
         }
     }
 }

@@ -51,9 +51,8 @@ func reportingErrors(_ body: () throws -> Void) throws {
 /// whether the user is in it ("; mode 0660, root:video; user pi is not in
 /// group video"), so that the line says what to do.
 func accessHint(_ error: any UserFacingError) -> String {
-    guard let error = error as? DeviceError, error.call == "open", error.category == .permissionDenied,
-          let explanation = NodeAccess.explain(error.device) else { return "" }
-    return "; " + explanation
+    guard let error = error as? DeviceError, error.call == "open", error.category == .permissionDenied else { return "" }
+    return NodeAccess.clause(error.device)
 }
 
 func printError(_ message: String) {

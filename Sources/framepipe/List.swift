@@ -83,7 +83,7 @@ struct List: ParsableCommand {
             func skip(_ error: UserFacingError, path: String) {
                 guard error.category == .permissionDenied else { return report.problems.append(error.description) }
                 refused.append(path)
-                report.problems.append(error.description + (NodeAccess.explain(path).map { "; \($0)" } ?? ""))
+                report.problems.append(error.description + NodeAccess.clause(path))
             }
             for path in explicit ? devices : videoDeviceNodes() {
                 do {
