@@ -1,6 +1,7 @@
 // Forwarding only: each definition republishes a kernel header value.
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <stdio.h>
 #include <unistd.h>
 #include <sys/stat.h>
 #include "CKernelShim.h"
@@ -156,3 +157,4 @@ long fp_rtprio_limit(void) {
     struct rlimit limit;
     return getrlimit(RLIMIT_RTPRIO, &limit) == 0 ? (long)limit.rlim_cur : -1;
 }
+int fp_line_buffer_stdout(void) { return setvbuf(stdout, NULL, _IOLBF, 0); }

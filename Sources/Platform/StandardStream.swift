@@ -1,3 +1,4 @@
+import CKernelShim
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -40,5 +41,13 @@ public enum StandardStream: Sendable {
                 return
             }
         }
+    }
+
+    /// Makes stdio's standard output (`print`) line-buffered when it is a
+    /// pipe or a file, as it is on a terminal: a service's plan line reaches
+    /// the journal when it is printed, not with the summary at exit. Call
+    /// before anything is printed.
+    public static func lineBufferOutput() {
+        _ = fp_line_buffer_stdout()
     }
 }

@@ -5,8 +5,9 @@ import Platform
 import Glibc
 #endif
 
-/// `preview --check-config`: what a service runs before it starts
-/// (systemd's `ExecStartPre`). The pipeline file and the flags are decoded
+/// `preview --check-config`: a pipeline file checked before a run (by an
+/// operator after editing a service's file, or by deployment tooling), and
+/// while another program holds the devices. The pipeline file and the flags are decoded
 /// as for a run; then every device node the run would open is judged from
 /// `stat(2)` and `access(2)` alone (no device is opened): it must exist, be
 /// the right kind of node, and be readable and writable by this user.

@@ -25,6 +25,13 @@ struct Framepipe: ParsableCommand {
         \(ExitStatus.allCases.map { "  \(NumberText.integer($0.rawValue, width: -4)) \($0.meaning)" }.joined(separator: "\n"))
         """,
         subcommands: [List.self, Plan.self, Preview.self, Bench.self])
+
+    /// Standard output is line-buffered wherever it goes (a service's is
+    /// the journal's pipe), then the command runs.
+    static func main() {
+        StandardStream.lineBufferOutput()
+        main(nil)
+    }
 }
 
 /// Runs a command body; a ``UserFacingError`` becomes one line on stderr and

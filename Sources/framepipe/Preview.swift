@@ -60,7 +60,7 @@ struct Preview: ParsableCommand {
     var json = false
 
     @Option(help: ArgumentHelp(
-        "Check this pipeline file (with the flags given) and exit: decoded strictly as for a run, then every device node it names judged without opening it (it exists, is the right kind, is readable and writable by this user; \"auto\" needs one such node). One line, exit 0 if it would start, else the run's exit code. For a service's ExecStartPre.",
+        "Check this pipeline file (with the flags given) and exit: decoded strictly as for a run, then every device node it names judged without opening it (it exists, is the right kind, is readable and writable by this user; \"auto\" needs one such node). One line, exit 0 if it would start, else the run's exit code. Works while another program holds the devices: check a service's file before `systemctl restart`.",
         valueName: "file"), completion: .file(extensions: ["json"]))
     var checkConfig: String?
 

@@ -7,12 +7,14 @@ import XCTest
 import Glibc
 #endif
 
-/// What packaging/framepipe.service relies on (lab, default boot): its
-/// ExecStartPre (`preview --check-config`) says a good file is valid without
-/// opening a device, even while another framepipe streams from the camera
-/// and holds the display, and refuses a missing heap with the run's exit
-/// code; its ExecStart (`preview --reconnect`) stops on `systemctl stop`'s
-/// SIGTERM with exit 143 (SuccessExitStatus) and the display as it was.
+/// What a service's operator and packaging/framepipe.service rely on (lab,
+/// default boot): `preview --check-config` says a good file is valid
+/// without opening a device, even while another framepipe (the service)
+/// streams from the camera and holds the display, and refuses a missing
+/// heap with the run's exit code; the unit's ExecStart (`preview
+/// --reconnect`) stops on `systemctl stop`'s SIGTERM with exit 143
+/// (SuccessExitStatus) and the display as it was. ServiceUnitDeviceTests
+/// run the unit itself under systemd.
 final class ServiceDeviceTests: XCTestCase {
     private var vividVkms: String { repositoryRoot.appendingPathComponent("configs/vivid-vkms.json").path }
 

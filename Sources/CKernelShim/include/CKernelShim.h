@@ -160,4 +160,8 @@ long fp_rtprio_limit(void);
 /// its token and its events.
 int fp_epoll_wait(int epoll, uint64_t *tokens, uint32_t *events, int capacity, int timeout);
 
+// MARK: stdio (Swift 6 refuses the global `stdout` as shared mutable state)
+/// setvbuf(stdout, NULL, _IOLBF, 0).
+int fp_line_buffer_stdout(void);
+
 #endif
