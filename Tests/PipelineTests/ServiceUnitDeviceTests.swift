@@ -7,8 +7,9 @@ import Glibc
 #endif
 
 /// packaging/framepipe.service run by systemd (the lab's `service` boot:
-/// systemd 252 as PID 1, udev, the journal): `systemctl start` shows frames
-/// as an unprivileged user in group video, its plan is in the journal
+/// systemd 252 as PID 1, the journal; the nodes 0660 root:video as
+/// Debian's udev makes them): `systemctl start` shows frames as an
+/// unprivileged user whose only group beside its own is video, its plan is in the journal
 /// while it runs, `systemctl stop` restores the display and counts as
 /// success; a camera that fails (74) or is missing (66) is restarted, a bad
 /// file (65) stops the unit with the CLI's own line and no restart.
@@ -34,9 +35,9 @@ final class ServiceUnitDeviceTests: XCTestCase {
         return String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
     }
 
-    private func install(_ config: String) throws -> ServiceUnit {
+    private func install(_ name: String, _ config: String) throws -> ServiceUnit {
         try Lab.require(boot: "service", "systemd as PID 1 (scripts/lab --init systemd)")
-        let installed = try ServiceUnit(config: config)
+        let installed = try ServiceUnit(name: name, config: config)
         unit = installed
         return installed
     }
@@ -52,7 +53,7 @@ final class ServiceUnitDeviceTests: XCTestCase {
     }
 
     func testStartShowsFramesAsAnUnprivilegedUserAndStopRestoresTheDisplay() throws {
-        let unit = try install(try pipelineFile())
+        let unit = try install("start", try pipelineFile())
         let screenBefore = try ScreenState.current()
         try unit.run("start")
         XCTAssertTrue(try waitUntilFlipping(besides: screenBefore), "the service's frames flip on screen; journal:\n\(unit.log)")
@@ -82,7 +83,7 @@ final class ServiceUnitDeviceTests: XCTestCase {
     }
 
     func testACameraThatFailsIsRestartedAndShowsFramesAgain() throws {
-        let unit = try install(try pipelineFile())
+        let unit = try install("fault", try pipelineFile())
         let screenBefore = try ScreenState.current()
         try unit.run("start")
         XCTAssertTrue(try waitUntilFlipping(besides: screenBefore), "the service's frames flip on screen")
@@ -103,7 +104,7 @@ final class ServiceUnitDeviceTests: XCTestCase {
 
     func testABadFileFailsTheUnitWithTheCommandLinesLineAndNoRestart() throws {
         let config = try pipelineFile { $0["sink"] = ["card": "/dev/dri/card0", "plane": "auto", "rotation": 90] }
-        let unit = try install(config)
+        let unit = try install("badfile", config)
         // What framepipe says about this file on a terminal.
         let direct = try runFramepipe(["preview", "--config", ServiceUnit.configPath])
         XCTAssertEqual(direct.status, 65, direct.stderr)
@@ -124,7 +125,7 @@ final class ServiceUnitDeviceTests: XCTestCase {
     }
 
     func testAMissingCameraIsRetriedUntilItIsThere() throws {
-        let unit = try install(try pipelineFile { object in
+        let unit = try install("missing", try pipelineFile { object in
             var source = object["source"] as? [String: Any] ?? [:]
             source["device"] = "/dev/video63"
             object["source"] = source
