@@ -78,10 +78,10 @@ public final class Card: Sendable {
     /// The path is checked with `stat` first, so a wrong path gets a message
     /// about the path, not about a failed ioctl.
     ///
-    /// - Throws: `KMSError.notADRMCard` or `KMSError.renderNode` for a node of
-    ///   the wrong kind; `DeviceError` from `stat` for a missing path (exit
-    ///   category `.notFound`), from `open` for permission or busy, and from
-    ///   `drmGetVersion` if the driver does not answer.
+    /// - Throws: `KMSError.noSuchNode` for a missing path (exit category
+    ///   `.notFound`); `KMSError.notADRMCard` or `KMSError.renderNode` for a
+    ///   node of the wrong kind; `DeviceError` from `open` for permission or
+    ///   busy, and from `drmGetVersion` if the driver does not answer.
     ///
     /// The corresponding calls are `open`, `drmGetNodeTypeFromFd`,
     /// `drmSetClientCap`, `drmGetCap` and `drmGetVersion`.
@@ -93,7 +93,7 @@ public final class Card: Sendable {
     /// (by default ``defaultDRM(for:)``: the fake kernel's own, else libdrm).
     package static func open(path: String, kernel: any KernelInterface, drm: (any DRMInterface)? = nil) throws -> Card {
         let drm = drm ?? defaultDRM(for: kernel)
-        let kind = try DeviceNodeKind.of(path, kernel: kernel)
+        let kind = try DeviceNodeKind.of(path, kernel: kernel, missing: KMSError.noSuchNode(path: path))
         guard kind == .drm else { throw KMSError.notADRMCard(path: path, found: kind) }
 
         let fd = try OwnedFD.open(path, kernel: kernel)

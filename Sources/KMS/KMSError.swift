@@ -4,6 +4,8 @@ import Platform
 /// Platform's `DeviceError`): a path that names the wrong kind of node, or
 /// kernel data that does not make sense.
 public enum KMSError: UserFacingError, Sendable, Equatable {
+    /// Nothing exists at the path (`stat` gave ENOENT).
+    case noSuchNode(path: String)
     /// The path exists but is not a DRM device node.
     case notADRMCard(path: String, found: DeviceNodeKind)
     /// The path is a DRM render node ("renderD128"): it can share buffers
@@ -18,6 +20,8 @@ public enum KMSError: UserFacingError, Sendable, Equatable {
     /// `"/dev/dri/renderD128 is a DRM render node, which cannot drive a display; expected a DRM card (/dev/dri/cardN)"`.
     public var description: String {
         switch self {
+        case .noSuchNode(let path):
+            return "\(path) does not exist, expected a DRM card (/dev/dri/cardN); `framepipe list` shows the ones there are"
         case .notADRMCard(let path, let found):
             return "\(path) is \(found), expected a DRM card (/dev/dri/cardN)"
         case .renderNode(let path):
@@ -34,7 +38,7 @@ public enum KMSError: UserFacingError, Sendable, Equatable {
     public var category: ErrorCategory {
         switch self {
         case .notADRMCard, .renderNode: return .unavailable
-        case .noDisplayCard: return .notFound
+        case .noSuchNode, .noDisplayCard: return .notFound
         // The kernel handed back nonsense: the device is at fault.
         case .malformedFormatModifierBlob: return .deviceFailed
         }

@@ -38,6 +38,17 @@ public enum DeviceNodeKind: Sendable, Equatable, CustomStringConvertible {
         try of(path, kernel: SystemKernel.shared)
     }
 
+    /// ``of(_:kernel:)``, throwing `missing` instead when nothing exists at
+    /// the path (ENOENT), so that the opener names what it expected there.
+    package static func of(_ path: String, kernel: any KernelInterface, missing: @autoclosure () -> any Error) throws -> DeviceNodeKind {
+        do {
+            return try of(path, kernel: kernel)
+        } catch {
+            if error.errnoCode == ENOENT { throw missing() }
+            throw error
+        }
+    }
+
     /// ``of(_:)`` asking `kernel`.
     package static func of(_ path: String, kernel: any KernelInterface) throws(DeviceError) -> DeviceNodeKind {
         var info = stat()

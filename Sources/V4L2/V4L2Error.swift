@@ -9,6 +9,8 @@ import Glibc
 /// Errors about V4L2 devices that are not a failing ioctl: the path names
 /// something that is not a camera, or a camera that cannot do what we need.
 public enum V4L2Error: UserFacingError, Sendable, Equatable {
+    /// Nothing exists at the path (`stat` gave ENOENT).
+    case noSuchNode(path: String)
     /// The path exists but is not a V4L2 node.
     case notAVideoDevice(path: String, actually: String)
     /// The node is V4L2 but cannot capture video (e.g. an output or radio node).
@@ -22,6 +24,8 @@ public enum V4L2Error: UserFacingError, Sendable, Equatable {
     /// `"/dev/dri/card0 is a DRM device, expected a V4L2 video device (/dev/videoN)"`.
     public var description: String {
         switch self {
+        case .noSuchNode(let path):
+            return "\(path) does not exist, expected a V4L2 video device (/dev/videoN); `framepipe list` shows the ones there are"
         case .notAVideoDevice(let path, let actually):
             return "\(path) is \(actually), expected a V4L2 video device (/dev/videoN)"
         case .notACaptureDevice(let path, let card, let capabilities):
@@ -34,9 +38,11 @@ public enum V4L2Error: UserFacingError, Sendable, Equatable {
         }
     }
 
-    /// `noCaptureDevice` is "not found"; the others "unavailable".
+    /// `noSuchNode` and `noCaptureDevice` are "not found"; the others "unavailable".
     public var category: ErrorCategory {
-        if case .noCaptureDevice = self { return .notFound }
-        return .unavailable
+        switch self {
+        case .noSuchNode, .noCaptureDevice: return .notFound
+        case .notAVideoDevice, .notACaptureDevice, .noStreaming: return .unavailable
+        }
     }
 }

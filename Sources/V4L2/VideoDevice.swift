@@ -45,7 +45,7 @@ public final class VideoDevice {
 
     /// ``open(_:)`` on `kernel`.
     package static func open(_ path: String, kernel: any KernelInterface) throws -> VideoDevice {
-        let kind = try DeviceNodeKind.of(path, kernel: kernel)
+        let kind = try DeviceNodeKind.of(path, kernel: kernel, missing: V4L2Error.noSuchNode(path: path))
         guard kind == .video4linux else {
             throw V4L2Error.notAVideoDevice(path: path, actually: kind.description)
         }

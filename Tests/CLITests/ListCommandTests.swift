@@ -14,14 +14,14 @@ final class ListCommandTests: XCTestCase {
     func testMissingPathGivesNoInputStatus() throws {
         let result = try runFramepipe(["list", "--device", "/dev/video-none"])
         XCTAssertEqual(result.status, 66)
-        XCTAssertEqual(result.stderr, "framepipe: /dev/video-none: stat failed: No such file or directory (ENOENT)\n")
+        XCTAssertEqual(result.stderr, "framepipe: /dev/video-none does not exist, expected a V4L2 video device (/dev/videoN); `framepipe list` shows the ones there are\n")
         XCTAssertEqual(result.stdout, "")
     }
 
     func testMissingCardGivesNoInputStatus() throws {
         let result = try runFramepipe(["list", "--card", "/dev/dri/card99"])
         XCTAssertEqual(result.status, 66)
-        XCTAssertEqual(result.stderr, "framepipe: /dev/dri/card99: stat failed: No such file or directory (ENOENT)\n")
+        XCTAssertEqual(result.stderr, "framepipe: /dev/dri/card99 does not exist, expected a DRM card (/dev/dri/cardN); `framepipe list` shows the ones there are\n")
         XCTAssertEqual(result.stdout, "")
     }
 

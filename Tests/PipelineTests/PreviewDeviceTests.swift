@@ -222,6 +222,8 @@ final class PreviewDeviceTests: XCTestCase {
         try Lab.require()
         let missing = try runFramepipe(["preview", "--device", "/dev/video99", "--frames", "1"])
         XCTAssertEqual(missing.status, 66)
+        XCTAssertEqual(missing.stderr,
+                       "framepipe: /dev/video99 does not exist, expected a V4L2 video device (/dev/videoN); `framepipe list` shows the ones there are\n")
         let wrong = try runFramepipe(["preview", "--device", "/dev/dri/card0", "--frames", "1"])
         XCTAssertEqual(wrong.status, 69)
         XCTAssertEqual(wrong.stderr, "framepipe: /dev/dri/card0 is a DRM device, expected a V4L2 video device (/dev/videoN)\n")

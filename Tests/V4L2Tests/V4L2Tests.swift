@@ -17,8 +17,10 @@ final class VideoDeviceOpenTests: XCTestCase {
 
     func testMissingPathIsNoInput() {
         XCTAssertThrowsError(try VideoDevice.open("/dev/video-missing")) { error in
-            XCTAssertEqual((error as? DeviceError)?.call, "stat")
+            XCTAssertEqual(error as? V4L2Error, .noSuchNode(path: "/dev/video-missing"))
             XCTAssertEqual((error as? UserFacingError)?.category, .notFound)
+            XCTAssertEqual("\(error)",
+                           "/dev/video-missing does not exist, expected a V4L2 video device (/dev/videoN); `framepipe list` shows the ones there are")
         }
     }
 
