@@ -158,3 +158,11 @@ long fp_rtprio_limit(void) {
     return getrlimit(RLIMIT_RTPRIO, &limit) == 0 ? (long)limit.rlim_cur : -1;
 }
 int fp_line_buffer_stdout(void) { return setvbuf(stdout, NULL, _IOLBF, 0); }
+
+/* The version scripts/package stamps into a packaged binary with
+   `objcopy --update-section framepipe_version=FILE` (FILE: the version,
+   NUL-padded to the array's size); a build from the source tree keeps it
+   empty. Its own section so that objcopy can find it; `used` so that
+   neither compiler nor linker drops it. */
+__attribute__((used, section("framepipe_version"))) const char fp_version_stamp_bytes[FP_VERSION_STAMP_SIZE] = "";
+const char *fp_version_stamp(void) { return fp_version_stamp_bytes; }

@@ -24,6 +24,7 @@ struct Framepipe: ParsableCommand {
         EXIT CODES
         \(ExitStatus.allCases.map { "  \(NumberText.integer($0.rawValue, width: -4)) \($0.meaning)" }.joined(separator: "\n"))
         """,
+        version: BuildStamp.version,
         subcommands: [List.self, Plan.self, Preview.self, Bench.self])
 
     /// Standard output is line-buffered wherever it goes (a service's is

@@ -46,6 +46,35 @@ final class ListCommandTests: XCTestCase {
         }
     }
 
+    /// A build from the tree says it is not a packaged one.
+    func testVersionOfATreeBuildSaysItIsUnstamped() throws {
+        let result = try runFramepipe(["--version"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(result.stdout, "unstamped: built from the source tree (scripts/package stamps the git version)\n")
+        XCTAssertEqual(result.stderr, "")
+    }
+
+    /// The stamp scripts/package writes (objcopy --update-section, as it
+    /// runs it) is what --version prints.
+    func testVersionPrintsTheStampObjcopyWrote() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("framepipe-stamp-\(getpid())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let stamp = folder.appendingPathComponent("version.stamp")
+        var bytes = Array("v1.2-3-gabcdef0-dirty".utf8)
+        bytes += Array(repeating: 0, count: 64 - bytes.count)
+        try Data(bytes).write(to: stamp)
+        let stamped = folder.appendingPathComponent("framepipe")
+        let objcopy = try spawnAndWait("/usr/bin/objcopy",
+                                       arguments: ["--update-section", "framepipe_version=\(stamp.path)",
+                                                   Lab.framepipeExecutable.path, stamped.path],
+                                       environment: [:])
+        XCTAssertEqual(objcopy.status, 0, objcopy.stderr)
+        let result = try spawnAndWait(stamped.path, arguments: ["--version"], environment: [:])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(result.stdout, "v1.2-3-gabcdef0-dirty\n")
+    }
+
     func testBriefAndJSONTogetherAreAUsageError() throws {
         let result = try runFramepipe(["list", "--brief", "--json"])
         XCTAssertEqual(result.status, 64)

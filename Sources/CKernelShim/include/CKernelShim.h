@@ -164,4 +164,11 @@ int fp_epoll_wait(int epoll, uint64_t *tokens, uint32_t *events, int capacity, i
 /// setvbuf(stdout, NULL, _IOLBF, 0).
 int fp_line_buffer_stdout(void);
 
+// MARK: the packaged binary's version
+/// The size of the `framepipe_version` section scripts/package fills.
+#define FP_VERSION_STAMP_SIZE 64
+/// The version scripts/package stamped (NUL-terminated), or "" in a build
+/// from the source tree.
+const char *fp_version_stamp(void);
+
 #endif
