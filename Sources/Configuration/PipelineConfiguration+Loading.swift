@@ -11,17 +11,15 @@ extension PipelineConfiguration {
 
     /// Reads and validates a pipeline file.
     public static func load(path: String) throws(ConfigurationError) -> PipelineConfiguration {
-        var isDirectory = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw ConfigurationError(file: path, keyPath: "", problem: "no such file, expected a JSON pipeline file", category: .notFound)
-        }
-        if isDirectory {
+        // stat, not FileManager's fileExists: that says "no such file" for
+        // a file in a folder this user may not enter (EACCES) as well.
+        var info = stat()
+        guard stat(path, &info) == 0 else { throw unreadable(path, errno: errno) }
+        if info.st_mode & S_IFMT == S_IFDIR {
             throw ConfigurationError(file: path, keyPath: "", problem: "is a directory, expected a JSON pipeline file")
         }
         let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else {
-            throw ConfigurationError(file: path, keyPath: "", problem: "cannot be read (permission denied?)", category: .permissionDenied)
-        }
+        guard fd >= 0 else { throw unreadable(path, errno: errno) }
         defer { close(fd) }
         // Read at most one byte past the limit, so /dev/zero or a huge file
         // cannot exhaust memory.
@@ -41,6 +39,17 @@ extension PipelineConfiguration {
             throw ConfigurationError(file: path, keyPath: "", problem: "is larger than 1 MiB, expected a small JSON pipeline file")
         }
         return try decode(data, file: path)
+    }
+
+    /// Why `stat` or `open` refused `path`: not there (ENOENT, ENOTDIR:
+    /// exit 66), or there but not for this user (EACCES, EPERM: 77), with
+    /// the kernel's reason.
+    private static func unreadable(_ path: String, errno code: Int32) -> ConfigurationError {
+        if code == ENOENT || code == ENOTDIR {
+            return ConfigurationError(file: path, keyPath: "", problem: "no such file, expected a JSON pipeline file", category: .notFound)
+        }
+        let reason = "cannot be read: \(String(cString: strerror(code))) (\(errnoName(code)))"
+        return ConfigurationError(file: path, keyPath: "", problem: reason, category: code == EACCES || code == EPERM ? .permissionDenied : .notFound)
     }
 
     /// Decodes pipeline JSON; `file` names it in errors.

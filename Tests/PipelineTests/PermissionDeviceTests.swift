@@ -56,7 +56,9 @@ final class PermissionDeviceTests: XCTestCase {
     /// is refused says the same after its open failed.
     func testCheckConfigAndPreviewNameTheGroupANodeNeeds() throws {
         try Lab.require(boot: "media", "vimc and vivid, nodes made 0660 root:video")
-        let config = repositoryRoot.appendingPathComponent("configs/vivid-vkms.json").path
+        // The file copied where nobody may read it, whatever the folder the
+        // checkout is in (a clone in `mktemp -d` is 0700).
+        let config = try copyOfExampleConfig(folderMode: 0o755).path
         let why = "mode 0660, root:video; user nobody is not in group video"
         try withNodesForGroupVideo { _ in
             let check = try asNobody(groups: nil, ["preview", "--check-config", config])
@@ -76,6 +78,32 @@ final class PermissionDeviceTests: XCTestCase {
             XCTAssertEqual(shown.status, 0, shown.stderr)
             XCTAssertTrue(shown.stdout.contains("\n5 frames shown in "), shown.stdout)
         }
+    }
+
+    /// A pipeline file in a folder the user may not enter is refused as
+    /// unreadable (77, the kernel's reason), not as missing (66).
+    func testAFileTheUserMayNotReachIsUnreadableNotMissing() throws {
+        try Lab.require(boot: "media", "run as nobody")
+        let config = try copyOfExampleConfig(folderMode: 0o700).path
+        for arguments in [["preview", "--check-config", config], ["preview", "--config", config, "--frames", "5"]] {
+            let result = try asNobody(groups: "\(Self.video)", arguments)
+            XCTAssertEqual(result.status, 77, arguments.joined(separator: " "))
+            XCTAssertEqual(result.stderr, "framepipe: \(config): cannot be read: Permission denied (EACCES)\n")
+            XCTAssertEqual(result.stdout, "")
+        }
+    }
+
+    /// configs/vivid-vkms.json copied (0644) into a new folder of `folderMode`
+    /// under the guest's /tmp; removed when the test ends.
+    private func copyOfExampleConfig(folderMode: mode_t) throws -> URL {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("permission-\(getpid())-\(folderMode)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: folder) }
+        let copy = folder.appendingPathComponent("vivid-vkms.json")
+        try FileManager.default.copyItem(at: repositoryRoot.appendingPathComponent("configs/vivid-vkms.json"), to: copy)
+        XCTAssertEqual(chmod(copy.path, 0o644), 0)
+        XCTAssertEqual(chmod(folder.path, folderMode), 0)
+        return copy
     }
 
     func testAUserWhoMayOpenNothingIsToldWhichNodesAndGroupsAndExits77() throws {
